@@ -1,0 +1,192 @@
+"""The tracker's domain: plain, frozen values that every layer shares.
+
+Nothing here imports Textual, SQLAlchemy or SQLModel. The store converts its rows into
+these values at its edge, the markdown importer produces them and the exporter consumes
+them, and the UI only ever sees them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+#: The kinds of entity the store holds, as named in the history and in the JSON export.
+EntityKind = Literal[
+    "tracker", "task", "activity", "checkpoint", "risk", "decision", "cadence", "metric"
+]
+
+DEFAULT_TASK_STATUSES: tuple[str, ...] = (
+    "Not Started",
+    "In Progress",
+    "Blocked",
+    "At Risk",
+    "On Hold",
+    "Complete",
+)
+DEFAULT_RISK_STATUSES: tuple[str, ...] = ("Open", "Monitoring", "Mitigated", "Resolved", "Closed")
+DEFAULT_IMPACTS: tuple[str, ...] = ("Low", "Medium", "High", "Critical")
+
+COMPLETE = "Complete"
+IN_PROGRESS = "In Progress"
+
+
+class TrackerError(Exception):
+    """An error a user can act on. Its message is one line, shown as is.
+
+    The CLI prints it to stderr and exits 1; the UI shows it in a notification.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+class ValidationError(TrackerError):
+    """A value the store cannot accept. ``field`` names the field, for forms."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class NotFoundError(TrackerError):
+    """No entity with the given ID."""
+
+
+class ConflictError(TrackerError):
+    """A row changed since the caller read it (optimistic concurrency).
+
+    ``current`` is the row as it is now in the store, so that a form can show the other
+    user's values beside the ones being saved.
+    """
+
+    def __init__(self, message: str, *, current: object) -> None:
+        self.current = current
+        super().__init__(message)
+
+
+class StoreLockedError(TrackerError):
+    """The store stayed locked by another process beyond the retry budget."""
+
+
+class ReadOnlyError(TrackerError):
+    """An edit was attempted on a store opened read-only."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerInfo:
+    title: str
+    snapshot_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: str
+    title: str
+    milestone: str = ""
+    owner: str = ""
+    status: str = "Not Started"
+    progress: int = 0
+    last_update: date | None = None
+    notes: str = ""
+    #: The status exactly as the imported document spelt it (``✅ Done``), kept for export
+    #: until someone changes the status; empty when it equals ``status``.
+    status_text: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+    version: int = 1
+    updated_by: str = ""
+    updated_at: str = ""  # ISO 8601 timestamp, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    id: str
+    description: str
+    impact: str = ""
+    mitigation: str = ""
+    owner: str = ""
+    status: str = "Open"
+    status_text: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+    version: int = 1
+    updated_by: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    #: Store-assigned key; decisions have no ID of their own in the format.
+    key: int | None
+    date: str
+    decision: str
+    rationale: str = ""
+    owner: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+    version: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityEntry:
+    key: int | None
+    date: str  # usually YYYY-MM-DD; kept as text because real logs are not always ISO
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    key: int | None
+    when: str  # "Week 6 Tuesday", "2024-06-10", ...
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceItem:
+    key: int | None
+    label: str  # "Daily", "Weekly", ...
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    key: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field of one entity changed by one user: a row of the history."""
+
+    at: str  # ISO 8601 timestamp, UTC
+    user: str
+    entity: str
+    id: str
+    field: str
+    old: str | None
+    new: str | None
+    revision: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCount:
+    status: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneProgress:
+    milestone: str
+    progress: float  # mean progress, 0-100
+    tasks: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The Snapshot header's figures, computed by aggregate queries in the store."""
+
+    tasks: int
+    mean_progress: float
+    by_status: tuple[StatusCount, ...]
+    by_milestone: tuple[MilestoneProgress, ...]
+    open_risks_by_impact: tuple[tuple[str, int], ...]
+    next_checkpoint: Checkpoint | None

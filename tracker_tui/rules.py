@@ -1,0 +1,292 @@
+"""The tracker's rules, as pure functions: statuses, progress, dates and IDs.
+
+The store applies these to every write, whether it comes from the CLI, a keystroke in the
+dashboard or an import, so that validation lives in one place. Nothing here touches a
+database or a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from tracker_tui.domain import COMPLETE, ValidationError
+
+# Words and symbols that real trackers use for a status, mapped to the default set. Keys
+# are lower-case, with emoji and punctuation already removed by ``_status_words``.
+_TASK_STATUS_LOOKUP: dict[str, str] = {
+    "not started": "Not Started",
+    "todo": "Not Started",
+    "to do": "Not Started",
+    "planned": "Not Started",
+    "pending": "Not Started",
+    "queued": "Not Started",
+    "backlog": "Not Started",
+    "open": "Not Started",
+    "new": "Not Started",
+    "in progress": "In Progress",
+    "in-progress": "In Progress",
+    "ongoing": "In Progress",
+    "active": "In Progress",
+    "started": "In Progress",
+    "wip": "In Progress",
+    "underway": "In Progress",
+    "green": "In Progress",
+    "on track": "In Progress",
+    "blocked": "Blocked",
+    "red": "Blocked",
+    "stuck": "Blocked",
+    "at risk": "At Risk",
+    "amber": "At Risk",
+    "yellow": "At Risk",
+    "delayed": "At Risk",
+    "on hold": "On Hold",
+    "paused": "On Hold",
+    "deferred": "On Hold",
+    "complete": "Complete",
+    "completed": "Complete",
+    "done": "Complete",
+    "finished": "Complete",
+    "closed": "Complete",
+    "delivered": "Complete",
+    "shipped": "Complete",
+    "resolved": "Complete",
+}
+
+_RISK_STATUS_LOOKUP: dict[str, str] = {
+    "open": "Open",
+    "active": "Open",
+    "new": "Open",
+    "red": "Open",
+    "amber": "Monitoring",
+    "monitoring": "Monitoring",
+    "watch": "Monitoring",
+    "in progress": "Monitoring",
+    "mitigated": "Mitigated",
+    "mitigating": "Mitigated",
+    "resolved": "Resolved",
+    "done": "Resolved",
+    "fixed": "Resolved",
+    "green": "Resolved",
+    "closed": "Closed",
+    "accepted": "Closed",
+}
+
+# Emoji that carry a status on their own, when no word is given.
+_EMOJI_STATUS: dict[str, str] = {
+    "✅": "Complete",
+    "✔": "Complete",
+    "☑": "Complete",
+    "🟢": "In Progress",
+    "🟡": "At Risk",
+    "🟠": "At Risk",
+    "🔴": "Blocked",
+    "⛔": "Blocked",
+    "🚫": "Blocked",
+    "⏸": "On Hold",
+    "⚪": "Not Started",
+    "⬜": "Not Started",
+    "🔄": "In Progress",
+    "🚧": "In Progress",
+    "⏳": "In Progress",
+}
+
+_PROGRESS_RE = re.compile(r"^\s*([+-]?)\s*(\d{1,3})\s*%?\s*$")
+_ID_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+
+
+def _status_words(text: str) -> str:
+    """Lower-case words of a status, with emoji, symbols and markup removed."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] in "LN" or char in " -":
+            kept.append(char)
+        else:
+            kept.append(" ")
+    return " ".join("".join(kept).lower().replace("_", " ").split())
+
+
+def _lookup(text: str, lookup: dict[str, str], known: Iterable[str]) -> str | None:
+    words = _status_words(text)
+    for status in known:
+        if status.lower() == words or status.lower() == text.strip().lower():
+            return status
+    if words in lookup:
+        return lookup[words]
+    # "Complete (2024-05-09)" or "In progress - QA": try the leading words.
+    for size in (2, 1):
+        head = " ".join(words.split()[:size])
+        if head in lookup:
+            return lookup[head]
+    return None
+
+
+def match_status(text: str, known: Sequence[str]) -> str:
+    """The canonical spelling of a task status typed by a user, matched case-insensitively.
+
+    Args:
+        text: what the user typed (``in progress``, ``DONE``...).
+        known: the store's list of task statuses.
+
+    Raises:
+        ValidationError: the status is not in the store's list.
+    """
+    cleaned = " ".join(text.split())
+    for status in known:
+        if status.lower() == cleaned.lower():
+            return status
+    mapped = _lookup(cleaned, _TASK_STATUS_LOOKUP, known)
+    if mapped is not None and mapped in known:
+        return mapped
+    raise ValidationError(
+        f"unknown status {cleaned!r}; use one of: {', '.join(known)}", field="status"
+    )
+
+
+def match_risk_status(text: str, known: Sequence[str]) -> str:
+    """As ``match_status``, for the risk register's own list."""
+    cleaned = " ".join(text.split())
+    for status in known:
+        if status.lower() == cleaned.lower():
+            return status
+    mapped = _lookup(cleaned, _RISK_STATUS_LOOKUP, known)
+    if mapped is not None and mapped in known:
+        return mapped
+    raise ValidationError(
+        f"unknown risk status {cleaned!r}; use one of: {', '.join(known)}", field="status"
+    )
+
+
+def canonical_status(text: str, known: Sequence[str], *, kind: str = "task") -> str | None:
+    """Map a status as written in a document (``✅ Complete``, ``🟡 AMBER``, ``Done``) to
+    the store's set, or ``None`` when nothing matches (the importer then adds it as is)."""
+    lookup = _RISK_STATUS_LOOKUP if kind == "risk" else _TASK_STATUS_LOOKUP
+    mapped = _lookup(text, lookup, known)
+    if mapped is not None:
+        return mapped
+    if kind == "task":
+        for emoji, status in _EMOJI_STATUS.items():
+            if emoji in text:
+                return status
+    return None
+
+
+def parse_progress(value: str | int, current: int = 0) -> int:
+    """The new progress figure for ``value``: ``40``, ``40%``, or relative ``+10``/``-10``.
+
+    Relative values clamp at 0 and 100; absolute values outside 0-100 are refused.
+
+    Raises:
+        ValidationError: not an integer percentage.
+    """
+    if isinstance(value, bool):
+        raise ValidationError("progress must be a whole number from 0 to 100", field="progress")
+    if isinstance(value, int):
+        sign, number = "", value
+    else:
+        match = _PROGRESS_RE.match(value)
+        if match is None:
+            raise ValidationError(
+                f"progress must be a whole number from 0 to 100, or +N/-N, not {value!r}",
+                field="progress",
+            )
+        sign, number = match.group(1), int(match.group(2))
+    if sign:
+        delta = number if sign == "+" else -number
+        return max(0, min(100, current + delta))
+    if not 0 <= number <= 100:
+        raise ValidationError(f"progress must be from 0 to 100, not {number}", field="progress")
+    return number
+
+
+def relative_delta(value: str) -> int | None:
+    """``+10`` → 10, ``-5`` → -5, anything else → None (an absolute value)."""
+    if isinstance(value, str):
+        match = _PROGRESS_RE.match(value)
+        if match and match.group(1):
+            number = int(match.group(2))
+            return number if match.group(1) == "+" else -number
+    return None
+
+
+def reconcile_status_progress(
+    status: str,
+    progress: int,
+    *,
+    old_status: str,
+    old_progress: int,
+    status_changed: bool,
+    progress_changed: bool,
+    in_progress: str = "In Progress",
+) -> tuple[str, int]:
+    """Apply Complete ⇔ 100%: setting one sets the other, and lowering a Complete task's
+    progress makes it In Progress."""
+    if status_changed and status == COMPLETE:
+        return status, 100
+    if progress_changed and not status_changed:
+        if progress == 100:
+            return COMPLETE, progress
+        if old_status == COMPLETE and progress < 100:
+            return in_progress, progress
+    if status_changed and status != COMPLETE and old_status == COMPLETE and not progress_changed:
+        # Reopening a finished task: leave the figure to the user, but not at 100.
+        return status, min(progress, 90) if progress == 100 else progress
+    return status, progress
+
+
+def parse_date(text: str, *, field: str = "date") -> date | None:
+    """A ``YYYY-MM-DD`` date, or None for empty, ``-`` or ``–``.
+
+    Raises:
+        ValidationError: any other text.
+    """
+    cleaned = text.strip()
+    if cleaned in ("", "-", "–", "—", "n/a", "N/A"):
+        return None
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise ValidationError(
+            f"{field} must be a date as YYYY-MM-DD, not {cleaned!r}", field=field
+        ) from None
+
+
+def next_id(existing: Iterable[str], default_prefix: str) -> str:
+    """The ID that continues the store's pattern: UT-008 after UT-007, R-06 after R-05.
+
+    The prefix is the most common among ``existing``; the number is one more than the
+    highest with that prefix, zero-padded to the widest width in use.
+    """
+    numbers: dict[str, list[tuple[int, int]]] = {}
+    for identifier in existing:
+        match = _ID_RE.match(identifier.strip())
+        if match:
+            digits = match.group("number")
+            numbers.setdefault(match.group("prefix"), []).append((int(digits), len(digits)))
+    if not numbers:
+        return f"{default_prefix}1"
+    prefix = max(numbers, key=lambda key: (len(numbers[key]), key))
+    highest = max(number for number, _ in numbers[prefix])
+    width = max(width for _, width in numbers[prefix])
+    return f"{prefix}{highest + 1:0{width}d}"
+
+
+def require_text(value: str, *, field: str, max_length: int = 2000) -> str:
+    """A required one-line-or-more text field, stripped; refused when empty or too long."""
+    cleaned = value.strip()
+    if not cleaned:
+        raise ValidationError(f"{field} cannot be empty", field=field)
+    return limit_text(cleaned, field=field, max_length=max_length)
+
+
+def limit_text(value: str, *, field: str, max_length: int = 10_000) -> str:
+    """Refuse text longer than ``max_length`` characters (a runaway paste)."""
+    if len(value) > max_length:
+        raise ValidationError(
+            f"{field} is too long ({len(value):,} characters; the limit is {max_length:,})",
+            field=field,
+        )
+    return value

@@ -1,0 +1,447 @@
+"""What the edit forms share.
+
+- fields with a label above and an error line (class ``-error``) under them;
+- ``GuardedInput`` / ``GuardedTextArea``: a paste longer than the field's limit is refused
+  with a message beside the field, instead of being cut silently (or freezing the UI);
+- validators built on ``tracker_tui.rules``, so a form refuses what the store refuses;
+- ``EditForm``: the save loop. Values are compared as strings with what the form was filled
+  with, so only the fields the user changed are sent; the store call runs in a thread
+  worker; a ``ConflictError`` opens ``ConflictScreen``; any other ``TrackerError`` stays in
+  the form with the user's edit, so they can retry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from tracker_tui import rules
+from tracker_tui.domain import ConflictError, TrackerError, ValidationError
+from tracker_tui.sanitize import display_text
+
+#: Longest one-line value a form accepts (a table cell).
+ONE_LINE_LIMIT = 2_000
+#: Longest multi-line value (notes); matches ``rules.limit_text``.
+NOTES_LIMIT = 10_000
+_ID_RE = re.compile(r"^[^\s|]{1,40}$")
+
+
+class PasteRefused(Message):
+    """A paste was longer than the field accepts; nothing was inserted."""
+
+    def __init__(self, widget: Widget, length: int, limit: int) -> None:
+        super().__init__()
+        self.widget = widget
+        self.length = length
+        self.limit = limit
+
+    @property
+    def control(self) -> Widget:
+        return self.widget
+
+
+class GuardedInput(Input):
+    """An ``Input`` with a length limit that refuses an over-long paste out loud."""
+
+    def __init__(self, value: str = "", *, limit: int = ONE_LINE_LIMIT, **kwargs: Any) -> None:
+        super().__init__(value, max_length=limit, **kwargs)
+        self.limit = limit
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if len(event.text) > self.limit:
+            # prevent_default skips Input's own paste handler (which would truncate).
+            event.prevent_default()
+            event.stop()
+            self.post_message(PasteRefused(self, len(event.text), self.limit))
+
+
+class GuardedTextArea(TextArea):
+    """A ``TextArea`` that refuses a paste which would take it past ``limit`` characters."""
+
+    def __init__(self, text: str = "", *, limit: int = NOTES_LIMIT, **kwargs: Any) -> None:
+        super().__init__(text, soft_wrap=True, show_line_numbers=False, **kwargs)
+        self.limit = limit
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if len(self.text) + len(event.text) > self.limit:
+            event.prevent_default()
+            event.stop()
+            self.post_message(PasteRefused(self, len(event.text), self.limit))
+
+
+# -- validators ---------------------------------------------------------------------------
+
+
+class Required(Validator):
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def validate(self, value: str) -> ValidationResult:
+        return self.success() if value.strip() else self.failure(f"{self.label} is required")
+
+
+class ProgressValidator(Validator):
+    """A whole percentage, 0 to 100 (``40`` or ``40%``); relative values are CLI-only."""
+
+    def validate(self, value: str) -> ValidationResult:
+        if value.strip()[:1] in ("+", "-"):
+            return self.failure("progress must be a whole number from 0 to 100")
+        try:
+            rules.parse_progress(value)
+        except ValidationError as error:
+            return self.failure(str(error))
+        return self.success()
+
+
+class DateValidator(Validator):
+    def __init__(self, label: str, *, required: bool = False) -> None:
+        super().__init__()
+        self.label = label
+        self.required = required
+
+    def validate(self, value: str) -> ValidationResult:
+        if self.required and not value.strip():
+            return self.failure(f"{self.label} is required (YYYY-MM-DD)")
+        try:
+            rules.parse_date(value, field=self.label)
+        except ValidationError as error:
+            return self.failure(str(error))
+        return self.success()
+
+
+class NewIdValidator(Validator):
+    """An ID for a new row: present, no spaces or ``|``, and not taken already."""
+
+    def __init__(self, taken: set[str]) -> None:
+        super().__init__()
+        # Shared with the form, which fills it once the existing IDs have been read.
+        self.taken = taken
+
+    def validate(self, value: str) -> ValidationResult:
+        cleaned = value.strip()
+        if not cleaned:
+            return self.failure("ID is required")
+        if not _ID_RE.match(cleaned):
+            return self.failure("ID must be up to 40 characters, without spaces or |")
+        if cleaned.casefold() in self.taken:
+            return self.failure(f"{cleaned} is already taken")
+        return self.success()
+
+
+def field(label: str, name: str, widget: Widget) -> Vertical:
+    """A form row: the label, the widget (id ``in-<name>``) and its error line."""
+    widget.id = f"in-{name}"
+    return Vertical(
+        Label(label, classes="field-label"),
+        widget,
+        Label("", id=f"err-{name}", classes="-error"),
+        classes="field",
+        id=f"field-{name}",
+    )
+
+
+def choices(values: Iterable[str]) -> list[tuple[Text, str]]:
+    """Select options drawn as plain text (a status is user data, never markup)."""
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(value, None)
+    return [(Text(display_text(value) or "(none)"), value) for value in seen]
+
+
+# -- the form ----------------------------------------------------------------------------
+
+ResultT = TypeVar("ResultT")
+
+
+class EditForm(ModalScreen[ResultT]):
+    """A modal edit form that saves through the store and returns what was saved.
+
+    Subclasses give the fields (``compose_fields``), the entity as strings
+    (``entity_values``) and the store call (``save_operation``). The form dismisses with
+    the saved entity, or ``None`` when nothing was saved.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        # priority: the TextArea must not swallow the save key.
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+    ]
+
+    #: Field names in display order, and their labels (used by the conflict dialog).
+    FIELDS: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, entity: Any | None) -> None:
+        super().__init__(classes="edit-form")
+        self._entity = entity
+        # What the form was filled with: the user's changes are measured against it.
+        self._loaded: dict[str, str] = self.entity_values(entity) if entity is not None else {}
+        self._version: int | None = getattr(entity, "version", None)
+        self._attempted = False
+        self._saving = False
+
+    # -- for subclasses --------------------------------------------------------------
+
+    @property
+    def is_new(self) -> bool:
+        return self._entity is None
+
+    def form_title(self) -> str:
+        raise NotImplementedError
+
+    def compose_fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def entity_values(self, entity: Any) -> dict[str, str]:
+        """Every editable field of ``entity`` as the string the form shows."""
+        raise NotImplementedError
+
+    def save_operation(self, changes: dict[str, str], version: int | None) -> Callable[[], Any]:
+        """The store call that saves ``changes`` (only changed fields; all for a new row)."""
+        raise NotImplementedError
+
+    def extra_errors(self) -> dict[str, str]:
+        """Errors the Input validators cannot see (the notes' length, ...)."""
+        return {}
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Static(Text(display_text(self.form_title())), id="form-title")
+            with VerticalScroll(id="form-fields"):
+                yield from self.compose_fields()
+            yield Label("", id="form-status", classes="-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("Save  ctrl+s", id="form-save", variant="primary")
+                yield Button("Cancel  esc", id="form-cancel")
+
+    def on_mount(self) -> None:
+        if not self._loaded:
+            self._loaded = self.form_values()
+        for widget in self.query(".-error"):
+            widget.display = False
+
+    # -- values ------------------------------------------------------------------------
+
+    def form_values(self) -> dict[str, str]:
+        """What the form holds now, by field name."""
+        values: dict[str, str] = {}
+        for name in self.FIELDS:
+            widget = self.field_widget(name)
+            if isinstance(widget, Input):
+                values[name] = widget.value.strip()
+            elif isinstance(widget, TextArea):
+                values[name] = widget.text.rstrip()
+            elif isinstance(widget, Select):
+                values[name] = "" if widget.is_blank() else str(widget.value)
+        return values
+
+    def field_widget(self, name: str) -> Widget | None:
+        """The input of field ``name``, or None when this form does not show it."""
+        found = self.query(f"#in-{name}")
+        return found.first() if found else None
+
+    def set_form_value(self, name: str, value: str) -> None:
+        widget = self.query_one(f"#in-{name}")
+        if isinstance(widget, Input):
+            widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.load_text(value)
+        elif isinstance(widget, Select):
+            options = [value for _, value in widget._options if isinstance(value, str)]
+            if value not in options:
+                widget.set_options(choices([*options, value]))
+            widget.value = value
+
+    def changes(self) -> dict[str, str]:
+        """The fields the user changed (every field, for a new row)."""
+        values = self.form_values()
+        if self.is_new:
+            return values
+        return {name: value for name, value in values.items() if value != self._loaded.get(name)}
+
+    # -- errors ------------------------------------------------------------------------
+
+    def set_error(self, name: str, message: str) -> None:
+        found = self.query(f"#err-{name}")
+        if not found:
+            self.set_status(message)
+            return
+        label = found.first(Label)
+        label.update(Text(message))
+        label.display = bool(message)
+
+    def set_status(self, message: str) -> None:
+        label = self.query_one("#form-status", Label)
+        label.update(Text(message))
+        label.display = bool(message)
+
+    def all_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        for name in self.FIELDS:
+            widget = self.field_widget(name)
+            if isinstance(widget, Input):
+                result = widget.validate(widget.value)
+                if result is not None and not result.is_valid:
+                    errors[name] = result.failure_descriptions[0]
+        errors.update(self.extra_errors())
+        return errors
+
+    def _show_field_error(self, name: str, result: ValidationResult | None, value: str) -> None:
+        # A field shows its error once the user has changed it, or after a save attempt:
+        # a new form does not open covered in "required" messages.
+        if not self._attempted and value.strip() == self._loaded.get(name, ""):
+            self.set_error(name, "")
+            return
+        failed = result is not None and not result.is_valid
+        self.set_error(name, result.failure_descriptions[0] if failed and result else "")
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("in-"):
+            self._show_field_error(event.input.id[3:], event.validation_result, event.value)
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id and event.text_area.id.startswith("in-"):
+            name = event.text_area.id[3:]
+            self.set_error(name, self.extra_errors().get(name, ""))
+
+    @on(PasteRefused)
+    def _paste_refused(self, event: PasteRefused) -> None:
+        name = (event.widget.id or "in-")[3:]
+        self.set_error(
+            name,
+            f"Paste refused: {event.length:,} characters (the limit is {event.limit:,})",
+        )
+
+    # -- actions -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "cancel") and self._saving:
+            return None  # shown, but disabled while a save is under way
+        return True
+
+    @on(Button.Pressed, "#form-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        """Close without saving: the store is left as it was."""
+        if not self._saving:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        """Validate every field; save only when all are valid."""
+        if self._saving:
+            return
+        self._attempted = True
+        errors = self.all_errors()
+        for name in self.FIELDS:
+            self.set_error(name, errors.get(name, ""))
+        if errors:
+            count = len(errors)
+            self.set_status(f"Not saved: {count} field{'s' if count > 1 else ''} to fix")
+            first = next(name for name in self.FIELDS if name in errors)
+            self.query_one(f"#in-{first}").focus()
+            return
+        changes = self.changes()
+        if not changes:
+            self.dismiss(None)
+            return
+        self._start_save(changes)
+
+    def _start_save(self, changes: dict[str, str]) -> None:
+        self._saving = True
+        self.set_status("Saving…")
+        self.query_one("#form-save", Button).disabled = True
+        self._save_worker(self.save_operation(changes, self._version))
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="form-save")
+    def _save_worker(self, operation: Callable[[], Any]) -> Any:
+        # The store may wait on another writer's lock or a slow disk: never the UI thread.
+        return operation()
+
+    @on(Worker.StateChanged)
+    def _save_finished(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "form-save" or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            return
+        self._saving = False
+        self.query_one("#form-save", Button).disabled = False
+        if event.state == WorkerState.SUCCESS:
+            self.dismiss(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self._save_failed(event.worker.error)
+
+    def _save_failed(self, error: BaseException | None) -> None:
+        if isinstance(error, ConflictError):
+            self._open_conflict(error.current)
+        elif isinstance(error, ValidationError) and error.field in self.FIELDS:
+            self.set_error(error.field, str(error))
+            self.set_status("Not saved: the store refused a value")
+        elif isinstance(error, TrackerError):
+            self.set_status(f"Not saved: {error}")
+        else:
+            self.set_status(f"Not saved: unexpected error: {error!r}")
+
+    # -- conflicts ---------------------------------------------------------------------
+
+    def _open_conflict(self, current: Any) -> None:
+        from tracker_tui.screens.conflict import ConflictScreen
+
+        mine = self.changes()
+        theirs_all = self.entity_values(current) if current is not None else {}
+        labels = self.FIELDS
+        mine_labelled = {labels[name]: value for name, value in mine.items()}
+        theirs_labelled = {labels[name]: theirs_all.get(name, "") for name in mine}
+        who = getattr(current, "updated_by", "") or "someone"
+        self.set_status(f"Not saved: {who} changed this meanwhile")
+
+        def chosen(choice: str | None) -> None:
+            self._resolve_conflict(choice or "edit", current, mine)
+
+        self.app.push_screen(ConflictScreen(mine_labelled, theirs_labelled, who), chosen)
+
+    def _resolve_conflict(self, choice: str, current: Any, mine: dict[str, str]) -> None:
+        if choice == "theirs":
+            self.dismiss(None)
+            return
+        # Rebase on the row as it is now: fields the user left alone take the other
+        # user's values, so saving sends only the user's own changes.
+        theirs = self.entity_values(current) if current is not None else {}
+        for name, value in theirs.items():
+            if name not in mine and name in self.FIELDS:
+                self.set_form_value(name, value)
+        self._loaded = theirs
+        self._version = getattr(current, "version", None)
+        if choice == "mine":
+            changes = self.changes()
+            if not changes:
+                self.dismiss(current)
+                return
+            self._start_save(changes)
+        else:
+            who = getattr(current, "updated_by", "") or "someone"
+            self.set_status(f"Showing your edit over {who}'s version; ctrl+s saves it")

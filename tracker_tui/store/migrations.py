@@ -1,0 +1,108 @@
+"""Schema versions: create a new store, upgrade an older one, refuse a newer one.
+
+A lighter mechanism than Alembic, and as safe for an embedded store: the version lives in
+the ``meta`` table, each upgrade is a function run inside one transaction together with
+the version bump, and a SQLite store is copied to ``<file>.bak-<version>`` (with SQLite's
+online backup API, so the copy is consistent) before any upgrade touches it.
+
+To change the schema: edit ``schema.py``, add ``_upgrade_to_N`` here and register it in
+``UPGRADES``, and bump ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlmodel import SQLModel
+
+from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES, TrackerError
+from tracker_tui.store import schema  # noqa: F401  (registers the tables)
+from tracker_tui.store.safety import APPLICATION, SCHEMA_VERSION
+from tracker_tui.store.target import StoreTarget
+
+#: version N-1 -> N upgrades, run in order inside one transaction.
+UPGRADES: dict[int, Callable[[Connection], None]] = {}
+
+
+def stored_version(connection: Connection) -> int | None:
+    """The store's schema version, or None when it has no ``meta`` table yet."""
+    if not inspect(connection).has_table("meta"):
+        return None
+    row = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
+    return int(row[0]) if row else None
+
+
+def refuse_newer(version: int, where: str) -> None:
+    if version > SCHEMA_VERSION:
+        raise TrackerError(
+            f"{where} was written by a newer tracker-tui (schema {version}; this one reads "
+            f"up to {SCHEMA_VERSION}); upgrade tracker-tui to open it. The store is untouched."
+        )
+
+
+def ensure_schema(engine: Engine, target: StoreTarget) -> None:
+    """Create the schema in a new store, or upgrade an older one after a backup."""
+    with engine.begin() as connection:
+        version = stored_version(connection)
+        if version is None:
+            if inspect(connection).get_table_names():
+                raise TrackerError(
+                    f"{target.describe()} is another application's database, "
+                    "not a tracker store; it was left untouched"
+                )
+            _create(connection)
+            return
+        refuse_newer(version, target.describe())
+        if version == SCHEMA_VERSION:
+            return
+    # An upgrade: back up first, outside the write transaction.
+    if target.path is not None:
+        backup_sqlite(target.path, version)
+    with engine.begin() as connection:
+        version = stored_version(connection) or 0
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            UPGRADES[step](connection)
+        SQLModel.metadata.create_all(connection)
+        connection.execute(
+            text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+            {"v": str(SCHEMA_VERSION)},
+        )
+
+
+def _create(connection: Connection) -> None:
+    SQLModel.metadata.create_all(connection)
+    connection.execute(
+        text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
+        [
+            {"k": "application", "v": APPLICATION},
+            {"k": "schema_version", "v": str(SCHEMA_VERSION)},
+            {"k": "revision", "v": "0"},
+        ],
+    )
+    connection.execute(text("INSERT INTO tracker (id, title) VALUES (1, '')"))
+    rows = [
+        {"kind": kind, "name": name, "position": position}
+        for kind, names in (("task", DEFAULT_TASK_STATUSES), ("risk", DEFAULT_RISK_STATUSES))
+        for position, name in enumerate(names)
+    ]
+    connection.execute(
+        text("INSERT INTO status (kind, name, position) VALUES (:kind, :name, :position)"), rows
+    )
+
+
+def backup_sqlite(path: Path, version: int) -> Path:
+    """Copy the store to ``<path>.bak-<version>`` with SQLite's online backup API."""
+    destination = path.with_name(f"{path.name}.bak-{version}")
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(destination)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    return destination

@@ -1,0 +1,438 @@
+"""The store's read path: plain SQL over a DB-API connection, returning domain values.
+
+Reads are what the dashboard needs before its first frame, so this module stays light: for
+SQLite it uses the standard library's ``sqlite3`` (a hundredth of a second to import)
+rather than SQLAlchemy (half a second). Other engines run the same SQL through a
+SQLAlchemy connection (``SqlAlchemyConnection``). The SQL uses ``:name`` parameters,
+which both understand, and only portable constructs.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from tracker_tui.domain import (
+    DEFAULT_RISK_STATUSES,
+    DEFAULT_TASK_STATUSES,
+    ActivityEntry,
+    CadenceItem,
+    Change,
+    Checkpoint,
+    Decision,
+    Metric,
+    MilestoneProgress,
+    Risk,
+    StatusCount,
+    Summary,
+    Task,
+    TrackerInfo,
+)
+
+TASK_COLUMNS = (
+    "id, title, milestone, owner, status, progress, last_update, notes, status_text, extra, "
+    "version, updated_by, updated_at"
+)
+RISK_COLUMNS = (
+    "id, description, impact, mitigation, owner, status, status_text, extra, version, "
+    "updated_by, updated_at"
+)
+OPEN_RISK_EXCLUDED = ("resolved", "closed", "mitigated", "done")
+
+
+class Connection(Protocol):
+    """What the reader needs of a database connection."""
+
+    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]: ...
+
+    def close(self) -> None: ...
+
+
+class SqliteConnection:
+    """A long-lived stdlib ``sqlite3`` connection used only for reading.
+
+    One connection is shared by the UI thread and worker threads, so calls are
+    serialised with a lock. It is opened read-only (``mode=ro``) when the user cannot
+    write the file, which is how a lead with only read permission still gets a live view.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool, immutable: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        self.immutable = immutable
+        self._lock = threading.Lock()
+        self._file_signature = self._signature()
+        self._connection = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        mode = "ro" if self.read_only else "rw"
+        # immutable=1 reads the main file without the WAL index: only used when this user
+        # cannot create the index and no writer has the store open (see safety.py).
+        suffix = "&immutable=1" if self.immutable else ""
+        connection = sqlite3.connect(
+            f"file:{self.path}?mode={mode}{suffix}",
+            uri=True,
+            check_same_thread=False,
+            timeout=5.0,
+        )
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+
+    def _signature(self) -> tuple[float, int, bool]:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return (0.0, 0, False)
+        wal = self.path.with_name(self.path.name + "-wal")
+        return (stat.st_mtime, stat.st_size, wal.exists())
+
+    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        with self._lock:
+            return self._connection.execute(sql, params or {}).fetchall()
+
+    def data_version(self) -> int:
+        """SQLite's per-connection change counter: it moves when another connection
+        commits, at the cost of no I/O beyond the WAL index."""
+        with self._lock:
+            if self.immutable:
+                # An immutable connection sees no change: watch the file itself, and
+                # leave immutable mode as soon as a writer's WAL appears.
+                signature = self._signature()
+                if signature != self._file_signature:
+                    self._file_signature = signature
+                    self._connection.close()
+                    if signature[2]:
+                        self.immutable = False
+                    try:
+                        self._connection = self._connect()
+                    except sqlite3.DatabaseError:
+                        self.immutable = True
+                        self._connection = self._connect()
+                return hash(signature)
+            return self._connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+
+class SqlAlchemyConnection:
+    """The same reads through a SQLAlchemy engine, for engines other than SQLite."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        from sqlalchemy import text
+
+        with self._engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params or {})]
+
+    def close(self) -> None:
+        pass
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _extra(value: str | None) -> dict[str, str]:
+    return json.loads(value) if value else {}
+
+
+def task_from_row(row: Sequence[Any]) -> Task:
+    return Task(
+        id=row[0],
+        title=row[1],
+        milestone=row[2],
+        owner=row[3],
+        status=row[4],
+        progress=row[5],
+        last_update=_date(row[6]),
+        notes=row[7],
+        status_text=row[8],
+        extra=_extra(row[9]),
+        version=row[10],
+        updated_by=row[11],
+        updated_at=row[12],
+    )
+
+
+def risk_from_row(row: Sequence[Any]) -> Risk:
+    return Risk(
+        id=row[0],
+        description=row[1],
+        impact=row[2],
+        mitigation=row[3],
+        owner=row[4],
+        status=row[5],
+        status_text=row[6],
+        extra=_extra(row[7]),
+        version=row[8],
+        updated_by=row[9],
+        updated_at=row[10],
+    )
+
+
+class Reader:
+    """Every query the dashboard, the CLI and the exporter run, on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def _all(self, sql: str, **params: Any) -> list[tuple]:
+        return self.connection.fetchall(sql, params)
+
+    # -- the tracker -------------------------------------------------------------------
+
+    def has_schema(self) -> bool:
+        try:
+            self._all("SELECT 1 FROM meta LIMIT 1")
+        except Exception:
+            return False
+        return True
+
+    def meta(self, key: str) -> str | None:
+        rows = self._all("SELECT value FROM meta WHERE key = :key", key=key)
+        return rows[0][0] if rows else None
+
+    def revision(self) -> int:
+        value = self.meta("revision")
+        return int(value) if value else 0
+
+    def tracker_info(self) -> TrackerInfo | None:
+        rows = self._all("SELECT title, snapshot_date FROM tracker WHERE id = 1")
+        if not rows:
+            return None
+        return TrackerInfo(title=rows[0][0], snapshot_date=_date(rows[0][1]))
+
+    def statuses(self, kind: str) -> list[str]:
+        rows = self._all(
+            "SELECT name FROM status WHERE kind = :kind ORDER BY position, name", kind=kind
+        )
+        if rows:
+            return [row[0] for row in rows]
+        return list(DEFAULT_RISK_STATUSES if kind == "risk" else DEFAULT_TASK_STATUSES)
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def tasks(self) -> list[Task]:
+        rows = self._all(f"SELECT {TASK_COLUMNS} FROM task ORDER BY block, position, id")
+        return [task_from_row(row) for row in rows]
+
+    def task(self, task_id: str) -> Task | None:
+        rows = self._all(f"SELECT {TASK_COLUMNS} FROM task WHERE id = :id", id=task_id)
+        return task_from_row(rows[0]) if rows else None
+
+    def tasks_by_id(self, ids: Sequence[str]) -> list[Task]:
+        found: list[Task] = []
+        # Chunked so that the parameter count stays under every engine's limit.
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            names = ", ".join(f":p{i}" for i in range(len(chunk)))
+            params = {f"p{i}": value for i, value in enumerate(chunk)}
+            rows = self.connection.fetchall(
+                f"SELECT {TASK_COLUMNS} FROM task WHERE id IN ({names})", params
+            )
+            found.extend(task_from_row(row) for row in rows)
+        return found
+
+    def task_ids(self) -> list[str]:
+        return [row[0] for row in self._all("SELECT id FROM task")]
+
+    def summary(self, today: date | None = None) -> Summary:
+        """The Snapshot header's figures, from aggregate queries (no Python loops over rows)."""
+        count, mean = self._all("SELECT COUNT(*), AVG(progress) FROM task")[0]
+        by_status = tuple(
+            StatusCount(status, n)
+            for status, n in self._all(
+                "SELECT status, COUNT(*) FROM task GROUP BY status ORDER BY status"
+            )
+        )
+        by_milestone = tuple(
+            MilestoneProgress(milestone, float(avg or 0), n)
+            for milestone, avg, n in self._all(
+                "SELECT milestone, AVG(progress), COUNT(*) FROM task "
+                "GROUP BY milestone ORDER BY milestone"
+            )
+        )
+        excluded = ", ".join(f"'{status}'" for status in OPEN_RISK_EXCLUDED)
+        open_risks = tuple(
+            (impact, n)
+            for impact, n in self._all(
+                "SELECT impact, COUNT(*) FROM risk "
+                f"WHERE LOWER(status) NOT IN ({excluded}) GROUP BY impact ORDER BY impact"
+            )
+        )
+        first = self._all(
+            'SELECT key, "when", text FROM checkpoint ORDER BY block, position LIMIT 1'
+        )
+        next_checkpoint = Checkpoint(*first[0]) if first else None
+        return Summary(
+            tasks=count,
+            mean_progress=float(mean or 0.0),
+            by_status=by_status,
+            by_milestone=by_milestone,
+            open_risks_by_impact=open_risks,
+            next_checkpoint=next_checkpoint,
+        )
+
+    # -- the other registers -----------------------------------------------------------
+
+    def risks(self) -> list[Risk]:
+        rows = self._all(f"SELECT {RISK_COLUMNS} FROM risk ORDER BY block, position, id")
+        return [risk_from_row(row) for row in rows]
+
+    def risk(self, risk_id: str) -> Risk | None:
+        rows = self._all(f"SELECT {RISK_COLUMNS} FROM risk WHERE id = :id", id=risk_id)
+        return risk_from_row(rows[0]) if rows else None
+
+    def risk_ids(self) -> list[str]:
+        return [row[0] for row in self._all("SELECT id FROM risk")]
+
+    def decisions(self) -> list[Decision]:
+        rows = self._all(
+            "SELECT key, date, decision, rationale, owner, extra, version FROM decision "
+            "ORDER BY block, position, key"
+        )
+        return [
+            Decision(
+                key=r[0],
+                date=r[1],
+                decision=r[2],
+                rationale=r[3],
+                owner=r[4],
+                extra=_extra(r[5]),
+                version=r[6],
+            )
+            for r in rows
+        ]
+
+    def activity(self, *, limit: int | None = None, offset: int = 0) -> list[ActivityEntry]:
+        """Activity entries in document order (the log is kept newest first)."""
+        sql = "SELECT key, date, text FROM activity ORDER BY block, position, key"
+        if limit is not None:
+            sql += " LIMIT :limit OFFSET :offset"
+            rows = self._all(sql, limit=limit, offset=offset)
+        else:
+            rows = self._all(sql)
+        return [ActivityEntry(*row) for row in rows]
+
+    def activity_count(self) -> int:
+        return self._all("SELECT COUNT(*) FROM activity")[0][0]
+
+    def checkpoints(self) -> list[Checkpoint]:
+        rows = self._all('SELECT key, "when", text FROM checkpoint ORDER BY block, position, key')
+        return [Checkpoint(*row) for row in rows]
+
+    def cadence(self) -> list[CadenceItem]:
+        rows = self._all("SELECT key, label, text FROM cadence ORDER BY block, position, key")
+        return [CadenceItem(*row) for row in rows]
+
+    def metrics(self) -> list[Metric]:
+        rows = self._all("SELECT key, text FROM metric ORDER BY block, position, key")
+        return [Metric(*row) for row in rows]
+
+    def mentions(self, entity_id: str) -> tuple[list[ActivityEntry], list[Risk], list[Checkpoint]]:
+        """Activity entries, risks and checkpoints whose text mentions ``entity_id``."""
+        pattern = f"%{entity_id}%"
+        activity = [
+            ActivityEntry(*row)
+            for row in self._all(
+                "SELECT key, date, text FROM activity WHERE text LIKE :p "
+                "ORDER BY block, position LIMIT 200",
+                p=pattern,
+            )
+        ]
+        risks = [
+            risk_from_row(row)
+            for row in self._all(
+                f"SELECT {RISK_COLUMNS} FROM risk WHERE description LIKE :p "
+                "OR mitigation LIKE :p ORDER BY block, position",
+                p=pattern,
+            )
+        ]
+        checkpoints = [
+            Checkpoint(*row)
+            for row in self._all(
+                'SELECT key, "when", text FROM checkpoint WHERE text LIKE :p '
+                "ORDER BY block, position",
+                p=pattern,
+            )
+        ]
+        return activity, risks, checkpoints
+
+    # -- history and change detection --------------------------------------------------
+
+    def history(self, entity_id: str | None = None, *, limit: int = 1000) -> list[Change]:
+        """Changes, newest first; of one entity when ``entity_id`` is given."""
+        columns = "at, user, entity, entity_id, field, old, new, revision"
+        if entity_id is None:
+            rows = self._all(
+                f"SELECT {columns} FROM change ORDER BY seq DESC LIMIT :limit", limit=limit
+            )
+        else:
+            rows = self._all(
+                f"SELECT {columns} FROM change WHERE entity_id = :id "
+                "ORDER BY seq DESC LIMIT :limit",
+                id=entity_id,
+                limit=limit,
+            )
+        return [Change(*row) for row in rows]
+
+    def changes_since(self, revision: int) -> list[Change]:
+        """Every change recorded after ``revision``, oldest first (for live refresh)."""
+        rows = self._all(
+            "SELECT at, user, entity, entity_id, field, old, new, revision FROM change "
+            "WHERE revision > :revision ORDER BY seq LIMIT 5000",
+            revision=revision,
+        )
+        return [Change(*row) for row in rows]
+
+    def layout(self) -> list[tuple[int, str, str, list[str], list[str], dict[str, str]]]:
+        rows = self._all(
+            "SELECT position, kind, text, columns, fields, style FROM layout_block "
+            "ORDER BY position"
+        )
+        return [
+            (r[0], r[1], r[2], json.loads(r[3]), json.loads(r[4]), json.loads(r[5])) for r in rows
+        ]
+
+    def items_by_block(self, table: str) -> list[tuple[int, Any]]:
+        """(block, item) for every row of a list table, for export."""
+        if table == "task":
+            rows = self._all(f"SELECT block, {TASK_COLUMNS} FROM task ORDER BY block, position")
+            return [(row[0], task_from_row(row[1:])) for row in rows]
+        if table == "risk":
+            rows = self._all(f"SELECT block, {RISK_COLUMNS} FROM risk ORDER BY block, position")
+            return [(row[0], risk_from_row(row[1:])) for row in rows]
+        if table == "decision":
+            rows = self._all(
+                "SELECT block, key, date, decision, rationale, owner, extra, version "
+                "FROM decision ORDER BY block, position"
+            )
+            return [
+                (r[0], Decision(r[1], r[2], r[3], r[4], r[5], _extra(r[6]), r[7])) for r in rows
+            ]
+        columns = {
+            "activity": ("key, date, text", ActivityEntry),
+            "checkpoint": ('key, "when", text', Checkpoint),
+            "cadence": ("key, label, text", CadenceItem),
+            "metric": ("key, text", Metric),
+        }[table]
+        rows = self._all(f"SELECT block, {columns[0]} FROM {table} ORDER BY block, position")
+        return [(row[0], columns[1](*row[1:])) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        tables = ("task", "activity", "checkpoint", "risk", "decision", "cadence", "metric")
+        return {table: self._all(f"SELECT COUNT(*) FROM {table}")[0][0] for table in tables}

@@ -1,0 +1,334 @@
+"""The store's API: the one small surface that the CLI and the dashboard talk to.
+
+Reads go through ``Reader`` (plain SQL, light to import); writes through ``Writer``
+(SQLModel, imported on first use, so that the dashboard's first frame never waits for
+SQLAlchemy). Every write is one short transaction that validates with ``rules``, bumps
+the row's version and the store's revision, and records who changed what in the history.
+
+Values in and out are the frozen dataclasses of ``tracker_tui.domain``; no ORM object or
+session ever leaves this package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from tracker_tui.domain import (
+    ActivityEntry,
+    CadenceItem,
+    Change,
+    Checkpoint,
+    Decision,
+    Metric,
+    ReadOnlyError,
+    Risk,
+    Summary,
+    Task,
+    TrackerError,
+    TrackerInfo,
+)
+from tracker_tui.store.reader import Reader, SqliteConnection
+from tracker_tui.store.target import StoreTarget, current_user, resolve_target
+
+if TYPE_CHECKING:
+    from tracker_tui.document import Document
+    from tracker_tui.store.writer import Writer
+
+#: Fields a user may change on a task and on a risk (``set``, forms, quick edits).
+TASK_FIELDS = ("title", "milestone", "owner", "status", "progress", "last_update", "notes")
+RISK_FIELDS = ("description", "impact", "mitigation", "owner", "status")
+
+
+class Store:
+    """A tracker store at one target, used by one user.
+
+    Open it with ``Store.open``; close it with ``close()`` (or use it as a context manager).
+    Methods are safe to call from worker threads.
+    """
+
+    def __init__(self, target: StoreTarget, *, user: str, read_only: bool) -> None:
+        self.target = target
+        self.user = user
+        self.read_only = read_only
+        self._reader: Reader | None = None
+        self._writer: Writer | None = None
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        target: str | StoreTarget | None = None,
+        *,
+        user: str | None = None,
+        read_only: bool = False,
+    ) -> Store:
+        """Open (without creating) the store at ``target``.
+
+        A missing SQLite file is not an error: the store reads as empty, and is created by
+        the first write. A file the user may only read opens read-only automatically.
+
+        Raises:
+            TrackerError: the target is not a tracker store, is damaged, or was written by
+                a newer tracker-tui.
+        """
+        resolved = target if isinstance(target, StoreTarget) else resolve_target(target)
+        if resolved.path is not None and resolved.path.exists():
+            if resolved.path.is_dir():
+                raise TrackerError(f"{resolved.path} is a directory, not a tracker store")
+            if not os.access(resolved.path, os.W_OK):
+                read_only = True
+        store = cls(resolved, user=user or current_user(), read_only=read_only)
+        store._check_compatible()
+        return store
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.connection.close()
+            self._reader = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    @property
+    def exists(self) -> bool:
+        """Whether the store holds a schema yet (a new store is created on first write)."""
+        if self.target.path is not None and not self.target.path.exists():
+            return False
+        reader = self._read()
+        return reader is not None and reader.has_schema()
+
+    def _read(self) -> Reader | None:
+        """The reader, or None for a SQLite store whose file does not exist yet."""
+        if self._reader is None:
+            if self.target.is_sqlite and self.target.path is not None:
+                if not self.target.path.exists():
+                    return None
+                from tracker_tui.store.safety import open_sqlite_reader
+
+                self._reader = Reader(open_sqlite_reader(self.target.path, self.read_only))
+            else:
+                from tracker_tui.store.reader import SqlAlchemyConnection
+
+                self._reader = Reader(SqlAlchemyConnection(self._write().engine))
+        return self._reader
+
+    def _write(self) -> Writer:
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.target.describe()} is open read-only: you can watch, not edit"
+            )
+        if self._writer is None:
+            from tracker_tui.store.writer import Writer
+
+            self._writer = Writer(self.target, user=self.user)
+            # The file may have just been created: let the reader open it next time.
+            if self._reader is None:
+                self._read()
+        return self._writer
+
+    def _check_compatible(self) -> None:
+        from tracker_tui.store.safety import check_compatible
+
+        check_compatible(self)
+
+    # -- reads -------------------------------------------------------------------------
+
+    def tracker_info(self) -> TrackerInfo:
+        reader = self._read()
+        info = reader.tracker_info() if reader and reader.has_schema() else None
+        return info or TrackerInfo(title="", snapshot_date=None)
+
+    def revision(self) -> int:
+        """The store's change counter: it goes up with every committed write."""
+        reader = self._read()
+        return reader.revision() if reader and reader.has_schema() else 0
+
+    def data_version(self) -> int | None:
+        """A cheap engine-level change signal (SQLite's ``PRAGMA data_version``), or None
+        when the engine has none and ``revision()`` must be polled instead."""
+        reader = self._read()
+        if reader is not None and isinstance(reader.connection, SqliteConnection):
+            return reader.connection.data_version()
+        return None
+
+    def _reads(self, method: str, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+        reader = self._read()
+        if reader is None or not reader.has_schema():
+            return default
+        return getattr(reader, method)(*args, **kwargs)
+
+    def tasks(self) -> list[Task]:
+        """Every task, in document order."""
+        return self._reads("tasks", default=[])
+
+    def task(self, task_id: str) -> Task | None:
+        return self._reads("task", task_id)
+
+    def tasks_by_id(self, ids: list[str]) -> list[Task]:
+        return self._reads("tasks_by_id", ids, default=[])
+
+    def summary(self) -> Summary:
+        return self._reads(
+            "summary",
+            default=Summary(0, 0.0, (), (), (), None),
+        )
+
+    def statuses(self, kind: str = "task") -> list[str]:
+        """The store's status list for ``task`` or ``risk``, in cycling order."""
+        reader = self._read()
+        if reader is None or not reader.has_schema():
+            from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES
+
+            return list(DEFAULT_RISK_STATUSES if kind == "risk" else DEFAULT_TASK_STATUSES)
+        return reader.statuses(kind)
+
+    def risks(self) -> list[Risk]:
+        return self._reads("risks", default=[])
+
+    def risk(self, risk_id: str) -> Risk | None:
+        return self._reads("risk", risk_id)
+
+    def decisions(self) -> list[Decision]:
+        return self._reads("decisions", default=[])
+
+    def activity(self, *, limit: int | None = None, offset: int = 0) -> list[ActivityEntry]:
+        """Activity entries in log order (newest first, as the document keeps them)."""
+        return self._reads("activity", limit=limit, offset=offset, default=[])
+
+    def activity_count(self) -> int:
+        return self._reads("activity_count", default=0)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        return self._reads("checkpoints", default=[])
+
+    def cadence(self) -> list[CadenceItem]:
+        return self._reads("cadence", default=[])
+
+    def metrics(self) -> list[Metric]:
+        return self._reads("metrics", default=[])
+
+    def mentions(self, entity_id: str) -> tuple[list[ActivityEntry], list[Risk], list[Checkpoint]]:
+        """Activity entries, risks and checkpoints that mention ``entity_id``."""
+        return self._reads("mentions", entity_id, default=([], [], []))
+
+    def history(self, entity_id: str | None = None, *, limit: int = 1000) -> list[Change]:
+        """Who changed what, newest first; of one entity when ``entity_id`` is given."""
+        return self._reads("history", entity_id, limit=limit, default=[])
+
+    def changes_since(self, revision: int) -> list[Change]:
+        """Changes committed after ``revision``, oldest first: what a live view must redraw."""
+        return self._reads("changes_since", revision, default=[])
+
+    def counts(self) -> dict[str, int]:
+        return self._reads("counts", default={})
+
+    def next_id(self, kind: str = "task") -> str:
+        """The ID a new task (or risk) would get: UT-008 after UT-007."""
+        from tracker_tui.rules import next_id
+
+        ids = self._reads("task_ids" if kind == "task" else "risk_ids", default=[])
+        return next_id(ids, "T-" if kind == "task" else "R-")
+
+    def export_document(self) -> Document:
+        """The whole tracker as a Document, ready for ``render_document``."""
+        from tracker_tui.store.exchange import document_from_store
+
+        return document_from_store(self)
+
+    # -- writes ------------------------------------------------------------------------
+
+    def update_task(
+        self,
+        task_id: str,
+        changes: Mapping[str, str | int | date | None],
+        *,
+        expected_version: int | None = None,
+    ) -> Task:
+        """Change fields of a task, in one transaction, and return it as saved.
+
+        ``changes`` maps field names of ``TASK_FIELDS`` to new values; ``progress`` may
+        be relative (``"+10"``, ``"-10"``), applied in the database against the current
+        value and clamped at 0 and 100. Complete ⇔ 100%, and Last Update becomes today.
+
+        Raises:
+            ValidationError: a value is refused (nothing is saved).
+            NotFoundError: no such task.
+            ConflictError: ``expected_version`` is given and the row has moved on.
+        """
+        return self._write().update_task(task_id, changes, expected_version=expected_version)
+
+    def create_task(self, fields: Mapping[str, str | int | date | None]) -> Task:
+        """Add a task; ``fields["id"]`` defaults to ``next_id("task")``."""
+        return self._write().create_task(fields)
+
+    def delete_task(self, task_id: str, *, expected_version: int | None = None) -> None:
+        self._write().delete("task", task_id, expected_version=expected_version)
+
+    def update_risk(
+        self,
+        risk_id: str,
+        changes: Mapping[str, str | None],
+        *,
+        expected_version: int | None = None,
+    ) -> Risk:
+        """Change fields of a risk (``RISK_FIELDS``); as ``update_task``."""
+        return self._write().update_risk(risk_id, changes, expected_version=expected_version)
+
+    def create_risk(self, fields: Mapping[str, str | None]) -> Risk:
+        return self._write().create_risk(fields)
+
+    def delete_risk(self, risk_id: str, *, expected_version: int | None = None) -> None:
+        self._write().delete("risk", risk_id, expected_version=expected_version)
+
+    def save_decision(self, decision: Decision) -> Decision:
+        """Add (``key`` None) or replace a decision."""
+        return self._write().save_decision(decision)
+
+    def delete_decision(self, key: int) -> None:
+        self._write().delete("decision", str(key))
+
+    def add_activity(self, text: str, *, on: str | date | None = None) -> ActivityEntry:
+        """Add an entry at the top of the activity log, dated today unless ``on`` is given."""
+        return self._write().add_activity(text, on=on)
+
+    def save_item(self, kind: str, key: int | None, values: Mapping[str, str]) -> None:
+        """Add or change a checkpoint, cadence item, metric or activity entry."""
+        self._write().save_item(kind, key, values)
+
+    def delete_item(self, kind: str, key: int) -> None:
+        self._write().delete(kind, str(key))
+
+    def set_tracker(self, *, title: str | None = None, snapshot_date: date | None = None) -> None:
+        self._write().set_tracker(title=title, snapshot_date=snapshot_date)
+
+    def import_document(self, document: Document, *, replace: bool = False) -> dict[str, int]:
+        """Load a parsed document into the store, in one transaction; return the counts.
+
+        Raises:
+            TrackerError: the store already holds a tracker and ``replace`` is False.
+        """
+        return self._write().import_document(document, replace=replace)
+
+    def undo(self) -> list[Change]:
+        """Revert this user's last change that is not yet undone; return what changed."""
+        return self._write().undo()
+
+    def redo(self) -> list[Change]:
+        """Re-apply this user's last undone change; return what changed."""
+        return self._write().redo()
+
+    def check(self) -> dict[str, Any]:
+        """Integrity, schema version and counts, for ``tracker-tui check``."""
+        from tracker_tui.store.safety import check_store
+
+        return check_store(self)
