@@ -73,5 +73,7 @@ def report_unexpected(exc: BaseException, argv: list[str] | None = None) -> str:
         path = write_log(exc, argv)
     except Exception as log_error:  # the log itself failed: say so, still in one line
         reason = type(log_error).__name__
-        return f"{APP_NAME}: unexpected error {type(exc).__name__} (could not write a log: {reason})"
+        return (
+            f"{APP_NAME}: unexpected error {type(exc).__name__} (could not write a log: {reason})"
+        )
     return f"{APP_NAME}: unexpected error (details in {path})"

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tracker_tui.domain import Change, Summary, Task
+from tracker_tui.domain import Change, Summary, Task, TrackerInfo
 
 
-class StoreChanged(Message):
+class StoreChanged(Message, bubble=False):
     """Somebody (maybe another user, maybe us) committed ``changes`` to the store.
 
-    Posted by the app's live-refresh poller to the active screen, and forwarded to screens
-    that are shown later; ``revision`` is the store revision the changes bring us to.
+    The app's live-refresh poller posts it to itself, and the app hands a copy to the
+    base screen of every mode (it does not bubble, so it cannot come back round);
+    ``revision`` is the store revision the changes bring us to.
     """
 
     def __init__(self, changes: list[Change], revision: int) -> None:
@@ -47,12 +48,30 @@ class TaskDeleted(Message):
         super().__init__()
 
 
-class TasksReloaded(Message):
-    """Every task was read again (after undo/redo, an import, or a large change)."""
+class TasksRead(Message):
+    """Tasks were read again after a change.
 
-    def __init__(self, tasks: list[Task], summary: Summary) -> None:
+    ``tasks`` are the rows as they are now; ``removed`` the IDs that no longer exist;
+    ``full`` says ``tasks`` is every task in document order (rows were added or
+    re-ordered), so the table is rebuilt rather than patched in place.
+    """
+
+    def __init__(
+        self,
+        tasks: list[Task],
+        summary: Summary,
+        info: TrackerInfo,
+        *,
+        removed: list[str] | None = None,
+        full: bool = False,
+        changes: list[Change] | None = None,
+    ) -> None:
         self.tasks = tasks
         self.summary = summary
+        self.info = info
+        self.removed = removed or []
+        self.full = full
+        self.changes = changes or []
         super().__init__()
 
 

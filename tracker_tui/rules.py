@@ -93,7 +93,19 @@ _EMOJI_STATUS: dict[str, str] = {
     "⏳": "In Progress",
 }
 
-_PROGRESS_RE = re.compile(r"^\s*([+-]?)\s*(\d{1,3})\s*%?\s*$")
+# The risk register's RAG colours and ticks, when no word is given.
+_RISK_EMOJI_STATUS: dict[str, str] = {
+    "✅": "Resolved",
+    "✔": "Resolved",
+    "🟢": "Resolved",
+    "🟡": "Monitoring",
+    "🟠": "Monitoring",
+    "🔴": "Open",
+}
+
+# ASCII digits only: ``\d`` would also accept Arabic-Indic and other Unicode digits.
+_DONE_MARKS = ("✅", "✔", "☑")
+_PROGRESS_RE = re.compile(r"^\s*([+-]?)\s*([0-9]{1,3})\s*%?\s*$")
 _ID_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
 
 
@@ -134,11 +146,11 @@ def match_status(text: str, known: Sequence[str]) -> str:
     Raises:
         ValidationError: the status is not in the store's list.
     """
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(str(text).split())
     for status in known:
         if status.lower() == cleaned.lower():
             return status
-    mapped = _lookup(cleaned, _TASK_STATUS_LOOKUP, known)
+    mapped = canonical_status(cleaned, known, kind="task") if cleaned else None
     if mapped is not None and mapped in known:
         return mapped
     raise ValidationError(
@@ -148,11 +160,11 @@ def match_status(text: str, known: Sequence[str]) -> str:
 
 def match_risk_status(text: str, known: Sequence[str]) -> str:
     """As ``match_status``, for the risk register's own list."""
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(str(text).split())
     for status in known:
         if status.lower() == cleaned.lower():
             return status
-    mapped = _lookup(cleaned, _RISK_STATUS_LOOKUP, known)
+    mapped = canonical_status(cleaned, known, kind="risk") if cleaned else None
     if mapped is not None and mapped in known:
         return mapped
     raise ValidationError(
@@ -164,13 +176,15 @@ def canonical_status(text: str, known: Sequence[str], *, kind: str = "task") -> 
     """Map a status as written in a document (``✅ Complete``, ``🟡 AMBER``, ``Done``) to
     the store's set, or ``None`` when nothing matches (the importer then adds it as is)."""
     lookup = _RISK_STATUS_LOOKUP if kind == "risk" else _TASK_STATUS_LOOKUP
+    if kind == "task" and any(mark in text for mark in _DONE_MARKS):
+        # A tick says "done" even beside a RAG colour ("✅ Green" is a finished workstream).
+        return "Complete" if "Complete" in known or not known else None
     mapped = _lookup(text, lookup, known)
     if mapped is not None:
         return mapped
-    if kind == "task":
-        for emoji, status in _EMOJI_STATUS.items():
-            if emoji in text:
-                return status
+    for emoji, status in (_RISK_EMOJI_STATUS if kind == "risk" else _EMOJI_STATUS).items():
+        if emoji in text:
+            return status
     return None
 
 
@@ -182,8 +196,12 @@ def parse_progress(value: str | int, current: int = 0) -> int:
     Raises:
         ValidationError: not an integer percentage.
     """
-    if isinstance(value, bool):
-        raise ValidationError("progress must be a whole number from 0 to 100", field="progress")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        # None, 1.5, a date...: only whole numbers (or their text) are progress figures.
+        raise ValidationError(
+            f"progress must be a whole number from 0 to 100, or +N/-N, not {value!r}",
+            field="progress",
+        )
     if isinstance(value, int):
         sign, number = "", value
     else:
@@ -223,17 +241,33 @@ def reconcile_status_progress(
     in_progress: str = "In Progress",
 ) -> tuple[str, int]:
     """Apply Complete ⇔ 100%: setting one sets the other, and lowering a Complete task's
-    progress makes it In Progress."""
-    if status_changed and status == COMPLETE:
-        return status, 100
-    if progress_changed and not status_changed:
+    progress makes it In Progress.
+
+    Raises:
+        ValidationError: one edit sets both, and they contradict each other (Complete at
+            40%, or 100% with a status other than Complete): the user must pick one.
+    """
+    if status_changed and progress_changed:
+        if (status == COMPLETE) != (progress == 100):
+            raise ValidationError(
+                f"status {status!r} and progress {progress}% contradict each other: "
+                "Complete means 100%",
+                field="progress",
+            )
+        return status, progress
+    if status_changed:
+        if status == COMPLETE:
+            return status, 100
+        if old_status == COMPLETE and progress == 100:
+            # Reopening a finished task: it is no longer 100% done; 90 is a visible,
+            # editable stand-in rather than a guess at the real figure.
+            return status, 90
+        return status, progress
+    if progress_changed:
         if progress == 100:
             return COMPLETE, progress
-        if old_status == COMPLETE and progress < 100:
+        if old_status == COMPLETE:
             return in_progress, progress
-    if status_changed and status != COMPLETE and old_status == COMPLETE and not progress_changed:
-        # Reopening a finished task: leave the figure to the user, but not at 100.
-        return status, min(progress, 90) if progress == 100 else progress
     return status, progress
 
 
@@ -258,20 +292,34 @@ def next_id(existing: Iterable[str], default_prefix: str) -> str:
     """The ID that continues the store's pattern: UT-008 after UT-007, R-06 after R-05.
 
     The prefix is the most common among ``existing``; the number is one more than the
-    highest with that prefix, zero-padded to the widest width in use.
+    highest with that prefix, zero-padded to the widest width in use. The result never
+    equals an existing ID, compared case-insensitively (IDs are unique that way).
     """
+    taken = {identifier.strip().casefold() for identifier in existing}
     numbers: dict[str, list[tuple[int, int]]] = {}
-    for identifier in existing:
-        match = _ID_RE.match(identifier.strip())
+    for identifier in taken:
+        match = _ID_RE.match(identifier)
         if match:
             digits = match.group("number")
             numbers.setdefault(match.group("prefix"), []).append((int(digits), len(digits)))
+    # Recover the prefix's spelling (``UT-``) from the original IDs, not the folded ones.
+    spelled = {}
+    for identifier in existing:
+        match = _ID_RE.match(identifier.strip())
+        if match:
+            spelled.setdefault(match.group("prefix").casefold(), match.group("prefix"))
     if not numbers:
-        return f"{default_prefix}1"
-    prefix = max(numbers, key=lambda key: (len(numbers[key]), key))
-    highest = max(number for number, _ in numbers[prefix])
-    width = max(width for _, width in numbers[prefix])
-    return f"{prefix}{highest + 1:0{width}d}"
+        candidate, number, width, prefix = f"{default_prefix}1", 1, 1, default_prefix
+    else:
+        folded = max(numbers, key=lambda key: (len(numbers[key]), key))
+        prefix = spelled.get(folded, folded)
+        number = max(value for value, _ in numbers[folded]) + 1
+        width = max(size for _, size in numbers[folded])
+        candidate = f"{prefix}{number:0{width}d}"
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{prefix}{number:0{width}d}"
+    return candidate
 
 
 def require_text(value: str, *, field: str, max_length: int = 2000) -> str:

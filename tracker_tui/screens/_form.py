@@ -37,6 +37,7 @@ ONE_LINE_LIMIT = 2_000
 #: Longest multi-line value (notes); matches ``rules.limit_text``.
 NOTES_LIMIT = 10_000
 _ID_RE = re.compile(r"^[^\s|]{1,40}$")
+_PERCENT_RE = re.compile(r"^\s*\d{1,3}\s*%?\s*$")
 
 
 class PasteRefused(Message):
@@ -98,8 +99,8 @@ class ProgressValidator(Validator):
     """A whole percentage, 0 to 100 (``40`` or ``40%``); relative values are CLI-only."""
 
     def validate(self, value: str) -> ValidationResult:
-        if value.strip()[:1] in ("+", "-"):
-            return self.failure("progress must be a whole number from 0 to 100")
+        if not _PERCENT_RE.match(value):
+            return self.failure("Progress must be a whole number from 0 to 100")
         try:
             rules.parse_progress(value)
         except ValidationError as error:
@@ -143,11 +144,13 @@ class NewIdValidator(Validator):
 
 
 def field(label: str, name: str, widget: Widget) -> Vertical:
-    """A form row: the label, the widget (id ``in-<name>``) and its error line."""
+    """A form row: the label beside the widget (id ``in-<name>``), its error line under."""
     widget.id = f"in-{name}"
+    # Compact widgets (no border): a whole task form fits an 80x24 terminal.
+    if isinstance(widget, (Input, Select, TextArea)):
+        widget.compact = True
     return Vertical(
-        Label(label, classes="field-label"),
-        widget,
+        Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
         Label("", id=f"err-{name}", classes="-error"),
         classes="field",
         id=f"field-{name}",
@@ -180,6 +183,9 @@ class EditForm(ModalScreen[ResultT]):
         # priority: the TextArea must not swallow the save key.
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
     ]
+
+    # The first field, not the scrolling container around the fields.
+    AUTO_FOCUS = ".field-row Input, .field-row Select, .field-row TextArea"
 
     #: Field names in display order, and their labels (used by the conflict dialog).
     FIELDS: ClassVar[dict[str, str]] = {}
@@ -222,12 +228,13 @@ class EditForm(ModalScreen[ResultT]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
             yield Static(Text(display_text(self.form_title())), id="form-title")
-            with VerticalScroll(id="form-fields"):
+            # Not focusable itself: tab goes from field to field.
+            with VerticalScroll(id="form-fields", can_focus=False):
                 yield from self.compose_fields()
             yield Label("", id="form-status", classes="-error")
             with Horizontal(id="form-buttons"):
-                yield Button("Save  ctrl+s", id="form-save", variant="primary")
-                yield Button("Cancel  esc", id="form-cancel")
+                yield Button("Save ^s", id="form-save", variant="primary", compact=True)
+                yield Button("Cancel esc", id="form-cancel", compact=True)
 
     def on_mount(self) -> None:
         if not self._loaded:

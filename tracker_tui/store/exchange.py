@@ -19,6 +19,8 @@ from tracker_tui.document import (
     TableBlock,
 )
 from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES
+from tracker_tui.rules import canonical_status, next_id
+from tracker_tui.sanitize import clean_text
 
 if TYPE_CHECKING:
     from tracker_tui.store.store import Store
@@ -49,28 +51,60 @@ DEFAULT_SECTIONS: dict[str, tuple[str, list[str], list[str]]] = {
 
 def _statuses(defaults: tuple[str, ...], extra: list[str]) -> list[str]:
     names = list(defaults)
-    names.extend(name for name in extra if name not in names)
+    folded = {name.casefold() for name in names}
+    for name in extra:
+        if name and name.casefold() not in folded:
+            names.append(name)
+            folded.add(name.casefold())
     return names
+
+
+def _clean(value: object, *, multiline: bool = False, limit: int = 10_000) -> str:
+    """Imported text passes the same sanitiser as typed text (a document is untrusted
+    input too); overlong cells are cut rather than failing a whole import."""
+    return clean_text("" if value is None else str(value), multiline=multiline).strip()[:limit]
+
+
+class _StatusNormaliser:
+    """Canonical statuses for imported rows: ``in progress`` becomes ``In Progress``,
+    ``✅ Done`` becomes ``Complete`` (its spelling kept in ``status_text`` for export),
+    and a status nothing maps to joins the store's list as written."""
+
+    def __init__(self, kind: str, names: list[str]) -> None:
+        self.kind = kind
+        self.names = names
+
+    def __call__(self, status: str, status_text: str) -> tuple[str, str]:
+        written = _clean(status, limit=200)
+        if not written:
+            return self.names[0], status_text
+        mapped = canonical_status(written, self.names, kind=self.kind)
+        if mapped is None:
+            self.names.append(written)
+            return written, status_text
+        if mapped != written and not status_text:
+            status_text = written
+        return mapped, status_text
 
 
 def rows_from_document(document: Document) -> dict[str, Any]:
     """Plain dicts for every table, ready for a bulk insert."""
     rows: dict[str, Any] = {kind: [] for kind in DEFAULT_SECTIONS}
     rows["tracker"] = {
-        "title": document.tracker.title,
+        "title": _clean(document.tracker.title, limit=1000),
         "snapshot_date": (
             document.tracker.snapshot_date.isoformat() if document.tracker.snapshot_date else None
         ),
     }
     rows["layout"] = []
-    rows["status"] = [
-        {"kind": kind, "name": name, "position": position}
-        for kind, names in (
-            ("task", _statuses(DEFAULT_TASK_STATUSES, document.task_statuses)),
-            ("risk", _statuses(DEFAULT_RISK_STATUSES, document.risk_statuses)),
-        )
-        for position, name in enumerate(names)
-    ]
+    normalisers = {
+        "task": _StatusNormaliser(
+            "task", _statuses(DEFAULT_TASK_STATUSES, list(document.task_statuses))
+        ),
+        "risk": _StatusNormaliser(
+            "risk", _statuses(DEFAULT_RISK_STATUSES, list(document.risk_statuses))
+        ),
+    }
     seen_ids: dict[str, set[str]] = {"task": set(), "risk": set()}
     for index, block in enumerate(document.blocks):
         if isinstance(block, RawBlock):
@@ -100,62 +134,88 @@ def rows_from_document(document: Document) -> dict[str, Any]:
         )
         for position, item in enumerate(block.items):
             row = _entity_row(block.kind, item)
+            if block.kind in normalisers:
+                row["status"], row["status_text"] = normalisers[block.kind](
+                    row["status"], row["status_text"]
+                )
             if block.kind in seen_ids:
-                # IDs are unique per kind: a repeated ID in a document gets a suffix
-                # rather than failing the import or losing the row.
+                seen = seen_ids[block.kind]
+                if not row["id"]:
+                    row["id"] = next_id(
+                        [r["id"] for r in rows[block.kind]], "T-" if block.kind == "task" else "R-"
+                    )
+                # IDs are unique per kind (whatever their case): a repeated ID in a
+                # document gets a suffix rather than failing the import or losing the row.
                 base, n = row["id"], 2
-                while row["id"] in seen_ids[block.kind]:
+                while row["id"].casefold() in seen:
                     row["id"] = f"{base}~{n}"
                     n += 1
-                seen_ids[block.kind].add(row["id"])
+                seen.add(row["id"].casefold())
             row["block"], row["position"] = index, position
             rows[block.kind].append(row)
+    rows["status"] = [
+        {"kind": kind, "name": name, "position": position}
+        for kind, normaliser in normalisers.items()
+        for position, name in enumerate(normaliser.names)
+    ]
     return rows
+
+
+def _progress(value: object) -> int:
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 0
+    return max(0, min(100, number))
 
 
 def _entity_row(kind: str, item: Any) -> dict[str, Any]:
     if kind == "task":
         return {
-            "id": item.id,
-            "title": item.title,
-            "milestone": item.milestone,
-            "owner": item.owner,
+            "id": _clean(item.id, limit=40),
+            "title": _clean(item.title),
+            "milestone": _clean(item.milestone),
+            "owner": _clean(item.owner),
             "status": item.status,
-            "status_text": item.status_text,
-            "progress": item.progress,
+            "status_text": _clean(item.status_text, limit=200),
+            "progress": _progress(item.progress),
             "last_update": item.last_update.isoformat() if item.last_update else None,
-            "notes": item.notes,
-            "extra": json.dumps(item.extra),
+            "notes": _clean(item.notes, multiline=True),
+            "extra": json.dumps(_clean_extra(item.extra)),
             "version": 1,
         }
     if kind == "risk":
         return {
-            "id": item.id,
-            "description": item.description,
-            "impact": item.impact,
-            "mitigation": item.mitigation,
-            "owner": item.owner,
+            "id": _clean(item.id, limit=40),
+            "description": _clean(item.description),
+            "impact": _clean(item.impact),
+            "mitigation": _clean(item.mitigation),
+            "owner": _clean(item.owner),
             "status": item.status,
-            "status_text": item.status_text,
-            "extra": json.dumps(item.extra),
+            "status_text": _clean(item.status_text, limit=200),
+            "extra": json.dumps(_clean_extra(item.extra)),
             "version": 1,
         }
     if kind == "decision":
         return {
-            "date": item.date,
-            "decision": item.decision,
-            "rationale": item.rationale,
-            "owner": item.owner,
-            "extra": json.dumps(item.extra),
+            "date": _clean(item.date),
+            "decision": _clean(item.decision),
+            "rationale": _clean(item.rationale),
+            "owner": _clean(item.owner),
+            "extra": json.dumps(_clean_extra(item.extra)),
             "version": 1,
         }
     if kind == "activity":
-        return {"date": item.date, "text": item.text}
+        return {"date": _clean(item.date), "text": _clean(item.text)}
     if kind == "checkpoint":
-        return {"when": item.when, "text": item.text}
+        return {"when": _clean(item.when), "text": _clean(item.text)}
     if kind == "cadence":
-        return {"label": item.label, "text": item.text}
-    return {"text": item.text}
+        return {"label": _clean(item.label), "text": _clean(item.text)}
+    return {"text": _clean(item.text)}
+
+
+def _clean_extra(extra: dict[str, str] | None) -> dict[str, str]:
+    return {_clean(key): _clean(value) for key, value in (extra or {}).items()}
 
 
 def document_from_store(store: Store) -> Document:
@@ -202,7 +262,7 @@ def _place_orphans(document: Document, kind: str, items: list[Any]) -> None:
                 block.items.extend(items)
             return
     heading, columns, fields = DEFAULT_SECTIONS[kind]
-    document.blocks.append(RawBlock(heading))
+    document.blocks.append(RawBlock(f"\n{heading}"))
     if kind in LIST_KINDS:
         document.blocks.append(ListBlock(kind, list(items), {}))
     else:

@@ -6,7 +6,7 @@ the version bump, and a SQLite store is copied to ``<file>.bak-<version>`` (with
 online backup API, so the copy is consistent) before any upgrade touches it.
 
 To change the schema: edit ``schema.py``, add ``_upgrade_to_N`` here and register it in
-``UPGRADES``, and bump ``SCHEMA_VERSION``.
+``UPGRADES``, and bump ``safety.SCHEMA_VERSION``.
 """
 
 from __future__ import annotations
@@ -14,16 +14,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import SQLModel
 
 from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES, TrackerError
-from tracker_tui.store import schema  # noqa: F401  (registers the tables)
-from tracker_tui.store.safety import APPLICATION, SCHEMA_VERSION
+from tracker_tui.store import safety
+from tracker_tui.store.schema import ROW_MODELS  # noqa: F401  (registers the tables)
 from tracker_tui.store.target import StoreTarget
 
-#: version N-1 -> N upgrades, run in order inside one transaction.
+#: version N-1 -> N upgrades, run in order inside one transaction. Each takes the
+#: connection of that transaction (SQLAlchemy Core: ``connection.execute(text(...))``).
 UPGRADES: dict[int, Callable[[Connection], None]] = {}
 
 
@@ -32,19 +34,27 @@ def stored_version(connection: Connection) -> int | None:
     if not inspect(connection).has_table("meta"):
         return None
     row = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
-    return int(row[0]) if row else None
+    return int(row[0]) if row else 0
 
 
 def refuse_newer(version: int, where: str) -> None:
-    if version > SCHEMA_VERSION:
+    if version > safety.SCHEMA_VERSION:
         raise TrackerError(
             f"{where} was written by a newer tracker-tui (schema {version}; this one reads "
-            f"up to {SCHEMA_VERSION}); upgrade tracker-tui to open it. The store is untouched."
+            f"up to {safety.SCHEMA_VERSION}); upgrade tracker-tui to open it. "
+            "The store is untouched."
         )
 
 
 def ensure_schema(engine: Engine, target: StoreTarget) -> None:
-    """Create the schema in a new store, or upgrade an older one after a backup."""
+    """Create the schema in a new store, or upgrade an older one after a backup.
+
+    All in one write transaction (``BEGIN IMMEDIATE``): two processes opening an old
+    store at once queue on the lock, and the second finds it upgraded already. The backup
+    is taken inside that transaction, so nothing can commit between the copy and the
+    upgrade; a failed upgrade rolls back and leaves the store as it was.
+    """
+    current = safety.SCHEMA_VERSION
     with engine.begin() as connection:
         version = stored_version(connection)
         if version is None:
@@ -53,32 +63,34 @@ def ensure_schema(engine: Engine, target: StoreTarget) -> None:
                     f"{target.describe()} is another application's database, "
                     "not a tracker store; it was left untouched"
                 )
-            _create(connection)
+            _create(connection, current)
             return
         refuse_newer(version, target.describe())
-        if version == SCHEMA_VERSION:
+        if version == current:
             return
-    # An upgrade: back up first, outside the write transaction.
-    if target.path is not None:
-        backup_sqlite(target.path, version)
-    with engine.begin() as connection:
-        version = stored_version(connection) or 0
-        for step in range(version + 1, SCHEMA_VERSION + 1):
+        missing = [step for step in range(version + 1, current + 1) if step not in UPGRADES]
+        if missing:
+            raise TrackerError(
+                f"{target.describe()} has schema {version} and this tracker-tui has no "
+                f"upgrade to schema {missing[0]}; the store is untouched"
+            )
+        if target.path is not None:
+            backup_sqlite(target.path, version)
+        for step in range(version + 1, current + 1):
             UPGRADES[step](connection)
         SQLModel.metadata.create_all(connection)
         connection.execute(
-            text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-            {"v": str(SCHEMA_VERSION)},
+            text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(current)}
         )
 
 
-def _create(connection: Connection) -> None:
+def _create(connection: Connection, version: int) -> None:
     SQLModel.metadata.create_all(connection)
     connection.execute(
         text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
         [
-            {"k": "application", "v": APPLICATION},
-            {"k": "schema_version", "v": str(SCHEMA_VERSION)},
+            {"k": "application", "v": safety.APPLICATION},
+            {"k": "schema_version", "v": str(version)},
             {"k": "revision", "v": "0"},
         ],
     )
@@ -94,15 +106,27 @@ def _create(connection: Connection) -> None:
 
 
 def backup_sqlite(path: Path, version: int) -> Path:
-    """Copy the store to ``<path>.bak-<version>`` with SQLite's online backup API."""
+    """Copy the store to ``<path>.bak-<version>`` with SQLite's online backup API (a
+    consistent copy even while others read it); an existing backup is never overwritten
+    (``.bak-<version>.2``, ``.3``... instead)."""
     destination = path.with_name(f"{path.name}.bak-{version}")
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    number = 2
+    while destination.exists():
+        destination = path.with_name(f"{path.name}.bak-{version}.{number}")
+        number += 1
+    source = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
     try:
         target = sqlite3.connect(destination)
         try:
             source.backup(target)
         finally:
             target.close()
+    except sqlite3.Error as error:
+        destination.unlink(missing_ok=True)
+        raise TrackerError(
+            f"cannot write the backup {destination} before upgrading: {error}; "
+            "the store is untouched"
+        ) from None
     finally:
         source.close()
     return destination

@@ -12,6 +12,7 @@ session ever leaves this package.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -55,34 +56,54 @@ class Store:
         self.read_only = read_only
         self._reader: Reader | None = None
         self._writer: Writer | None = None
+        # Workers may make the first read or write at the same moment: one reader and
+        # one writer per store, created under this lock.
+        self._open_lock = threading.RLock()
 
     # -- opening -----------------------------------------------------------------------
 
     @classmethod
     def open(
         cls,
-        target: str | StoreTarget | None = None,
+        target: str | os.PathLike[str] | StoreTarget | None = None,
         *,
         user: str | None = None,
         read_only: bool = False,
+        verify: bool = True,
     ) -> Store:
         """Open (without creating) the store at ``target``.
 
         A missing SQLite file is not an error: the store reads as empty, and is created by
         the first write. A file the user may only read opens read-only automatically.
+        An older store is upgraded, after a backup copy ``<file>.bak-<version>``.
+
+        Args:
+            target: ``--db`` (a path or a SQLAlchemy URL); None for ``TRACKER_TUI_DB``
+                or the default store.
+            user: who is editing, for the history (default: ``current_user()``).
+            read_only: refuse every edit (``--read-only``); reads stay live.
+            verify: read every page of the file first and refuse a damaged store. Pass
+                False to open a damaged store anyway, e.g. to ``check()`` it.
 
         Raises:
             TrackerError: the target is not a tracker store, is damaged, or was written by
-                a newer tracker-tui.
+                a newer tracker-tui. The file is left exactly as it was.
         """
-        resolved = target if isinstance(target, StoreTarget) else resolve_target(target)
+        if isinstance(target, StoreTarget):
+            resolved = target
+        else:
+            resolved = resolve_target(os.fspath(target) if target is not None else None)
         if resolved.path is not None and resolved.path.exists():
             if resolved.path.is_dir():
                 raise TrackerError(f"{resolved.path} is a directory, not a tracker store")
             if not os.access(resolved.path, os.W_OK):
                 read_only = True
         store = cls(resolved, user=user or current_user(), read_only=read_only)
-        store._check_compatible()
+        try:
+            store._check_compatible(verify=verify)
+        except BaseException:
+            store.close()
+            raise
         return store
 
     def __enter__(self) -> Store:
@@ -92,12 +113,15 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.connection.close()
-            self._reader = None
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        """Close the connections. The reader goes first, so that the writer's engine is
+        the last to leave and SQLite checkpoints the WAL into the main file."""
+        with self._open_lock:
+            if self._reader is not None:
+                self._reader.connection.close()
+                self._reader = None
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
     @property
     def exists(self) -> bool:
@@ -109,37 +133,56 @@ class Store:
 
     def _read(self) -> Reader | None:
         """The reader, or None for a SQLite store whose file does not exist yet."""
-        if self._reader is None:
-            if self.target.is_sqlite and self.target.path is not None:
-                if not self.target.path.exists():
-                    return None
-                from tracker_tui.store.safety import open_sqlite_reader
+        if self._reader is not None:
+            return self._reader
+        with self._open_lock:
+            if self._reader is None:
+                if self.target.is_sqlite and self.target.path is not None:
+                    if not self.target.path.exists():
+                        return None
+                    from tracker_tui.store.safety import open_sqlite_reader
 
-                self._reader = Reader(open_sqlite_reader(self.target.path, self.read_only))
-            else:
-                from tracker_tui.store.reader import SqlAlchemyConnection
+                    self._reader = Reader(open_sqlite_reader(self.target.path, self.read_only))
+                else:
+                    from tracker_tui.store.engine import make_engine
+                    from tracker_tui.store.reader import SqlAlchemyConnection
 
-                self._reader = Reader(SqlAlchemyConnection(self._write().engine))
-        return self._reader
+                    engine = self._writer.engine if self._writer else make_engine(self.target)
+                    self._reader = Reader(SqlAlchemyConnection(engine))
+            return self._reader
 
     def _write(self) -> Writer:
         if self.read_only:
             raise ReadOnlyError(
                 f"{self.target.describe()} is open read-only: you can watch, not edit"
             )
-        if self._writer is None:
-            from tracker_tui.store.writer import Writer
+        if self._writer is not None:
+            return self._writer
+        with self._open_lock:
+            if self._writer is None:
+                from tracker_tui.store.writer import Writer
 
-            self._writer = Writer(self.target, user=self.user)
-            # The file may have just been created: let the reader open it next time.
-            if self._reader is None:
-                self._read()
-        return self._writer
+                self._writer = Writer(self.target, user=self.user)
+            return self._writer
 
-    def _check_compatible(self) -> None:
+    def warm_up(self) -> None:
+        """Prepare the write path now: import SQLModel, build the engine, check the schema.
+
+        The first write otherwise pays for it (most of a second, mostly importing SQLModel
+        and pydantic). The dashboard calls this from a worker after its first frame; a
+        read-only store has no write path and returns at once. Creates no file: a new
+        store stays uncreated until its first write.
+        """
+        if self.read_only or (self.target.path is not None and not self.target.path.exists()):
+            if not self.read_only:
+                import tracker_tui.store.writer  # noqa: F401  (the import is the cost)
+            return
+        self._write()
+
+    def _check_compatible(self, *, verify: bool = True) -> None:
         from tracker_tui.store.safety import check_compatible
 
-        check_compatible(self)
+        check_compatible(self, verify=verify)
 
     # -- reads -------------------------------------------------------------------------
 
@@ -253,19 +296,25 @@ class Store:
         changes: Mapping[str, str | int | date | None],
         *,
         expected_version: int | None = None,
+        log_completion: bool = False,
     ) -> Task:
         """Change fields of a task, in one transaction, and return it as saved.
 
         ``changes`` maps field names of ``TASK_FIELDS`` to new values; ``progress`` may
         be relative (``"+10"``, ``"-10"``), applied in the database against the current
-        value and clamped at 0 and 100. Complete ⇔ 100%, and Last Update becomes today.
+        value and clamped at 0 and 100. Complete ⇔ 100%, and Last Update becomes today
+        (unless ``last_update`` is among the changes). With ``log_completion``, a task
+        that becomes Complete also gets an activity entry ("UT-007 completed."), in the
+        same transaction. Changing nothing writes nothing (no revision, no history).
 
         Raises:
             ValidationError: a value is refused (nothing is saved).
             NotFoundError: no such task.
             ConflictError: ``expected_version`` is given and the row has moved on.
         """
-        return self._write().update_task(task_id, changes, expected_version=expected_version)
+        return self._write().update_task(
+            task_id, changes, expected_version=expected_version, log_completion=log_completion
+        )
 
     def create_task(self, fields: Mapping[str, str | int | date | None]) -> Task:
         """Add a task; ``fields["id"]`` defaults to ``next_id("task")``."""
@@ -319,13 +368,22 @@ class Store:
         """
         return self._write().import_document(document, replace=replace)
 
-    def undo(self) -> list[Change]:
-        """Revert this user's last change that is not yet undone; return what changed."""
-        return self._write().undo()
+    def undo(self, *, force: bool = False) -> list[Change]:
+        """Revert this user's last change that is not yet undone; return what changed.
 
-    def redo(self) -> list[Change]:
-        """Re-apply this user's last undone change; return what changed."""
-        return self._write().redo()
+        It comes from the history, so it works after a restart too. Changes made before
+        the last import cannot be undone.
+
+        Raises:
+            ConflictError: someone else has changed one of those fields since (``current``
+                is that row now); ``force=True`` reverts it anyway.
+            TrackerError: nothing to undo.
+        """
+        return self._write().undo(force=force)
+
+    def redo(self, *, force: bool = False) -> list[Change]:
+        """Re-apply this user's last undone change; return what changed (as ``undo``)."""
+        return self._write().redo(force=force)
 
     def check(self) -> dict[str, Any]:
         """Integrity, schema version and counts, for ``tracker-tui check``."""

@@ -4,7 +4,8 @@ Every public method here runs one transaction through ``_transaction``: it takes
 lock first (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on rows elsewhere),
 bumps the store's revision, applies the change, and writes one history row per changed
 field. Relative progress edits read the current value inside that transaction, so
-concurrent ``+1``s from several processes all count.
+concurrent ``+1``s from several processes all count. A transaction that fails validation,
+or changes nothing, is rolled back whole: no revision bump, no history row.
 """
 
 from __future__ import annotations
@@ -20,15 +21,21 @@ from sqlmodel import Session
 from tracker_tui import rules
 from tracker_tui.domain import (
     COMPLETE,
+    DEFAULT_RISK_STATUSES,
+    DEFAULT_TASK_STATUSES,
     IN_PROGRESS,
     ActivityEntry,
+    CadenceItem,
     Change,
+    Checkpoint,
     ConflictError,
     Decision,
+    Metric,
     NotFoundError,
     Risk,
     Task,
     TrackerError,
+    TrackerInfo,
     ValidationError,
 )
 from tracker_tui.sanitize import clean_text
@@ -51,9 +58,37 @@ from tracker_tui.store.target import StoreTarget
 T = TypeVar("T")
 
 #: Longest text a field accepts: a runaway paste is refused, not stored.
-MAX_FIELD_LENGTH = {"notes": 10_000, "description": 5_000, "mitigation": 5_000}
+MAX_FIELD_LENGTH = {"notes": 10_000, "description": 5_000, "mitigation": 5_000, "text": 5_000}
 DEFAULT_MAX_LENGTH = 1_000
+#: Fields that keep tabs and newlines; every other field is one line.
 MULTILINE_FIELDS = frozenset({"notes"})
+
+#: What a user may set on a task and on a risk (``Store.TASK_FIELDS``/``RISK_FIELDS``).
+TASK_EDIT_FIELDS = ("title", "milestone", "owner", "status", "progress", "last_update", "notes")
+RISK_EDIT_FIELDS = ("description", "impact", "mitigation", "owner", "status")
+#: What the history records of an edit: the user's fields and those the store derives.
+TASK_DIFF_FIELDS = (
+    "title",
+    "milestone",
+    "owner",
+    "status",
+    "status_text",
+    "progress",
+    "last_update",
+    "notes",
+)
+RISK_DIFF_FIELDS = ("description", "impact", "mitigation", "owner", "status", "status_text")
+#: Fields the store sets by itself as a consequence of an edit: undo puts them back only
+#: if nobody has moved them since, and their moving is never a conflict.
+DERIVED_FIELDS = frozenset({"last_update", "status_text"})
+#: Columns that change with every write whoever makes it (not content).
+_BOOKKEEPING = frozenset({"version", "updated_by", "updated_at", "last_update"})
+ITEM_FIELDS: dict[str, tuple[str, ...]] = {
+    "activity": ("date", "text"),
+    "checkpoint": ("when", "text"),
+    "cadence": ("label", "text"),
+    "metric": ("text",),
+}
 
 
 def _now() -> str:
@@ -61,10 +96,14 @@ def _now() -> str:
 
 
 def _text(field: str, value: object) -> str:
-    cleaned = clean_text(str(value or ""), multiline=field in MULTILINE_FIELDS).strip()
-    return rules.limit_text(
-        cleaned, field=field, max_length=MAX_FIELD_LENGTH.get(field, DEFAULT_MAX_LENGTH)
-    )
+    """Untrusted text made safe to store: control characters and terminal escape sequences
+    removed (tab and newline kept only in multi-line fields), stripped, length-checked."""
+    raw = "" if value is None else str(value)
+    limit = MAX_FIELD_LENGTH.get(field, DEFAULT_MAX_LENGTH)
+    # Checked on the raw text too, so that a runaway paste is refused whatever it holds.
+    rules.limit_text(raw, field=field, max_length=limit)
+    cleaned = clean_text(raw, multiline=field in MULTILINE_FIELDS).strip()
+    return rules.limit_text(cleaned, field=field, max_length=limit)
 
 
 def _as_str(value: object) -> str | None:
@@ -109,8 +148,52 @@ def risk_from(row: RiskRow) -> Risk:
     )
 
 
+def decision_from(row: DecisionRow) -> Decision:
+    return Decision(
+        row.key,
+        row.date,
+        row.decision,
+        row.rationale,
+        row.owner,
+        json.loads(row.extra or "{}"),
+        row.version,
+    )
+
+
+def domain_value(kind: str, row: Any) -> object:
+    """A row as the domain value the UI may see (``ConflictError.current``): never an ORM
+    object, which would be detached and lazy-loading outside its session."""
+    if row is None:
+        return None
+    if kind == "task":
+        return task_from(row)
+    if kind == "risk":
+        return risk_from(row)
+    if kind == "decision":
+        return decision_from(row)
+    if kind == "activity":
+        return ActivityEntry(row.key, row.date, row.text)
+    if kind == "checkpoint":
+        return Checkpoint(row.key, row.when, row.text)
+    if kind == "cadence":
+        return CadenceItem(row.key, row.label, row.text)
+    if kind == "metric":
+        return Metric(row.key, row.text)
+    if kind == "tracker":
+        return TrackerInfo(
+            row.title, date.fromisoformat(row.snapshot_date) if row.snapshot_date else None
+        )
+    return None
+
+
 def _row_dict(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in type(row).model_fields}
+
+
+def _content(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's user-visible content: what undo compares to tell whether someone else has
+    changed a row since (bookkeeping columns move with every edit, undo included)."""
+    return {k: v for k, v in values.items() if k not in _BOOKKEEPING}
 
 
 class Writer:
@@ -120,7 +203,11 @@ class Writer:
         self.target = target
         self.user = user
         self.engine = make_engine(target)
-        with_lock_retry(lambda: ensure_schema(self.engine, target), target.describe())
+        try:
+            with_lock_retry(lambda: ensure_schema(self.engine, target), target.describe())
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -128,18 +215,35 @@ class Writer:
     # -- the transaction -----------------------------------------------------------------
 
     def _transaction(self, work: Callable[[Session, int], T]) -> T:
-        """Run ``work(session, revision)`` in one write transaction, retrying on a lock."""
+        """Run ``work(session, revision)`` in one write transaction, retrying on a lock.
+
+        The revision is bumped first, so that the lock is taken at once (``BEGIN
+        IMMEDIATE``) and the history rows carry it. A transaction that records no change
+        (an edit to the same values) is rolled back: the revision only moves when
+        something did, so live views do not redraw for nothing.
+        """
 
         def attempt() -> T:
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                session.execute(
-                    text(
-                        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                        "WHERE key = 'revision'"
+            with Session(self.engine, expire_on_commit=False) as session:
+                session.begin()
+                try:
+                    session.execute(
+                        text(
+                            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                            "WHERE key = 'revision'"
+                        )
                     )
-                )
-                revision = int(session.get(Meta, "revision").value)  # type: ignore[union-attr]
-                return work(session, revision)
+                    revision = int(session.get(Meta, "revision").value)  # type: ignore[union-attr]
+                    session.info["changes"] = 0
+                    result = work(session, revision)
+                    if session.info["changes"]:
+                        session.commit()
+                    else:
+                        session.rollback()
+                    return result
+                except BaseException:
+                    session.rollback()
+                    raise
 
         return with_lock_retry(attempt, self.target.describe())
 
@@ -155,12 +259,12 @@ class Writer:
         *,
         action: str = "edit",
         undoes: int | None = None,
-        at: str | None = None,
     ) -> None:
+        session.info["changes"] = session.info.get("changes", 0) + 1
         session.add(
             ChangeRow(
                 revision=revision,
-                at=at or _now(),
+                at=_now(),
                 user=self.user,
                 entity=entity,
                 entity_id=entity_id,
@@ -173,10 +277,14 @@ class Writer:
         )
 
     def _statuses(self, session: Session, kind: str) -> list[str]:
-        names = session.exec(  # type: ignore[call-overload]
-            select(StatusRow.name).where(StatusRow.kind == kind).order_by(StatusRow.position)
-        ).all()
-        return [name for (name,) in names] if names and isinstance(names[0], tuple) else list(names)
+        names = list(
+            session.execute(
+                select(StatusRow.name).where(StatusRow.kind == kind).order_by(StatusRow.position)
+            ).scalars()
+        )
+        if names:
+            return names
+        return list(DEFAULT_RISK_STATUSES if kind == "risk" else DEFAULT_TASK_STATUSES)
 
     def _block_for(self, session: Session, kind: str) -> int:
         """The layout block where a new entity of ``kind`` goes: the last of its kind."""
@@ -184,6 +292,26 @@ class Writer:
             select(func.max(LayoutBlockRow.position)).where(LayoutBlockRow.kind == kind)
         ).scalar()
         return -1 if block is None else int(block)
+
+    def _find(self, session: Session, kind: str, entity_id: str, *, lock: bool = False) -> Any:
+        """The row of ``kind`` with ``entity_id``; task and risk IDs match whatever their
+        case (``ut-001`` finds ``UT-001``), as they are unique that way."""
+        model = ROW_MODELS[kind]
+        if kind in ("task", "risk"):
+            row = session.get(model, entity_id, with_for_update=lock)
+            if row is None:
+                row = session.execute(
+                    select(model).where(func.lower(model.id) == str(entity_id).lower())
+                ).scalar()
+            return row
+        try:
+            key = int(entity_id)
+        except (TypeError, ValueError):
+            return None
+        return session.get(model, key, with_for_update=lock)
+
+    def _taken_ids(self, session: Session, model: Any) -> list[str]:
+        return list(session.execute(select(model.id)).scalars())
 
     # -- tasks -----------------------------------------------------------------------------
 
@@ -195,119 +323,97 @@ class Writer:
         expected_version: int | None = None,
         log_completion: bool = False,
     ) -> Task:
-        unknown = set(changes) - {
-            "title",
-            "milestone",
-            "owner",
-            "status",
-            "progress",
-            "last_update",
-            "notes",
-        }
-        if unknown:
-            raise ValidationError(f"a task has no field {sorted(unknown)[0]!r}")
+        _refuse_unknown("task", changes, TASK_EDIT_FIELDS)
 
         def work(session: Session, revision: int) -> Task:
-            row = session.get(TaskRow, task_id, with_for_update=True)
+            row = self._find(session, "task", task_id, lock=True)
             if row is None:
                 raise NotFoundError(f"no task {task_id!r}")
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError(
-                    f"{task_id} was changed by {row.updated_by or 'someone'} since you opened it",
+                    f"{row.id} was changed by {row.updated_by or 'someone'} since you opened it",
                     current=task_from(row),
                 )
             before = task_from(row)
             self._apply_task_changes(session, row, changes)
-            changed = self._record_diff(session, revision, "task", before, task_from(row))
-            if changed:
-                row.last_update = date.today().isoformat()
-                if before.last_update != date.today():
-                    self._record(
-                        session,
-                        revision,
-                        "task",
-                        task_id,
-                        "last_update",
-                        before.last_update,
-                        row.last_update,
-                    )
-                row.version += 1
-                row.updated_by = self.user
-                row.updated_at = _now()
-                if log_completion and row.status == COMPLETE and before.status != COMPLETE:
-                    self._insert_activity(session, revision, f"{task_id} completed.", None)
-            return task_from(row)
+            if not _differs(before, task_from(row), TASK_DIFF_FIELDS):
+                return before
+            if "last_update" not in changes:
+                row.last_update = date.today().isoformat()  # any edit dates the task
+            row.version += 1
+            row.updated_by = self.user
+            row.updated_at = _now()
+            after = task_from(row)
+            self._record_diff(session, revision, "task", before, after, TASK_DIFF_FIELDS)
+            if log_completion and after.status == COMPLETE and before.status != COMPLETE:
+                self._insert_activity(session, revision, f"{row.id} completed.", None)
+            return after
 
         return self._transaction(work)
 
     def _apply_task_changes(
         self, session: Session, row: TaskRow, changes: Mapping[str, Any]
     ) -> None:
-        status_changed = progress_changed = False
         old_status, old_progress = row.status, row.progress
         for field, value in changes.items():
             if field == "status":
-                status = rules.match_status(str(value), self._statuses(session, "task"))
-                if status != row.status or row.status_text:
-                    row.status, row.status_text, status_changed = status, "", True
+                if value is None or not str(value).strip():
+                    raise ValidationError("status cannot be empty", field="status")
+                row.status = rules.match_status(
+                    clean_text(str(value)), self._statuses(session, "task")
+                )
             elif field == "progress":
-                progress = rules.parse_progress(value, current=row.progress)
-                progress_changed = progress != row.progress
-                row.progress = progress
+                row.progress = rules.parse_progress(value, current=row.progress)
             elif field == "last_update":
                 parsed = (
                     value
                     if isinstance(value, date)
-                    else rules.parse_date(str(value or ""), field="last_update")
+                    else rules.parse_date(_text("last_update", value), field="last_update")
                 )
                 row.last_update = parsed.isoformat() if parsed else None
             elif field == "title":
                 row.title = rules.require_text(_text("title", value), field="title")
             else:
                 setattr(row, field, _text(field, value))
+        both = "status" in changes and "progress" in changes
+        if both and (row.status == COMPLETE) != (row.progress == 100):
+            raise ValidationError(
+                f"status {row.status!r} and progress {row.progress}% contradict each "
+                "other: Complete means 100%; set one of them",
+                field="progress",
+            )
         row.status, row.progress = rules.reconcile_status_progress(
             row.status,
             row.progress,
             old_status=old_status,
             old_progress=old_progress,
-            status_changed=status_changed,
-            progress_changed=progress_changed,
+            status_changed=row.status != old_status,
+            progress_changed=row.progress != old_progress,
             in_progress=IN_PROGRESS,
         )
         if row.status != old_status:
             row.status_text = ""  # the document's spelling described the old status
 
     def _record_diff(
-        self, session: Session, revision: int, entity: str, before: Any, after: Any
-    ) -> bool:
-        changed = False
-        for field in (
-            "title",
-            "description",
-            "impact",
-            "mitigation",
-            "milestone",
-            "owner",
-            "status",
-            "progress",
-            "last_update",
-            "notes",
-        ):
-            if not hasattr(before, field):
-                continue
+        self,
+        session: Session,
+        revision: int,
+        entity: str,
+        before: Any,
+        after: Any,
+        fields: tuple[str, ...],
+    ) -> None:
+        for field in fields:
             old, new = getattr(before, field), getattr(after, field)
             if old != new:
                 self._record(session, revision, entity, before.id, field, old, new)
-                changed = True
-        return changed
 
     def create_task(self, fields: Mapping[str, Any]) -> Task:
+        _refuse_unknown("task", fields, (*TASK_EDIT_FIELDS, "id"))
+
         def work(session: Session, revision: int) -> Task:
-            existing = [r for (r,) in session.execute(select(TaskRow.id))]
-            task_id = _text("id", fields.get("id") or rules.next_id(existing, "T-"))
-            rules.require_text(task_id, field="id", max_length=40)
-            if task_id in existing:
-                raise ValidationError(f"a task {task_id} already exists", field="id")
+            taken = self._taken_ids(session, TaskRow)
+            task_id = self._new_id(fields.get("id"), taken, "T-", "task")
             position = session.execute(select(func.max(TaskRow.position))).scalar() or 0
             row = TaskRow(
                 id=task_id,
@@ -321,8 +427,6 @@ class Writer:
             values = {k: v for k, v in fields.items() if k != "id" and v is not None}
             values.setdefault("title", "")
             self._apply_task_changes(session, row, values)
-            if "last_update" not in values:
-                row.last_update = date.today().isoformat()
             session.add(row)
             self._record(
                 session,
@@ -338,17 +442,29 @@ class Writer:
 
         return self._transaction(work)
 
+    def _new_id(self, given: object, taken: list[str], prefix: str, kind: str) -> str:
+        """A new task or risk ID: the one given, or the next in the store's pattern;
+        refused when empty, too long, or taken whatever its case."""
+        if given is None or not str(given).strip():
+            return rules.next_id(taken, prefix)
+        new_id = rules.require_text(_text("id", given), field="id", max_length=40)
+        if any(existing.casefold() == new_id.casefold() for existing in taken):
+            raise ValidationError(f"a {kind} {new_id} already exists", field="id")
+        return new_id
+
     # -- risks -----------------------------------------------------------------------------
 
     def _apply_risk_changes(
         self, session: Session, row: RiskRow, changes: Mapping[str, Any]
     ) -> None:
         for field, value in changes.items():
-            if field not in ("description", "impact", "mitigation", "owner", "status"):
-                raise ValidationError(f"a risk has no field {field!r}")
             if field == "status":
-                status = rules.match_risk_status(str(value), self._statuses(session, "risk"))
-                if status != row.status or row.status_text:
+                if value is None or not str(value).strip():
+                    raise ValidationError("status cannot be empty", field="status")
+                status = rules.match_risk_status(
+                    clean_text(str(value)), self._statuses(session, "risk")
+                )
+                if status != row.status:
                     row.status, row.status_text = status, ""
             elif field == "description":
                 row.description = rules.require_text(_text(field, value), field=field)
@@ -358,32 +474,36 @@ class Writer:
     def update_risk(
         self, risk_id: str, changes: Mapping[str, Any], *, expected_version: int | None = None
     ) -> Risk:
+        _refuse_unknown("risk", changes, RISK_EDIT_FIELDS)
+
         def work(session: Session, revision: int) -> Risk:
-            row = session.get(RiskRow, risk_id, with_for_update=True)
+            row = self._find(session, "risk", risk_id, lock=True)
             if row is None:
                 raise NotFoundError(f"no risk {risk_id!r}")
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError(
-                    f"{risk_id} was changed by {row.updated_by or 'someone'} since you opened it",
+                    f"{row.id} was changed by {row.updated_by or 'someone'} since you opened it",
                     current=risk_from(row),
                 )
             before = risk_from(row)
             self._apply_risk_changes(session, row, changes)
-            if self._record_diff(session, revision, "risk", before, risk_from(row)):
-                row.version += 1
-                row.updated_by = self.user
-                row.updated_at = _now()
-            return risk_from(row)
+            if not _differs(before, risk_from(row), RISK_DIFF_FIELDS):
+                return before
+            row.version += 1
+            row.updated_by = self.user
+            row.updated_at = _now()
+            after = risk_from(row)
+            self._record_diff(session, revision, "risk", before, after, RISK_DIFF_FIELDS)
+            return after
 
         return self._transaction(work)
 
     def create_risk(self, fields: Mapping[str, Any]) -> Risk:
+        _refuse_unknown("risk", fields, (*RISK_EDIT_FIELDS, "id"))
+
         def work(session: Session, revision: int) -> Risk:
-            existing = [r for (r,) in session.execute(select(RiskRow.id))]
-            risk_id = _text("id", fields.get("id") or rules.next_id(existing, "R-"))
-            rules.require_text(risk_id, field="id", max_length=40)
-            if risk_id in existing:
-                raise ValidationError(f"a risk {risk_id} already exists", field="id")
+            taken = self._taken_ids(session, RiskRow)
+            risk_id = self._new_id(fields.get("id"), taken, "R-", "risk")
             position = session.execute(select(func.max(RiskRow.position))).scalar() or 0
             row = RiskRow(
                 id=risk_id,
@@ -439,44 +559,45 @@ class Writer:
                     json.dumps(_row_dict(row)),
                     action="create",
                 )
-            else:
-                row = session.get(DecisionRow, decision.key)
-                if row is None:
-                    raise NotFoundError(f"no decision {decision.key}")
-                if decision.version and row.version != decision.version:
-                    raise ConflictError("the decision changed since you opened it", current=row)
-                for field, value in values.items():
-                    if getattr(row, field) != value:
-                        self._record(
-                            session,
-                            revision,
-                            "decision",
-                            str(row.key),
-                            field,
-                            getattr(row, field),
-                            value,
-                        )
-                        setattr(row, field, value)
+                return decision_from(row)
+            row = session.get(DecisionRow, decision.key)
+            if row is None:
+                raise NotFoundError(f"no decision {decision.key}")
+            # ``version`` 0 skips the check; a Decision read from the store carries its own.
+            if decision.version and row.version != decision.version:
+                raise ConflictError(
+                    "the decision changed since you opened it", current=decision_from(row)
+                )
+            changed = False
+            for field, value in values.items():
+                if getattr(row, field) != value:
+                    self._record(
+                        session,
+                        revision,
+                        "decision",
+                        str(row.key),
+                        field,
+                        getattr(row, field),
+                        value,
+                    )
+                    setattr(row, field, value)
+                    changed = True
+            if changed:
                 row.version += 1
-            return Decision(
-                row.key,
-                row.date,
-                row.decision,
-                row.rationale,
-                row.owner,
-                json.loads(row.extra),
-                row.version,
-            )
+            return decision_from(row)
 
         return self._transaction(work)
 
     def _insert_activity(
         self, session: Session, revision: int, text_: str, on: str | date | None
     ) -> ActivityEntry:
-        when = on.isoformat() if isinstance(on, date) else (on or date.today().isoformat())
-        if not isinstance(on, date) and on:
-            parsed = rules.parse_date(str(on))
+        if isinstance(on, date):
+            when = on.isoformat()
+        elif on:
+            parsed = rules.parse_date(_text("date", on))
             when = parsed.isoformat() if parsed else date.today().isoformat()
+        else:
+            when = date.today().isoformat()
         body = rules.require_text(_text("text", text_), field="text")
         # The log is kept newest first: a new entry goes above the current top.
         top = session.execute(select(func.min(ActivityRow.position))).scalar()
@@ -506,17 +627,16 @@ class Writer:
         )
 
     def save_item(self, kind: str, key: int | None, values: Mapping[str, str]) -> None:
+        allowed = ITEM_FIELDS.get(kind)
+        if allowed is None:
+            raise ValidationError(f"no such kind of item {kind!r}")
+        _refuse_unknown(kind, values, allowed)
         model = ROW_MODELS[kind]
-        allowed = {
-            "activity": ("date", "text"),
-            "checkpoint": ("when", "text"),
-            "cadence": ("label", "text"),
-            "metric": ("text",),
-        }[kind]
 
         def work(session: Session, revision: int) -> None:
             cleaned = {f: _text(f, values.get(f, "")) for f in allowed if f in values}
-            rules.require_text(cleaned.get("text", "x"), field="text")
+            if key is None or "text" in cleaned:
+                cleaned["text"] = rules.require_text(cleaned.get("text", ""), field="text")
             if key is None:
                 position = session.execute(select(func.max(model.position))).scalar() or 0
                 row = model(block=self._block_for(session, kind), position=position + 1, **cleaned)
@@ -546,20 +666,23 @@ class Writer:
         self._transaction(work)
 
     def delete(self, kind: str, entity_id: str, *, expected_version: int | None = None) -> None:
-        model = ROW_MODELS[kind]
+        if kind not in ROW_MODELS:
+            raise ValidationError(f"no such kind of item {kind!r}")
 
         def work(session: Session, revision: int) -> None:
-            key: Any = entity_id if kind in ("task", "risk") else int(entity_id)
-            row = session.get(model, key)
+            row = self._find(session, kind, entity_id, lock=True)
             if row is None:
                 raise NotFoundError(f"no {kind} {entity_id!r}")
             if expected_version is not None and getattr(row, "version", None) != expected_version:
-                raise ConflictError(f"{entity_id} changed since you looked at it", current=row)
+                raise ConflictError(
+                    f"{entity_id} changed since you looked at it",
+                    current=domain_value(kind, row),
+                )
             self._record(
                 session,
                 revision,
                 kind,
-                entity_id,
+                str(getattr(row, "id", None) or row.key),
                 "*",
                 json.dumps(_row_dict(row)),
                 None,
@@ -572,9 +695,13 @@ class Writer:
     def set_tracker(self, *, title: str | None, snapshot_date: date | None) -> None:
         def work(session: Session, revision: int) -> None:
             row = session.get(TrackerRow, 1) or TrackerRow(id=1)
-            if title is not None and title != row.title:
-                self._record(session, revision, "tracker", "tracker", "title", row.title, title)
-                row.title = _text("title", title)
+            if title is not None:
+                cleaned = _text("title", title)
+                if cleaned != row.title:
+                    self._record(
+                        session, revision, "tracker", "tracker", "title", row.title, cleaned
+                    )
+                    row.title = cleaned
             if snapshot_date is not None and snapshot_date.isoformat() != row.snapshot_date:
                 self._record(
                     session,
@@ -605,9 +732,10 @@ class Writer:
                 raise TrackerError(
                     "the store already holds a tracker; use --replace to overwrite it"
                 )
-            for model in (*ROW_MODELS.values(), LayoutBlockRow):
+            # One transaction: a crash (even kill -9) leaves the old tracker or the new
+            # one, never a mixture.
+            for model in (*ROW_MODELS.values(), LayoutBlockRow, StatusRow):
                 session.execute(delete(model))
-            session.execute(delete(StatusRow))
             tracker = session.get(TrackerRow, 1) or TrackerRow(id=1)
             tracker.title = rows["tracker"]["title"]
             tracker.snapshot_date = rows["tracker"]["snapshot_date"]
@@ -642,17 +770,33 @@ class Writer:
     # -- undo and redo -----------------------------------------------------------------------
 
     def _undo_state(self, session: Session) -> tuple[list[int], list[int]]:
-        """Replay this user's history: revisions that can be undone, and can be redone."""
+        """Replay this user's history since the last import (by anyone: an import
+        replaces every row, so nothing before it can be undone): the revisions that can
+        be undone, and those that can be redone, oldest first."""
+        last_import = (
+            session.execute(
+                select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
+            ).scalar()
+            or 0
+        )
         groups = session.execute(
             select(ChangeRow.revision, ChangeRow.action, ChangeRow.undoes)
-            .where(ChangeRow.user == self.user)
+            .where(ChangeRow.user == self.user, ChangeRow.revision > last_import)
             .group_by(ChangeRow.revision, ChangeRow.action, ChangeRow.undoes)
             .order_by(ChangeRow.revision)
         ).all()
+        # One entry per revision: an edit that also logs an activity entry has rows of
+        # two actions (edit and create) but is one step to undo.
+        steps: dict[int, tuple[str, int | None]] = {}
+        for revision, action, undoes in groups:
+            if action in ("undo", "redo"):
+                steps[revision] = (action, undoes)
+            else:
+                steps.setdefault(revision, ("edit", None))
         done: list[int] = []
         undone: list[int] = []
-        for revision, action, undoes in groups:
-            if action in ("edit", "create", "delete"):
+        for revision, (action, undoes) in steps.items():
+            if action == "edit":
                 done.append(revision)
                 undone.clear()
             elif action == "undo" and undoes in done:
@@ -661,9 +805,6 @@ class Writer:
             elif action == "redo" and undoes in undone:
                 undone.remove(undoes)
                 done.append(undoes)
-            elif action == "import":
-                done.clear()
-                undone.clear()
         return done, undone
 
     def undo(self, *, force: bool = False) -> list[Change]:
@@ -679,21 +820,27 @@ class Writer:
             if not stack:
                 raise TrackerError(f"nothing to {action}")
             target = stack[-1]
-            changes = (
+            changes = list(
                 session.execute(
                     select(ChangeRow).where(ChangeRow.revision == target).order_by(ChangeRow.seq)
-                )
-                .scalars()
-                .all()
+                ).scalars()
             )
             if action == "undo":
-                changes = list(reversed(changes))
+                changes.reverse()
+            # Fields the store sets by itself follow the others: they are put back only
+            # when nobody has moved them since, and never cause a conflict (unless they
+            # are all the step changed).
+            only_derived = all(change.field in DERIVED_FIELDS for change in changes)
             applied: list[Change] = []
             for change in changes:
                 old, new = (
                     (change.new, change.old) if action == "undo" else (change.old, change.new)
                 )
-                self._restore(session, change, current_expected=old, value=new, force=force)
+                derived = change.field in DERIVED_FIELDS and not only_derived
+                if not self._restore(
+                    session, change, expected=old, value=new, force=force, derived=derived
+                ):
+                    continue
                 self._record(
                     session,
                     revision,
@@ -726,50 +873,115 @@ class Writer:
         session: Session,
         change: ChangeRow,
         *,
-        current_expected: str | None,
+        expected: str | None,
         value: str | None,
         force: bool,
-    ) -> None:
-        """Put ``value`` back into one field (or a whole row, for field ``*``)."""
-        model = ROW_MODELS.get(change.entity)
+        derived: bool,
+    ) -> bool:
+        """Put ``value`` back into one field (or a whole row, for field ``*``), provided
+        the field still holds ``expected`` (what this user's change left there).
+
+        Returns whether anything was put back (a derived field that moved is skipped).
+
+        Raises:
+            ConflictError: someone changed it since, and ``force`` is False.
+        """
         if change.entity == "tracker":
             row = session.get(TrackerRow, 1)
-            if change.field in ("title", "snapshot_date") and row is not None:
-                setattr(row, change.field, value or ("" if change.field == "title" else None))
-            return
+            if row is None or change.field not in ("title", "snapshot_date"):
+                return False
+            current = getattr(row, change.field)
+            if (current or None) != (expected or None) and not force:
+                raise ConflictError(
+                    f"the tracker's {change.field} was changed since; "
+                    f"{'undo' if change.action != 'undo' else 'redo'} would overwrite it",
+                    current=domain_value("tracker", row),
+                )
+            setattr(row, change.field, value or ("" if change.field == "title" else None))
+            return True
+        model = ROW_MODELS.get(change.entity)
         if model is None:
-            return
-        key: Any = change.entity_id if change.entity in ("task", "risk") else int(change.entity_id)
-        row = session.get(model, key)
+            return False
+        row = self._find(session, change.entity, change.entity_id, lock=True)
         if change.field == "*":
-            if value is None:  # the row must go (undo of a create, redo of a delete)
-                if row is not None:
-                    session.delete(row)
-            else:
-                if row is not None:
-                    session.delete(row)
-                    session.flush()
-                session.add(model(**json.loads(value)))
-            return
+            return self._restore_row(session, change, row, expected, value, force)
         if row is None:
-            raise TrackerError(f"{change.entity_id} no longer exists; nothing to restore")
-        current = _as_str(getattr(row, change.field))
-        if current != current_expected and not force:
-            who = getattr(row, "updated_by", "") or "someone"
-            raise ConflictError(
-                f"{change.entity_id} {change.field} was changed by {who} since; "
-                "undo would overwrite it",
-                current=row,
+            raise TrackerError(
+                f"{change.entity} {change.entity_id} no longer exists; nothing to restore"
             )
+        current = _as_str(getattr(row, change.field))
+        if current != expected:
+            if derived:
+                return False
+            if not force:
+                who = getattr(row, "updated_by", "") or "someone"
+                raise ConflictError(
+                    f"{change.entity_id} {change.field} was changed by {who} since; "
+                    "this would overwrite it (force to do it anyway)",
+                    current=domain_value(change.entity, row),
+                )
         if change.field == "progress":
             setattr(row, change.field, int(value or 0))
+        elif value is None:
+            setattr(row, change.field, None if change.field == "last_update" else "")
         else:
-            setattr(
-                row,
-                change.field,
-                value if value is not None else (None if change.field == "last_update" else ""),
-            )
+            setattr(row, change.field, value)
         if hasattr(row, "version"):
             row.version += 1
         if hasattr(row, "updated_by"):
             row.updated_by, row.updated_at = self.user, _now()
+        return True
+
+    def _restore_row(
+        self,
+        session: Session,
+        change: ChangeRow,
+        row: Any,
+        expected: str | None,
+        value: str | None,
+        force: bool,
+    ) -> bool:
+        """Undo of a create or redo of a delete (``value`` None: the row goes); undo of a
+        delete or redo of a create (``value`` the row's JSON: it comes back)."""
+        model = ROW_MODELS[change.entity]
+        if value is None:
+            if row is None:
+                return True  # someone deleted it already: the outcome is the same
+            moved = expected is not None and _content(_row_dict(row)) != _content(
+                json.loads(expected)
+            )
+            if moved and not force:
+                raise ConflictError(
+                    f"{change.entity_id} was changed since it was created; "
+                    "removing it would lose that (force to do it anyway)",
+                    current=domain_value(change.entity, row),
+                )
+            session.delete(row)
+            return True
+        if row is not None:
+            if not force:
+                raise ConflictError(
+                    f"a {change.entity} {change.entity_id} exists again; "
+                    "restoring would replace it (force to do it anyway)",
+                    current=domain_value(change.entity, row),
+                )
+            session.delete(row)
+            session.flush()
+        values = json.loads(value)
+        if "version" in values:
+            # A new version, so that a form still holding the old one sees a conflict.
+            values["version"] = int(values["version"] or 0) + 1
+        if "updated_by" in values:
+            values["updated_by"], values["updated_at"] = self.user, _now()
+        session.add(model(**values))
+        return True
+
+
+def _refuse_unknown(kind: str, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValidationError(f"a {kind} has no field {unknown[0]!r}", field=unknown[0])
+
+
+def _differs(before: Any, after: Any, fields: tuple[str, ...]) -> bool:
+    return any(getattr(before, field) != getattr(after, field) for field in fields)

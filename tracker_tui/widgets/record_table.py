@@ -24,7 +24,7 @@ API (stable: other screens build on it)
     )
 
     Column(key, label, width=10, max_width=None, priority=50, value=None, render=None,
-           sort_key=None, justify="left")
+           sort_key=None, justify="left", search=None, grow=1)
         width      the minimum width; a column grows towards max_width (None: no limit)
                    when there is room. Columns are shown in declaration order.
         priority   the lowest priority is dropped first when the widget is too narrow.
@@ -33,6 +33,9 @@ API (stable: other screens build on it)
                    A str is NEVER parsed as markup. User text must go through
                    ``tracker_tui.sanitize.display_text`` (the default renderer does).
         sort_key   value -> sortable (default: the value; None sorts first).
+        search     value -> the text the filter matches (default: str(value)).
+        grow       how many spare cells the column takes per round when there is room
+                   (Title 3, Notes 2: they get most of a wide terminal).
 
     table.set_rows(rows)                 replace every row (cursor stays on its key)
     table.update_row(key, row)           replace one row; only that line is redrawn
@@ -103,6 +106,8 @@ class Column:
     render: CellRenderer | None = None
     sort_key: Callable[[Any], Any] | None = None
     justify: Literal["left", "right", "center"] = "left"
+    search: Callable[[Any], str] | None = None
+    grow: int = 1
 
     def get(self, row: Any) -> Any:
         if self.value is not None:
@@ -114,6 +119,8 @@ class Column:
     def text(self, row: Any) -> str:
         """The cell as plain text (for filtering)."""
         value = self.get(row)
+        if self.search is not None:
+            return self.search(value)
         return "" if value is None else str(value)
 
 
@@ -230,6 +237,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._layout_width = -1
         self._layout_token = 0
         self._lines: OrderedDict[tuple, Strip] = OrderedDict()
+        self._empty_cache: dict[tuple, list[Text]] = {}
 
     # -- rows --------------------------------------------------------------------------
 
@@ -524,9 +532,15 @@ class RecordTable(ScrollView, can_focus=True):
             for column in growable:
                 if spare <= 0:
                     break
-                if column.max_width is None or widths[column.key] < column.max_width:
-                    widths[column.key] += 1
-                    spare -= 1
+                room = (
+                    spare
+                    if column.max_width is None
+                    else column.max_width - widths[column.key]
+                )
+                step = min(max(column.grow, 0), room, spare)
+                if step > 0:
+                    widths[column.key] += step
+                    spare -= step
                     grew = True
             if not grew:
                 break
@@ -537,11 +551,13 @@ class RecordTable(ScrollView, can_focus=True):
 
     def _on_resize(self, event: events.Resize) -> None:
         self._lines.clear()
+        self._empty_cache = {}
         self._scroll_cursor_into_view()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines.clear()
+        self._empty_cache = {}
         self._layout_token += 1
 
     def _on_focus(self, event: events.Focus) -> None:
@@ -562,9 +578,7 @@ class RecordTable(ScrollView, can_focus=True):
         if y == 0:
             return self._header_strip(layout, width, base)
         if not self._view:
-            if y == 2:
-                return self._empty_strip(width, base)
-            return Strip.blank(width, base)
+            return self._empty_strip(y, width, base)
         index = y - 1 + round(self.scroll_y)
         if not 0 <= index < len(self._view):
             return Strip.blank(width, base)
@@ -614,13 +628,26 @@ class RecordTable(ScrollView, can_focus=True):
         self._lines[cache_key] = strip
         return strip
 
-    def _empty_strip(self, width: int, base: Style) -> Strip:
-        style = self.get_component_rich_style("record-table--empty")
+    def _empty_lines(self, width: int) -> list[Text]:
+        """The empty text, wrapped to ``width`` (cached per width and text)."""
         text = self.empty_text
         if self._order and (self._filter_text or self._filter_predicate):
             text = f"No rows match {self._filter_text!r}." if self._filter_text else "No rows match."
-        line = Text(" " + display_text(text), style=style, end="", no_wrap=True)
-        line.truncate(width, overflow="ellipsis")
+        cache_key = ("empty", width, text)
+        lines = self._empty_cache.get(cache_key)
+        if lines is None:
+            style = self.get_component_rich_style("record-table--empty")
+            body = Text(display_text(text), style=style)
+            lines = list(body.wrap(self.app.console, max(1, width - 1)))
+            self._empty_cache = {cache_key: lines}
+        return lines
+
+    def _empty_strip(self, y: int, width: int, base: Style) -> Strip:
+        lines = self._empty_lines(width)
+        index = y - 2
+        if not 0 <= index < len(lines):
+            return Strip.blank(width, base)
+        line = Text(" ", end="", no_wrap=True) + lines[index]
         return self._to_strip(line, width, base)
 
     def _row_strip(

@@ -1,0 +1,138 @@
+"""The benchmark's stores and documents.
+
+Big documents come from ``tracker_tui.markdown.sample.synthetic_tracker`` (the markdown
+layer's own generator) when it is there, else from ``fallback_tracker`` below, which writes
+the same format as ``data/sample-tracker.md`` (task IDs ``T-00001``...). Stores are made
+the way a user makes them: the document is parsed and imported through ``Store``.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "sample-tracker.md"
+
+STATUSES = ("Not Started", "In Progress", "Blocked", "At Risk", "On Hold", "Complete")
+OWNERS = (
+    "Programme Manager",
+    "DevOps Lead",
+    "Data Engineering Lead",
+    "Product Engineering Lead",
+    "Commerce Squad Lead",
+    "Compliance Lead",
+    "Support Engineering Lead",
+)
+WORDS = (
+    "pipeline migration rollout audit dashboard gateway billing search ingest moderation "
+    "compliance export webhook catalogue ledger onboarding retention cache rehearsal review"
+).split()
+
+
+def synthetic_markdown(tasks: int, activity: int) -> tuple[str, str]:
+    """A tracker document with ``tasks`` tasks and ``activity`` activity entries, and the
+    name of the generator that wrote it."""
+    try:
+        from tracker_tui.markdown.sample import synthetic_tracker
+    except ImportError:
+        return fallback_tracker(tasks, activity), "benchmarks.bench_data.fallback_tracker"
+    return synthetic_tracker(tasks, activity), "tracker_tui.markdown.sample.synthetic_tracker"
+
+
+def fallback_tracker(tasks: int, activity: int, *, seed: int = 7) -> str:
+    """The sample's format at any size (used only until the markdown layer's generator
+    exists): Snapshot table, Activity Log, Checkpoints, Risks, Decisions, Cadence, Metrics."""
+    rng = random.Random(seed)
+    width = max(5, len(str(tasks)))
+    out = ["# Synthetic Programme Progress Tracker", "", "## Snapshot (Updated 2024-06-02)"]
+    out.append(
+        "| Task ID | Title | Milestone | Owner | Status | Progress | Last Update | Notes |"
+    )
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for number in range(1, tasks + 1):
+        status = rng.choice(STATUSES)
+        progress = 100 if status == "Complete" else rng.randrange(0, 10) * 10
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7)))
+        out.append(
+            f"| T-{number:0{width}d} | {words.capitalize()} | M{rng.randint(1, 8)} | "
+            f"{rng.choice(OWNERS)} | {status} | {progress}% | 2024-05-{rng.randint(1, 28):02d} | "
+            f"{' '.join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))}. |"
+        )
+    out += ["", "## Activity Log"]
+    for number in range(activity):
+        task = rng.randint(1, max(tasks, 1))
+        out.append(
+            f"- **2024-{(number % 12) + 1:02d}-{(number % 28) + 1:02d}** – T-{task:0{width}d} "
+            f"{' '.join(rng.choice(WORDS) for _ in range(rng.randint(6, 16)))}."
+        )
+    out += [
+        "",
+        "## Upcoming Checkpoints",
+        "- **Week 6 Tuesday** – Review of the synthetic programme (T-00001).",
+        "",
+        "## Issues & Risks (Active)",
+        "| ID | Description | Impact | Mitigation | Owner | Status |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| R-01 | Synthetic risk. | Medium | Watch it. | DevOps Lead | Open |",
+        "",
+        "## Decision Log",
+        "| Date | Decision | Rationale | Owner |",
+        "| --- | --- | --- | --- |",
+        "| 2024-05-09 | Use synthetic data. | Benchmarks. | Programme Manager |",
+        "",
+        "## Communication Cadence Summary",
+        "- **Daily** stand-up.",
+        "",
+        "## Metrics to Monitor",
+        "- Pipeline success rate.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def parse(text: str) -> object:
+    from tracker_tui.markdown import parse_document
+
+    return parse_document(text)
+
+
+def make_store(path: Path, markdown: str, *, user: str = "bench") -> None:
+    """A store at ``path`` holding ``markdown``, imported through ``Store``."""
+    from tracker_tui.store.store import Store
+
+    document = parse(markdown)
+    with Store.open(str(path), user=user) as store:
+        store.import_document(document)
+
+
+def task_ids(path: Path) -> list[str]:
+    """Task IDs in document order (the dashboard's default order)."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        return [
+            row[0] for row in connection.execute("SELECT id FROM task ORDER BY block, position, id")
+        ]
+
+
+def task_progress(path: Path, task_id: str) -> tuple[int, int]:
+    """``(progress, version)`` of one task, read with plain sqlite3."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = connection.execute(
+            "SELECT progress, version FROM task WHERE id = ?", (task_id,)
+        ).fetchone()
+    finally:
+        connection.close()
+    return int(row[0]), int(row[1])
+
+
+def counts(path: Path) -> dict[str, int]:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {
+            table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            for table in ("task", "activity")
+        }
+    finally:
+        connection.close()

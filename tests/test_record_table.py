@@ -1,0 +1,250 @@
+"""RecordTable: the virtual table renders only what is on screen and patches rows in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from tracker_tui.widgets.record_table import Column, RecordTable
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    title: str
+    notes: str = ""
+    size: int = 0
+
+
+COLUMNS = [
+    Column("id", "ID", width=6, priority=100),
+    Column("title", "Title", width=10, priority=90, grow=2),
+    Column("size", "Size", width=5, max_width=5, priority=50, justify="right",
+           render=lambda value, width: Text(str(value), style="bold")),
+    Column("notes", "Notes", width=12, priority=10),
+]
+
+
+def rows(n: int) -> list[Row]:
+    return [Row(f"R{i:05d}", f"title {i}", f"note {i}", i % 7) for i in range(n)]
+
+
+class TableApp(App[None]):
+    def __init__(self, data: list[Row]) -> None:
+        super().__init__()
+        self.data = data
+        self.messages: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield RecordTable(COLUMNS, empty_text="Nothing yet.", id="t")
+
+    def on_mount(self) -> None:
+        self.query_one(RecordTable).set_rows(self.data)
+
+    def on_record_table_row_selected(self, message: RecordTable.RowSelected) -> None:
+        self.messages.append(message)
+
+    def on_record_table_row_highlighted(self, message: RecordTable.RowHighlighted) -> None:
+        self.messages.append(message)
+
+
+def lines(table: RecordTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+class TestRendering:
+    async def test_only_visible_rows_are_rendered(self):
+        app = TableApp(rows(10_000))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            assert table.row_count == 10_000
+            # Cached lines are the visible ones only (plus the header): not 10,000.
+            assert len(table._lines) <= table.size.height + 1
+            await pilot.press("G")
+            await pilot.pause()
+            assert table.cursor_key == "R09999"
+            assert "R09999" in lines(table)[-1]
+            assert len(table._lines) <= 2 * (table.size.height + 1)
+
+    async def test_header_stays_fixed_while_scrolling(self):
+        app = TableApp(rows(100))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            await pilot.press("pagedown", "pagedown")
+            await pilot.pause()
+            assert lines(table)[0].startswith("ID")
+            assert table.scroll_y > 0
+
+    async def test_user_text_is_never_markup(self):
+        app = TableApp([Row("R1", "[@click=app.quit]x[/]", "[b]bold?[/b] \x1b[31mred")])
+        async with app.run_test(size=(80, 8)) as pilot:
+            await pilot.pause()
+            row = lines(app.query_one(RecordTable))[1]
+            assert "[@click=app.quit]x[/]" in row
+            assert "[b]bold?[/b]" in row
+            assert "\x1b" not in row
+
+    async def test_low_priority_columns_give_way(self):
+        app = TableApp(rows(3))
+        async with app.run_test(size=(30, 8)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            assert [c.key for c in table.visible_columns] == ["id", "title", "size"]
+            assert all(len(line) <= 30 for line in lines(table))
+            await pilot.resize_terminal(80, 8)
+            await pilot.pause()
+            assert [c.key for c in table.visible_columns] == ["id", "title", "size", "notes"]
+
+    async def test_empty_text(self):
+        app = TableApp([])
+        async with app.run_test(size=(40, 8)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            assert "Nothing yet." in "\n".join(lines(table))
+            assert table.cursor_key is None
+
+
+class TestUpdates:
+    async def test_update_row_refreshes_one_line(self, monkeypatch):
+        app = TableApp(rows(50))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            regions: list[tuple] = []
+            original = table.refresh
+
+            def spy(*args, **kwargs):
+                regions.append(args)
+                return original(*args, **kwargs)
+
+            monkeypatch.setattr(table, "refresh", spy)
+            table.update_row("R00003", Row("R00003", "changed", "n", 1))
+            assert regions == [(Region(0, 4, table.size.width, 1),)]
+            await pilot.pause()
+            assert "changed" in lines(table)[4]
+
+    async def test_set_rows_keeps_cursor_on_its_key(self):
+        app = TableApp(rows(20))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            table.move_cursor_to_key("R00010")
+            table.set_rows(list(reversed(rows(20))))
+            assert table.cursor_key == "R00010"
+            assert table.cursor_row == 9
+
+    async def test_remove_row_moves_cursor_to_neighbour(self):
+        app = TableApp(rows(5))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            table.move_cursor_to_key("R00004")
+            table.remove_row("R00004")
+            assert table.cursor_key == "R00003"
+
+    async def test_marker_shows_in_marker_column(self):
+        app = TableApp(rows(3))
+        async with app.run_test(size=(80, 8)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            table.marker_column = "notes"
+            table.set_marker("R00001", "edited by priya")
+            await pilot.pause()
+            assert "edited by priya" in lines(table)[2]
+            table.set_marker("R00001", None)
+            await pilot.pause()
+            assert "note 1" in lines(table)[2]
+
+
+class TestFilterAndSort:
+    async def test_filter_text_matches_any_column(self):
+        app = TableApp(rows(30))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            table.filter_text = "NOTE 2"
+            assert [r.id for r in table.visible_rows] == [
+                "R00002", *[f"R000{n}" for n in range(20, 30)]
+            ]
+            table.filter_text = "zzz"
+            assert table.row_count == 0
+            await pilot.pause()
+            assert "No rows match 'zzz'." in "\n".join(lines(table))
+            table.filter_text = ""
+            assert table.row_count == 30
+
+    async def test_filter_predicate(self):
+        app = TableApp(rows(30))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            table.filter_predicate = lambda row: row.size == 0
+            assert {r.size for r in table.visible_rows} == {0}
+
+    async def test_sort_then_reverse_then_document_order(self):
+        app = TableApp(rows(10))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            table.sort_by("size")
+            sizes = [r.size for r in table.visible_rows]
+            assert sizes == sorted(sizes)
+            table.sort_by("size")
+            assert table.sort_reverse
+            assert [r.size for r in table.visible_rows] == sorted(sizes, reverse=True)
+            await pilot.pause()
+            assert "Size▼" in lines(table)[0]
+            table.sort_by(None)
+            assert [r.id for r in table.visible_rows] == [r.id for r in rows(10)]
+
+
+class TestInput:
+    async def test_keys_and_messages(self):
+        app = TableApp(rows(100))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            await pilot.press("j", "j", "k")
+            assert table.cursor_key == "R00001"
+            await pilot.press("end")
+            assert table.cursor_key == "R00099"
+            await pilot.press("home", "pagedown")
+            assert table.cursor_row == table.size.height - 2
+            await pilot.press("pageup", "enter")
+            await pilot.pause()
+            selected = [m for m in app.messages if isinstance(m, RecordTable.RowSelected)]
+            assert selected and selected[-1].key == "R00000"
+            assert selected[-1].control is table
+
+    async def test_click_highlights_then_selects(self):
+        app = TableApp(rows(10))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            await pilot.click(RecordTable, offset=(2, 3))
+            assert table.cursor_key == "R00002"
+            await pilot.click(RecordTable, offset=(2, 3))
+            await pilot.pause()
+            assert any(
+                isinstance(m, RecordTable.RowSelected) and m.key == "R00002"
+                for m in app.messages
+            )
+
+    async def test_wheel_scrolls(self):
+        app = TableApp(rows(100))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            for _ in range(3):
+                table.post_message(
+                    events.MouseScrollDown(table, 5, 5, 0, 1, 0, False, False, False, 5, 5)
+                )
+            await pilot.pause(0.2)
+            assert table.scroll_y > 0
+            assert lines(table)[0].startswith("ID")

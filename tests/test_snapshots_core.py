@@ -1,0 +1,29 @@
+"""SVG snapshots of the Snapshot screen, seeded and empty, at 80x24 and 120x40.
+
+Deterministic: "today" is 2024-06-05 (frozen_settings), animations and cursor blink are
+off (conftest), and each snapshot is taken after the workers have finished.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker_tui.app import make_app
+
+
+async def settled(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_screen(snap_compare, seed_store, frozen_settings, size) -> None:
+    app = make_app(seed_store, frozen_settings)
+    assert snap_compare(app, terminal_size=size, run_before=settled)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_empty_store(snap_compare, empty_store, frozen_settings, size) -> None:
+    app = make_app(empty_store, frozen_settings)
+    assert snap_compare(app, terminal_size=size, run_before=settled)

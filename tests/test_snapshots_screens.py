@@ -1,0 +1,92 @@
+"""SVG snapshots of the Risks, Decisions, Activity and Plan screens, the task detail, help,
+and a form showing a validation error, at 80x24 and 120x40.
+
+Deterministic: fixed dates (the store's clock is pinned for the one edit made), animations
+off and the cursor still (conftest), and every worker finished before the picture.
+Update with ``pytest tests/test_snapshots_screens.py --snapshot-update`` after a real
+change, and look at the new pictures before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from test_screens_support import settle
+from textual.widgets import Input
+
+from tracker_tui.app import make_app
+from tracker_tui.config import Settings
+from tracker_tui.screens.task_detail import TaskDetailScreen
+from tracker_tui.screens.task_form import TaskFormScreen
+from tracker_tui.store.store import Store
+
+SIZES = [(80, 24), (120, 40)]
+
+
+class _FixedDate(date):
+    @classmethod
+    def today(cls) -> date:  # type: ignore[override]
+        return date(2024, 6, 4)
+
+
+@pytest.fixture
+def store(seed_store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """The sample tracker, with one change by bob at a fixed time (for the history)."""
+    import tracker_tui.store.writer as writer
+
+    monkeypatch.setattr(writer, "_now", lambda: "2024-06-04T09:30:00+00:00")
+    monkeypatch.setattr(writer, "date", _FixedDate)
+    with Store.open(seed_store.target, user="bob") as bob:
+        bob.update_task("UT-007", {"owner": "QA Lead", "progress": 80})
+    return seed_store
+
+
+def _keys(*keys: str) -> Callable[[Any], Awaitable[None]]:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+def _push(make: Callable[[Any], Any]) -> Callable[[Any], Awaitable[None]]:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(make(pilot.app))
+        await settle(pilot)
+
+    return run_before
+
+
+async def _form_with_error(pilot: Any) -> None:
+    app = pilot.app
+    await settle(pilot)
+    await app.push_screen(TaskFormScreen(app.store, app.store.task("UT-007")))
+    await settle(pilot)
+    progress = app.screen.query_one("#in-progress", Input)
+    progress.focus()
+    progress.value = ""
+    await pilot.press("1", "5", "0")
+    await settle(pilot)
+
+
+SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
+    "risks": _keys("2", "j", "j"),
+    "decisions": _keys("3"),
+    "activity": _keys("4"),
+    "plan": _keys("5"),
+    "task_detail": _push(lambda app: TaskDetailScreen(app.store, "UT-007")),
+    "help": _keys("2", "question_mark"),
+    "form_error": _form_with_error,
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_screen(snap_compare, store: Store, frozen_settings: Settings, scene, size):
+    app = make_app(store, frozen_settings)
+    assert snap_compare(app, terminal_size=size, run_before=SCENES[scene])

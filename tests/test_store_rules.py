@@ -1,0 +1,367 @@
+"""The store's rules, as the spec states them: statuses, progress, IDs, Last Update, the
+history, refused edits and hostile text. Every test has its own store under tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from store_docs import sample_document, tasks_document
+
+from tracker_tui.document import Document, RawBlock, TableBlock
+from tracker_tui.domain import (
+    DEFAULT_TASK_STATUSES,
+    ConflictError,
+    NotFoundError,
+    ReadOnlyError,
+    Risk,
+    Task,
+    TrackerInfo,
+    ValidationError,
+)
+from tracker_tui.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _user(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Set here too, so these tests do not depend on the shared conftest's choices.
+    monkeypatch.setenv("TRACKER_TUI_USER", "alice")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "tracker.db") as opened:
+        opened.import_document(tasks_document())
+        yield opened
+
+
+def _history_rows(store: Store) -> int:
+    return len(store.history(limit=100_000))
+
+
+# -- statuses ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("in progress", "In Progress"),
+        ("IN PROGRESS", "In Progress"),
+        ("  blocked ", "Blocked"),
+        ("on hold", "On Hold"),
+        ("at risk", "At Risk"),
+        ("not started", "Not Started"),
+        ("Done", "Complete"),
+        ("✅", "Complete"),
+    ],
+)
+def test_status_matched_case_insensitively_and_stored_canonically(
+    store: Store, typed: str, stored: str
+) -> None:
+    assert store.update_task("UT-001", {"status": typed}).status == stored
+    assert store.task("UT-001").status == stored
+
+
+def test_default_status_list(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "new.db") as empty:
+        assert empty.statuses() == list(DEFAULT_TASK_STATUSES)
+        empty.create_task({"title": "first"})
+        assert empty.statuses() == [
+            "Not Started",
+            "In Progress",
+            "Blocked",
+            "At Risk",
+            "On Hold",
+            "Complete",
+        ]
+
+
+def test_unknown_status_refused_and_nothing_changes(store: Store) -> None:
+    revision, rows = store.revision(), _history_rows(store)
+    with pytest.raises(ValidationError, match="unknown status"):
+        store.update_task("UT-001", {"status": "Sleeping"})
+    assert store.revision() == revision
+    assert _history_rows(store) == rows
+    assert store.task("UT-001").status == "In Progress"
+
+
+def _status_document() -> Document:
+    tasks = [
+        Task(id="UT-001", title="a", status="✅ Complete", progress=100),
+        Task(id="UT-002", title="b", status="🟡 AMBER", progress=40),
+        Task(id="UT-003", title="c", status="Done", progress=100),
+        Task(id="UT-004", title="d", status="Descoped", progress=0),
+        Task(id="UT-005", title="e", status="in progress", progress=10),
+    ]
+    risks = [Risk(id="R-01", description="r", status="🔴 Red")]
+    return Document(
+        tracker=TrackerInfo("Statuses", None),
+        blocks=[
+            RawBlock("# Statuses"),
+            TableBlock(
+                "task",
+                ["Task ID", "Title", "Status", "Progress"],
+                ["id", "title", "status", "progress"],
+                list(tasks),
+            ),
+            TableBlock(
+                "risk", ["ID", "Description", "Status"], ["id", "description", "status"], risks
+            ),
+        ],
+    )
+
+
+def test_imported_emoji_and_rag_statuses_map_and_keep_their_spelling(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "t.db") as store:
+        store.import_document(_status_document())
+        tasks = {task.id: task for task in store.tasks()}
+        assert (tasks["UT-001"].status, tasks["UT-001"].status_text) == (
+            "Complete",
+            "✅ Complete",
+        )
+        assert (tasks["UT-002"].status, tasks["UT-002"].status_text) == ("At Risk", "🟡 AMBER")
+        assert (tasks["UT-003"].status, tasks["UT-003"].status_text) == ("Complete", "Done")
+        assert tasks["UT-005"].status == "In Progress"
+        # A status nothing maps to joins the list, as written.
+        assert tasks["UT-004"].status == "Descoped"
+        assert "Descoped" in store.statuses()
+        assert store.statuses()[:6] == list(DEFAULT_TASK_STATUSES)
+        assert store.update_task("UT-003", {"status": "descoped"}).status == "Descoped"
+        assert store.risk("R-01").status == "Open"
+        assert store.risk("R-01").status_text == "🔴 Red"
+
+
+def test_status_text_kept_until_the_status_changes(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "t.db") as store:
+        store.import_document(_status_document())
+        # Editing another field, or setting the same status, keeps the spelling.
+        store.update_task("UT-002", {"notes": "chasing"})
+        assert store.task("UT-002").status_text == "🟡 AMBER"
+        store.update_task("UT-002", {"status": "at risk"})
+        assert store.task("UT-002").status_text == "🟡 AMBER"
+        changed = store.update_task("UT-002", {"status": "Blocked"})
+        assert (changed.status, changed.status_text) == ("Blocked", "")
+        # ...and export writes the canonical status from then on.
+        exported = {t.id: t for t in store.export_document().tasks}
+        assert exported["UT-002"].status_text == ""
+        assert exported["UT-001"].status_text == "✅ Complete"
+
+
+def test_sample_imports_with_its_counts(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "t.db") as store:
+        counts = store.import_document(sample_document())
+        assert counts["task"] == 7
+        assert counts["risk"] == 5
+        assert store.next_id() == "UT-008"
+        assert store.next_id("risk") == "R-06"
+
+
+# -- progress ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "value", "expected"),
+    [
+        (50, "40", 40),
+        (50, "40%", 40),
+        (50, 0, 0),
+        (50, "+10", 60),
+        (50, "-10", 40),
+        (95, "+10", 100),
+        (5, "-10", 0),
+        (50, "+0", 50),
+    ],
+)
+def test_progress_absolute_and_relative(store: Store, start: int, value: str, expected: int) -> None:
+    store.update_task("UT-001", {"progress": start})
+    assert store.update_task("UT-001", {"progress": value}).progress == expected
+
+
+@pytest.mark.parametrize("value", ["150", "abc", "1.5", "", "101", "+", "1e2", "5 0", "+1000", None, 1.5, "٣", True])
+def test_bad_progress_refused_and_nothing_changes(store: Store, value: object) -> None:
+    revision, rows = store.revision(), _history_rows(store)
+    with pytest.raises(ValidationError) as refused:
+        store.update_task("UT-001", {"progress": value})  # type: ignore[dict-item]
+    assert refused.value.field == "progress"
+    assert store.revision() == revision
+    assert _history_rows(store) == rows
+    assert store.task("UT-001").progress == 50
+
+
+def test_complete_and_100_percent_go_together(store: Store) -> None:
+    done = store.update_task("UT-001", {"status": "Complete"})
+    assert (done.status, done.progress) == ("Complete", 100)
+    lowered = store.update_task("UT-001", {"progress": "-10"})
+    assert (lowered.status, lowered.progress) == ("In Progress", 90)
+    full = store.update_task("UT-002", {"progress": 100})
+    assert (full.status, full.progress) == ("Complete", 100)
+    relative = store.update_task("UT-003", {"progress": "+60"})
+    assert (relative.status, relative.progress) == ("Complete", 100)
+    reopened = store.update_task("UT-002", {"status": "Blocked"})
+    assert reopened.status == "Blocked" and reopened.progress < 100
+
+
+def test_contradicting_status_and_progress_refused(store: Store) -> None:
+    revision = store.revision()
+    with pytest.raises(ValidationError, match="contradict"):
+        store.update_task("UT-001", {"status": "Complete", "progress": 40})
+    with pytest.raises(ValidationError, match="contradict"):
+        store.update_task("UT-001", {"status": "In Progress", "progress": 100})
+    assert store.revision() == revision
+    both = store.update_task("UT-001", {"status": "complete", "progress": "100%"})
+    assert (both.status, both.progress) == ("Complete", 100)
+
+
+# -- Last Update, IDs, the history ---------------------------------------------------------
+
+
+def test_any_edit_sets_last_update_to_today(store: Store) -> None:
+    assert store.task("UT-001").last_update == date(2024, 5, 1)
+    assert store.update_task("UT-001", {"notes": "x"}).last_update == date.today()
+    assert store.update_task("UT-002", {"owner": "Bob"}).last_update == date.today()
+    # ...unless the edit sets it explicitly.
+    explicit = store.update_task("UT-003", {"notes": "y", "last_update": "2024-06-01"})
+    assert explicit.last_update == date(2024, 6, 1)
+    with pytest.raises(ValidationError):
+        store.update_task("UT-003", {"last_update": "yesterday"})
+
+
+def test_same_values_write_nothing(store: Store) -> None:
+    revision, rows = store.revision(), _history_rows(store)
+    unchanged = store.update_task("UT-001", {"status": "In Progress", "progress": 50})
+    assert unchanged.version == 1
+    assert store.revision() == revision
+    assert _history_rows(store) == rows
+
+
+def test_new_ids_continue_the_pattern(store: Store) -> None:
+    assert store.next_id() == "UT-008"
+    assert store.create_task({"title": "next"}).id == "UT-008"
+    assert store.create_task({"title": "after"}).id == "UT-009"
+    assert store.next_id("risk") == "R-06"
+    assert store.create_risk({"description": "new risk"}).id == "R-06"
+
+
+def test_ids_unique_per_kind_whatever_their_case(store: Store) -> None:
+    revision = store.revision()
+    with pytest.raises(ValidationError, match="already exists"):
+        store.create_task({"id": "UT-001", "title": "dup"})
+    with pytest.raises(ValidationError, match="already exists"):
+        store.create_task({"id": "ut-001", "title": "dup"})
+    with pytest.raises(ValidationError, match="already exists"):
+        store.create_risk({"id": "r-01", "description": "dup"})
+    assert store.revision() == revision
+    # The same ID may exist once per kind.
+    assert store.create_risk({"id": "UT-001", "description": "a risk named like a task"})
+
+
+def test_duplicate_ids_in_a_document_are_kept_apart(tmp_path: Path) -> None:
+    document = tasks_document(3)
+    document.blocks[2].items.append(Task(id="ut-001", title="again"))  # type: ignore[union-attr]
+    with Store.open(tmp_path / "t.db") as store:
+        store.import_document(document)
+        ids = [task.id for task in store.tasks()]
+        assert len(ids) == 4 and len({i.casefold() for i in ids}) == 4
+
+
+def test_every_edit_records_who_when_what(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.update_task("UT-001", {"progress": "+5", "owner": "Carol"})
+    changes = {change.field: change for change in store.history("UT-001")}
+    assert changes["progress"].old == "50" and changes["progress"].new == "55"
+    assert changes["owner"].new == "Carol"
+    assert changes["last_update"].old == "2024-05-01"
+    assert {change.user for change in changes.values()} == {"alice"}
+    assert all(change.at.endswith("+00:00") for change in changes.values())
+    assert {change.entity for change in changes.values()} == {"task"}
+    # A second user, named by --as (user=) or TRACKER_TUI_USER.
+    with Store.open(store.target, user="bob") as bob:
+        bob.update_task("UT-001", {"notes": "from bob"})
+    monkeypatch.setenv("TRACKER_TUI_USER", "carol")
+    with Store.open(store.target) as carol:
+        carol.update_task("UT-001", {"notes": "from carol"})
+    users = [change.user for change in store.history("UT-001") if change.field == "notes"]
+    assert users[:2] == ["carol", "bob"]
+
+
+def test_not_found_and_unknown_fields(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        store.update_task("UT-999", {"notes": "x"})
+    with pytest.raises(ValidationError, match="no field"):
+        store.update_task("UT-001", {"version": 9})
+    with pytest.raises(ValidationError, match="no field"):
+        store.create_task({"title": "x", "updated_by": "mallory"})
+    assert store.update_task("ut-001", {"notes": "any case"}).id == "UT-001"
+
+
+def test_optimistic_version(store: Store) -> None:
+    task = store.task("UT-001")
+    store.update_task("UT-001", {"notes": "first"}, expected_version=task.version)
+    revision = store.revision()
+    with pytest.raises(ConflictError) as conflict:
+        store.update_task("UT-001", {"notes": "stale"}, expected_version=task.version)
+    assert isinstance(conflict.value.current, Task)
+    assert conflict.value.current.notes == "first"
+    assert store.revision() == revision
+
+
+def test_log_completion_adds_an_activity_entry(store: Store) -> None:
+    before = store.activity_count()
+    store.update_task("UT-001", {"status": "Complete"}, log_completion=True)
+    assert store.activity_count() == before + 1
+    assert store.activity(limit=1)[0].text == "UT-001 completed."
+
+
+def test_read_only_store_refuses_writes(store: Store) -> None:
+    with Store.open(store.target, read_only=True) as watcher:
+        assert watcher.task("UT-001") is not None
+        with pytest.raises(ReadOnlyError):
+            watcher.update_task("UT-001", {"notes": "x"})
+
+
+# -- hostile text --------------------------------------------------------------------------
+
+
+def test_runaway_paste_refused(store: Store) -> None:
+    revision = store.revision()
+    paste = "x" * 100_000
+    for field in ("notes", "title", "owner", "milestone"):
+        with pytest.raises(ValidationError, match="too long"):
+            store.update_task("UT-001", {field: paste})
+    with pytest.raises(ValidationError, match="too long"):
+        store.create_task({"title": paste})
+    with pytest.raises(ValidationError, match="too long"):
+        store.add_activity(paste)
+    assert store.revision() == revision
+
+
+def test_control_characters_and_escape_sequences_stripped(store: Store) -> None:
+    hostile = "a\x1b]52;c;ZWNobyBwd25lZA==\x07b\x1b[2Jc\x07d\x00e\tf\ng\r\nh"
+    task = store.update_task("UT-001", {"notes": hostile, "title": hostile, "owner": hostile})
+    assert task.notes == "abcde\tf\ng\nh"  # tab and newline kept only in notes
+    assert task.title == "abcde f g h"
+    assert task.owner == "abcde f g h"
+    for text in (task.notes, task.title, task.owner):
+        assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
+    entry = store.add_activity("done \x1b[31mred\x1b[0m")
+    assert entry.text == "done red"
+
+
+def test_hostile_text_in_an_imported_document_is_cleaned(tmp_path: Path) -> None:
+    document = tasks_document(2)
+    document.blocks[2].items[0] = Task(  # type: ignore[union-attr]
+        id="UT-001", title="evil\x1b]52;c;AAAA\x07 title", notes="x\x1b[2Jy"
+    )
+    with Store.open(tmp_path / "t.db") as store:
+        store.import_document(document)
+        assert store.task("UT-001").title == "evil title"
+        assert store.task("UT-001").notes == "xy"
+
+
+def test_import_refuses_to_overwrite_without_replace(store: Store) -> None:
+    revision = store.revision()
+    with pytest.raises(Exception, match="--replace"):
+        store.import_document(tasks_document(3))
+    assert store.revision() == revision
+    assert store.import_document(tasks_document(3), replace=True)["task"] == 3

@@ -1,0 +1,351 @@
+"""The Textual app: modes (one per screen), global bindings, the live-refresh poller.
+
+Build it with ``make_app(store, settings)``; ``run_dashboard(store)`` is what the CLI
+calls. Nothing here opens a database at import time: the store is injected.
+
+Screens are Textual MODES (each keeps its own stack, so a form open on the Risks screen
+is still there when you come back): the Snapshot screen is the default mode; Risks,
+Decisions, Activity and Plan are views from ``tracker_tui.screens`` wrapped in a
+``ViewScreen``, imported when first shown (a placeholder stands in for one that is
+missing). Below 60x15 the app switches to a mode that says so, and back when it grows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from tracker_tui.config import Settings, load_settings, save_theme
+from tracker_tui.domain import TrackerError
+from tracker_tui.messages import DocumentExported, StoreChanged
+from tracker_tui.sanitize import display_text
+from tracker_tui.store.store import Store
+
+MIN_WIDTH, MIN_HEIGHT = 60, 15
+POLL_SECONDS = 0.5
+
+#: mode name -> (tab label, module under tracker_tui.screens, class names to try)
+SCREENS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "snapshot": ("Snapshot", "snapshot", ("SnapshotScreen",)),
+    "risks": ("Risks", "risks", ("RisksView", "RisksScreen")),
+    "decisions": ("Decisions", "decisions", ("DecisionsView", "DecisionsScreen")),
+    "activity": ("Activity", "activity", ("ActivityView", "ActivityScreen")),
+    "plan": ("Plan", "plan", ("PlanView", "PlanScreen")),
+}
+SNAPSHOT_MODE = "snapshot"
+TOO_SMALL_MODE = "too-small"
+
+
+class ModeTabs(Static):
+    """The row of screen tabs; the current one is highlighted. Clicking a tab goes there."""
+
+    def __init__(self, current: str, *, ascii: bool = False) -> None:
+        super().__init__(classes="mode-tabs")
+        self.current = current
+        self.ascii = ascii
+
+    def on_mount(self) -> None:
+        # Markup is safe here: the labels are the app's own constants, never user text.
+        parts = []
+        for number, (mode, (label, _, _)) in enumerate(SCREENS.items(), start=1):
+            if mode == self.current:
+                parts.append(f"[b reverse] {number} {label} [/]")
+            else:
+                parts.append(f"[@click=app.go('{mode}')] {number} {label} [/]")
+        self.update(Content.from_markup(("|" if self.ascii else "│").join(parts)))
+
+
+class ViewScreen(Screen[None]):
+    """A screen holding one register view (RisksView...) under the tabs."""
+
+    def __init__(self, mode: str, view: Widget, *, ascii: bool = False) -> None:
+        super().__init__(name=mode)
+        self.mode = mode
+        self.view = view
+        self.ascii = ascii
+
+    def compose(self) -> ComposeResult:
+        yield ModeTabs(self.mode, ascii=self.ascii)
+        yield self.view
+        yield Footer()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        refresh = getattr(self.view, "refresh_data", None)
+        if callable(refresh):
+            refresh()
+
+
+class PlaceholderView(Static):
+    """Stands in for a screen that is not available in this build."""
+
+    def __init__(self, label: str, reason: str) -> None:
+        super().__init__(
+            Text.assemble((label, "bold"), f"\n\nThis screen is not available yet ({reason})."),
+            classes="placeholder",
+        )
+
+
+class TooSmallScreen(Screen[None]):
+    """Shown instead of everything else while the terminal is below the minimum size."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small")
+
+    def on_mount(self) -> None:
+        self.show_size(*self.app.size)
+
+    def on_resize(self, event: Resize) -> None:
+        self.show_size(event.size.width, event.size.height)
+
+    def show_size(self, width: int, height: int) -> None:
+        self.query_one("#too-small", Static).update(
+            Text(f"tracker-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT} (now {width}x{height})")
+        )
+
+
+class TrackerApp(App[None]):
+    """The dashboard. Keys that work everywhere are here; each screen adds its own."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tracker-tui"
+    DEFAULT_MODE = SNAPSHOT_MODE
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "go('snapshot')", "Snapshot", show=False, id="app.screen-snapshot"),
+        Binding("2", "go('risks')", "Risks", show=False, id="app.screen-risks"),
+        Binding("3", "go('decisions')", "Decisions", show=False, id="app.screen-decisions"),
+        Binding("4", "go('activity')", "Activity", show=False, id="app.screen-activity"),
+        Binding("5", "go('plan')", "Plan", show=False, id="app.screen-plan"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, store: Store, settings: Settings, *, ascii: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.ascii_mode = ascii
+        self._revision = 0
+        self._data_version: int | None = None
+        self._polling = False
+        self._mode_before_small: str | None = None
+        self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
+        for mode in SCREENS:
+            if mode != SNAPSHOT_MODE:
+                self.add_mode(mode, self._screen_factory(mode))
+        self.add_mode(TOO_SMALL_MODE, TooSmallScreen)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        elif settings.theme:
+            settings.warnings.append(f"unknown theme {settings.theme!r}; using the default")
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+
+    # -- screens -----------------------------------------------------------------------
+
+    def _snapshot_screen(self) -> Screen:
+        from tracker_tui.screens.snapshot import SnapshotScreen
+
+        return SnapshotScreen(self.store, self.settings, ascii=self.ascii_mode)
+
+    def _screen_factory(self, mode: str) -> Callable[[], Screen]:
+        def build() -> Screen:
+            label, module_name, class_names = SCREENS[mode]
+            try:
+                module = importlib.import_module(f"tracker_tui.screens.{module_name}")
+            except ImportError as err:
+                return ViewScreen(mode, PlaceholderView(label, str(err)), ascii=self.ascii_mode)
+            for class_name in class_names:
+                cls = getattr(module, class_name, None)
+                if cls is None:
+                    continue
+                if isinstance(cls, type) and issubclass(cls, Screen):
+                    return cls(self.store)
+                return ViewScreen(mode, cls(self.store), ascii=self.ascii_mode)
+            return ViewScreen(
+                mode, PlaceholderView(label, f"no {class_names[0]}"), ascii=self.ascii_mode
+            )
+
+        return build
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Switching screens under an open form or question would strand it half-done.
+        if action in ("go", "help") and (
+            isinstance(self.screen, ModalScreen) or self.current_mode == TOO_SMALL_MODE
+        ):
+            return False
+        return True
+
+    def action_go(self, name: str) -> None:
+        """Show the screen ``name`` (snapshot, risks, decisions, activity, plan)."""
+        if name in SCREENS:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        try:
+            from tracker_tui.screens.help import HelpScreen
+        except ImportError:
+            self.notify("Help is not available in this build.", markup=False)
+            return
+        self.push_screen(HelpScreen())
+
+    def goto_task(self, task_id: str) -> None:
+        """Show the Snapshot screen with the cursor on ``task_id``."""
+        self.switch_mode(SNAPSHOT_MODE)
+        base = self.screen_stack[0] if self.screen_stack else None
+        focus = getattr(base, "focus_task", None)
+        if callable(focus):
+            self.call_after_refresh(focus, task_id)
+
+    # -- start-up ----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        for warning in self.settings.warnings:
+            self.notify(warning, severity="warning", markup=False)
+        if self.ascii_mode:
+            self.add_class("-ascii")
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        # The revision and data_version were read with the first frame's data; start
+        # polling from here. A cheap PRAGMA each tick; real reads only when it moved.
+        self._revision = self.store.revision()
+        self._data_version = self.store.data_version()
+        self.set_interval(POLL_SECONDS, self._poll)
+        self._check_size()
+
+    def _theme_changed(self, theme: Any) -> None:
+        if theme.name != self.settings.theme:
+            self._save_theme(theme.name)
+
+    @work(thread=True, exit_on_error=False, group="config")
+    def _save_theme(self, name: str) -> None:
+        save_theme(self.settings, name)
+
+    # -- minimum size ------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
+        if width is None or height is None:
+            width, height = self.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small and self.current_mode != TOO_SMALL_MODE:
+            self._mode_before_small = self.current_mode
+            self.switch_mode(TOO_SMALL_MODE)
+        elif not small and self.current_mode == TOO_SMALL_MODE:
+            self.switch_mode(self._mode_before_small or SNAPSHOT_MODE)
+            self._mode_before_small = None
+
+    # -- live refresh ------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        # One check at a time: a slow disk must not pile up workers.
+        if not self._polling:
+            self._polling = True
+            self._check_store()
+
+    @work(thread=True, exit_on_error=False, group="poll")
+    def _check_store(self) -> None:
+        try:
+            data_version = self.store.data_version()
+            if data_version is not None and data_version == self._data_version:
+                return  # nothing committed anywhere: no reads, no messages, no redraw
+            self._data_version = data_version
+            revision = self.store.revision()
+            if revision == self._revision:
+                return
+            changes = self.store.changes_since(self._revision)
+            self._revision = revision
+            self.post_message(StoreChanged(changes, revision))
+        except TrackerError:
+            pass  # the next tick tries again; a busy store is not worth a message
+        except Exception:  # noqa: BLE001 - a transient read error must not kill the app
+            pass
+        finally:
+            self._polling = False
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """Hand the change to every screen that shows data (open modals are left alone)."""
+        for mode, stack in self._screen_stacks.items():
+            if stack and mode != TOO_SMALL_MODE:
+                stack[0].post_message(StoreChanged(message.changes, message.revision))
+
+    # -- commands ----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for number, (mode, (label, _, _)) in enumerate(SCREENS.items(), start=1):
+            yield SystemCommand(
+                f"Go to {label}", f"Show the {label} screen (key {number})",
+                lambda mode=mode: self.action_go(mode),
+            )
+        yield SystemCommand(
+            "Export markdown",
+            "Write the tracker to a markdown file in the current directory",
+            self.export_markdown,
+        )
+        for task in self._known_tasks():
+            yield SystemCommand(
+                f"Task {display_text(task.id)}",
+                f"Jump to {display_text(task.id)}: {display_text(task.title)[:60]}",
+                lambda task_id=task.id: self.goto_task(task_id),
+            )
+        yield from super().get_system_commands(screen)
+
+    def _known_tasks(self) -> list[Any]:
+        stack = self._screen_stacks.get(SNAPSHOT_MODE) or []
+        table = getattr(stack[0], "table", None) if stack else None
+        return list(table.rows) if table is not None else []
+
+    def export_markdown(self) -> None:
+        self._export(Path.cwd())
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def _export(self, directory: Path) -> None:
+        try:
+            from tracker_tui.markdown import render_document
+
+            text = render_document(self.store.export_document())
+            title = self.store.tracker_info().title or "tracker"
+            slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:40] or "tracker"
+            path = directory / f"{slug}-{self.settings.current_date().isoformat()}.md"
+            number = 1
+            while path.exists():
+                number += 1
+                path = directory / f"{slug}-{self.settings.current_date().isoformat()}-{number}.md"
+            path.write_text(text, encoding="utf-8")
+        except (TrackerError, OSError, ImportError) as err:
+            self.call_from_thread(self.notify, str(err), severity="error", markup=False)
+            return
+        self.post_message(DocumentExported(str(path)))
+
+    def on_document_exported(self, message: DocumentExported) -> None:
+        self.notify(f"Exported to {message.path}", title="Export", markup=False)
+
+
+def make_app(
+    store: Store, settings: Settings | None = None, *, ascii: bool = False
+) -> TrackerApp:
+    """The dashboard over ``store``; ``settings`` default to the user's config file."""
+    return TrackerApp(store, settings if settings is not None else load_settings(), ascii=ascii)
+
+
+def run_dashboard(store: Store, *, ascii: bool = False, today: date | None = None) -> None:
+    """Run the dashboard in this terminal until the user quits (what the CLI calls)."""
+    settings = load_settings()
+    if today is not None:
+        settings.today = today
+    make_app(store, settings, ascii=ascii).run()

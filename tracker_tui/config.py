@@ -1,0 +1,122 @@
+"""User settings: ``config.toml`` in platformdirs' user config dir for tracker-tui.
+
+    theme = "textual-dark"          # any Textual theme; saved when changed in the app
+    stale_days = 7                  # a task not Complete, untouched this long, is stale
+    complete_adds_activity = true   # "UT-004 completed." added to the log on Complete
+
+    [keymap]                        # binding id -> keys (comma-separated for several)
+    "snapshot.status-next" = "x"
+    "app.quit" = "ctrl+q"
+
+A missing file gives the defaults; a broken one gives the defaults plus a warning that the
+app shows once, rather than refusing to start.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+APP_NAME = "tracker-tui"
+DEFAULT_THEME = "textual-dark"
+
+
+def config_path() -> Path:
+    """Where the settings file lives (it need not exist)."""
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+@dataclass(slots=True)
+class Settings:
+    """The dashboard's settings. ``today`` fixes the date (tests); None means the clock."""
+
+    theme: str = DEFAULT_THEME
+    stale_days: int = 7
+    complete_adds_activity: bool = True
+    keymap: dict[str, str] = field(default_factory=dict)
+    today: date | None = None
+    path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def current_date(self) -> date:
+        return self.today or date.today()
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read settings from ``path`` (default: ``config_path()``)."""
+    path = path or config_path()
+    settings = Settings(path=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return settings
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        settings.warnings.append(f"{path}: {err}; using the default settings")
+        return settings
+
+    theme = data.get("theme")
+    if isinstance(theme, str) and theme:
+        settings.theme = theme
+    stale = data.get("stale_days")
+    if isinstance(stale, int) and not isinstance(stale, bool) and stale >= 0:
+        settings.stale_days = stale
+    elif stale is not None:
+        settings.warnings.append(f"{path}: stale_days must be a whole number of days")
+    adds = data.get("complete_adds_activity")
+    if isinstance(adds, bool):
+        settings.complete_adds_activity = adds
+    elif adds is not None:
+        settings.warnings.append(f"{path}: complete_adds_activity must be true or false")
+    keymap = data.get("keymap", {})
+    if isinstance(keymap, dict):
+        for binding_id, keys in keymap.items():
+            if isinstance(keys, str) and keys.strip():
+                settings.keymap[str(binding_id)] = keys.strip()
+            elif isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+                settings.keymap[str(binding_id)] = ",".join(k.strip() for k in keys)
+            else:
+                settings.warnings.append(f"{path}: keymap {binding_id!r} must be a string")
+    else:
+        settings.warnings.append(f"{path}: [keymap] must be a table")
+    return settings
+
+
+_THEME_LINE = re.compile(r"^theme\s*=.*$", re.MULTILINE)
+
+
+def save_theme(settings: Settings, theme: str) -> None:
+    """Remember ``theme``: rewrite only the ``theme =`` line, keeping the rest of the file.
+
+    Failing to save is not worth interrupting the user for: the error is swallowed.
+    """
+    settings.theme = theme
+    path = settings.path or config_path()
+    line = f'theme = "{theme}"'
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError:
+        return
+    # Only a top-level key counts: look before the first [table] header.
+    table = re.search(r"^\[", text, re.MULTILINE)
+    head, tail = (text[: table.start()], text[table.start() :]) if table else (text, "")
+    if _THEME_LINE.search(head):
+        head = _THEME_LINE.sub(line, head, count=1)
+    else:
+        head = f"{line}\n{head}"
+    if tail and not head.endswith("\n"):
+        head += "\n"
+    new_text = head + tail
+    if not new_text.endswith("\n"):
+        new_text += "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_text, encoding="utf-8")
+    except OSError:
+        pass

@@ -1,0 +1,143 @@
+"""ActivityView: the activity log, newest first, a page at a time.
+
+A log can hold 100,000 entries: only one page is read (``store.activity(limit, offset)``)
+and held; ``]`` and ``[`` turn the page, and the title says where you are. ``a``/``n``
+adds an entry at the top.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from tracker_tui.domain import ActivityEntry
+from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens.activity_form import ActivityFormScreen
+from tracker_tui.store.store import Store
+from tracker_tui.widgets.record_table import Column, RecordTable
+
+#: Entries read and held at once.
+PAGE_SIZE = 200
+
+ACTIVITY_COLUMNS = [
+    Column("date", "Date", width=10, max_width=12, priority=100),
+    Column("text", "Entry", width=30, priority=90),
+]
+
+
+def activity_detail(entry: ActivityEntry | None) -> Group | Text:
+    if entry is None:
+        return Text("")
+    return Group(
+        Text(display_text(entry.date), style="bold"),
+        Text(clean_text(entry.text, multiline=True)),
+    )
+
+
+class ActivityView(Vertical):
+    """The activity log; ``refresh_data()`` reads the current page (and the count) again."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a,n", "add", "Add entry", id="activity.add"),
+        Binding("right_square_bracket", "page(1)", "Older", id="activity.page-older"),
+        Binding("left_square_bracket", "page(-1)", "Newer", id="activity.page-newer"),
+    ]
+
+    def __init__(
+        self, store: Store, *, page_size: int = PAGE_SIZE, id: str | None = "activity-view"
+    ) -> None:
+        super().__init__(id=id, classes="register-view")
+        self.store = store
+        self.page_size = page_size
+        self.page_offset = 0
+        self.total = 0
+        # The entry to highlight once the page has been read (a new entry).
+        self._select_key: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Activity Log", style="bold"), classes="view-title", id="activity-title")
+        yield RecordTable(
+            ACTIVITY_COLUMNS,
+            key=lambda entry: entry.key,
+            empty_text="No activity yet: a adds an entry.",
+            id="activity-table",
+        )
+        yield Static(id="activity-detail", classes="view-detail")
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#activity-table", RecordTable)
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Read the current page and the entry count again, off the UI thread."""
+        self._load(self.page_offset)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="activity-load")
+    def _load(self, offset: int) -> None:
+        total = self.store.activity_count()
+        # A page past the end (entries were deleted meanwhile) falls back to the last one.
+        if offset >= total:
+            offset = max(0, (total - 1) // self.page_size * self.page_size)
+        entries = self.store.activity(limit=self.page_size, offset=offset)
+        self.app.call_from_thread(self._loaded, offset, total, entries)
+
+    def _loaded(self, offset: int, total: int, entries: list[ActivityEntry]) -> None:
+        self.page_offset, self.total = offset, total
+        self.table.set_rows(entries)
+        if self._select_key is not None:
+            self.table.move_cursor_to_key(self._select_key)
+            self._select_key = None
+        self._show_position()
+        self.refresh_bindings()  # the footer's Older/Newer depend on the page
+        self._show_detail(self.table.cursor_value)
+
+    def _show_position(self) -> None:
+        title = Text("Activity Log", style="bold")
+        if self.total:
+            last = min(self.page_offset + self.page_size, self.total)
+            title.append(f"  {self.page_offset + 1:,}–{last:,} of {self.total:,}, newest first")
+            if self.total > self.page_size:
+                title.append("   [ newer  ] older", style="dim")
+        self.query_one("#activity-title", Static).update(title)
+
+    def _show_detail(self, entry: ActivityEntry | None) -> None:
+        self.query_one("#activity-detail", Static).update(activity_detail(entry))
+
+    @on(RecordTable.RowHighlighted, "#activity-table")
+    def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
+        self._show_detail(event.row)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page" and parameters:
+            step = int(parameters[0])  # type: ignore[call-overload]
+            target = self.page_offset + step * self.page_size
+            return 0 <= target < self.total or None  # shown dim at either end
+        return True
+
+    def action_page(self, step: int) -> None:
+        """Show the next older (1) or newer (-1) page."""
+        target = self.page_offset + step * self.page_size
+        if 0 <= target < self.total:
+            self._load(target)
+            self.table.cursor_row = 0
+
+    def action_add(self) -> None:
+        """Add an entry at the top of the log."""
+        self.app.push_screen(ActivityFormScreen(self.store), self._added)
+
+    def _added(self, entry: ActivityEntry | None) -> None:
+        if entry is not None:
+            # The new entry is the newest: show the first page with it highlighted.
+            self.page_offset = 0
+            self._select_key = entry.key
+            self.refresh_data()

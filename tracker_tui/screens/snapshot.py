@@ -1,0 +1,563 @@
+"""SnapshotScreen: the programme at a glance and the task table, with quick edits.
+
+Every store call runs in a thread worker and comes back as a message (``TaskSaved``,
+``TasksRead``, ``WriteFailed``); the handler patches the one row that changed and the
+header lines that moved. Live changes (``StoreChanged`` from the app's poller) are handled
+the same way: only the task IDs named in the changes are read again, and the cursor stays
+on its task (by key), the filter and the scroll position hold.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from tracker_tui.config import Settings
+from tracker_tui.domain import COMPLETE, Change, Summary, Task, TrackerError, TrackerInfo
+from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead, WriteFailed
+from tracker_tui.sanitize import display_text
+from tracker_tui.store.store import Store
+from tracker_tui.widgets.progress import progress_cell, status_style
+from tracker_tui.widgets.record_table import Column, RecordTable
+from tracker_tui.widgets.snapshot_header import SnapshotHeader
+
+EMPTY_TEXT = (
+    "No tracker yet — import one: tracker-tui import FILE, or press n to add a task."
+)
+#: How long a row changed by another user says so.
+MARKER_SECONDS = 60.0
+
+
+def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
+    """The task table's columns; Notes give way first when the terminal is narrow."""
+    stale_before = today - timedelta(days=stale_days)
+
+    def is_stale(task: Task) -> bool:
+        return (
+            task.status != COMPLETE
+            and task.last_update is not None
+            and task.last_update < stale_before
+        )
+
+    def render_status(value: Any, width: int) -> Text:
+        return Text(display_text(str(value)), style=status_style(str(value)))
+
+    def render_progress(value: Any, width: int) -> Text:
+        return progress_cell(float(value or 0), width, ascii=ascii)
+
+    def render_update(task: Task, width: int) -> Text:
+        if task.last_update is None:
+            return Text("")
+        day = task.last_update.isoformat()
+        if is_stale(task):
+            return Text.assemble(("!", "bold yellow"), (day, "yellow"))
+        return Text(" " + day)
+
+    return [
+        Column("id", "ID", width=6, max_width=7, priority=100),
+        Column("title", "Title", width=14, priority=90, grow=3),
+        Column("milestone", "Milestone", width=9, max_width=10, priority=40),
+        Column("owner", "Owner", width=10, max_width=20, priority=50),
+        Column("status", "Status", width=11, max_width=11, priority=80, render=render_status),
+        Column("progress", "Progress", width=10, max_width=14, priority=85,
+               render=render_progress),
+        Column(
+            "last_update",
+            "Last Update",
+            width=11,
+            max_width=11,
+            priority=60,
+            value=lambda task: task,
+            render=render_update,
+            sort_key=lambda task: task.last_update,
+            search=_task_text,
+        ),
+        Column("notes", "Notes", width=16, priority=10, grow=2),
+    ]
+
+
+def _task_text(task: Task) -> str:
+    """What the Last Update column filters on (the value is the whole task)."""
+    return task.last_update.isoformat() if task.last_update else ""
+
+
+class SnapshotScreen(Screen[None]):
+    """The tracker's header figures and its task table (the screen the app opens on)."""
+
+    AUTO_FOCUS = "#tasks"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "cycle_status(1)", "Status ▶", id="snapshot.status-next"),
+        Binding("S", "cycle_status(-1)", "◀ Status", show=False, id="snapshot.status-previous"),
+        Binding("plus", "nudge_progress('+10')", "+10%", id="snapshot.progress-up"),
+        Binding("minus", "nudge_progress('-10')", "-10%", id="snapshot.progress-down"),
+        Binding("percent_sign", "set_progress", "Progress…", show=False,
+                id="snapshot.progress-set"),
+        Binding("enter", "open_task", "Open", show=False, id="snapshot.open"),
+        Binding("e", "edit_task", "Edit", id="snapshot.edit"),
+        Binding("n", "new_task", "New", id="snapshot.new"),
+        Binding("d", "delete_task", "Delete", show=False, id="snapshot.delete"),
+        Binding("a", "add_activity", "Log", show=False, id="snapshot.add-activity"),
+        Binding("u", "undo", "Undo", show=False, id="snapshot.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="snapshot.redo"),
+        Binding("slash", "filter", "Filter", id="snapshot.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False,
+                id="snapshot.clear-filter"),
+        Binding("o", "sort", "Sort", show=False, id="snapshot.sort"),
+        Binding("y", "copy_id", "Copy ID", show=False, id="snapshot.copy-id"),
+        Binding("Y", "copy_row", "Copy row", show=False, id="snapshot.copy-row"),
+    ]
+
+    def __init__(self, store: Store, settings: Settings, *, ascii: bool = False) -> None:
+        super().__init__(name="snapshot")
+        self.store = store
+        self.settings = settings
+        self.ascii = ascii
+        self.today = settings.current_date()
+        self._statuses: list[str] = []
+        self._info = TrackerInfo(title="", snapshot_date=None)
+        self._summary: Summary | None = None
+        self._marks: dict[str, float] = {}  # task ID -> when its marker expires
+        self._marker_timer: Timer | None = None
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        from tracker_tui.app import ModeTabs
+
+        yield ModeTabs("snapshot", ascii=self.ascii)
+        yield SnapshotHeader(ascii=self.ascii, id="snapshot-header")
+        yield Input(placeholder="filter: type to match any column; enter keeps, escape clears",
+                    id="filter")
+        table = RecordTable(
+            task_columns(
+                today=self.today, stale_days=self.settings.stale_days, ascii=self.ascii
+            ),
+            empty_text=EMPTY_TEXT,
+            id="tasks",
+        )
+        table.marker_column = "notes"
+        yield table
+        yield Footer()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#tasks", RecordTable)
+
+    @property
+    def header(self) -> SnapshotHeader:
+        return self.query_one("#snapshot-header", SnapshotHeader)
+
+    def on_mount(self) -> None:
+        if self.store.read_only:
+            self.add_class("-read-only")
+        # The first read happens here, before the first frame: the screen opens with its
+        # data rather than flashing empty. Everything after this runs in workers.
+        self._statuses = self.store.statuses("task")
+        tasks = self.store.tasks()
+        self._show_figures(self.store.tracker_info(), self.store.summary())
+        self.table.set_rows(tasks)
+        self.table.cursor_row = 0
+
+    def _show_figures(self, info: TrackerInfo, summary: Summary) -> None:
+        self._info = info
+        self._summary = summary
+        self.header.show(
+            info, summary, read_only=self.store.read_only, statuses=self._statuses
+        )
+
+    def focus_task(self, task_id: str) -> bool:
+        """Put the cursor on ``task_id`` (clearing a filter that hides it)."""
+        table = self.table
+        if not table.move_cursor_to_key(task_id) and table.get_row(task_id) is not None:
+            self.action_clear_filter()
+            table.move_cursor_to_key(task_id)
+        table.focus()
+        return table.cursor_key == task_id
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _current(self) -> Task | None:
+        """The task under the cursor, as the user sees it."""
+        return self.table.cursor_value
+
+    def _editable(self, what: str) -> bool:
+        if self.store.read_only:
+            self.notify(
+                f"Read-only: {what} is not possible; this store is open read-only.",
+                severity="warning",
+                markup=False,
+            )
+            return False
+        return True
+
+    # -- quick edits -------------------------------------------------------------------
+
+    def action_cycle_status(self, step: int) -> None:
+        task = self._current()
+        if task is None or not self._editable("changing the status"):
+            return
+        statuses = self._statuses or [task.status]
+        index = statuses.index(task.status) if task.status in statuses else -1
+        new = statuses[(index + step) % len(statuses)]
+        self._update_task(task.id, {"status": new})
+
+    def action_nudge_progress(self, delta: str) -> None:
+        task = self._current()
+        if task is None or not self._editable("changing the progress"):
+            return
+        # Relative: applied by the store to the value in the database, not to ours.
+        self._update_task(task.id, {"progress": delta})
+
+    def action_set_progress(self) -> None:
+        task = self._current()
+        if task is None or not self._editable("changing the progress"):
+            return
+        from tracker_tui.screens.progress_prompt import ProgressPrompt
+
+        task_id = task.id
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self._update_task(task_id, {"progress": value.replace("%", "").strip()})
+
+        self.app.push_screen(ProgressPrompt(task_id, task.progress), done)
+
+    @work(thread=True, exclusive=False, group="write", exit_on_error=False)
+    def _update_task(self, task_id: str, changes: dict[str, Any]) -> None:
+        try:
+            before = self.store.task(task_id)
+            task = self.store.update_task(task_id, changes)
+            self._note_completion(before, task)
+            summary = self.store.summary()
+        except TrackerError as err:
+            self.post_message(WriteFailed(str(err)))
+            return
+        self.post_message(TaskSaved(task, summary))
+
+    def _note_completion(self, before: Task | None, after: Task) -> None:
+        """Runs in a worker: log ``UT-004 completed.`` when a task became Complete."""
+        if (
+            self.settings.complete_adds_activity
+            and after.status == COMPLETE
+            and (before is None or before.status != COMPLETE)
+        ):
+            self.store.add_activity(f"{after.id} completed.")
+
+    def on_task_saved(self, message: TaskSaved) -> None:
+        self.table.update_row(message.task.id, message.task)
+        if message.summary is not None:
+            self._show_figures(self._info, message.summary)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        self.notify(message.error, severity="error", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # TrackerErrors are expected and become WriteFailed; anything else is a bug, but
+        # one that must not take the dashboard down with it.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(
+                f"Unexpected error: {type(error).__name__}: {error}",
+                severity="error",
+                markup=False,
+            )
+
+    # -- forms and other screens -------------------------------------------------------
+
+    @on(RecordTable.RowSelected, "#tasks")
+    def _row_selected(self, event: RecordTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_task()
+
+    def action_open_task(self) -> None:
+        task = self._current()
+        if task is None:
+            return
+        try:
+            from tracker_tui.screens.task_detail import TaskDetailScreen
+        except ImportError:
+            self.notify("The task detail screen is not available yet.", markup=False)
+            return
+        self.app.push_screen(TaskDetailScreen(self.store, task.id), self._after_form)
+
+    def action_edit_task(self) -> None:
+        task = self._current()
+        if task is None or not self._editable("editing"):
+            return
+        from tracker_tui.screens.task_form import TaskFormScreen
+
+        before = task
+
+        def saved(result: Task | None) -> None:
+            if isinstance(result, Task):
+                self.table.update_row(result.id, result)
+                self._after_write(before, result)
+
+        self.app.push_screen(TaskFormScreen(self.store, task), saved)
+
+    def action_new_task(self) -> None:
+        if self._editable("adding a task"):
+            self._open_new_form()
+
+    @work(thread=True, group="read", exit_on_error=False)
+    def _open_new_form(self) -> None:
+        try:
+            proposed = self.store.next_id("task")
+        except TrackerError as err:
+            self.post_message(WriteFailed(str(err)))
+            return
+        self.app.call_from_thread(self._push_new_form, proposed)
+
+    def _push_new_form(self, proposed: str) -> None:
+        from tracker_tui.screens.task_form import TaskFormScreen
+
+        def saved(result: Task | None) -> None:
+            if isinstance(result, Task):
+                self._reload(focus=result.id)
+
+        self.app.push_screen(TaskFormScreen(self.store, None, proposed_id=proposed), saved)
+
+    def action_delete_task(self) -> None:
+        task = self._current()
+        if task is None or not self._editable("deleting"):
+            return
+        from tracker_tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(task.id, task.version)
+
+        question = f"Delete {display_text(task.id)} – {display_text(task.title)}?"
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, exclusive=False, group="write", exit_on_error=False)
+    def _delete(self, task_id: str, version: int) -> None:
+        try:
+            self.store.delete_task(task_id, expected_version=version)
+        except TrackerError as err:
+            self.post_message(WriteFailed(str(err)))
+            return
+        self.post_message(
+            TasksRead([], self.store.summary(), self.store.tracker_info(), removed=[task_id])
+        )
+
+    def action_add_activity(self) -> None:
+        if not self._editable("adding to the activity log"):
+            return
+        from tracker_tui.screens.activity_form import ActivityFormScreen
+
+        self.app.push_screen(ActivityFormScreen(self.store, today=self.settings.today))
+
+    def _after_form(self, result: object = None) -> None:
+        """After a detail screen closes: anything it changed arrives via live refresh."""
+
+    def _after_write(self, before: Task, after: Task) -> None:
+        self._log_completion(before, after)
+
+    @work(thread=True, exclusive=False, group="write", exit_on_error=False)
+    def _log_completion(self, before: Task, after: Task) -> None:
+        try:
+            self._note_completion(before, after)
+            summary = self.store.summary()
+        except TrackerError as err:
+            self.post_message(WriteFailed(str(err)))
+            return
+        self.post_message(TaskSaved(after, summary))
+
+    # -- undo / redo -------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        if self._editable("undo"):
+            self._replay("undo")
+
+    def action_redo(self) -> None:
+        if self._editable("redo"):
+            self._replay("redo")
+
+    @work(thread=True, exclusive=False, group="write", exit_on_error=False)
+    def _replay(self, action: str) -> None:
+        try:
+            changes = self.store.undo() if action == "undo" else self.store.redo()
+        except TrackerError as err:
+            self.post_message(WriteFailed(str(err)))
+            return
+        self._read_changed(changes)
+        what = sorted({c.id for c in changes if c.entity == "task"})
+        label = "Undone" if action == "undo" else "Redone"
+        self.app.call_from_thread(
+            self.notify,
+            f"{label}: {', '.join(what) if what else 'last change'}",
+            markup=False,
+        )
+
+    # -- reading changes ---------------------------------------------------------------
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self._read_live(message.changes)
+
+    @work(thread=True, exclusive=False, group="read", exit_on_error=False)
+    def _read_live(self, changes: list[Change]) -> None:
+        self._read_changed(changes)
+
+    def _read_changed(self, changes: list[Change]) -> None:
+        """Runs in a worker: read the tasks ``changes`` name, post them as ``TasksRead``."""
+        try:
+            ids = list(dict.fromkeys(c.id for c in changes if c.entity == "task"))
+            structural = any(
+                c.entity == "task" and c.field == "*" for c in changes
+            ) or any(c.entity == "tracker" and c.field in ("*", "import") for c in changes)
+            summary = self.store.summary()
+            info = self.store.tracker_info()
+            statuses = self.store.statuses("task")
+            if structural or len(ids) > 500:
+                tasks = self.store.tasks()
+                message = TasksRead(tasks, summary, info, full=True, changes=changes)
+            else:
+                tasks = self.store.tasks_by_id(ids)
+                found = {task.id for task in tasks}
+                removed = [task_id for task_id in ids if task_id not in found]
+                message = TasksRead(tasks, summary, info, removed=removed, changes=changes)
+        except TrackerError:
+            return
+        self._statuses = statuses
+        self.post_message(message)
+
+    def _reload(self, *, focus: str | None = None) -> None:
+        self._read_all(focus)
+
+    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
+    def _read_all(self, focus: str | None) -> None:
+        try:
+            message = TasksRead(
+                self.store.tasks(), self.store.summary(), self.store.tracker_info(), full=True
+            )
+        except TrackerError as err:
+            self.post_message(WriteFailed(str(err)))
+            return
+        self.post_message(message)
+        if focus is not None:
+            self.app.call_from_thread(self.focus_task, focus)
+
+    def on_tasks_read(self, message: TasksRead) -> None:
+        table = self.table
+        if message.full:
+            table.set_rows(message.tasks)
+        else:
+            for task in message.tasks:
+                current = table.get_row(task.id)
+                if current is None:
+                    # A task we have never seen (created elsewhere): re-read in order.
+                    self._reload()
+                    break
+                if current != task:  # unchanged rows are not redrawn (idle stays idle)
+                    table.update_row(task.id, task)
+            for task_id in message.removed:
+                table.remove_row(task_id)
+        self._show_figures(message.info, message.summary)
+        self._mark_others(message.changes)
+
+    # -- "edited by priya" markers -----------------------------------------------------
+
+    def _mark_others(self, changes: list[Change]) -> None:
+        others = {
+            c.id: c.user
+            for c in changes
+            if c.entity == "task" and c.user and c.user != self.store.user
+        }
+        if not others:
+            return
+        expires = time.monotonic() + MARKER_SECONDS
+        for task_id, user in others.items():
+            if self.table.get_row(task_id) is None:
+                continue
+            self._marks[task_id] = expires
+            self.table.set_marker(task_id, Text(f"edited by {display_text(user)}"))
+        self._schedule_marker_expiry()
+
+    def _schedule_marker_expiry(self) -> None:
+        # One one-shot timer for the earliest expiry: nothing repaints while we wait.
+        if self._marker_timer is not None or not self._marks:
+            return
+        delay = max(0.05, min(self._marks.values()) - time.monotonic())
+        self._marker_timer = self.set_timer(delay, self._expire_markers)
+
+    def _expire_markers(self) -> None:
+        self._marker_timer = None
+        now = time.monotonic()
+        for task_id in [k for k, when in self._marks.items() if when <= now]:
+            del self._marks[task_id]
+            self.table.set_marker(task_id, None)
+        self._schedule_marker_expiry()
+
+    # -- filter, sort, copy ------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.add_class("-active")
+        filter_input.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.filter_text = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.remove_class("-active")
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if not filter_input.has_class("-active") and not self.table.filter_text:
+            return
+        filter_input.value = ""
+        filter_input.remove_class("-active")
+        self.table.filter_text = ""
+        self.table.focus()
+
+    def action_sort(self) -> None:
+        from tracker_tui.screens.progress_prompt import ChoicePrompt
+
+        table = self.table
+        choices = [("", "Document order")] + [
+            (column.key, column.label) for column in table.columns
+        ]
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            table.sort_by(key or None)
+
+        self.app.push_screen(
+            ChoicePrompt("Sort by (again to reverse)", choices, table.sort_column or ""), chosen
+        )
+
+    def action_copy_id(self) -> None:
+        task = self._current()
+        if task is not None:
+            self.app.copy_to_clipboard(display_text(task.id))
+            self.notify(f"Copied {display_text(task.id)}", markup=False)
+
+    def action_copy_row(self) -> None:
+        task = self._current()
+        if task is None:
+            return
+        cells = [
+            task.id, task.title, task.milestone, task.owner, task.status,
+            f"{task.progress}%", task.last_update.isoformat() if task.last_update else "",
+            task.notes,
+        ]
+        row = "| " + " | ".join(display_text(c).replace("|", "\\|") for c in cells) + " |"
+        self.app.copy_to_clipboard(row)
+        self.notify(f"Copied the row of {display_text(task.id)}", markup=False)

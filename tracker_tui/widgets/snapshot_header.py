@@ -1,0 +1,180 @@
+"""The Snapshot screen's header: title, programme bar, milestone bars, counts, next checkpoint.
+
+Each line is its own ``Static`` and is only updated when its text changes, so that a
+progress edit redraws the one or two lines that moved (the programme bar, a milestone)
+rather than the whole header.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from tracker_tui.domain import Summary, TrackerInfo
+from tracker_tui.sanitize import display_text
+from tracker_tui.widgets.progress import progress_bar, status_style
+
+_MILESTONE_LINES = 2
+_IMPACT_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+_IMPACT_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": ""}
+
+
+class SnapshotHeader(Vertical):
+    """The figures of ``Store.summary()`` drawn in a few compact lines."""
+
+    def __init__(
+        self,
+        *,
+        ascii: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.ascii = ascii
+        self._shown: dict[str, Text] = {}
+        self._last: tuple | None = None
+        self._has_tasks = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header-title")
+        yield Static(id="header-programme")
+        yield Static(id="header-milestones")
+        yield Static(id="header-status")
+        yield Static(id="header-risks")
+
+    def show(
+        self,
+        info: TrackerInfo,
+        summary: Summary,
+        *,
+        read_only: bool = False,
+        statuses: list[str] | None = None,
+    ) -> None:
+        """Show these figures; lines whose text did not change are left alone."""
+        state = (info, summary, read_only, tuple(statuses or ()), self.size.width)
+        if state == self._last:
+            return
+        self._last = state
+        width = max(self.size.width, 40)
+        self._has_tasks = summary.tasks > 0
+        self._set("header-title", self._title_line(info, read_only, width))
+        self._set("header-programme", self._programme_line(summary, width))
+        self._set("header-milestones", self._milestone_lines(summary, width))
+        self._set("header-status", self._status_line(summary, statuses or []))
+        self._set("header-risks", self._risk_line(summary, width))
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            info, summary, read_only, statuses, _ = self._last
+            self.show(info, summary, read_only=read_only, statuses=list(statuses))
+
+    def _set(self, widget_id: str, text: Text) -> None:
+        previous = self._shown.get(widget_id)
+        if previous is not None and previous == text:
+            return
+        self._shown[widget_id] = text
+        static = self.query_one(f"#{widget_id}", Static)
+        static.update(text)
+        static.display = bool(text.plain)
+
+    # -- the lines ---------------------------------------------------------------------
+
+    def _title_line(self, info: TrackerInfo, read_only: bool, width: int) -> Text:
+        title = display_text(info.title) or "Untitled tracker"
+        if not info.title and info.snapshot_date is None and not self._has_tasks:
+            title = "No tracker yet"
+        line = Text(title, style="bold")
+        if info.snapshot_date is not None:
+            line.append(f"  snapshot {info.snapshot_date.isoformat()}", style="dim")
+        if read_only:
+            badge = " READ-ONLY "
+            line.truncate(max(0, width - len(badge) - 1), overflow="ellipsis")
+            line.pad_right(width - len(badge) - line.cell_len)
+            line.append(badge, style="bold reverse yellow")
+        else:
+            line.truncate(width, overflow="ellipsis")
+        return line
+
+    def _programme_line(self, summary: Summary, width: int) -> Text:
+        if not summary.tasks:
+            return Text("")
+        label = Text("Programme ", style="bold")
+        tail = f" {round(summary.mean_progress):>3d}%  {summary.tasks} task" + (
+            "s" if summary.tasks != 1 else ""
+        )
+        bar_width = max(5, min(40, width - label.cell_len - len(tail)))
+        return Text.assemble(
+            label, progress_bar(summary.mean_progress, bar_width, ascii=self.ascii), tail
+        )
+
+    def _milestone_lines(self, summary: Summary, width: int) -> Text:
+        items: list[Text] = []
+        for milestone in summary.by_milestone:
+            name = display_text(milestone.milestone) or "(none)"
+            item = Text(name[:12] + " ", style="bold")
+            item.append_text(progress_bar(milestone.progress, 6, ascii=self.ascii))
+            item.append(f" {round(milestone.progress):>3d}%")
+            items.append(item)
+        lines: list[Text] = []
+        current = Text()
+        for index, item in enumerate(items):
+            gap = 2 if current.cell_len else 0
+            if current.cell_len + gap + item.cell_len > width:
+                lines.append(current)
+                current = Text()
+                gap = 0
+                if len(lines) == _MILESTONE_LINES:
+                    more = len(items) - index
+                    lines[-1].append(f"  +{more} more", style="dim")
+                    current = Text()
+                    break
+            if gap:
+                current.append("  ")
+            current.append_text(item)
+        if current.cell_len:
+            lines.append(current)
+        return Text("\n").join(lines[:_MILESTONE_LINES])
+
+    def _status_line(self, summary: Summary, statuses: list[str]) -> Text:
+        if not summary.tasks:
+            return Text("")
+        counts = {count.status: count.count for count in summary.by_status}
+        order = [s for s in statuses if s in counts] + [s for s in counts if s not in statuses]
+        parts = []
+        for status in order:
+            parts.append(
+                Text.assemble((display_text(status), status_style(status)), f" {counts[status]}")
+            )
+        return Text(" · ").join(parts)
+
+    def _risk_line(self, summary: Summary, width: int) -> Text:
+        line = Text()
+        if summary.open_risks_by_impact:
+            line.append("Open risks: ", style="bold")
+            risks = sorted(
+                summary.open_risks_by_impact,
+                key=lambda item: (_IMPACT_ORDER.get(item[0].casefold(), 9), item[0]),
+            )
+            line.append_text(
+                Text(" · ").join(
+                    Text.assemble(
+                        (display_text(impact) or "?", _IMPACT_STYLE.get(impact.casefold(), "")),
+                        f" {n}",
+                    )
+                    for impact, n in risks
+                )
+            )
+        elif summary.tasks:
+            line.append("No open risks", style="dim")
+        checkpoint = summary.next_checkpoint
+        if checkpoint is not None:
+            if line.cell_len:
+                line.append("   ")
+            line.append("Next: ", style="bold")
+            line.append(display_text(checkpoint.when))
+            line.append(" – " + display_text(checkpoint.text), style="dim")
+        line.truncate(width, overflow="ellipsis")
+        return line
