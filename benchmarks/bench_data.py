@@ -25,10 +25,28 @@ OWNERS = (
     "Compliance Lead",
     "Support Engineering Lead",
 )
-WORDS = (
-    "pipeline migration rollout audit dashboard gateway billing search ingest moderation "
-    "compliance export webhook catalogue ledger onboarding retention cache rehearsal review"
-).split()
+WORDS = [
+    "pipeline",
+    "migration",
+    "rollout",
+    "audit",
+    "dashboard",
+    "gateway",
+    "billing",
+    "search",
+    "ingest",
+    "moderation",
+    "compliance",
+    "export",
+    "webhook",
+    "catalogue",
+    "ledger",
+    "onboarding",
+    "retention",
+    "cache",
+    "rehearsal",
+    "review",
+]
 
 
 def synthetic_markdown(tasks: int, activity: int) -> tuple[str, str]:
@@ -47,9 +65,7 @@ def fallback_tracker(tasks: int, activity: int, *, seed: int = 7) -> str:
     rng = random.Random(seed)
     width = max(5, len(str(tasks)))
     out = ["# Synthetic Programme Progress Tracker", "", "## Snapshot (Updated 2024-06-02)"]
-    out.append(
-        "| Task ID | Title | Milestone | Owner | Status | Progress | Last Update | Notes |"
-    )
+    out.append("| Task ID | Title | Milestone | Owner | Status | Progress | Last Update | Notes |")
     out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for number in range(1, tasks + 1):
         status = rng.choice(STATUSES)

@@ -11,6 +11,7 @@ Only the standard library is used, so the benchmark runs in the project's venv a
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -354,10 +355,8 @@ class PtySession:
         """Ask the app to quit (ctrl+q), then SIGTERM, then SIGKILL; reap it."""
         try:
             if quit_keys and self.alive():
-                try:
+                with contextlib.suppress(OSError):
                     os.write(self.fd, quit_keys)
-                except OSError:
-                    pass
                 self._wait_exit(grace)
             for sig in (signal.SIGTERM, signal.SIGKILL):
                 if not self.alive():
@@ -368,10 +367,8 @@ class PtySession:
                     break
                 self._wait_exit(grace)
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(self.fd)
-            except OSError:
-                pass
 
     def _wait_exit(self, timeout: float) -> None:
         deadline = time.perf_counter() + timeout

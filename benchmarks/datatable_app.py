@@ -15,7 +15,7 @@ from pathlib import Path
 # Run as a script from anywhere: the repository's package first on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textual.app import App, ComposeResult  # noqa: E402
+from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from tracker_tui.sanitize import display_text

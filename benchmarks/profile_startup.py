@@ -32,8 +32,11 @@ TRACKER = str(Path(PYTHON).with_name("tracker-tui"))
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", required=True)
-    parser.add_argument("--marker", default=r"\b[A-Z]+-\d+\b.*\d%",
-                        help="regex a screen line must match (default: a task row)")
+    parser.add_argument(
+        "--marker",
+        default=r"\b[A-Z]+-\d+\b.*\d%",
+        help="regex a screen line must match (default: a task row)",
+    )
     parser.add_argument("--keys", default="", help="keys to send after the first frame")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="cumulative")
@@ -41,13 +44,22 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="tracker-profile-"))
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TEXTUAL", "XDG_")) and k != "PYTHONDONTWRITEBYTECODE"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TEXTUAL", "XDG_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     # Cached bytecode, as an installed app has it (kept out of the repository).
     env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "tracker-bench-pycache")
-    env.update(TERM="xterm-256color", TEXTUAL_ANIMATIONS="none", TRACKER_TUI_USER="bench",
-               XDG_CONFIG_HOME=str(work), XDG_DATA_HOME=str(work), XDG_STATE_HOME=str(work),
-               XDG_CACHE_HOME=str(work))
+    env.update(
+        TERM="xterm-256color",
+        TEXTUAL_ANIMATIONS="none",
+        TRACKER_TUI_USER="bench",
+        XDG_CONFIG_HOME=str(work),
+        XDG_DATA_HOME=str(work),
+        XDG_STATE_HOME=str(work),
+        XDG_CACHE_HOME=str(work),
+    )
     output = work / "startup.prof"
     if args.importtime:
         argv = [PYTHON, "-X", "importtime", TRACKER, "--db", args.db]

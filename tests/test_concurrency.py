@@ -40,7 +40,11 @@ def _start_together(children: list[subprocess.Popen[str]]) -> list[tuple[int, st
     for child in children:
         assert child.stdout is not None
         line = child.stdout.readline()
-        assert line.strip() == "ready", (line, child.stderr.read() if child.stderr else "")
+        if line.strip() != "ready":
+            for other in children:
+                other.kill()
+            _, err = child.communicate(timeout=10)
+            pytest.fail(f"a child did not start: {line!r} {err}")
     for child in children:
         assert child.stdin is not None
         child.stdin.write("go\n")
@@ -93,7 +97,7 @@ def test_three_processes_adding_one_eight_times_make_24(path: Path) -> None:
 CLI_LOOP = """
     import sys
     from tracker_tui.cli import main
-    main(["--db", {path!r}, "check"])  # warm the imports before the go
+    import tracker_tui.store.writer  # warm the imports before the go
     print("ready", flush=True)
     sys.stdin.readline()
     for _ in range(8):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -184,11 +184,10 @@ class TrackerApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Switching screens under an open form or question would strand it half-done.
-        if action in ("go", "help") and (
-            isinstance(self.screen, ModalScreen) or self.current_mode == TOO_SMALL_MODE
-        ):
-            return False
-        return True
+        return not (
+            action in ("go", "help")
+            and (isinstance(self.screen, ModalScreen) or self.current_mode == TOO_SMALL_MODE)
+        )
 
     def action_go(self, name: str) -> None:
         """Show the screen ``name`` (snapshot, risks, decisions, activity, plan)."""
@@ -273,7 +272,7 @@ class TrackerApp(App[None]):
             self.post_message(StoreChanged(changes, revision))
         except TrackerError:
             pass  # the next tick tries again; a busy store is not worth a message
-        except Exception:  # noqa: BLE001 - a transient read error must not kill the app
+        except Exception:
             pass
         finally:
             self._polling = False

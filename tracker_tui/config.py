@@ -106,10 +106,8 @@ def save_theme(settings: Settings, theme: str) -> None:
     # Only a top-level key counts: look before the first [table] header.
     table = re.search(r"^\[", text, re.MULTILINE)
     head, tail = (text[: table.start()], text[table.start() :]) if table else (text, "")
-    if _THEME_LINE.search(head):
-        head = _THEME_LINE.sub(line, head, count=1)
-    else:
-        head = f"{line}\n{head}"
+    found = _THEME_LINE.search(head)
+    head = _THEME_LINE.sub(line, head, count=1) if found else f"{line}\n{head}"
     if tail and not head.endswith("\n"):
         head += "\n"
     new_text = head + tail

@@ -137,8 +137,12 @@ class SnapshotScreen(Screen[None]):
 
         yield ModeTabs("snapshot", ascii=self.ascii)
         yield SnapshotHeader(ascii=self.ascii, id="snapshot-header")
-        yield Input(placeholder="filter: type to match any column; enter keeps, escape clears",
-                    id="filter")
+        filter_input = Input(
+            placeholder="filter: type to match any column; enter keeps, escape clears",
+            id="filter",
+        )
+        filter_input.display = False
+        yield filter_input
         table = RecordTable(
             task_columns(
                 today=self.today, stale_days=self.settings.stale_days, ascii=self.ascii
@@ -505,7 +509,10 @@ class SnapshotScreen(Screen[None]):
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.add_class("-active")
-        filter_input.focus()
+        # Shown and focused now, not after the next refresh, so that keys typed right
+        # after / (a fast typist, a paste) land in the filter.
+        filter_input.display = True
+        self.set_focus(filter_input)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -515,6 +522,7 @@ class SnapshotScreen(Screen[None]):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         if not event.value:
             event.input.remove_class("-active")
+            event.input.display = False
         self.table.focus()
 
     def action_clear_filter(self) -> None:
@@ -523,6 +531,7 @@ class SnapshotScreen(Screen[None]):
             return
         filter_input.value = ""
         filter_input.remove_class("-active")
+        filter_input.display = False
         self.table.filter_text = ""
         self.table.focus()
 

@@ -305,8 +305,9 @@ class Reader:
 
     # -- tasks -------------------------------------------------------------------------
 
-    def tasks(self) -> list[Task]:
-        rows = self._all(f"SELECT {TASK_COLUMNS} FROM task ORDER BY block, position, id")
+    def tasks(self, *, limit: int | None = None) -> list[Task]:
+        sql = f"SELECT {TASK_COLUMNS} FROM task ORDER BY block, position, id"
+        rows = self._all(sql + " LIMIT :limit", limit=limit) if limit else self._all(sql)
         return [task_from_row(row) for row in rows]
 
     def task(self, task_id: str) -> Task | None:

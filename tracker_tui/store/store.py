@@ -179,6 +179,12 @@ class Store:
             return
         self._write()
 
+    def prepare_writer(self) -> None:
+        """Import the write path and open its engine now, so that the first edit does not
+        pay for it. The dashboard calls this from a worker after its first frame."""
+        if not self.read_only:
+            self._write()
+
     def _check_compatible(self, *, verify: bool = True) -> None:
         from tracker_tui.store.safety import check_compatible
 
@@ -210,9 +216,9 @@ class Store:
             return default
         return getattr(reader, method)(*args, **kwargs)
 
-    def tasks(self) -> list[Task]:
-        """Every task, in document order."""
-        return self._reads("tasks", default=[])
+    def tasks(self, *, limit: int | None = None) -> list[Task]:
+        """Every task in document order, or the first ``limit`` (a first screenful)."""
+        return self._reads("tasks", limit=limit, default=[])
 
     def task(self, task_id: str) -> Task | None:
         return self._reads("task", task_id)

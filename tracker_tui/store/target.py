@@ -38,12 +38,12 @@ def default_store_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "tracker.db"
 
 
-def resolve_target(target: str | None = None) -> StoreTarget:
+def resolve_target(target: str | os.PathLike[str] | None = None) -> StoreTarget:
     """Resolve ``--db TARGET`` (or ``TRACKER_TUI_DB``, or the default) to a StoreTarget.
 
     A target containing ``://`` is a SQLAlchemy URL; anything else is a file path.
     """
-    raw = target or os.environ.get(DB_ENV) or ""
+    raw = os.fspath(target) if target else (os.environ.get(DB_ENV) or "")
     if "://" in raw:
         if raw.startswith("sqlite:///"):
             path = Path(raw.removeprefix("sqlite:///")).expanduser()

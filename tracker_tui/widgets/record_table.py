@@ -632,7 +632,8 @@ class RecordTable(ScrollView, can_focus=True):
         """The empty text, wrapped to ``width`` (cached per width and text)."""
         text = self.empty_text
         if self._order and (self._filter_text or self._filter_predicate):
-            text = f"No rows match {self._filter_text!r}." if self._filter_text else "No rows match."
+            needle = self._filter_text
+            text = f"No rows match {needle!r}." if needle else "No rows match."
         cache_key = ("empty", width, text)
         lines = self._empty_cache.get(cache_key)
         if lines is None:
