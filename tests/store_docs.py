@@ -5,6 +5,7 @@ Not a conftest (that file is the TUI's): import what you need from here.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -72,6 +73,59 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+_NOBODY_CHECK = "import sqlite3, sqlmodel, tracker_tui.store.writer"
+
+
+@functools.lru_cache(maxsize=1)
+def nobody_python() -> tuple[str, str] | None:
+    """An interpreter that ``nobody`` can run with this project importable, as
+    (executable, PYTHONPATH), or None. ``sys.executable`` first; when it lives where
+    nobody cannot reach (a pyenv build under /root), a system Python of the same version,
+    given this venv's site-packages and the repository."""
+    if os.geteuid() != 0:
+        return None
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    site = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    pythonpath = os.pathsep.join([str(ROOT), *site])
+    candidates = [(sys.executable, ""), (f"/usr/bin/{version}", pythonpath)]
+    candidates.append((f"/usr/local/bin/{version}", pythonpath))
+    for executable, path in candidates:
+        if not Path(executable).exists():
+            continue
+        try:
+            done = subprocess.run(
+                [executable, "-c", _NOBODY_CHECK],
+                capture_output=True,
+                timeout=60,
+                cwd="/",
+                env={**os.environ, "PYTHONPATH": path},
+                user="nobody",
+                group="nogroup",
+                extra_groups=[],
+                check=False,
+            )
+        except OSError:
+            continue
+        if done.returncode == 0:
+            return executable, path
+    return None
+
+
+def _command(code: str, user: str | None, env: dict[str, str]) -> tuple[list[str], dict]:
+    """The argv and Popen options to run ``code``, as ``user`` if given."""
+    if user is None:
+        return [sys.executable, "-c", textwrap.dedent(code)], {"cwd": ROOT, "env": env}
+    found = nobody_python()
+    if found is None:
+        import pytest
+
+        pytest.skip("no Python interpreter that the nobody user can run")
+    executable, pythonpath = found
+    env = {**env, "PYTHONPATH": pythonpath} if pythonpath else env
+    options = {"cwd": "/", "env": env, "user": user, "group": "nogroup", "extra_groups": []}
+    return [executable, "-c", textwrap.dedent(code)], options
+
+
 def run_python(
     code: str,
     *,
@@ -80,34 +134,26 @@ def run_python(
     user: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a fresh interpreter (optionally as another Unix user)."""
-    kwargs: dict[str, object] = {}
-    if user is not None:
-        kwargs.update(user=user, group="nogroup", extra_groups=[])
+    argv, options = _command(code, user, env or child_env())
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        argv,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=env or child_env(),
-        cwd=ROOT,
         check=False,
-        **kwargs,  # type: ignore[arg-type]
+        **options,
     )
 
 
 def popen_python(
     code: str, *, env: dict[str, str] | None = None, user: str | None = None
 ) -> subprocess.Popen[str]:
-    kwargs: dict[str, object] = {}
-    if user is not None:
-        kwargs.update(user=user, group="nogroup", extra_groups=[])
+    argv, options = _command(code, user, env or child_env())
     return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        argv,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env or child_env(),
-        cwd=ROOT,
-        **kwargs,  # type: ignore[arg-type]
+        **options,
     )

@@ -67,7 +67,7 @@ PLUS_ONE = """
     import sys
     from tracker_tui.store import Store
     store = Store.open({path!r})
-    store.warm_up()
+    store.prepare_writer()
     print("ready", flush=True)
     sys.stdin.readline()
     for _ in range(8):
@@ -147,7 +147,7 @@ STRESS = """
     from tracker_tui.store import Store
     n = {n}
     store = Store.open({path!r})
-    store.warm_up()
+    store.prepare_writer()
     print("ready", flush=True)
     sys.stdin.readline()
     for k in range(25):
@@ -240,7 +240,7 @@ def test_store_held_locked_gives_store_locked_error(
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
     monkeypatch.setattr(engine, "LOCK_BUDGET_SECONDS", 0.5)
     with Store.open(path) as store:
-        store.warm_up()
+        store.prepare_writer()
         revision = store.revision()
         holder = sqlite3.connect(path, isolation_level=None)
         try:

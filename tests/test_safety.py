@@ -95,7 +95,7 @@ def test_missing_store_is_not_created_until_the_first_write(tmp_path: Path) -> N
     with Store.open(path) as store:
         assert store.tasks() == [] and store.revision() == 0 and not store.exists
         assert store.check()["ok"]
-        store.warm_up()
+        store.prepare_writer()
         assert not path.exists() and not path.parent.exists()
         store.create_task({"title": "first"})
         assert path.exists() and store.exists
@@ -234,18 +234,21 @@ def test_older_store_opened_read_only_is_not_upgraded(
 # -- kill -9 in the middle of an import ----------------------------------------------------
 
 IMPORT_LOOP = """
-    import sys
+    import sys, time
     sys.path.insert(0, {tests!r})
     from store_docs import tasks_document
     from tracker_tui.store import Store
     big = tasks_document(20_000, width=5, title="Big")
     small = tasks_document(7, title="Small")
     store = Store.open({path!r})
-    store.warm_up()
+    store.prepare_writer()
     print("ready", flush=True)
     while True:
+        # A pause after each commit, so that kills land at rest as well as mid-import.
         store.import_document(big, replace=True)
+        time.sleep(0.3)
         store.import_document(small, replace=True)
+        time.sleep(0.3)
 """
 
 
@@ -257,11 +260,11 @@ def test_kill_9_mid_import_leaves_before_or_after(tmp_path: Path) -> None:
     code = IMPORT_LOOP.format(tests=str(Path(__file__).parent), path=str(path))
     noise = random.Random(1)
     seen: set[str] = set()
-    for _ in range(4):
+    for _ in range(5):
         child = popen_python(code)
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready", child.stderr.read()  # type: ignore[union-attr]
-        time.sleep(noise.uniform(0.3, 2.5))
+        time.sleep(noise.uniform(0.1, 1.5))
         child.send_signal(signal.SIGKILL)
         child.communicate(timeout=30)
         with Store.open(path) as store:

@@ -174,12 +174,16 @@ def test_sample_imports_with_its_counts(tmp_path: Path) -> None:
         (50, "+0", 50),
     ],
 )
-def test_progress_absolute_and_relative(store: Store, start: int, value: str, expected: int) -> None:
+def test_progress_absolute_and_relative(
+    store: Store, start: int, value: str, expected: int
+) -> None:
     store.update_task("UT-001", {"progress": start})
     assert store.update_task("UT-001", {"progress": value}).progress == expected
 
 
-@pytest.mark.parametrize("value", ["150", "abc", "1.5", "", "101", "+", "1e2", "5 0", "+1000", None, 1.5, "٣", True])
+@pytest.mark.parametrize(
+    "value", ["150", "abc", "1.5", "", "101", "+", "1e2", "5 0", "+1000", None, 1.5, "٣", True]
+)
 def test_bad_progress_refused_and_nothing_changes(store: Store, value: object) -> None:
     revision, rows = store.revision(), _history_rows(store)
     with pytest.raises(ValidationError) as refused:

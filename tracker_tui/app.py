@@ -288,7 +288,8 @@ class TrackerApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for number, (mode, (label, _, _)) in enumerate(SCREENS.items(), start=1):
             yield SystemCommand(
-                f"Go to {label}", f"Show the {label} screen (key {number})",
+                f"Go to {label}",
+                f"Show the {label} screen (key {number})",
                 lambda mode=mode: self.action_go(mode),
             )
         yield SystemCommand(
@@ -335,9 +336,7 @@ class TrackerApp(App[None]):
         self.notify(f"Exported to {message.path}", title="Export", markup=False)
 
 
-def make_app(
-    store: Store, settings: Settings | None = None, *, ascii: bool = False
-) -> TrackerApp:
+def make_app(store: Store, settings: Settings | None = None, *, ascii: bool = False) -> TrackerApp:
     """The dashboard over ``store``; ``settings`` default to the user's config file."""
     return TrackerApp(store, settings if settings is not None else load_settings(), ascii=ascii)
 

@@ -9,6 +9,7 @@ on its task (by key), the filter and the scroll position hold.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import date, timedelta
 from typing import Any, ClassVar
@@ -31,11 +32,12 @@ from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 from tracker_tui.widgets.snapshot_header import SnapshotHeader
 
-EMPTY_TEXT = (
-    "No tracker yet — import one: tracker-tui import FILE, or press n to add a task."
-)
+EMPTY_TEXT = "No tracker yet — import one: tracker-tui import FILE, or press n to add a task."
 #: How long a row changed by another user says so.
 MARKER_SECONDS = 60.0
+#: Rows read before the first frame: more than any terminal shows.
+FIRST_SCREENFUL = 200
+WARM_UP_SECONDS = 0.5
 
 
 def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
@@ -69,8 +71,7 @@ def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
         Column("milestone", "Milestone", width=9, max_width=10, priority=40),
         Column("owner", "Owner", width=10, max_width=20, priority=50),
         Column("status", "Status", width=11, max_width=11, priority=80, render=render_status),
-        Column("progress", "Progress", width=10, max_width=14, priority=85,
-               render=render_progress),
+        Column("progress", "Progress", width=10, max_width=14, priority=85, render=render_progress),
         Column(
             "last_update",
             "Last Update",
@@ -101,8 +102,9 @@ class SnapshotScreen(Screen[None]):
         Binding("S", "cycle_status(-1)", "◀ Status", show=False, id="snapshot.status-previous"),
         Binding("plus", "nudge_progress('+10')", "+10%", id="snapshot.progress-up"),
         Binding("minus", "nudge_progress('-10')", "-10%", id="snapshot.progress-down"),
-        Binding("percent_sign", "set_progress", "Progress…", show=False,
-                id="snapshot.progress-set"),
+        Binding(
+            "percent_sign", "set_progress", "Progress…", show=False, id="snapshot.progress-set"
+        ),
         Binding("enter", "open_task", "Open", show=False, id="snapshot.open"),
         Binding("e", "edit_task", "Edit", id="snapshot.edit"),
         Binding("n", "new_task", "New", id="snapshot.new"),
@@ -111,8 +113,7 @@ class SnapshotScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="snapshot.undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="snapshot.redo"),
         Binding("slash", "filter", "Filter", id="snapshot.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False,
-                id="snapshot.clear-filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="snapshot.clear-filter"),
         Binding("o", "sort", "Sort", show=False, id="snapshot.sort"),
         Binding("y", "copy_id", "Copy ID", show=False, id="snapshot.copy-id"),
         Binding("Y", "copy_row", "Copy row", show=False, id="snapshot.copy-row"),
@@ -144,9 +145,7 @@ class SnapshotScreen(Screen[None]):
         filter_input.display = False
         yield filter_input
         table = RecordTable(
-            task_columns(
-                today=self.today, stale_days=self.settings.stale_days, ascii=self.ascii
-            ),
+            task_columns(today=self.today, stale_days=self.settings.stale_days, ascii=self.ascii),
             empty_text=EMPTY_TEXT,
             id="tasks",
         )
@@ -168,17 +167,28 @@ class SnapshotScreen(Screen[None]):
         # The first read happens here, before the first frame: the screen opens with its
         # data rather than flashing empty. Everything after this runs in workers.
         self._statuses = self.store.statuses("task")
-        tasks = self.store.tasks()
+        # Only a screenful before the first frame, so that start-up does not grow with
+        # the store; on a big store the rest follows in a worker right after.
+        tasks = self.store.tasks(limit=FIRST_SCREENFUL)
         self._show_figures(self.store.tracker_info(), self.store.summary())
         self.table.set_rows(tasks)
         self.table.cursor_row = 0
+        if len(tasks) == FIRST_SCREENFUL:
+            self.call_after_refresh(self._read_all, None)
+        if not self.store.read_only:
+            # SQLAlchemy's import (~0.3 s) off the first keystroke, after the first frame.
+            self.set_timer(WARM_UP_SECONDS, self._warm_up_writer)
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up_writer(self) -> None:
+        # A failure here is reported by the first edit, where the user can act on it.
+        with contextlib.suppress(TrackerError):
+            self.store.prepare_writer()
 
     def _show_figures(self, info: TrackerInfo, summary: Summary) -> None:
         self._info = info
         self._summary = summary
-        self.header.show(
-            info, summary, read_only=self.store.read_only, statuses=self._statuses
-        )
+        self.header.show(info, summary, read_only=self.store.read_only, statuses=self._statuses)
 
     def focus_task(self, task_id: str) -> bool:
         """Put the cursor on ``task_id`` (clearing a filter that hides it)."""
@@ -240,9 +250,11 @@ class SnapshotScreen(Screen[None]):
     @work(thread=True, exclusive=False, group="write", exit_on_error=False)
     def _update_task(self, task_id: str, changes: dict[str, Any]) -> None:
         try:
-            before = self.store.task(task_id)
-            task = self.store.update_task(task_id, changes)
-            self._note_completion(before, task)
+            # The completion entry ("UT-004 completed.") is written in the same transaction,
+            # so one undo takes back the whole edit.
+            task = self.store.update_task(
+                task_id, changes, log_completion=self.settings.complete_adds_activity
+            )
             summary = self.store.summary()
         except TrackerError as err:
             self.post_message(WriteFailed(str(err)))
@@ -418,9 +430,9 @@ class SnapshotScreen(Screen[None]):
         """Runs in a worker: read the tasks ``changes`` name, post them as ``TasksRead``."""
         try:
             ids = list(dict.fromkeys(c.id for c in changes if c.entity == "task"))
-            structural = any(
-                c.entity == "task" and c.field == "*" for c in changes
-            ) or any(c.entity == "tracker" and c.field in ("*", "import") for c in changes)
+            structural = any(c.entity == "task" and c.field == "*" for c in changes) or any(
+                c.entity == "tracker" and c.field in ("*", "import") for c in changes
+            )
             summary = self.store.summary()
             info = self.store.tracker_info()
             statuses = self.store.statuses("task")
@@ -563,8 +575,13 @@ class SnapshotScreen(Screen[None]):
         if task is None:
             return
         cells = [
-            task.id, task.title, task.milestone, task.owner, task.status,
-            f"{task.progress}%", task.last_update.isoformat() if task.last_update else "",
+            task.id,
+            task.title,
+            task.milestone,
+            task.owner,
+            task.status,
+            f"{task.progress}%",
+            task.last_update.isoformat() if task.last_update else "",
             task.notes,
         ]
         row = "| " + " | ".join(display_text(c).replace("|", "\\|") for c in cells) + " |"

@@ -121,7 +121,10 @@ def backup_sqlite(path: Path, version: int) -> Path:
             source.backup(target)
         finally:
             target.close()
-    except sqlite3.Error as error:
+        # The same permissions as the store: a group-shared store's backup stays
+        # readable by the group that shares it.
+        destination.chmod(path.stat().st_mode & 0o777)
+    except (sqlite3.Error, OSError) as error:
         destination.unlink(missing_ok=True)
         raise TrackerError(
             f"cannot write the backup {destination} before upgrading: {error}; "

@@ -67,15 +67,18 @@ class SqliteConnection:
     """A long-lived stdlib ``sqlite3`` connection used only for reading.
 
     One connection is shared by the UI thread and worker threads, so calls are
-    serialised with a lock. It is opened read-only (``mode=ro``) when the user cannot
-    write the file, which is how a lead with only read permission still gets a live view.
+    serialised with a lock. It is always opened ``mode=ro`` (and ``query_only``): reading
+    never writes the main file, whoever the user is; ``read_only`` only records whether
+    the store as a whole refuses edits.
 
-    A WAL store can be read read-only as long as its ``-wal`` and ``-shm`` files exist
-    (a writer has it open) or can be created. When neither holds, no writer is active, so
-    the main file holds every commit and is read as ``immutable``; the files are then
-    watched, and the connection is reopened normally as soon as a writer appears (and
-    immutable again when the files change after it leaves). See
-    https://www.sqlite.org/wal.html#readonly.
+    A WAL store can be read ``mode=ro`` as long as its ``-wal`` and ``-shm`` files exist
+    (a writer has it open) or can be created. When neither holds (a lead who may only
+    read the file, in a folder they cannot write, with no writer active), the main file
+    holds every commit and is read ``immutable``; the files are then watched, and the
+    connection reopened through the WAL as soon as a writer appears (and immutable again
+    after it leaves). See https://www.sqlite.org/wal.html#readonly. Limit: if the last
+    writer was killed and left a ``-wal`` with commits but such a reader cannot open its
+    index, the reader shows the main file's state until a writer opens the store.
     """
 
     def __init__(self, path: Path, *, read_only: bool, immutable: bool = False) -> None:
@@ -89,12 +92,11 @@ class SqliteConnection:
         self._file_signature = self._signature()
         self._connection = self._open(prefer_immutable=immutable)
 
-    def _connect(self, *, read_only: bool, immutable: bool) -> sqlite3.Connection:
-        mode = "ro" if read_only else "rw"
+    def _connect(self, *, immutable: bool) -> sqlite3.Connection:
         suffix = "&immutable=1" if immutable else ""
         # Quoted: a path with "?", "#" or "%" in it would otherwise change the URI.
         connection = sqlite3.connect(
-            f"file:{quote(str(self.path))}?mode={mode}{suffix}",
+            f"file:{quote(str(self.path))}?mode=ro{suffix}",
             uri=True,
             check_same_thread=False,
             timeout=5.0,
@@ -117,21 +119,24 @@ class SqliteConnection:
         self._generation += 1
         if not prefer_immutable:
             try:
-                connection = self._connect(read_only=True, immutable=False)
+                connection = self._connect(immutable=False)
             except sqlite3.OperationalError as error:
                 if not _cannot_open_wal(error):
                     raise
             else:
                 self.immutable = False
                 return connection
-        connection = self._connect(read_only=True, immutable=True)
+        connection = self._connect(immutable=True)
         self.immutable = True
         return connection
 
-    def _reopen(self) -> None:
+    def _reopen(self, *, prefer_immutable: bool = False) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._connection.close()
-        self._connection = self._open()
+        self._connection = self._open(prefer_immutable=prefer_immutable)
+
+    def _wal_exists(self) -> bool:
+        return self.path.with_name(self.path.name + "-wal").exists()
 
     def _signature(self) -> tuple[int, ...]:
         """What changes when a writer commits to, opens or leaves the store."""
@@ -160,10 +165,14 @@ class SqliteConnection:
                 if not _cannot_open_wal(error):
                     raise
             except sqlite3.DatabaseError:
-                # An immutable read raced a checkpoint into the main file: read again.
+                # An immutable read may have raced a checkpoint into the main file: read
+                # again, immutable still if no writer has appeared (a damaged file fails
+                # the same way twice, and nothing is created next to it).
                 if not self.immutable:
                     raise
                 time.sleep(0.05)
+                self._reopen(prefer_immutable=not self._wal_exists())
+                return self._connection.execute(sql, params or {}).fetchall()
             self._reopen()
             return self._connection.execute(sql, params or {}).fetchall()
 

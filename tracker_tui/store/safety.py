@@ -68,23 +68,34 @@ def sniff_file(path: Path) -> None:
         )
 
 
-def _tables(store: Store) -> set[str]:
-    reader = store._read()
-    assert reader is not None
-    return {
-        row[0]
-        for row in reader.connection.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+def _probe(path: Path) -> SqliteConnection:
+    """A throwaway connection for the opening checks that creates no file next to
+    ``path``: without a ``-wal`` no writer is active and the main file holds every commit,
+    so it is read ``immutable`` (no ``-shm``, no locks); with one, ``mode=ro``."""
+    wal = path.with_name(path.name + "-wal")
+    return SqliteConnection(path, read_only=True, immutable=not wal.exists())
 
 
-def _quick_check(store: Store) -> list[str]:
+def _meta(probe: SqliteConnection, key: str) -> str | None:
+    rows = probe.fetchall("SELECT value FROM meta WHERE key = :key", {"key": key})
+    return rows[0][0] if rows else None
+
+
+def _quick_check(path: Path, probe: SqliteConnection) -> list[str]:
     """SQLite's ``quick_check``: every page of every table and index is read and its
     structure verified (not index-to-table agreement, which ``integrity_check`` adds).
-    A few milliseconds per MB; worth it so that a damaged store fails at open with a
-    clear message rather than half-way through a screen."""
-    reader = store._read()
-    assert reader is not None
-    return [row[0] for row in reader.connection.fetchall("PRAGMA quick_check(20)")]
+    About 2 ms per MB; worth it so that a damaged store fails at open with a clear
+    message rather than half-way through a screen."""
+    problems = [row[0] for row in probe.fetchall("PRAGMA quick_check(20)")]
+    if problems != ["ok"] and probe.immutable:
+        # A writer may have started (and checkpointed) under the immutable read: look
+        # again through the WAL before calling the store damaged.
+        again = SqliteConnection(path, read_only=True)
+        try:
+            problems = [row[0] for row in again.fetchall("PRAGMA quick_check(20)")]
+        finally:
+            again.close()
+    return problems
 
 
 def check_compatible(store: Store, *, verify: bool = True) -> None:
@@ -99,50 +110,63 @@ def check_compatible(store: Store, *, verify: bool = True) -> None:
         return
     sniff_file(path)
     try:
-        tables = _tables(store)
-        if not tables:
-            return  # an empty SQLite file: the first write creates the schema
-        if "meta" not in tables:
-            raise TrackerError(
-                f"{path} is another application's SQLite database, not a tracker store; "
-                "it was left untouched"
-            )
-        reader = store._read()
-        assert reader is not None
-        application = reader.meta("application")
-        raw_version = reader.meta("schema_version")
-        if application != APPLICATION:
-            raise TrackerError(
-                f"{path} is another application's SQLite database, not a tracker store; "
-                "it was left untouched"
-            )
-        try:
-            version = int(raw_version or 0)
-        except ValueError:
-            raise TrackerError(
-                f"{path} has an unreadable schema version {raw_version!r}; it was left untouched"
-            ) from None
-        if version > SCHEMA_VERSION:
-            raise TrackerError(
-                f"{path} was written by a newer tracker-tui (schema {version}; this one reads "
-                f"up to {SCHEMA_VERSION}); upgrade tracker-tui to open it. "
-                "The store is untouched."
-            )
-        if verify:
-            problems = _quick_check(store)
-            if problems != ["ok"]:
-                raise TrackerError(
-                    f"{path} is damaged ({problems[0]}); it was left untouched. {RECOVERY_HINT}"
-                )
+        probe = _probe(path)
     except sqlite3.DatabaseError as error:
         raise TrackerError(_describe_open_error(path, error)) from None
-    if version < SCHEMA_VERSION:
+    try:
+        version = _check_probe(path, probe, verify=verify)
+    except sqlite3.DatabaseError as error:
+        raise TrackerError(_describe_open_error(path, error)) from None
+    finally:
+        probe.close()
+    if version is not None and version < SCHEMA_VERSION:
         if store.read_only:
             raise TrackerError(
                 f"{path} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
                 "which only a user who can write it can do; the store is untouched"
             )
         store._write()  # migrates, after writing a backup copy next to the store
+
+
+def _check_probe(path: Path, probe: SqliteConnection, *, verify: bool) -> int | None:
+    """The store's schema version, or None for an empty SQLite file (the first write
+    creates the schema).
+
+    Raises:
+        TrackerError: not a tracker store, newer, or damaged.
+    """
+    tables = {
+        row[0] for row in probe.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if not tables:
+        return None
+    foreign = (
+        f"{path} is another application's SQLite database, not a tracker store; "
+        "it was left untouched"
+    )
+    if "meta" not in tables:
+        raise TrackerError(foreign)
+    if _meta(probe, "application") != APPLICATION:
+        raise TrackerError(foreign)
+    raw_version = _meta(probe, "schema_version")
+    try:
+        version = int(raw_version or 0)
+    except ValueError:
+        raise TrackerError(
+            f"{path} has an unreadable schema version {raw_version!r}; it was left untouched"
+        ) from None
+    if version > SCHEMA_VERSION:
+        raise TrackerError(
+            f"{path} was written by a newer tracker-tui (schema {version}; this one reads "
+            f"up to {SCHEMA_VERSION}); upgrade tracker-tui to open it. The store is untouched."
+        )
+    if verify:
+        problems = _quick_check(path, probe)
+        if problems != ["ok"]:
+            raise TrackerError(
+                f"{path} is damaged ({problems[0]}); it was left untouched. {RECOVERY_HINT}"
+            )
+    return version
 
 
 def check_store(store: Store) -> dict[str, Any]:

@@ -165,25 +165,21 @@ class Store:
                 self._writer = Writer(self.target, user=self.user)
             return self._writer
 
-    def warm_up(self) -> None:
+    def prepare_writer(self) -> None:
         """Prepare the write path now: import SQLModel, build the engine, check the schema.
 
         The first write otherwise pays for it (most of a second, mostly importing SQLModel
-        and pydantic). The dashboard calls this from a worker after its first frame; a
-        read-only store has no write path and returns at once. Creates no file: a new
-        store stays uncreated until its first write.
+        and pydantic). The dashboard calls this from a worker after its first frame. A
+        read-only store has no write path and returns at once; a store whose file does not
+        exist yet only gets the imports, so that it stays uncreated until its first write.
         """
-        if self.read_only or (self.target.path is not None and not self.target.path.exists()):
-            if not self.read_only:
-                import tracker_tui.store.writer  # noqa: F401  (the import is the cost)
+        if self.read_only:
+            return
+        if self.target.path is not None and not self.target.path.exists():
+            import tracker_tui.store.writer  # noqa: F401  (the import is the cost)
+
             return
         self._write()
-
-    def prepare_writer(self) -> None:
-        """Import the write path and open its engine now, so that the first edit does not
-        pay for it. The dashboard calls this from a worker after its first frame."""
-        if not self.read_only:
-            self._write()
 
     def _check_compatible(self, *, verify: bool = True) -> None:
         from tracker_tui.store.safety import check_compatible

@@ -35,9 +35,7 @@ def progress_bar(
     return bar
 
 
-def progress_cell(
-    percent: float, width: int, *, ascii: bool = False, style: str = "green"
-) -> Text:
+def progress_cell(percent: float, width: int, *, ascii: bool = False, style: str = "green") -> Text:
     """A bar followed by the percentage (`███░░  60%`), fitting ``width`` cells.
 
     When there is no room for a bar, only the percentage is shown.

@@ -356,8 +356,10 @@ class RecordTable(ScrollView, can_focus=True):
     def sort_by(self, column_key: str | None, reverse: bool | None = None) -> None:
         """Sort by a column; the same column again reverses. ``None``: document order."""
         if reverse is None:
-            reverse = column_key is not None and column_key == self.sort_column and not (
-                self.sort_reverse
+            reverse = (
+                column_key is not None
+                and column_key == self.sort_column
+                and not (self.sort_reverse)
             )
         self.sort_column = column_key
         self.sort_reverse = reverse
@@ -532,11 +534,7 @@ class RecordTable(ScrollView, can_focus=True):
             for column in growable:
                 if spare <= 0:
                     break
-                room = (
-                    spare
-                    if column.max_width is None
-                    else column.max_width - widths[column.key]
-                )
+                room = spare if column.max_width is None else column.max_width - widths[column.key]
                 step = min(max(column.grow, 0), room, spare)
                 if step > 0:
                     widths[column.key] += step

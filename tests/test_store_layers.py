@@ -1,0 +1,59 @@
+"""Layers: the store, markdown, domain and rules never import Textual, and the path to the
+dashboard's first frame (open, tasks, summary) never imports SQLAlchemy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from store_docs import run_python, tasks_document
+
+from tracker_tui.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _user(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_TUI_USER", "alice")
+
+
+def _modules(code: str) -> dict[str, object]:
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_core_layers_do_not_import_textual() -> None:
+    result = _modules(
+        """
+        import json, sys
+        import tracker_tui.store, tracker_tui.markdown, tracker_tui.domain, tracker_tui.rules
+        import tracker_tui.store.writer, tracker_tui.store.exchange, tracker_tui.store.safety
+        print(json.dumps({"textual": sorted(m for m in sys.modules if m.startswith("textual"))}))
+        """
+    )
+    assert result["textual"] == []
+
+
+def test_first_frame_reads_do_not_import_sqlalchemy(tmp_path: Path) -> None:
+    path = tmp_path / "tracker.db"
+    with Store.open(path) as store:
+        store.import_document(tasks_document(50))
+    result = _modules(
+        f"""
+        import json, sys
+        from tracker_tui.store import Store
+        store = Store.open({str(path)!r})
+        tasks, summary = store.tasks(), store.summary()
+        store.risks(); store.activity(limit=20); store.checkpoints(); store.statuses()
+        store.data_version(); store.revision(); store.changes_since(0); store.history("T-1")
+        store.export_document()
+        heavy = sorted(
+            m for m in sys.modules
+            if m.split(".")[0] in ("sqlalchemy", "sqlmodel", "pydantic", "textual")
+        )
+        print(json.dumps({{"tasks": len(tasks), "count": summary.tasks, "heavy": heavy}}))
+        """
+    )
+    assert result["tasks"] == 50 and result["count"] == 50
+    assert result["heavy"] == []
