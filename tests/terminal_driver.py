@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-DEADLINE = 15.0
+DEADLINE = 45.0  # generous: a loaded 2-core CI box can take long to start a process
 POLL = 0.1
 
 #: Never passed on to the programs (see ``Tmux.__init__``).
