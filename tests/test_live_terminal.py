@@ -239,14 +239,6 @@ def test_read_only_viewer_refuses_edits_and_still_sees_them_live(tmux, child_env
     assert task(export(child_env, db), "UT-001")["progress"] == 60
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: TrackerApp.on_store_changed (tracker_tui/app.py) posts StoreChanged only to "
-        "stack[0] of each mode, so a TaskDetailScreen pushed on top never gets it and its "
-        "on_store_changed never runs; the detail stays stale until reopened"
-    ),
-)
 def test_open_task_detail_shows_another_process_edit(tmux, child_env, db):
     pane = open_dashboard(tmux, child_env, db, user="alice")
     tmux.send(pane, "Enter")

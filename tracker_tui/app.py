@@ -280,8 +280,13 @@ class TrackerApp(App[None]):
     def on_store_changed(self, message: StoreChanged) -> None:
         """Hand the change to every screen that shows data (open modals are left alone)."""
         for mode, stack in self._screen_stacks.items():
-            if stack and mode != TOO_SMALL_MODE:
-                stack[0].post_message(StoreChanged(message.changes, message.revision))
+            if mode == TOO_SMALL_MODE:
+                continue
+            # Every full screen of the stack (the mode's base, and a task detail pushed
+            # on it); a modal form keeps what it showed when it opened.
+            for screen in stack:
+                if not isinstance(screen, ModalScreen):
+                    screen.post_message(StoreChanged(message.changes, message.revision))
 
     # -- commands ----------------------------------------------------------------------
 
