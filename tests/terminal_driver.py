@@ -23,6 +23,7 @@ highlights as its cursor (the one table row whose background differs from the ot
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -194,6 +195,7 @@ class Tmux:
         """Run ``argv`` in a new detached session of ``size`` (cols, rows); its pane ID."""
         name = name or f"s{uuid.uuid4().hex[:6]}"
         cols, rows = size
+        self._started = True  # from here on there may be a server to kill
         pane = (
             self.tmux(
                 "new-session",
@@ -218,7 +220,6 @@ class Tmux:
             .strip()
             .splitlines()[0]
         )
-        self._started = True
         return pane
 
     def split(self, target: str, argv: Sequence[str], env: Mapping[str, str]) -> str:
@@ -272,7 +273,14 @@ class Tmux:
             time.sleep(POLL)
 
     def close(self) -> None:
+        if not self._started:
+            return
+        socket_path = self.tmux("display-message", "-p", "#{socket_path}", check=False).strip()
         self.tmux("kill-server", check=False)
+        # tmux 3.3 leaves the socket file behind: remove ours, only ours.
+        if socket_path.endswith("/" + self.socket):
+            with contextlib.suppress(OSError):
+                os.unlink(socket_path)
 
     def __enter__(self) -> Tmux:
         return self

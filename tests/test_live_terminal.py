@@ -240,6 +240,8 @@ def test_read_only_viewer_refuses_edits_and_still_sees_them_live(tmux, child_env
 
 
 def test_open_task_detail_shows_another_process_edit(tmux, child_env, db):
+    # Regression: TrackerApp.on_store_changed once told only the base screen of each mode,
+    # so an open task detail (pushed on top) stayed stale until it was reopened.
     pane = open_dashboard(tmux, child_env, db, user="alice")
     tmux.send(pane, "Enter")
     tmux.wait_for(
