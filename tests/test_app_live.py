@@ -113,6 +113,9 @@ async def test_modal_is_left_alone(app: TrackerApp, tmp_path: Path) -> None:
         await pilot.pause(1.2)
         await app.workers.wait_for_complete()
         assert type(app.screen).__name__ == "ProgressPrompt"
-        snapshot = app.get_screen_stack("snapshot")[0] if hasattr(app, "get_screen_stack") \
+        snapshot = (
+            app.get_screen_stack("snapshot")[0]
+            if hasattr(app, "get_screen_stack")
             else app._screen_stacks["snapshot"][0]
+        )
         assert snapshot.query_one("#tasks", RecordTable).get_row("UT-004").progress == 10

@@ -64,11 +64,17 @@ class TestOpening:
     async def test_120x40_shows_every_column(self, app, screen_text):
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
-            header = next(
-                line for line in screen_text(app).splitlines() if "Title" in line
-            )
-            for label in ("ID", "Title", "Milestone", "Owner", "Status", "Progress",
-                          "Last Update", "Notes"):
+            header = next(line for line in screen_text(app).splitlines() if "Title" in line)
+            for label in (
+                "ID",
+                "Title",
+                "Milestone",
+                "Owner",
+                "Status",
+                "Progress",
+                "Last Update",
+                "Notes",
+            ):
                 assert label in header
 
     async def test_empty_store_says_what_to_do(self, empty_store, frozen_settings, screen_text):
@@ -108,8 +114,13 @@ class TestNavigation:
     async def test_number_keys_switch_screens(self, app, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
-            for key, mode in (("2", "risks"), ("3", "decisions"), ("4", "activity"),
-                              ("5", "plan"), ("1", "snapshot")):
+            for key, mode in (
+                ("2", "risks"),
+                ("3", "decisions"),
+                ("4", "activity"),
+                ("5", "plan"),
+                ("1", "snapshot"),
+            ):
                 await pilot.press(key)
                 await settle(app, pilot)
                 assert app.current_mode == mode
@@ -249,8 +260,12 @@ class TestForms:
     async def test_edit_new_activity_detail_and_help_open(self, app, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
-            for key, expected in (("e", "TaskFormScreen"), ("a", "ActivityFormScreen"),
-                                  ("enter", "TaskDetailScreen"), ("question_mark", "HelpScreen")):
+            for key, expected in (
+                ("e", "TaskFormScreen"),
+                ("a", "ActivityFormScreen"),
+                ("enter", "TaskDetailScreen"),
+                ("question_mark", "HelpScreen"),
+            ):
                 await pilot.press(key)
                 await settle(app, pilot)
                 assert type(app.screen).__name__ == expected, key
@@ -324,16 +339,28 @@ class TestSafety:
             await pilot.pause()
             assert app.is_running
 
-    async def test_read_only_refuses_edits(self, tmp_path, seed_store, frozen_settings,
-                                           screen_text):
+    async def test_read_only_refuses_edits(
+        self, tmp_path, seed_store, frozen_settings, screen_text
+    ):
         seed_store.close()
         store = Store.open(str(tmp_path / "t.db"), user="alice", read_only=True)
         app = make_app(store, frozen_settings)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await settle(app, pilot)
             assert "READ-ONLY" in screen_text(app)
-            for key in ("s", "S", "plus", "minus", "percent_sign", "e", "n", "d", "a",
-                        "u", "ctrl+r"):
+            for key in (
+                "s",
+                "S",
+                "plus",
+                "minus",
+                "percent_sign",
+                "e",
+                "n",
+                "d",
+                "a",
+                "u",
+                "ctrl+r",
+            ):
                 await pilot.press(key)
                 await pilot.pause()
                 assert type(app.screen).__name__ == "SnapshotScreen", key

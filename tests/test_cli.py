@@ -327,6 +327,18 @@ def test_set_risk_fields(capsys, loaded):
     )
 
 
+def test_set_risk_impact_matches_the_list_in_any_case(capsys, loaded):
+    code, out, err = run(capsys, "set", "R-03", "--impact", "high", "--db", loaded)
+    assert code == 0, err
+    assert risk(loaded, "R-03").impact == "High"
+    assert "High impact" in out
+    # Real registers use their own scales: kept as written, then matched like the rest.
+    assert run(capsys, "set", "R-03", "--impact", "P1", "--db", loaded)[0] == 0
+    assert risk(loaded, "R-03").impact == "P1"
+    assert run(capsys, "set", "r-02", "--impact", "p1", "--db", loaded)[0] == 0
+    assert risk(loaded, "R-02").impact == "P1"
+
+
 def test_set_task_option_on_risk_is_refused(capsys, loaded):
     code, _, err = run(
         capsys, "set", "R-03", "--status", "Resolved", "--progress", "10", "--db", loaded
@@ -785,6 +797,48 @@ def test_bare_command_on_empty_store(capsys, db, dashboard):
     assert code == 1
     assert_one_line_error(err, "tracker-tui demo")
     assert dashboard == []
+
+
+def _damage_middle_pages(path: Path) -> None:
+    """Overwrite pages in the middle of the file: the header and the schema still read,
+    so only the page check (``quick_check``) finds the damage."""
+    page_size = sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0]
+    pages = path.stat().st_size // page_size
+    with path.open("r+b") as handle:
+        for page in range(pages // 2, pages // 2 + 4):
+            handle.seek(page * page_size)
+            handle.write(bytes((page * 37 + i * 101) % 256 for i in range(page_size)))
+
+
+def test_bare_command_refuses_a_damaged_store_before_the_dashboard(
+    capsys, db, sample, dashboard, monkeypatch
+):
+    from store_docs import tasks_document
+
+    with Store.open(db) as store:
+        store.import_document(tasks_document(2000))
+    _damage_middle_pages(Path(db))
+    # The cheap checks of the open pass: the damage is found by the page check that runs
+    # beside the import of Textual, and the dashboard never starts.
+    with Store.open(db, verify=False, read_only=True):
+        pass
+    code, out, err = run(capsys, "--db", db)
+    assert code == 1
+    assert_one_line_error(err, "damaged", "bak")
+    assert out == ""
+    assert dashboard == []
+
+
+def test_background_check_passes_a_healthy_store_and_waits_for_nothing_missing(tmp_path):
+    from store_docs import tasks_document
+
+    path = tmp_path / "tracker.db"
+    with Store.open(path) as store:
+        store.verify_in_background().wait()  # no file yet: nothing to check
+        store.import_document(tasks_document(50))
+    with Store.open(path, verify=False) as store:
+        store.verify_in_background().wait()
+        assert len(store.tasks()) == 50
 
 
 # -- errors nobody expected ------------------------------------------------------------

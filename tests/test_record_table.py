@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
@@ -23,8 +24,15 @@ class Row:
 COLUMNS = [
     Column("id", "ID", width=6, priority=100),
     Column("title", "Title", width=10, priority=90, grow=2),
-    Column("size", "Size", width=5, max_width=5, priority=50, justify="right",
-           render=lambda value, width: Text(str(value), style="bold")),
+    Column(
+        "size",
+        "Size",
+        width=5,
+        max_width=5,
+        priority=50,
+        justify="right",
+        render=lambda value, width: Text(str(value), style="bold"),
+    ),
     Column("notes", "Notes", width=12, priority=10),
 ]
 
@@ -170,7 +178,8 @@ class TestFilterAndSort:
             table = app.query_one(RecordTable)
             table.filter_text = "NOTE 2"
             assert [r.id for r in table.visible_rows] == [
-                "R00002", *[f"R000{n}" for n in range(20, 30)]
+                "R00002",
+                *[f"R000{n}" for n in range(20, 30)],
             ]
             table.filter_text = "zzz"
             assert table.row_count == 0
@@ -232,8 +241,7 @@ class TestInput:
             await pilot.click(RecordTable, offset=(2, 3))
             await pilot.pause()
             assert any(
-                isinstance(m, RecordTable.RowSelected) and m.key == "R00002"
-                for m in app.messages
+                isinstance(m, RecordTable.RowSelected) and m.key == "R00002" for m in app.messages
             )
 
     async def test_wheel_scrolls(self):
@@ -248,3 +256,72 @@ class TestInput:
             await pilot.pause(0.2)
             assert table.scroll_y > 0
             assert lines(table)[0].startswith("ID")
+
+
+class TestFitColumn:
+    """A ``fit`` column (IDs) is as wide as its widest value: never cut."""
+
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("id", "ID", width=6, max_width=7, fit=16, priority=100),
+        Column("title", "Title", width=10, priority=90, grow=3),
+        Column("notes", "Notes", width=12, priority=10),
+    ]
+
+    class App(TableApp):
+        def compose(self) -> ComposeResult:
+            yield RecordTable(TestFitColumn.COLUMNS, id="t")
+
+    @staticmethod
+    def ids(table: RecordTable) -> list[str]:
+        return [line.split(" ")[0] for line in lines(table)[1:] if line.strip()]
+
+    async def test_long_ids_are_shown_whole(self):
+        data = [Row(f"UT-{n:05d}", f"title {n}") for n in range(1, 30)]
+        app = self.App(data)
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            assert self.ids(table)[:3] == ["UT-00001", "UT-00002", "UT-00003"]
+            assert dict((c.key, w) for c, w in table._columns_for(58))["id"] == 8
+
+    async def test_short_ids_keep_the_declared_widths(self):
+        app = self.App([Row(f"UT-{n:03d}", "t") for n in range(1, 4)])
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            assert dict((c.key, w) for c, w in table._columns_for(58))["id"] == 7  # max_width
+
+    async def test_follows_rows_added_and_removed_and_is_capped(self):
+        app = self.App([Row("UT-001", "t")])
+        async with app.run_test(size=(80, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            table.update_row("UT-0000000001", Row("UT-0000000001", "t"))
+            await pilot.pause()
+            assert "UT-0000000001" in self.ids(table)
+            table.update_row("X" * 40, Row("X" * 40, "t"))
+            await pilot.pause()
+            assert dict((c.key, w) for c, w in table._columns_for(78))["id"] == 16
+            table.remove_row("X" * 40)
+            table.remove_row("UT-0000000001")
+            await pilot.pause()
+            assert dict((c.key, w) for c, w in table._columns_for(78))["id"] == 7
+
+    async def test_the_width_is_not_measured_per_frame(self, monkeypatch):
+        app = self.App([Row(f"UT-{n:05d}", "t") for n in range(1000)])
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            measured: list[object] = []
+            original = RecordTable._fit_width
+            monkeypatch.setattr(
+                RecordTable,
+                "_fit_width",
+                staticmethod(lambda column, row: measured.append(row) or original(column, row)),
+            )
+            table.scroll_to(y=500, animate=False)
+            table.refresh()
+            await pilot.pause()
+            assert measured == []
+            table.update_row("UT-00007", Row("UT-00007", "changed"))
+            assert len(measured) == 1

@@ -180,7 +180,7 @@ def test_v0_store_upgraded_after_a_backup(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setitem(migrations.UPGRADES, 1, _upgrade_marks)
     with Store.open(path) as store:
         assert len(store.tasks()) == 7 and store.risk("R-05") is not None
-        assert store.check()["schema_version"] == 1
+        assert store.check()["schema_version"] == safety.SCHEMA_VERSION
         assert store._read().meta("upgraded") == "yes"  # the upgrade ran
         store.update_task("UT-001", {"notes": "after the upgrade"})
     backup = tmp_path / "tracker.db.bak-0"
@@ -199,26 +199,30 @@ def test_store_of_the_previous_release_upgraded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = make_store(tmp_path / "tracker.db")
-    monkeypatch.setattr(safety, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.UPGRADES, 2, _upgrade_adds_a_column)
+    current = safety.SCHEMA_VERSION
+    monkeypatch.setattr(safety, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.UPGRADES, current + 1, _upgrade_adds_a_column)
     with Store.open(path) as store:
         assert [task.id for task in store.tasks()][-1] == "UT-007"
-        assert store.check()["schema_version"] == 2
+        assert store.check()["schema_version"] == current + 1
         columns = [row[1] for row in store._read().connection.fetchall("PRAGMA table_info(task)")]
         assert "estimate" in columns
-    assert (tmp_path / "tracker.db.bak-1").exists()
+    assert (tmp_path / f"tracker.db.bak-{current}").exists()
     # A second open finds nothing to do, and makes no second backup.
     with Store.open(path) as store:
         assert len(store.tasks()) == 7
-    assert sorted(p.name for p in tmp_path.glob("tracker.db.bak-*")) == ["tracker.db.bak-1"]
+    assert sorted(p.name for p in tmp_path.glob("tracker.db.bak-*")) == [
+        f"tracker.db.bak-{current}"
+    ]
 
 
 def test_older_store_without_an_upgrade_refused_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = make_store(tmp_path / "tracker.db")
-    monkeypatch.setattr(safety, "SCHEMA_VERSION", 3)
-    monkeypatch.setitem(migrations.UPGRADES, 2, _upgrade_adds_a_column)  # no step to 3
+    current = safety.SCHEMA_VERSION
+    monkeypatch.setattr(safety, "SCHEMA_VERSION", current + 2)
+    monkeypatch.setitem(migrations.UPGRADES, current + 1, _upgrade_adds_a_column)  # none to +2
     assert_refused(path, "no upgrade")
 
 
@@ -226,8 +230,84 @@ def test_older_store_opened_read_only_is_not_upgraded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = make_store(tmp_path / "tracker.db")
-    monkeypatch.setattr(safety, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.UPGRADES, 2, _upgrade_adds_a_column)
+    current = safety.SCHEMA_VERSION
+    monkeypatch.setattr(safety, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.UPGRADES, current + 1, _upgrade_adds_a_column)
+    assert_refused(path, "needs an upgrade", read_only=True)
+
+
+SCHEMA_2_INDEXES = {
+    "ix_task_document_order",
+    "ix_task_milestone_progress",
+    "ix_risk_document_order",
+    "ix_activity_document_order",
+}
+
+
+def _indexes(path: Path) -> set[str]:
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        return {row[0] for row in rows}
+    finally:
+        connection.close()
+
+
+def _as_schema_1(path: Path) -> None:
+    """What a tracker-tui of schema 1 wrote: the same tables, without schema 2's indexes."""
+    connection = sqlite3.connect(path)
+    for name in SCHEMA_2_INDEXES:
+        connection.execute(f"DROP INDEX {name}")
+    connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    connection.commit()
+    connection.close()
+
+
+def test_new_store_has_the_schema_2_indexes(tmp_path: Path) -> None:
+    path = make_store(tmp_path / "tracker.db")
+    assert _indexes(path) >= SCHEMA_2_INDEXES
+
+
+def test_schema_1_store_upgraded_to_2_with_a_backup_and_its_data(tmp_path: Path) -> None:
+    path = make_store(tmp_path / "tracker.db")
+    with Store.open(path) as store:
+        store.update_task("UT-003", {"progress": 55, "notes": "before the upgrade"})
+        before = (store.tasks(), store.risks(), store.activity(), store.history(), store.revision())
+    _as_schema_1(path)
+    assert not SCHEMA_2_INDEXES & _indexes(path)
+    with Store.open(path) as store:
+        assert store.check()["schema_version"] == 2
+        assert (
+            store.tasks(),
+            store.risks(),
+            store.activity(),
+            store.history(),
+            store.revision(),
+        ) == before
+        plan = store._read().connection.fetchall(
+            "EXPLAIN QUERY PLAN SELECT id FROM task ORDER BY block, position, id LIMIT 10"
+        )
+        assert "TEMP B-TREE" not in " ".join(str(row[-1]) for row in plan)
+        store.update_task("UT-003", {"progress": 60})  # writable after the upgrade
+    assert _indexes(path) >= SCHEMA_2_INDEXES
+    backup = tmp_path / "tracker.db.bak-1"
+    assert backup.exists()
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert old.execute("SELECT progress, notes FROM task WHERE id = 'UT-003'").fetchone() == (
+        55,
+        "before the upgrade",
+    )
+    old.close()
+    # Upgraded once: the next open makes no second backup.
+    with Store.open(path) as store:
+        assert len(store.tasks()) == 7
+    assert sorted(p.name for p in tmp_path.glob("tracker.db.bak-*")) == ["tracker.db.bak-1"]
+
+
+def test_schema_1_store_read_only_is_refused_until_upgraded(tmp_path: Path) -> None:
+    path = make_store(tmp_path / "tracker.db")
+    _as_schema_1(path)
     assert_refused(path, "needs an upgrade", read_only=True)
 
 

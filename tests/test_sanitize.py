@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.sanitize import _strip, clean_text, display_text
 
 HOSTILE = {
     "colour": "\x1b[31mred\x1b[0m",
@@ -61,3 +61,26 @@ def test_no_control_character_survives_arbitrary_text(text: str) -> None:
         assert not any(
             (ord(c) < 0x20 and c not in allowed) or 0x7F <= ord(c) <= 0x9F for c in cleaned
         )
+
+
+CONTROLISH = st.text(
+    alphabet=st.sampled_from(
+        list("ab [];0123456789mH\n\t\r\x07\x1b\x9b\x9c\x9d\x7f\x00\u202e\u2066✅")
+    )
+)
+
+
+@given(st.one_of(st.text(), CONTROLISH))
+def test_fast_path_agrees_with_the_full_substitutions(text: str) -> None:
+    # Text without a control character is returned as is; anything else goes the long
+    # way: the result is the same either way.
+    for multiline in (False, True):
+        assert clean_text(text, multiline=multiline) == _strip(text, multiline=multiline)
+
+
+def test_clean_text_returns_clean_text_itself() -> None:
+    text = "UT-001 Build the thing – 40% ✅"
+    assert clean_text(text) is text
+    notes = "line one\nline\ttwo"
+    assert clean_text(notes, multiline=True) is notes
+    assert clean_text(notes) == "line one line two"

@@ -207,6 +207,68 @@ def test_complete_and_100_percent_go_together(store: Store) -> None:
     assert reopened.status == "Blocked" and reopened.progress < 100
 
 
+def test_status_cycle_from_complete_to_not_started_goes_to_zero(store: Store) -> None:
+    # ``s`` on a Complete task wraps to the first status: Not Started means 0%, not 90%.
+    done = store.update_task("UT-001", {"status": "Complete"})
+    assert (done.status, done.progress) == ("Complete", 100)
+    wrapped = store.update_task("UT-001", {"status": "Not Started"})
+    assert (wrapped.status, wrapped.progress) == ("Not Started", 0)
+    changed = {c.field: (c.old, c.new) for c in store.history("UT-001", limit=10)[:3]}
+    assert changed["progress"] == ("100", "0")
+    store.undo()
+    undone = store.task("UT-001")
+    assert (undone.status, undone.progress) == ("Complete", 100)
+
+
+def test_not_started_means_zero_from_any_status(store: Store) -> None:
+    assert store.task("UT-002").progress == 50
+    reset = store.update_task("UT-002", {"status": "not started"})
+    assert (reset.status, reset.progress) == ("Not Started", 0)
+    # Set together, the user's figure stands (only Complete and 100% must agree).
+    both = store.update_task("UT-003", {"status": "Not Started", "progress": 20})
+    assert (both.status, both.progress) == ("Not Started", 20)
+
+
+def test_reopening_keeps_the_figure_but_never_100(store: Store) -> None:
+    store.update_task("UT-004", {"status": "Complete"})
+    for status in ("Blocked", "In Progress"):
+        store.update_task("UT-004", {"status": "Complete"})
+        reopened = store.update_task("UT-004", {"status": status})
+        assert (reopened.status, reopened.progress) == (status, 90)
+    # A task that was not Complete keeps its progress whatever status it moves to.
+    store.update_task("UT-005", {"progress": 40})
+    for status in ("At Risk", "On Hold", "Blocked", "In Progress"):
+        assert store.update_task("UT-005", {"status": status}).progress == 40
+
+
+@pytest.mark.parametrize(
+    ("old_status", "old_progress", "status", "expected"),
+    [
+        ("Complete", 100, "Not Started", ("Not Started", 0)),
+        ("Complete", 100, "Blocked", ("Blocked", 90)),
+        ("In Progress", 60, "Not Started", ("Not Started", 0)),
+        ("In Progress", 60, "Complete", ("Complete", 100)),
+        ("Blocked", 30, "On Hold", ("On Hold", 30)),
+        ("Not Started", 0, "In Progress", ("In Progress", 0)),
+    ],
+)
+def test_reconcile_status_change(
+    old_status: str, old_progress: int, status: str, expected: tuple[str, int]
+) -> None:
+    from tracker_tui.rules import reconcile_status_progress
+
+    result = reconcile_status_progress(
+        status,
+        old_progress,
+        old_status=old_status,
+        old_progress=old_progress,
+        status_changed=True,
+        progress_changed=False,
+    )
+    assert result == expected
+    assert (result[0] == "Complete") == (result[1] == 100)
+
+
 def test_contradicting_status_and_progress_refused(store: Store) -> None:
     revision = store.revision()
     with pytest.raises(ValidationError, match="contradict"):
@@ -369,3 +431,29 @@ def test_import_refuses_to_overwrite_without_replace(store: Store) -> None:
         store.import_document(tasks_document(3))
     assert store.revision() == revision
     assert store.import_document(tasks_document(3), replace=True)["task"] == 3
+
+
+# -- risk impact ---------------------------------------------------------------------------
+
+
+def test_impact_takes_the_registers_spelling(store: Store) -> None:
+    assert store.update_risk("R-03", {"impact": "high"}).impact == "High"
+    assert store.update_risk("R-03", {"impact": "  CRITICAL "}).impact == "Critical"
+    assert store.update_risk("R-03", {"impact": "medium"}).impact == "Medium"
+    # Unknown impacts are kept as written; once in the register, they are matched too.
+    assert store.update_risk("R-01", {"impact": "P0"}).impact == "P0"
+    assert store.update_risk("R-02", {"impact": "p0"}).impact == "P0"
+    assert store.update_risk("R-04", {"impact": "Sev 2"}).impact == "Sev 2"
+    assert store.impacts() == ["Low", "Medium", "High", "Critical", "P0", "Sev 2"]
+    created = store.create_risk({"description": "new", "impact": "low"})
+    assert created.impact == "Low"
+
+
+def test_match_impact_prefers_the_first_known_spelling() -> None:
+    from tracker_tui.rules import match_impact
+
+    known = ["Low", "Medium", "High", "Critical", "high", "P1"]
+    assert match_impact("HIGH", known) == "High"
+    assert match_impact("p1", known) == "P1"
+    assert match_impact("Very  high", known) == "Very high"
+    assert match_impact("", known) == ""

@@ -27,13 +27,14 @@ from textual.content import Content
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tracker_tui.config import Settings, load_settings, save_theme
 from tracker_tui.domain import TrackerError
 from tracker_tui.messages import DocumentExported, StoreChanged
 from tracker_tui.sanitize import display_text
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.key_footer import KeyFooter
 
 MIN_WIDTH, MIN_HEIGHT = 60, 15
 POLL_SECONDS = 0.5
@@ -81,7 +82,7 @@ class ViewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ModeTabs(self.mode, ascii=self.ascii)
         yield self.view
-        yield Footer()
+        yield KeyFooter()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         refresh = getattr(self.view, "refresh_data", None)
@@ -143,6 +144,8 @@ class TrackerApp(App[None]):
         self._data_version: int | None = None
         self._polling = False
         self._mode_before_small: str | None = None
+        #: True once the first frame is on the terminal (Textual's Ready event).
+        self.first_frame_shown = False
         self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
         for mode in SCREENS:
             if mode != SNAPSHOT_MODE:
@@ -224,6 +227,19 @@ class TrackerApp(App[None]):
         self._data_version = self.store.data_version()
         self.set_interval(POLL_SECONDS, self._poll)
         self._check_size()
+
+    def on_ready(self) -> None:
+        # Ready is posted by the first layout, which may come before that frame is
+        # written (the screen's update can still be pending): wait for the repaint.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """The first frame is on the terminal: start what could wait for it."""
+        self.first_frame_shown = True
+        for screen in self._screen_stacks.get(SNAPSHOT_MODE, []):
+            after = getattr(screen, "after_first_frame", None)
+            if callable(after):
+                after()
 
     def _theme_changed(self, theme: Any) -> None:
         if theme.name != self.settings.theme:

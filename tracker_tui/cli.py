@@ -173,7 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--milestone", help="task milestone")
     sub.add_argument("--title", help="task title")
     sub.add_argument("--notes", help="task notes")
-    sub.add_argument("--impact", help="risk impact: Low, Medium, High, Critical")
+    sub.add_argument(
+        "--impact",
+        help="risk impact: Low, Medium, High, Critical (any case), or your own, e.g. P1",
+    )
     sub.add_argument("--mitigation", help="risk mitigation")
     sub.add_argument("--description", help="risk description")
     _add_format(sub)
@@ -319,13 +322,16 @@ def write_atomically(path: Path, text: str) -> Path:
 # -- the store -------------------------------------------------------------------------
 
 
-def _open_store(args: argparse.Namespace, *, read_only: bool | None = None) -> Store:
+def _open_store(
+    args: argparse.Namespace, *, read_only: bool | None = None, verify: bool = True
+) -> Store:
     from tracker_tui.store import Store, current_user
 
     return Store.open(
         args.db,
         user=current_user(args.as_name),
         read_only=args.read_only if read_only is None else read_only,
+        verify=verify,
     )
 
 
@@ -361,9 +367,20 @@ def read_tracker_file(path: Path) -> Document:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    with _open_store(args) as store:
-        _require_tracker(store)
-        _launch_dashboard(store, ascii=args.ascii)
+    # The page check that refuses a damaged store reads the whole file (~30 ms for a
+    # 20 MB store): it runs on a thread while Textual is imported (~150 ms), and the
+    # dashboard starts only once it has passed. The other checks (not ours, newer,
+    # empty, first page damaged) are made by the open itself.
+    with _open_store(args, verify=False) as store:
+        check = store.verify_in_background()
+        try:
+            _require_tracker(store)
+            from tracker_tui.app import run_dashboard  # no other command imports Textual
+        except BaseException:
+            check.wait()  # damage, when found, explains a failure better than its symptom
+            raise
+        check.wait()
+        run_dashboard(store, ascii=args.ascii)
     return 0
 
 

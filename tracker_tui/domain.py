@@ -29,6 +29,7 @@ DEFAULT_IMPACTS: tuple[str, ...] = ("Low", "Medium", "High", "Critical")
 
 COMPLETE = "Complete"
 IN_PROGRESS = "In Progress"
+NOT_STARTED = "Not Started"
 
 
 class TrackerError(Exception):
@@ -76,12 +77,16 @@ class ReadOnlyError(TrackerError):
 
 @dataclass(frozen=True, slots=True)
 class TrackerInfo:
+    """The tracker's title and snapshot date."""
+
     title: str
     snapshot_date: date | None
 
 
 @dataclass(frozen=True, slots=True)
 class Task:
+    """A row of the Snapshot table."""
+
     id: str
     title: str
     milestone: str = ""
@@ -101,6 +106,8 @@ class Task:
 
 @dataclass(frozen=True, slots=True)
 class Risk:
+    """A row of the Issues & Risks register."""
+
     id: str
     description: str
     impact: str = ""
@@ -116,6 +123,8 @@ class Risk:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """A row of the Decision Log."""
+
     #: Store-assigned key; decisions have no ID of their own in the format.
     key: int | None
     date: str
@@ -128,6 +137,8 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class ActivityEntry:
+    """An entry of the Activity Log."""
+
     key: int | None
     date: str  # usually YYYY-MM-DD; kept as text because real logs are not always ISO
     text: str
@@ -135,6 +146,8 @@ class ActivityEntry:
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
+    """An upcoming checkpoint."""
+
     key: int | None
     when: str  # "Week 6 Tuesday", "2024-06-10", ...
     text: str
@@ -142,6 +155,8 @@ class Checkpoint:
 
 @dataclass(frozen=True, slots=True)
 class CadenceItem:
+    """A line of the Communication Cadence Summary."""
+
     key: int | None
     label: str  # "Daily", "Weekly", ...
     text: str
@@ -149,6 +164,8 @@ class CadenceItem:
 
 @dataclass(frozen=True, slots=True)
 class Metric:
+    """A metric to monitor."""
+
     key: int | None
     text: str
 
@@ -169,12 +186,16 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class StatusCount:
+    """How many tasks have one status."""
+
     status: str
     count: int
 
 
 @dataclass(frozen=True, slots=True)
 class MilestoneProgress:
+    """The tasks of one milestone and their mean progress."""
+
     milestone: str
     progress: float  # mean progress, 0-100
     tasks: int

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from tracker_tui.domain import COMPLETE, ValidationError
+from tracker_tui.domain import COMPLETE, NOT_STARTED, ValidationError
 
 # Words and symbols that real trackers use for a status, mapped to the default set. Keys
 # are lower-case, with emoji and punctuation already removed by ``_status_words``.
@@ -188,6 +188,23 @@ def canonical_status(text: str, known: Sequence[str], *, kind: str = "task") -> 
     return None
 
 
+def match_impact(text: str, known: Iterable[str]) -> str:
+    """A risk impact as the register spells it: ``high`` becomes ``High`` when ``known``
+    (the default impacts, then those already in the store) has it in any case; an impact
+    nobody uses yet is kept as written (real registers use P0-P3, "Sev 1"...).
+
+    Args:
+        text: the impact as typed, already sanitised.
+        known: spellings to match, best first.
+    """
+    cleaned = " ".join(text.split())
+    folded = cleaned.casefold()
+    for impact in known:
+        if impact.casefold() == folded:
+            return impact
+    return cleaned
+
+
 def parse_progress(value: str | int, current: int = 0) -> int:
     """The new progress figure for ``value``: ``40``, ``40%``, or relative ``+10``/``-10``.
 
@@ -239,9 +256,20 @@ def reconcile_status_progress(
     status_changed: bool,
     progress_changed: bool,
     in_progress: str = "In Progress",
+    not_started: str = NOT_STARTED,
 ) -> tuple[str, int]:
-    """Apply Complete ⇔ 100%: setting one sets the other, and lowering a Complete task's
-    progress makes it In Progress.
+    """Keep status and progress telling the same story when an edit changes one of them.
+
+    - Complete ⇔ 100%: setting one sets the other, and lowering a Complete task's
+      progress makes it In Progress.
+    - A task set to Not Started is at 0% (cycling a status with ``s`` wraps from
+      Complete to Not Started: "Not Started, 90%" read as nonsense).
+    - A Complete task reopened with any other status keeps its figure, but not 100%:
+      90%, a visible, editable stand-in rather than a guess at the real figure.
+    - Other status changes leave progress alone.
+
+    When one edit sets both, they are taken as given (a Not Started task at 20% is the
+    user's call), except that Complete and 100% must agree.
 
     Raises:
         ValidationError: one edit sets both, and they contradict each other (Complete at
@@ -258,9 +286,10 @@ def reconcile_status_progress(
     if status_changed:
         if status == COMPLETE:
             return status, 100
+        if status == not_started:
+            return status, 0
         if old_status == COMPLETE and progress == 100:
-            # Reopening a finished task: it is no longer 100% done; 90 is a visible,
-            # editable stand-in rather than a guess at the real figure.
+            # Reopening a finished task: it is no longer 100% done.
             return status, 90
         return status, progress
     if progress_changed:

@@ -25,6 +25,10 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # Bidirectional overrides can make text read differently from what it is.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Any character that ``_strip`` would change: every sequence above starts with one of
+# them (ESC, 8-bit CSI/OSC). Most text has none, and then one search is all it costs.
+_NEEDS_CLEANING = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NEEDS_CLEANING_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text: str, *, multiline: bool = False) -> str:
@@ -34,6 +38,13 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
         text: untrusted text.
         multiline: keep newlines (notes); otherwise newlines become spaces.
     """
+    if (_NEEDS_CLEANING_MULTILINE if multiline else _NEEDS_CLEANING).search(text) is None:
+        return text
+    return _strip(text, multiline=multiline)
+
+
+def _strip(text: str, *, multiline: bool) -> str:
+    """``clean_text`` the long way (every substitution, whatever the text holds)."""
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = _BIDI_CONTROLS.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

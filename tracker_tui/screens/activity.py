@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from tracker_tui.domain import ActivityEntry
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.activity_form import ActivityFormScreen
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.record_table import Column, RecordTable
@@ -41,8 +42,13 @@ def activity_detail(entry: ActivityEntry | None) -> Group | Text:
     )
 
 
-class ActivityView(Vertical):
+class ActivityView(ReadOnlyActions, Vertical):
     """The activity log; ``refresh_data()`` reads the current page (and the count) again."""
+
+    #: On a read-only store these keys show dimmed in the footer and say why when pressed.
+    READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
+        "add": "adding to the activity log",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a,n", "add", "Add entry", id="activity.add"),
@@ -122,7 +128,7 @@ class ActivityView(Vertical):
             step = int(parameters[0])  # type: ignore[call-overload]
             target = self.page_offset + step * self.page_size
             return 0 <= target < self.total or None  # shown dim at either end
-        return True
+        return super().check_action(action, parameters)
 
     def action_page(self, step: int) -> None:
         """Show the next older (1) or newer (-1) page."""

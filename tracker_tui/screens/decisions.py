@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from tracker_tui.domain import Decision, TrackerError
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.screens.decision_form import DecisionFormScreen
 from tracker_tui.store.store import Store
@@ -43,8 +44,15 @@ def decision_detail(decision: Decision | None) -> Group | Text:
     )
 
 
-class DecisionsView(Vertical):
+class DecisionsView(ReadOnlyActions, Vertical):
     """The decision log. ``refresh_data()`` reads it again."""
+
+    #: On a read-only store these keys show dimmed in the footer and say why when pressed.
+    READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
+        "edit": "editing",
+        "new": "adding a decision",
+        "delete": "deleting",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="decisions.edit"),
@@ -104,6 +112,9 @@ class DecisionsView(Vertical):
 
     @on(RecordTable.RowSelected, "#decisions-table")
     def _selected(self) -> None:
+        if self._read_only():
+            self.explain_read_only("edit")
+            return
         self.action_edit()
 
     def _saved(self, decision: Decision | None) -> None:

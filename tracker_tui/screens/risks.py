@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from tracker_tui.domain import ConflictError, Risk, TrackerError
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.screens.risk_form import RiskFormScreen
 from tracker_tui.store.store import Store
@@ -43,7 +44,7 @@ def _styled(style_for: Any) -> Any:
 
 
 RISK_COLUMNS = [
-    Column("id", "ID", width=5, max_width=8, priority=100),
+    Column("id", "ID", width=5, max_width=8, fit=16, priority=100),
     Column("description", "Description", width=20, priority=90),
     Column(
         "impact",
@@ -80,12 +81,20 @@ def risk_detail(risk: Risk | None) -> Group | Text:
     return Group(head, body, mitigation)
 
 
-class RisksView(Vertical):
+class RisksView(ReadOnlyActions, Vertical):
     """The risk register. ``refresh_data()`` reads it again (after a live change)."""
+
+    #: On a read-only store these keys show dimmed in the footer and say why when pressed.
+    READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
+        "cycle_status": "changing the status",
+        "edit": "editing",
+        "new": "adding a risk",
+        "delete": "deleting",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_status(1)", "Status ▶", id="risks.status-next"),
-        Binding("S", "cycle_status(-1)", "◀ Status", id="risks.status-previous"),
+        Binding("S", "cycle_status(-1)", "◀ Status", show=False, id="risks.status-previous"),
         Binding("e", "edit", "Edit", id="risks.edit"),
         Binding("n", "new", "New risk", id="risks.new"),
         Binding("d", "delete", "Delete", id="risks.delete"),
@@ -144,6 +153,9 @@ class RisksView(Vertical):
 
     @on(RecordTable.RowSelected, "#risks-table")
     def _selected(self) -> None:
+        if self._read_only():
+            self.explain_read_only("edit")
+            return
         self.action_edit()
 
     # -- actions -----------------------------------------------------------------------

@@ -20,14 +20,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from tracker_tui.config import Settings
 from tracker_tui.domain import COMPLETE, Change, Summary, Task, TrackerError, TrackerInfo
 from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead, WriteFailed
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 from tracker_tui.widgets.snapshot_header import SnapshotHeader
@@ -66,7 +68,8 @@ def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
         return Text(" " + day)
 
     return [
-        Column("id", "ID", width=6, max_width=7, priority=100),
+        # IDs are never cut: as wide as the widest ID (UT-00001 on a big store).
+        Column("id", "ID", width=6, max_width=7, fit=16, priority=100),
         Column("title", "Title", width=14, priority=90, grow=3),
         Column("milestone", "Milestone", width=9, max_width=10, priority=40),
         Column("owner", "Owner", width=10, max_width=20, priority=50),
@@ -92,10 +95,23 @@ def _task_text(task: Task) -> str:
     return task.last_update.isoformat() if task.last_update else ""
 
 
-class SnapshotScreen(Screen[None]):
+class SnapshotScreen(ReadOnlyActions, Screen[None]):
     """The tracker's header figures and its task table (the screen the app opens on)."""
 
     AUTO_FOCUS = "#tasks"
+
+    #: On a read-only store these keys show dimmed in the footer and say why when pressed.
+    READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
+        "cycle_status": "changing the status",
+        "nudge_progress": "changing the progress",
+        "set_progress": "changing the progress",
+        "edit_task": "editing",
+        "new_task": "adding a task",
+        "delete_task": "deleting",
+        "add_activity": "adding to the activity log",
+        "undo": "undo",
+        "redo": "redo",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_status(1)", "Status ▶", id="snapshot.status-next"),
@@ -112,8 +128,11 @@ class SnapshotScreen(Screen[None]):
         Binding("a", "add_activity", "Log", show=False, id="snapshot.add-activity"),
         Binding("u", "undo", "Undo", show=False, id="snapshot.undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="snapshot.redo"),
-        Binding("slash", "filter", "Filter", id="snapshot.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="snapshot.clear-filter"),
+        # Priority: run as soon as the app reads the key, before the keys typed after it
+        # (a paste, a fast typist) are handed on, so that they land in the filter.
+        Binding("slash", "filter", "Filter", priority=True, id="snapshot.filter"),
+        # Shown only while there is a filter to clear (check_action).
+        Binding("escape", "clear_filter", "Clear filter", id="snapshot.clear-filter"),
         Binding("o", "sort", "Sort", show=False, id="snapshot.sort"),
         Binding("y", "copy_id", "Copy ID", show=False, id="snapshot.copy-id"),
         Binding("Y", "copy_row", "Copy row", show=False, id="snapshot.copy-row"),
@@ -130,6 +149,7 @@ class SnapshotScreen(Screen[None]):
         self._summary: Summary | None = None
         self._marks: dict[str, float] = {}  # task ID -> when its marker expires
         self._marker_timer: Timer | None = None
+        self._rest_pending = False  # rows beyond the first screenful still to read
 
     # -- layout ------------------------------------------------------------------------
 
@@ -151,7 +171,7 @@ class SnapshotScreen(Screen[None]):
         )
         table.marker_column = "notes"
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> RecordTable:
@@ -174,10 +194,21 @@ class SnapshotScreen(Screen[None]):
         self.table.set_rows(tasks)
         self.table.cursor_row = 0
         if len(tasks) == FIRST_SCREENFUL:
-            self.call_after_refresh(self._read_all, None)
+            # Read after the first frame is on the terminal (the app calls
+            # after_first_frame): a worker building 10,000 rows competes for the GIL
+            # with the UI thread, and would delay the frame it is meant to follow.
+            self._rest_pending = True
+            if getattr(self.app, "first_frame_shown", True):
+                self.call_after_refresh(self.after_first_frame)
         if not self.store.read_only:
             # SQLAlchemy's import (~0.3 s) off the first keystroke, after the first frame.
             self.set_timer(WARM_UP_SECONDS, self._warm_up_writer)
+
+    def after_first_frame(self) -> None:
+        """Start what waited for the first frame: reading the rest of a big store."""
+        if self._rest_pending:
+            self._rest_pending = False
+            self._read_all(None)
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up_writer(self) -> None:
@@ -200,6 +231,25 @@ class SnapshotScreen(Screen[None]):
         return table.cursor_key == task_id
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _typing_in_filter(self) -> bool:
+        focused = self.focused
+        return focused is not None and focused.id == "filter"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the filter has the focus, / and +/- are text (Textual does not know that
+        # "slash", "plus" and "minus" are printable): hidden from the footer, and / is
+        # not taken by its priority binding.
+        if action in ("filter", "nudge_progress") and self._typing_in_filter():
+            return False
+        if action == "clear_filter" and not self._filter_shown():
+            return False
+        return super().check_action(action, parameters)
+
+    def _filter_shown(self) -> bool:
+        if not self.is_mounted:
+            return False
+        return self._typing_in_filter() or bool(self.table.filter_text)
 
     def _current(self) -> Task | None:
         """The task under the cursor, as the user sees it."""
@@ -536,6 +586,7 @@ class SnapshotScreen(Screen[None]):
             event.input.remove_class("-active")
             event.input.display = False
         self.table.focus()
+        self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
@@ -546,6 +597,7 @@ class SnapshotScreen(Screen[None]):
         filter_input.display = False
         self.table.filter_text = ""
         self.table.focus()
+        self.refresh_bindings()  # "esc Clear filter" leaves the footer
 
     def action_sort(self) -> None:
         from tracker_tui.screens.progress_prompt import ChoicePrompt

@@ -19,13 +19,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tracker_tui.domain import ActivityEntry, Change, Checkpoint, Risk, Task
 from tracker_tui.messages import StoreChanged
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.task_form import TaskFormScreen
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.progress import progress_cell, status_style
 
 
@@ -139,8 +141,11 @@ def mentions_renderable(details: TaskDetails) -> RenderableType:
     return table
 
 
-class TaskDetailScreen(Screen[None]):
+class TaskDetailScreen(ReadOnlyActions, Screen[None]):
     """One task in full; ``escape`` closes, ``e`` edits."""
+
+    #: On a read-only store ``e`` shows dimmed in the footer and says why when pressed.
+    READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {"edit": "editing"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="detail.close"),
@@ -165,7 +170,7 @@ class TaskDetailScreen(Screen[None]):
             yield Static(id="detail-history")
             yield Static(_heading("Mentioned in"), classes="detail-heading")
             yield Static(id="detail-mentions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_data()

@@ -68,23 +68,37 @@ def _clean(value: object, *, multiline: bool = False, limit: int = 10_000) -> st
 class _StatusNormaliser:
     """Canonical statuses for imported rows: ``in progress`` becomes ``In Progress``,
     ``✅ Done`` becomes ``Complete`` (its spelling kept in ``status_text`` for export),
-    and a status nothing maps to joins the store's list as written."""
+    and a status nothing maps to joins the store's list as written.
+
+    A document spells its statuses a handful of ways over thousands of rows: each
+    spelling is cleaned and mapped once. The memo is dropped whenever a new status joins
+    the list, since mapping looks at the list, so the result never depends on it.
+    """
 
     def __init__(self, kind: str, names: list[str]) -> None:
         self.kind = kind
         self.names = names
+        self._memo: dict[str, tuple[str, str]] = {}
 
-    def __call__(self, status: str, status_text: str) -> tuple[str, str]:
+    def _map(self, status: str) -> tuple[str, str]:
+        """(canonical status, the spelling to keep, or "" when it is the canonical one)."""
         written = _clean(status, limit=200)
         if not written:
-            return self.names[0], status_text
+            return self.names[0], ""
         mapped = canonical_status(written, self.names, kind=self.kind)
         if mapped is None:
             self.names.append(written)
-            return written, status_text
-        if mapped != written and not status_text:
-            status_text = written
-        return mapped, status_text
+            self._memo.clear()
+            return written, ""
+        return mapped, written if mapped != written else ""
+
+    def __call__(self, status: str, status_text: str) -> tuple[str, str]:
+        key = "" if status is None else str(status)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._map(key)
+        mapped, spelling = found
+        return mapped, status_text or spelling
 
 
 def rows_from_document(document: Document) -> dict[str, Any]:
@@ -181,7 +195,7 @@ def _entity_row(kind: str, item: Any) -> dict[str, Any]:
             "progress": _progress(item.progress),
             "last_update": item.last_update.isoformat() if item.last_update else None,
             "notes": _clean(item.notes, multiline=True),
-            "extra": json.dumps(_clean_extra(item.extra)),
+            "extra": _extra_json(item.extra),
             "version": 1,
         }
     if kind == "risk":
@@ -193,7 +207,7 @@ def _entity_row(kind: str, item: Any) -> dict[str, Any]:
             "owner": _clean(item.owner),
             "status": item.status,
             "status_text": _clean(item.status_text, limit=200),
-            "extra": json.dumps(_clean_extra(item.extra)),
+            "extra": _extra_json(item.extra),
             "version": 1,
         }
     if kind == "decision":
@@ -202,7 +216,7 @@ def _entity_row(kind: str, item: Any) -> dict[str, Any]:
             "decision": _clean(item.decision),
             "rationale": _clean(item.rationale),
             "owner": _clean(item.owner),
-            "extra": json.dumps(_clean_extra(item.extra)),
+            "extra": _extra_json(item.extra),
             "version": 1,
         }
     if kind == "activity":
@@ -216,6 +230,11 @@ def _entity_row(kind: str, item: Any) -> dict[str, Any]:
 
 def _clean_extra(extra: dict[str, str] | None) -> dict[str, str]:
     return {_clean(key): _clean(value) for key, value in (extra or {}).items()}
+
+
+def _extra_json(extra: dict[str, str] | None) -> str:
+    """The JSON of a row's extra columns; most rows have none (``{}``, no encoder)."""
+    return json.dumps(_clean_extra(extra)) if extra else "{}"
 
 
 def document_from_store(store: Store) -> Document:

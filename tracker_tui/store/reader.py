@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from tracker_tui.domain import (
+    DEFAULT_IMPACTS,
     DEFAULT_RISK_STATUSES,
     DEFAULT_TASK_STATUSES,
     ActivityEntry,
@@ -385,6 +386,11 @@ class Reader:
     def risk(self, risk_id: str) -> Risk | None:
         rows = self._all(f"SELECT {RISK_COLUMNS} FROM risk WHERE id = :id", id=risk_id)
         return risk_from_row(rows[0]) if rows else None
+
+    def impacts(self) -> list[str]:
+        """The default impacts, then any other spelling the register uses (P0, Sev 1...)."""
+        rows = self._all("SELECT DISTINCT impact FROM risk WHERE impact != '' ORDER BY impact")
+        return list(dict.fromkeys((*DEFAULT_IMPACTS, *(row[0] for row in rows))))
 
     def risk_ids(self) -> list[str]:
         return [row[0] for row in self._all("SELECT id FROM risk")]

@@ -10,6 +10,7 @@ with a one-line message and left exactly as they were (the reading connection is
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 #: The schema version this tracker-tui writes. Read at call time everywhere (never
 #: imported by value), so that a test can pretend to be a newer release.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "tracker-tui"
 SQLITE_HEADER = b"SQLite format 3\x00"
 RECOVERY_HINT = (
@@ -98,6 +99,59 @@ def _quick_check(path: Path, probe: SqliteConnection) -> list[str]:
     return problems
 
 
+def _damage_message(path: Path, problems: list[str]) -> str:
+    return f"{path} is damaged ({problems[0]}); it was left untouched. {RECOVERY_HINT}"
+
+
+class BackgroundCheck:
+    """``quick_check`` of a store on a thread of its own, for a caller that has other
+    work to do before it needs the answer (the dashboard imports Textual meanwhile).
+
+    SQLite releases the GIL while it reads the pages, so on a machine with two cores the
+    check costs the caller nothing; ``wait()`` joins it and refuses a damaged store with
+    the same one-line message as ``Store.open(verify=True)``.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._error: str | None = None
+        self._thread: threading.Thread | None = None
+        if path is not None and path.exists():
+            self._thread = threading.Thread(
+                target=self._run, name="tracker-tui-quick-check", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self) -> None:
+        assert self.path is not None
+        try:
+            probe = _probe(self.path)
+            try:
+                problems = _quick_check(self.path, probe)
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as error:
+            self._error = _describe_open_error(self.path, error)
+            return
+        except Exception as error:  # reported by wait(), on the caller's thread
+            first = (str(error).splitlines() or [type(error).__name__])[0]
+            self._error = f"cannot check {self.path}: {first}"
+            return
+        if problems != ["ok"]:
+            self._error = _damage_message(self.path, problems)
+
+    def wait(self, *, raise_errors: bool = True) -> None:
+        """Wait for the check to finish.
+
+        Raises:
+            TrackerError: the store is damaged (unless ``raise_errors`` is False).
+        """
+        if self._thread is not None:
+            self._thread.join()
+        if raise_errors and self._error is not None:
+            raise TrackerError(self._error)
+
+
 def check_compatible(store: Store, *, verify: bool = True) -> None:
     """Refuse a foreign, damaged or newer store; upgrade an older one (after a backup).
 
@@ -163,9 +217,7 @@ def _check_probe(path: Path, probe: SqliteConnection, *, verify: bool) -> int | 
     if verify:
         problems = _quick_check(path, probe)
         if problems != ["ok"]:
-            raise TrackerError(
-                f"{path} is damaged ({problems[0]}); it was left untouched. {RECOVERY_HINT}"
-            )
+            raise TrackerError(_damage_message(path, problems))
     return version
 
 

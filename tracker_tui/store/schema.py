@@ -10,7 +10,25 @@ Every change to these tables needs a migration in ``migrations.py`` and a bump o
 
 from __future__ import annotations
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+#: Indexes added in schema 2 for the reads before the dashboard's first frame (and the
+#: Activity screen's pages): document order without a sort, and the Snapshot header's
+#: aggregates from covering indexes. ``migrations._upgrade_to_2`` adds them to older
+#: stores; their names are what it creates, so keep the two in step.
+ORDER_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ix_task_document_order": ("task", ("block", "position", "id")),
+    "ix_task_milestone_progress": ("task", ("milestone", "progress")),
+    "ix_risk_document_order": ("risk", ("block", "position", "id")),
+    "ix_activity_document_order": ("activity", ("block", "position")),
+}
+
+
+def _indexes(table: str) -> tuple[Index, ...]:
+    return tuple(
+        Index(name, *columns) for name, (owner, columns) in ORDER_INDEXES.items() if owner == table
+    )
 
 
 class Meta(SQLModel, table=True):
@@ -50,6 +68,7 @@ class StatusRow(SQLModel, table=True):
 
 class TaskRow(SQLModel, table=True):
     __tablename__ = "task"
+    __table_args__ = _indexes("task")
     id: str = Field(primary_key=True)
     title: str = ""
     milestone: str = Field(default="", index=True)
@@ -69,6 +88,7 @@ class TaskRow(SQLModel, table=True):
 
 class RiskRow(SQLModel, table=True):
     __tablename__ = "risk"
+    __table_args__ = _indexes("risk")
     id: str = Field(primary_key=True)
     description: str = ""
     impact: str = ""
@@ -99,6 +119,7 @@ class DecisionRow(SQLModel, table=True):
 
 class ActivityRow(SQLModel, table=True):
     __tablename__ = "activity"
+    __table_args__ = _indexes("activity")
     key: int | None = Field(default=None, primary_key=True)
     date: str = ""
     text: str = ""

@@ -36,6 +36,7 @@ from tracker_tui.store.target import StoreTarget, current_user, resolve_target
 
 if TYPE_CHECKING:
     from tracker_tui.document import Document
+    from tracker_tui.store.safety import BackgroundCheck
     from tracker_tui.store.writer import Writer
 
 #: Fields a user may change on a task and on a risk (``set``, forms, quick edits).
@@ -181,6 +182,15 @@ class Store:
             return
         self._write()
 
+    def verify_in_background(self) -> BackgroundCheck:
+        """Start the page check that ``open(verify=True)`` makes, on a thread; call
+        ``wait()`` on the result before trusting the store (it raises ``TrackerError``
+        for a damaged one). For a store opened with ``verify=False`` by a caller that has
+        other work to do meanwhile: the dashboard imports Textual while SQLite reads."""
+        from tracker_tui.store.safety import BackgroundCheck
+
+        return BackgroundCheck(self.target.path if self.target.is_sqlite else None)
+
     def _check_compatible(self, *, verify: bool = True) -> None:
         from tracker_tui.store.safety import check_compatible
 
@@ -239,6 +249,14 @@ class Store:
 
     def risks(self) -> list[Risk]:
         return self._reads("risks", default=[])
+
+    def impacts(self) -> list[str]:
+        """Risk impacts to offer, in order: Low, Medium, High, Critical, then any other
+        the register uses. ``update_risk`` stores a typed impact in the spelling of the
+        one it matches case-insensitively (``high`` → ``High``), else as written."""
+        from tracker_tui.domain import DEFAULT_IMPACTS
+
+        return self._reads("impacts", default=list(DEFAULT_IMPACTS))
 
     def risk(self, risk_id: str) -> Risk | None:
         return self._reads("risk", risk_id)

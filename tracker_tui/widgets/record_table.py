@@ -24,9 +24,13 @@ API (stable: other screens build on it)
     )
 
     Column(key, label, width=10, max_width=None, priority=50, value=None, render=None,
-           sort_key=None, justify="left", search=None, grow=1)
+           sort_key=None, justify="left", search=None, grow=1, fit=None)
         width      the minimum width; a column grows towards max_width (None: no limit)
                    when there is room. Columns are shown in declaration order.
+        fit        the column is at least as wide as its widest value (plain text), up
+                   to ``fit`` cells, whatever ``width``/``max_width`` say: for keys that
+                   must never be cut (IDs). The widest value is kept as rows come and go
+                   (one ``len`` per row added), never measured per frame.
         priority   the lowest priority is dropped first when the widget is too narrow.
         value      row -> value (default: attribute ``key`` of the row, or row[key]).
         render     (value, width) -> rich Text | str; default: the value as plain text.
@@ -77,6 +81,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -108,6 +113,7 @@ class Column:
     justify: Literal["left", "right", "center"] = "left"
     search: Callable[[Any], str] | None = None
     grow: int = 1
+    fit: int | None = None
 
     def get(self, row: Any) -> Any:
         if self.value is not None:
@@ -235,9 +241,13 @@ class RecordTable(ScrollView, can_focus=True):
         self.row_classes: Callable[[Any], str | None] | None = None
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
+        self._layout_fit: dict[str, int] = {}
         self._layout_token = 0
         self._lines: OrderedDict[tuple, Strip] = OrderedDict()
         self._empty_cache: dict[tuple, list[Text]] = {}
+        # fit columns: key -> widest value seen (cells); None when a removal may have
+        # shrunk it (measured again, once, at the next layout)
+        self._fit: dict[str, int | None] = {c.key: 0 for c in self.columns if c.fit}
 
     # -- rows --------------------------------------------------------------------------
 
@@ -270,6 +280,8 @@ class RecordTable(ScrollView, can_focus=True):
             self._rows[row_key] = row
             self._versions[row_key] = self._versions.get(row_key, 0) + 1
         self._markers = {k: v for k, v in self._markers.items() if k in self._rows}
+        if self._fit:
+            self._measure_fit()
         self._rebuild_view(keep)
 
     def update_row(self, key: Hashable, row: Any) -> None:
@@ -282,17 +294,22 @@ class RecordTable(ScrollView, can_focus=True):
             self._rows[key] = row
             self._order.append(key)
             self._versions[key] = 1
+            self._fit_row(row)
             self._rebuild_view(self.cursor_key)
             return
         self._rows[key] = row
         self._versions[key] = self._versions.get(key, 0) + 1
+        widened = self._fit_row(row)
         if self.sort_column is not None or self._filter_text or self._filter_predicate:
             before = list(self._view)
             self._rebuild_view(self.cursor_key, refresh=False)
             if self._view != before:
                 self.refresh()
                 return
-        self.refresh_key(key)
+        if widened:
+            self.refresh()  # every line: the columns moved
+        else:
+            self.refresh_key(key)
         if key == self.cursor_key:
             self._post_highlighted(force=True)
 
@@ -300,9 +317,13 @@ class RecordTable(ScrollView, can_focus=True):
         if key not in self._rows:
             return
         index = self._index.get(key, -1)
-        del self._rows[key]
+        removed = self._rows.pop(key)
         self._order.remove(key)
         self._markers.pop(key, None)
+        for column in self.columns:
+            widest = self._fit.get(column.key)
+            if widest is not None and self._fit_width(column, removed) >= widest:
+                self._fit[column.key] = None  # it may have been the widest
         keep = self.cursor_key if self.cursor_key != key else None
         self._rebuild_view(keep, fallback_index=index)
 
@@ -512,21 +533,75 @@ class RecordTable(ScrollView, can_focus=True):
     def visible_columns(self) -> list[Column]:
         return [column for column, _ in self._columns_for(self.scrollable_content_region.width)]
 
+    @staticmethod
+    def _fit_width(column: Column, row: Any) -> int:
+        value = column.get(row)
+        text = "" if value is None else str(value)
+        if text.isascii() and text.isprintable():
+            return len(text)  # the common case (IDs), without the sanitizer
+        return cell_len(display_text(text))
+
+    def _measure_fit(self) -> None:
+        """The widest value of each fit column over every row (one pass per set_rows)."""
+        rows = self._rows.values()
+        for column in self.columns:
+            if column.key in self._fit:
+                self._fit[column.key] = max(
+                    (self._fit_width(column, row) for row in rows), default=0
+                )
+
+    def _fit_row(self, row: Any) -> bool:
+        """Widen fit columns for a new or changed row; True when one grew."""
+        grew = False
+        for column in self.columns:
+            widest = self._fit.get(column.key, 0)
+            if column.key not in self._fit or widest is None:
+                continue
+            needed = self._fit_width(column, row)
+            if needed > widest:
+                self._fit[column.key] = needed
+                if min(needed, column.fit or 0) > min(widest, column.fit or 0):
+                    grew = True  # _columns_for lays the columns out again
+        return grew
+
+    def _fit_widths(self) -> dict[str, int]:
+        """The width of each fit column: its widest value, between width and fit."""
+        widths: dict[str, int] = {}
+        for column in self.columns:
+            if column.key not in self._fit:
+                continue
+            widest = self._fit[column.key]
+            if widest is None:  # a removed row may have been the widest
+                self._measure_fit()
+                widest = self._fit[column.key] or 0
+            widths[column.key] = max(column.width, min(widest, column.fit or 0))
+        return widths
+
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
         """The columns that fit in ``width`` and their widths (one space between)."""
-        if width == self._layout_width:
+        fitted = self._fit_widths() if self._fit else {}
+        if width == self._layout_width and fitted == self._layout_fit:
             return self._layout
+        minimum = {column.key: fitted.get(column.key, column.width) for column in self.columns}
+        maximum = {
+            column.key: (
+                max(column.max_width, fitted[column.key])
+                if column.key in fitted and column.max_width is not None
+                else column.max_width
+            )
+            for column in self.columns
+        }
         shown = list(self.columns)
         while shown:
-            need = sum(column.width for column in shown) + len(shown) - 1
+            need = sum(minimum[column.key] for column in shown) + len(shown) - 1
             if need <= width or len(shown) == 1:
                 break
             shown.remove(min(shown, key=lambda column: column.priority))
-        widths = {column.key: column.width for column in shown}
+        widths = {column.key: minimum[column.key] for column in shown}
         spare = width - (sum(widths.values()) + len(shown) - 1)
         # Hand out spare cells one at a time, highest priority first, up to each max.
         growable = sorted(
-            (c for c in shown if c.max_width is None or c.max_width > c.width),
+            (c for c in shown if maximum[c.key] is None or (maximum[c.key] or 0) > widths[c.key]),
             key=lambda column: -column.priority,
         )
         while spare > 0 and growable:
@@ -534,7 +609,8 @@ class RecordTable(ScrollView, can_focus=True):
             for column in growable:
                 if spare <= 0:
                     break
-                room = spare if column.max_width is None else column.max_width - widths[column.key]
+                most = maximum[column.key]
+                room = spare if most is None else most - widths[column.key]
                 step = min(max(column.grow, 0), room, spare)
                 if step > 0:
                     widths[column.key] += step
@@ -544,6 +620,7 @@ class RecordTable(ScrollView, can_focus=True):
                 break
         self._layout = [(column, widths[column.key]) for column in shown]
         self._layout_width = width
+        self._layout_fit = fitted
         self._layout_token += 1
         return self._layout
 

@@ -7,6 +7,7 @@ rather than the whole header.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -77,8 +78,21 @@ class SnapshotHeader(Vertical):
             return
         self._shown[widget_id] = text
         static = self.query_one(f"#{widget_id}", Static)
-        static.update(text)
+        # A layout pass only when the line's height may change. Static.update() asks for
+        # one by default, and every layout pass of the screen makes the task table (a
+        # ScrollView) repaint its scrollbar: ~2 KB at 40 rows, on an edit that changed
+        # a count in this header.
+        same_height = previous is not None and self._rows(previous) == self._rows(text) > 0
+        static.update(text, layout=not same_height)
         static.display = bool(text.plain)
+
+    def _rows(self, text: Text) -> int:
+        """The lines ``text`` takes, or 0 when that is not known without wrapping it."""
+        width = self.size.width - 2  # the header's padding: 0 1
+        lines = text.plain.split("\n")
+        if width <= 0 or any(cell_len(line) > width for line in lines):
+            return 0
+        return len(lines)
 
     # -- the lines ---------------------------------------------------------------------
 
