@@ -316,7 +316,9 @@ class Bench:
             return
         self._warmed = True
         modules = (
-            "tracker_tui.cli, tracker_tui.app, tracker_tui.screens.snapshot, "
+            "tracker_tui.cli, tracker_tui.commands.dashboard, tracker_tui.commands.opening, "
+            "tracker_tui.commands.importing, tracker_tui.commands.exporting, "
+            "tracker_tui.app, tracker_tui.screens.snapshot, "
             "tracker_tui.store.writer, tracker_tui.markdown, tracker_tui.export_formats, "
             "textual.app, textual.widgets._data_table, textual.widgets._static"
         )

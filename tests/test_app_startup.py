@@ -104,3 +104,90 @@ async def test_first_edit_redraws_the_row_and_header_only(
         assert cursor_y in written
         # Nothing below the edited row: the table's other rows and its scrollbar stay.
         assert max(written) == cursor_y, sorted(written)
+
+
+class TestKeysBeforeTheRestArrives:
+    """G (or g) pressed while only the first screenful is read means the whole list's end:
+    the cursor follows when the rest arrives; any other move keeps the cursor on its task."""
+
+    TASKS = 1_000
+
+    @pytest.fixture
+    def thousand(self, tmp_path: Path):
+        store = Store.open(str(tmp_path / "thousand.db"), user="alice")
+        store.import_document(parse_document(synthetic_tracker(self.TASKS, 10)))
+        yield store
+        store.close()
+
+    async def _opened_with_the_rest_held(self, app: TrackerApp, pilot, held: list) -> RecordTable:
+        """The app showing its first screenful; the rest is read when ``held`` is released."""
+        await pilot.pause()
+        table = app.screen.query_one("#tasks", RecordTable)
+        assert held and table.row_count == FIRST_SCREENFUL
+        return table
+
+    @pytest.fixture
+    def held(self, monkeypatch: pytest.MonkeyPatch) -> list[SnapshotScreen]:
+        screens: list[SnapshotScreen] = []
+        monkeypatch.setattr(SnapshotScreen, "after_first_frame", lambda self: screens.append(self))
+        return screens
+
+    @staticmethod
+    def release(held: list[SnapshotScreen]) -> None:
+        """The rest arrives: what ``after_first_frame`` would have started."""
+        screen = held[0]
+        assert screen._rest_pending
+        screen._rest_pending = False
+        screen._read_all(None)
+
+    async def test_G_lands_on_the_last_task(self, thousand, frozen_settings, held):
+        last = thousand.tasks()[-1].id
+        app = make_app(thousand, frozen_settings)
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = await self._opened_with_the_rest_held(app, pilot, held)
+            await pilot.press("G")
+            assert table.cursor_row == FIRST_SCREENFUL - 1
+            self.release(held)
+            await settle(app, pilot)
+            assert table.row_count == self.TASKS
+            assert table.cursor_row == self.TASKS - 1 and table.cursor_key == last
+            # Once everything is here, G is an ordinary key again.
+            await pilot.press("k", "G")
+            assert table.cursor_key == last
+
+    async def test_g_after_a_sort_lands_on_the_first_of_the_whole_list(
+        self, thousand, frozen_settings, held
+    ):
+        first_by_title = min(thousand.tasks(), key=lambda task: task.title.casefold()).id
+        app = make_app(thousand, frozen_settings)
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = await self._opened_with_the_rest_held(app, pilot, held)
+            table.sort_by("title")
+            await pilot.press("G", "g")
+            self.release(held)
+            await settle(app, pilot)
+            assert table.cursor_row == 0 and table.cursor_key == first_by_title
+
+    async def test_a_move_after_G_keeps_the_cursor_on_its_task(
+        self, thousand, frozen_settings, held
+    ):
+        app = make_app(thousand, frozen_settings)
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = await self._opened_with_the_rest_held(app, pilot, held)
+            await pilot.press("G", "k")
+            chosen = table.cursor_key
+            self.release(held)
+            await settle(app, pilot)
+            assert table.row_count == self.TASKS and table.cursor_key == chosen
+
+    async def test_a_filter_typed_early_covers_the_whole_list(
+        self, thousand, frozen_settings, held
+    ):
+        last = thousand.tasks()[-1].id
+        app = make_app(thousand, frozen_settings)
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = await self._opened_with_the_rest_held(app, pilot, held)
+            table.filter_text = last
+            self.release(held)
+            await settle(app, pilot)
+            assert [task.id for task in table.visible_rows] == [last]

@@ -15,6 +15,7 @@ import pytest
 
 from tracker_tui import __version__, cli
 from tracker_tui.cli import main
+from tracker_tui.commands import exporting
 from tracker_tui.resources import sample_tracker
 from tracker_tui.store import Store
 
@@ -602,7 +603,8 @@ def test_export_broken_pipe_is_quiet(capsys, loaded, monkeypatch):
     def closed(_text: str) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr(cli, "_write_stdout", closed)
+    # Patched where the export command looks it up: its module, not tracker_tui.cli.
+    monkeypatch.setattr(exporting, "write_stdout", closed)
     code, _, err = run(capsys, "export", "--db", loaded)
     assert code == 141
     assert err == ""

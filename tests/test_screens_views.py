@@ -9,6 +9,7 @@ from textual.widgets import Static
 from tracker_tui.app import make_app
 from tracker_tui.domain import Decision
 from tracker_tui.screens.activity import ActivityView
+from tracker_tui.screens.activity_form import ActivityFormScreen
 from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.screens.conflict import ConflictScreen
 from tracker_tui.screens.decision_form import DecisionFormScreen
@@ -183,6 +184,66 @@ class TestActivityView:
             assert table.cursor_value.text == "Kick-off for v1.01"
             assert table.cursor_row == 0
         assert seed_store.activity(limit=1)[0].text == "Kick-off for v1.01"
+
+    async def test_enter_edits_the_highlighted_entry(self, seed_store):
+        """The footer's "Open" on the log: enter opens the entry in a form; saving fixes
+        the typo in the store and in the row, under the cursor."""
+        app = ScreenHarness(make_view=lambda: ActivityView(seed_store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("j")
+            entry = app.query_one(RecordTable).cursor_value
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ActivityFormScreen)
+            assert app.screen.query_one("#in-date").value == entry.date
+            assert app.screen.query_one("#in-text").value == entry.text
+            app.screen.query_one("#in-text").value = "UT-006 completed (typo fixed)."
+            app.screen.query_one("#in-date").value = "2024-05-31"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, ActivityFormScreen)
+            table = app.query_one(RecordTable)
+            assert table.cursor_key == entry.key
+            assert table.cursor_value.text == "UT-006 completed (typo fixed)."
+            assert "typo fixed" in plain(app.query_one("#activity-detail", Static))
+        saved = next(e for e in seed_store.activity() if e.key == entry.key)
+        assert (saved.date, saved.text) == ("2024-05-31", "UT-006 completed (typo fixed).")
+        assert seed_store.activity_count() == 7
+
+    async def test_an_imported_date_that_is_not_iso_can_be_kept(self, tmp_path):
+        """Imported logs are not always ISO-dated: fixing the text keeps "Week 6"."""
+        from tracker_tui.markdown import parse_document
+
+        store = Store.open(str(tmp_path / "weeks.db"), user="alice")
+        store.import_document(parse_document("# T\n\n## Activity Log\n- **Week 6** - Planing\n"))
+        assert store.activity()[0].date == "Week 6"
+        app = ScreenHarness(make_view=lambda: ActivityView(store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            app.screen.query_one("#in-text").value = "Planning"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, ActivityFormScreen)
+        assert [(e.date, e.text) for e in store.activity()] == [("Week 6", "Planning")]
+        store.close()
+
+    @pytest.mark.parametrize(("answer", "kept"), [("y", False), ("n", True)])
+    async def test_d_asks_before_deleting(self, seed_store, answer, kept):
+        app = ScreenHarness(make_view=lambda: ActivityView(seed_store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            entry = app.query_one(RecordTable).cursor_value
+            await pilot.press("d")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press(answer)
+            await settle(pilot)
+            assert (app.query_one(RecordTable).get_row(entry.key) is not None) is kept
+            assert app.query_one(ActivityView).total == (7 if kept else 6)
+        assert (entry.key in {e.key for e in seed_store.activity()}) is kept
 
 
 class TestPlanView:

@@ -27,3 +27,17 @@ def test_snapshot_screen(snap_compare, seed_store, frozen_settings, size) -> Non
 def test_empty_store(snap_compare, empty_store, frozen_settings, size) -> None:
     app = make_app(empty_store, frozen_settings)
     assert snap_compare(app, terminal_size=size, run_before=settled)
+
+
+async def settled_with_help(pilot) -> None:
+    await settled(pilot)
+    await pilot.press("4", "question_mark")
+    await settled(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24)])
+def test_ascii_activity_and_help(snap_compare, seed_store, frozen_settings, size) -> None:
+    """``--ascii``: ASCII key names, borders, separators and scrollbar (the seed's own
+    en dashes stay: user data is shown as it is)."""
+    app = make_app(seed_store, frozen_settings, ascii=True)
+    assert snap_compare(app, terminal_size=size, run_before=settled_with_help)

@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, SearchIcon
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
@@ -34,6 +35,7 @@ from tracker_tui.domain import TrackerError
 from tracker_tui.messages import DocumentExported, StoreChanged
 from tracker_tui.sanitize import display_text
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.glyphs import ASCII_KEY_NAMES, chrome_text, install_scrollbar_renderer
 from tracker_tui.widgets.key_footer import KeyFooter
 
 MIN_WIDTH, MIN_HEIGHT = 60, 15
@@ -118,6 +120,21 @@ class TooSmallScreen(Screen[None]):
         )
 
 
+class AsciiCommandPalette(CommandPalette):
+    """The command palette drawn in ASCII: a ``>`` for the search icon, ``...`` for ``…``."""
+
+    def __init__(
+        self, *args: Any, placeholder: str = "Search for commands...", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, placeholder=chrome_text(placeholder), **kwargs)
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, SearchIcon):
+                widget.icon = ">"
+            yield widget
+
+
 class TrackerApp(App[None]):
     """The dashboard. Keys that work everywhere are here; each screen adds its own."""
 
@@ -140,6 +157,8 @@ class TrackerApp(App[None]):
         self.store = store
         self.settings = settings
         self.ascii_mode = ascii
+        if ascii:
+            install_scrollbar_renderer()
         self._revision = 0
         self._data_version: int | None = None
         self._polling = False
@@ -196,6 +215,43 @@ class TrackerApp(App[None]):
         """Show the screen ``name`` (snapshot, risks, decisions, activity, plan)."""
         if name in SCREENS:
             self.switch_mode(name)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The key as the footer and help show it; ASCII names in ASCII mode (``enter``)."""
+        if not self.ascii_mode or binding.key_display:
+            return super().get_key_display(binding)
+        modifiers, key = binding.parse_key()
+        name = ASCII_KEY_NAMES.get(key) or super().get_key_display(Binding(key, binding.action))
+        if not name.isascii():
+            name = key  # a symbol with no ASCII form: its key name
+        if "ctrl" in modifiers:
+            modifiers.remove("ctrl")
+            name = f"^{name}"
+        return "+".join([*modifiers, name])
+
+    def action_command_palette(self) -> None:
+        if not self.ascii_mode:
+            super().action_command_palette()
+        elif self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(AsciiCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        if not self.ascii_mode:
+            super().search_themes()
+        else:
+            from textual.theme import ThemeProvider
+
+            self.push_screen(
+                AsciiCommandPalette(providers=[ThemeProvider], placeholder="Search for themes...")
+            )
+
+    def action_show_help_panel(self) -> None:
+        # Textual's key panel draws the bindings' own descriptions ("Status ▶"): in
+        # ASCII mode the palette's "Keys" command opens the app's help screen instead.
+        if self.ascii_mode:
+            self.action_help()
+        else:
+            super().action_show_help_panel()
 
     def action_help(self) -> None:
         try:

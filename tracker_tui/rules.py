@@ -367,3 +367,39 @@ def limit_text(value: str, *, field: str, max_length: int = 10_000) -> str:
             field=field,
         )
     return value
+
+
+# -- field limits and IDs: one source of truth for the store, the importer and the forms --
+
+#: Longest text each field accepts from an edit (form, CLI, keystroke): a runaway paste is
+#: refused, never cut. Imported documents are bounded by the markdown layer's own limits.
+FIELD_MAX_LENGTH: dict[str, int] = {
+    "notes": 10_000,
+    "description": 5_000,
+    "mitigation": 5_000,
+    "text": 5_000,
+    "id": 40,
+}
+DEFAULT_MAX_LENGTH = 1_000
+#: Fields that keep tabs and newlines; every other field is one line.
+MULTILINE_FIELDS = frozenset({"notes"})
+
+_ID_FORBIDDEN = re.compile(r"[\s|]")
+
+
+def max_length(field: str) -> int:
+    """The longest text ``field`` accepts from an edit."""
+    return FIELD_MAX_LENGTH.get(field, DEFAULT_MAX_LENGTH)
+
+
+def validate_id(text: str) -> str:
+    """A new task or risk ID as typed: stripped, non-empty, at most 40 characters, and
+    without spaces or ``|`` (it is typed on command lines and sits in markdown tables).
+
+    Raises:
+        ValidationError: the ID cannot be used.
+    """
+    cleaned = require_text(text, field="id", max_length=max_length("id"))
+    if _ID_FORBIDDEN.search(cleaned):
+        raise ValidationError("an ID cannot contain spaces or '|'", field="id")
+    return cleaned

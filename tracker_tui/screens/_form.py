@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 from tracker_tui import rules
 from tracker_tui.domain import ConflictError, TrackerError, ValidationError
 from tracker_tui.sanitize import display_text
+from tracker_tui.widgets.glyphs import ascii_mode, glyphs_for
 
 #: Longest one-line value a form accepts (a table cell).
 ONE_LINE_LIMIT = 2_000
@@ -241,6 +242,12 @@ class EditForm(ModalScreen[ResultT]):
             self._loaded = self.form_values()
         for widget in self.query(".-error"):
             widget.display = False
+        if ascii_mode(self):
+            # Select draws its own arrows (not CSS): ASCII ones in ASCII mode.
+            for arrow in self.query("SelectCurrent .down-arrow").results(Static):
+                arrow.update("v")
+            for arrow in self.query("SelectCurrent .up-arrow").results(Static):
+                arrow.update("^")
 
     # -- values ------------------------------------------------------------------------
 
@@ -378,7 +385,7 @@ class EditForm(ModalScreen[ResultT]):
 
     def _start_save(self, changes: dict[str, str]) -> None:
         self._saving = True
-        self.set_status("Saving…")
+        self.set_status(f"Saving{glyphs_for(self).ellipsis}")
         self.query_one("#form-save", Button).disabled = True
         self._save_worker(self.save_operation(changes, self._version))
 

@@ -2,7 +2,8 @@
 
 A log can hold 100,000 entries: only one page is read (``store.activity(limit, offset)``)
 and held; ``]`` and ``[`` turn the page, and the title says where you are. ``a``/``n``
-adds an entry at the top.
+adds an entry at the top; enter (or ``e``) corrects the highlighted entry in a form, ``d``
+deletes it after a yes/no question.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tracker_tui.domain import ActivityEntry
+from tracker_tui.domain import ActivityEntry, TrackerError
 from tracker_tui.sanitize import clean_text, display_text
 from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.activity_form import ActivityFormScreen
+from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.glyphs import glyphs_for
 from tracker_tui.widgets.record_table import Column, RecordTable
 
 #: Entries read and held at once.
@@ -48,10 +51,14 @@ class ActivityView(ReadOnlyActions, Vertical):
     #: On a read-only store these keys show dimmed in the footer and say why when pressed.
     READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
         "add": "adding to the activity log",
+        "edit": "editing the activity log",
+        "delete": "deleting from the activity log",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a,n", "add", "Add entry", id="activity.add"),
+        Binding("e", "edit", "Edit", id="activity.edit"),
+        Binding("d", "delete", "Delete", id="activity.delete"),
         Binding("right_square_bracket", "page(1)", "Older", id="activity.page-older"),
         Binding("left_square_bracket", "page(-1)", "Newer", id="activity.page-newer"),
     ]
@@ -111,7 +118,10 @@ class ActivityView(ReadOnlyActions, Vertical):
         title = Text("Activity Log", style="bold")
         if self.total:
             last = min(self.page_offset + self.page_size, self.total)
-            title.append(f"  {self.page_offset + 1:,}–{last:,} of {self.total:,}, newest first")
+            dash = glyphs_for(self).dash
+            title.append(
+                f"  {self.page_offset + 1:,}{dash}{last:,} of {self.total:,}, newest first"
+            )
             if self.total > self.page_size:
                 title.append("   [ newer  ] older", style="dim")
         self.query_one("#activity-title", Static).update(title)
@@ -147,3 +157,58 @@ class ActivityView(ReadOnlyActions, Vertical):
             self.page_offset = 0
             self._select_key = entry.key
             self.refresh_data()
+
+    @on(RecordTable.RowSelected, "#activity-table")
+    def _selected(self, event: RecordTable.RowSelected) -> None:
+        event.stop()
+        if self._read_only():
+            self.explain_read_only("edit")
+            return
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        """Correct the highlighted entry (its date and text) in a form."""
+        entry = self.table.cursor_value
+        if entry is not None and entry.key is not None:
+            self.app.push_screen(ActivityFormScreen(self.store, entry), self._edited)
+
+    def _edited(self, entry: ActivityEntry | None) -> None:
+        if entry is not None:
+            # The row changes in place; a new date may move it: read the page again.
+            self.table.update_row(entry.key, entry)
+            self._show_detail(self.table.cursor_value)
+            self._select_key = entry.key
+            self.refresh_data()
+
+    def action_delete(self) -> None:
+        """Delete the highlighted entry, after a yes/no question."""
+        entry = self.table.cursor_value
+        if entry is None or entry.key is None:
+            return
+        mark = glyphs_for(self)
+        summary = display_text(entry.text)
+        if len(summary) > 60:
+            summary = summary[:59] + mark.ellipsis
+        question = f"Delete the activity entry of {display_text(entry.date)}: {summary}?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(entry.key)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, exit_on_error=False, group="activity-write")
+    def _delete(self, key: int) -> None:
+        try:
+            self.store.delete_item("activity", key)
+        except TrackerError as error:
+            self.app.call_from_thread(
+                self.app.notify, str(error), title="Not deleted", severity="error", markup=False
+            )
+        else:
+            self.app.call_from_thread(self._deleted, key)
+
+    def _deleted(self, key: int) -> None:
+        self.table.remove_row(key)
+        self._show_detail(self.table.cursor_value)
+        self.refresh_data()  # the count, and the page's next entry moves up

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.widgets.glyphs import ascii_mode
 
 
 def _cell(value: str) -> Text:
@@ -56,7 +57,8 @@ class ConflictScreen(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         who = display_text(self.who)
         table = Table(expand=True, box=None, padding=(0, 1))
-        table.add_column("Field", style="bold", no_wrap=True)
+        overflow = "crop" if ascii_mode(self) else "ellipsis"
+        table.add_column("Field", style="bold", no_wrap=True, overflow=overflow)
         table.add_column("Yours", ratio=1)
         table.add_column(f"Theirs ({who})", ratio=1)
         for name, mine, theirs in self.differing():

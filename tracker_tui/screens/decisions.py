@@ -20,6 +20,7 @@ from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.screens.decision_form import DecisionFormScreen
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.glyphs import glyphs_for
 from tracker_tui.widgets.record_table import Column, RecordTable
 
 DECISION_COLUMNS = [
@@ -140,15 +141,17 @@ class DecisionsView(ReadOnlyActions, Vertical):
         decision = self.table.cursor_value
         if decision is None or decision.key is None:
             return
+        mark = glyphs_for(self)
         summary = display_text(decision.decision)
         if len(summary) > 60:
-            summary = summary[:59] + "…"
+            summary = summary[:59] + mark.ellipsis
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._delete(decision.key)
 
-        self.app.push_screen(ConfirmScreen(f"Delete the decision “{summary}”?"), answered)
+        quoted = f"{mark.open_quote}{summary}{mark.close_quote}"
+        self.app.push_screen(ConfirmScreen(f"Delete the decision {quoted}?"), answered)
 
     @work(thread=True, exit_on_error=False, group="decisions-write")
     def _delete(self, key: int) -> None:

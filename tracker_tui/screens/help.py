@@ -19,6 +19,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tracker_tui.widgets.glyphs import ascii_mode, chrome_text
+
 _PLACES = {"RecordTable": "Table", "VerticalScroll": "Scrolling", "TextArea": "Text"}
 
 
@@ -47,6 +49,8 @@ def help_rows(
         if display not in grouped[slot]:
             grouped[slot].append(display)
         description = binding.description or binding.action.replace("_", " ")
+        if ascii_mode(screen):
+            description = chrome_text(description)
         info[slot] = (_where(active.node), description, active.enabled)
         if binding.show:
             shown.add(slot)
@@ -92,9 +96,11 @@ class HelpScreen(ModalScreen[None]):
             below = stack[index - 1] if index > 0 else None
             rows = help_rows(below, below.active_bindings) if below is not None else []
         table = Table(box=None, expand=True, padding=(0, 1), show_header=True)
-        table.add_column("Key", style="bold", no_wrap=True)
+        # A cut cell ends in "…" unless the app draws ASCII only.
+        overflow = "crop" if ascii_mode(self) else "ellipsis"
+        table.add_column("Key", style="bold", no_wrap=True, overflow=overflow)
         table.add_column("Does")
-        table.add_column("Where", style="dim", no_wrap=True)
+        table.add_column("Where", style="dim", no_wrap=True, overflow=overflow)
         for where, keys, description, enabled in rows:
             style = "" if enabled else "dim"
             table.add_row(Text(keys, style=style), Text(description, style=style), Text(where))

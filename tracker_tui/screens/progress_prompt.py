@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker_tui.sanitize import display_text
+from tracker_tui.widgets.glyphs import glyphs_for
 
 _PROGRESS_RE = re.compile(r"^\s*[+-]?\s*\d{1,3}\s*%?\s*$")
 
@@ -42,7 +43,8 @@ class ProgressPrompt(ModalScreen[str | None]):
             )
             yield Input(str(self.current), id="progress-value", max_length=6, select_on_focus=True)
             yield Static("", id="progress-error", classes="prompt-error")
-            yield Static(Text("enter saves · escape cancels", style="dim"))
+            separator = glyphs_for(self).separator
+            yield Static(Text(f"enter saves{separator}escape cancels", style="dim"))
 
     @on(Input.Submitted, "#progress-value")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -24,6 +24,7 @@ from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.screens.risk_form import RiskFormScreen
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.glyphs import glyphs_for
 from tracker_tui.widgets.progress import status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 
@@ -214,7 +215,7 @@ class RisksView(ReadOnlyActions, Vertical):
             return
         summary = display_text(risk.description)
         if len(summary) > 60:
-            summary = summary[:59] + "…"
+            summary = summary[:59] + glyphs_for(self).ellipsis
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -29,12 +29,14 @@ from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead, WriteFailed
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.glyphs import glyphs
 from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 from tracker_tui.widgets.snapshot_header import SnapshotHeader
 
 EMPTY_TEXT = "No tracker yet — import one: tracker-tui import FILE, or press n to add a task."
+EMPTY_TEXT_ASCII = EMPTY_TEXT.replace("—", "-")
 #: How long a row changed by another user says so.
 MARKER_SECONDS = 60.0
 #: Rows read before the first frame: more than any terminal shows.
@@ -166,7 +168,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         yield filter_input
         table = RecordTable(
             task_columns(today=self.today, stale_days=self.settings.stale_days, ascii=self.ascii),
-            empty_text=EMPTY_TEXT,
+            empty_text=EMPTY_TEXT_ASCII if self.ascii else EMPTY_TEXT,
             id="tasks",
         )
         table.marker_column = "notes"
@@ -191,6 +193,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         # the store; on a big store the rest follows in a worker right after.
         tasks = self.store.tasks(limit=FIRST_SCREENFUL)
         self._show_figures(self.store.tracker_info(), self.store.summary())
+        self.table.incomplete = len(tasks) == FIRST_SCREENFUL
         self.table.set_rows(tasks)
         self.table.cursor_row = 0
         if len(tasks) == FIRST_SCREENFUL:
@@ -404,7 +407,8 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             if yes:
                 self._delete(task.id, task.version)
 
-        question = f"Delete {display_text(task.id)} – {display_text(task.title)}?"
+        dash = glyphs(self.ascii).dash
+        question = f"Delete {display_text(task.id)} {dash} {display_text(task.title)}?"
         self.app.push_screen(ConfirmScreen(question), answered)
 
     @work(thread=True, exclusive=False, group="write", exit_on_error=False)
@@ -518,6 +522,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     def on_tasks_read(self, message: TasksRead) -> None:
         table = self.table
         if message.full:
+            table.incomplete = False  # g/G pressed meanwhile now go to the whole list's ends
             table.set_rows(message.tasks)
         else:
             for task in message.tasks:

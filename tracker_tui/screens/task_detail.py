@@ -27,6 +27,7 @@ from tracker_tui.sanitize import clean_text, display_text
 from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.task_form import TaskFormScreen
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.glyphs import ascii_mode, glyphs
 from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.progress import progress_cell, status_style
 
@@ -48,11 +49,13 @@ def _heading(text: str) -> Text:
 
 def fields_renderable(task: Task, *, ascii: bool = False) -> Table:
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-    table.add_column(style="bold", no_wrap=True, width=12)
+    table.add_column(style="bold", no_wrap=True, width=12, overflow="crop" if ascii else "ellipsis")
     table.add_column(ratio=1)
     status = Text(display_text(task.status), style=status_style(task.status))
     if task.status_text and task.status_text != task.status:
-        status.append(f"  (written “{display_text(task.status_text)}”)", style="dim")
+        mark = glyphs(ascii)
+        written = f"{mark.open_quote}{display_text(task.status_text)}{mark.close_quote}"
+        status.append(f"  (written {written})", style="dim")
     rows: list[tuple[str, RenderableType]] = [
         ("ID", Text(display_text(task.id))),
         ("Title", Text(clean_text(task.title, multiline=True))),
@@ -86,13 +89,14 @@ def _value(value: str | None) -> Text:
     return Text(clean_text(value, multiline=True))
 
 
-def history_renderable(history: list[Change]) -> RenderableType:
+def history_renderable(history: list[Change], *, ascii: bool = False) -> RenderableType:
     if not history:
         return Text("No changes recorded since the task was imported.", style="dim")
     table = Table(box=None, expand=True, padding=(0, 1), show_header=True)
-    table.add_column("When", no_wrap=True, style="dim")
-    table.add_column("Who", no_wrap=True)
-    table.add_column("Field", no_wrap=True, style="bold")
+    overflow = "crop" if ascii else "ellipsis"
+    table.add_column("When", no_wrap=True, style="dim", overflow=overflow)
+    table.add_column("Who", no_wrap=True, overflow=overflow)
+    table.add_column("Field", no_wrap=True, style="bold", overflow=overflow)
     table.add_column("Change", ratio=1)
     for change in history:
         if change.field == "*":
@@ -105,7 +109,7 @@ def history_renderable(history: list[Change]) -> RenderableType:
                 if title:
                     what.append(f": {display_text(str(title))}")
         else:
-            what = Text.assemble(_value(change.old), " → ", _value(change.new))
+            what = Text.assemble(_value(change.old), glyphs(ascii).arrow, _value(change.new))
         table.add_row(
             _when(change.at),
             Text(display_text(change.user)),
@@ -115,12 +119,13 @@ def history_renderable(history: list[Change]) -> RenderableType:
     return table
 
 
-def mentions_renderable(details: TaskDetails) -> RenderableType:
+def mentions_renderable(details: TaskDetails, *, ascii: bool = False) -> RenderableType:
     if not (details.activity or details.risks or details.checkpoints):
         return Text("Nothing else mentions this task.", style="dim")
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-    table.add_column(no_wrap=True, style="bold")
-    table.add_column(no_wrap=True)
+    overflow = "crop" if ascii else "ellipsis"
+    table.add_column(no_wrap=True, style="bold", overflow=overflow)
+    table.add_column(no_wrap=True, overflow=overflow)
     table.add_column(ratio=1)
     for risk in details.risks:
         table.add_row(
@@ -163,7 +168,8 @@ class TaskDetailScreen(ReadOnlyActions, Screen[None]):
             yield Static(
                 Text(f"Task {display_text(self.task_id)}", style="bold"), id="detail-title"
             )
-            yield Static(Text("Reading…", style="dim"), id="detail-fields")
+            reading = f"Reading{glyphs(ascii_mode(self)).ellipsis}"
+            yield Static(Text(reading, style="dim"), id="detail-fields")
             yield Static(_heading("Notes"), classes="detail-heading")
             yield Static(id="detail-notes")
             yield Static(_heading("History"), classes="detail-heading")
@@ -203,14 +209,18 @@ class TaskDetailScreen(ReadOnlyActions, Screen[None]):
             (display_text(task.id), "bold"), "  ", (clean_text(task.title), "bold")
         )
         self.query_one("#detail-title", Static).update(title)
-        ascii = getattr(self.app, "ascii_mode", False)
+        ascii = ascii_mode(self)
         self.query_one("#detail-fields", Static).update(fields_renderable(task, ascii=ascii))
         notes = clean_text(task.notes, multiline=True)
         self.query_one("#detail-notes", Static).update(
             Text(notes) if notes else Text("No notes.", style="dim")
         )
-        self.query_one("#detail-history", Static).update(history_renderable(details.history))
-        self.query_one("#detail-mentions", Static).update(Group(mentions_renderable(details)))
+        self.query_one("#detail-history", Static).update(
+            history_renderable(details.history, ascii=ascii)
+        )
+        self.query_one("#detail-mentions", Static).update(
+            Group(mentions_renderable(details, ascii=ascii))
+        )
 
     def action_close(self) -> None:
         """Back to where the task was opened from."""

@@ -3,18 +3,26 @@
 SQLite: WAL journal (readers never block the writer), a busy timeout, foreign keys on, and
 ``BEGIN IMMEDIATE`` for every transaction, so that two writers queue on the lock at the
 start instead of one failing with "database is locked" when it upgrades a read lock.
-Another engine (PostgreSQL) needs none of this: its URL goes to ``create_engine`` as is.
+
+PostgreSQL (``postgresql+psycopg://``): its URL goes to ``create_engine`` as is. Writers
+queue on row locks (every write transaction updates the ``meta`` revision row first, so
+writes are serialised as on SQLite); a ``lock_timeout`` of ``BUSY_TIMEOUT_MS`` makes a
+lock held too long fail like SQLite's busy handler, and ``with_lock_retry`` retries it
+within the same budget. Schema creation takes a transaction-scoped advisory lock
+(``schema_lock``). Server errors (refused connection, failed login, missing database, no
+write privilege) become one-line ``TrackerError``s that never show a password.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, StatementError
 
 from tracker_tui.domain import StoreLockedError, TrackerError
 from tracker_tui.store.target import StoreTarget
@@ -36,7 +44,7 @@ def make_engine(target: StoreTarget) -> Engine:
         TrackerError: the store's folder cannot be created.
     """
     if not target.is_sqlite:
-        return create_engine(target.url, pool_pre_ping=True)
+        return _server_engine(target)
     if target.path is not None:
         try:
             target.path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,17 +81,154 @@ def make_engine(target: StoreTarget) -> Engine:
     return engine
 
 
+def _server_engine(target: StoreTarget) -> Engine:
+    """An engine for a database server (PostgreSQL), created lazily: nothing connects
+    until the first query.
+
+    Raises:
+        TrackerError: the URL is not one SQLAlchemy understands, or its driver is missing.
+    """
+    where = target.describe()
+    try:
+        engine = create_engine(target.url, pool_pre_ping=True)
+    except (ModuleNotFoundError, NoSuchModuleError) as error:
+        if target.url.startswith("postgresql"):
+            raise TrackerError(
+                f"cannot open {where}: PostgreSQL needs the psycopg driver "
+                "(pip install 'tracker-tui[postgres]')"
+            ) from None
+        raise TrackerError(f"cannot open {where}: {_first_line(error)}") from None
+    except (ArgumentError, ValueError) as error:
+        raise TrackerError(f"{where} is not a database URL: {_first_line(error)}") from None
+    if engine.dialect.name == "postgresql":
+        lock_timeout_ms = int(BUSY_TIMEOUT_MS)
+
+        @event.listens_for(engine, "connect")
+        def _configure(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            # A lock held longer than this fails the statement (SQLSTATE 55P03), which
+            # with_lock_retry retries within LOCK_BUDGET_SECONDS, as on SQLite.
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET lock_timeout = {lock_timeout_ms}")
+            cursor.close()
+            dbapi_connection.commit()
+
+    return engine
+
+
+def schema_lock(connection: Connection) -> None:
+    """Serialise schema creation and upgrades between processes, until the end of the
+    current transaction. SQLite needs nothing: its ``BEGIN IMMEDIATE`` holds the lock."""
+    if connection.dialect.name == "postgresql":
+        # Two processes opening an empty database at once: the second waits, then finds
+        # the schema made (CREATE TABLE IF NOT EXISTS is not atomic with the check).
+        connection.execute(text("SELECT pg_advisory_xact_lock(7142001)"))
+
+
+#: SQLSTATEs that mean "another transaction holds the lock; try again" on PostgreSQL:
+#: lock_not_available (lock_timeout), deadlock_detected, serialization_failure.
+_RETRY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    orig = getattr(error, "orig", None) or error
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
+def _first_line(error: BaseException) -> str:
+    text_ = str(getattr(error, "orig", None) or error).strip()
+    return (text_.splitlines() or ["unknown error"])[0].strip()
+
+
 def _message(error: BaseException) -> str:
     return str(getattr(error, "orig", None) or error).lower()
 
 
 def is_locked(error: BaseException) -> bool:
+    if _sqlstate(error) in _RETRY_SQLSTATES:
+        return True
     message = _message(error)
     return "database is locked" in message or "database table is locked" in message
 
 
-def friendly_error(error: BaseException, where: str) -> TrackerError:
+def is_missing_table(error: BaseException) -> bool:
+    """Whether ``error`` is a server saying a table does not exist (a database without
+    the schema yet)."""
+    return _sqlstate(error) == "42P01"
+
+
+def _scrub(message: str, url: str | None) -> str:
+    """``message`` without the URL's password, should a driver ever echo it."""
+    message = re.sub(r"(password\s*=\s*)\S+", r"\1***", message, flags=re.IGNORECASE)
+    if url:
+        try:
+            from sqlalchemy.engine import make_url
+
+            password = make_url(url).password
+        except Exception:
+            password = None
+        if password and len(password) >= 3:
+            message = message.replace(password, "***")
+    return message
+
+
+def server_error(error: BaseException, where: str, url: str | None = None) -> TrackerError | None:
+    """A one-line message for a database server's error, or None for an error that is
+    not the server's (SQLite's, or a statement's)."""
+    state = _sqlstate(error)
+    message = _message(error)
+    orig = getattr(error, "orig", None) or error
+    module = type(orig).__module__ or ""
+    if not module.startswith("psycopg"):
+        return None
+    if state == "3D000" or ("database" in message and "does not exist" in message):
+        match = re.search(r'database "([^"]+)" does not exist', str(orig))
+        name = f" {match.group(1)!r}" if match else ""
+        return TrackerError(
+            f"cannot open {where}: the database{name} does not exist on that server "
+            "(create it first, e.g. createdb)"
+        )
+    if (
+        state in ("28P01", "28000")
+        or "authentication failed" in message
+        or ("password" in message and "no password" in message)
+    ):
+        return TrackerError(
+            f"cannot log in to {where}: the server refused the user name or password "
+            f"({_scrub(_reason(str(orig)), url)})"
+        )
+    if state == "42501" or "permission denied" in message:
+        return TrackerError(
+            f"cannot save to {where}: your database role may not change it "
+            "(ask for write privileges, or open it with --read-only)"
+        )
+    if state == "25006" or "read-only transaction" in message:
+        return TrackerError(
+            f"cannot save to {where}: the server is read-only (a standby?); "
+            "open it with --read-only"
+        )
+    if state is None or state.startswith(("08", "57P")):
+        # No SQLSTATE: libpq failed before the server answered (refused, no such socket,
+        # unknown host, timeout); 08xxx/57Pxx: the connection broke or the server left.
+        return TrackerError(
+            f"cannot connect to {where}: {_scrub(_reason(str(orig)), url)} "
+            "(is the server running, and the host and port right?)"
+        )
+    return None
+
+
+def _reason(message: str) -> str:
+    """The useful end of a libpq connection message: ``connection failed: connection to
+    server on socket "..." failed: Connection refused`` → ``Connection refused``."""
+    line = (message.strip().splitlines() or ["unknown error"])[0]
+    line = line.rsplit(" failed: ", 1)[-1]
+    return line.removeprefix("FATAL:").strip().rstrip(".") or "unknown error"
+
+
+def friendly_error(error: BaseException, where: str, url: str | None = None) -> TrackerError:
     """A one-line message for an engine error a user can do something about."""
+    from_server = server_error(error, where, url)
+    if from_server is not None:
+        return from_server
     message = _message(error)
     if "readonly" in message or "read-only" in message:
         return TrackerError(
@@ -100,11 +245,10 @@ def friendly_error(error: BaseException, where: str) -> TrackerError:
         return TrackerError(f"{where} is damaged; run `tracker-tui check --db {where}`")
     if "unique constraint" in message:
         return TrackerError(f"cannot save to {where}: that ID is already taken")
-    first = (str(getattr(error, "orig", None) or error).splitlines() or ["unknown error"])[0]
-    return TrackerError(f"database error on {where}: {first}")
+    return TrackerError(f"database error on {where}: {_scrub(_first_line(error), url)}")
 
 
-def with_lock_retry(operation: Callable[[], T], where: str) -> T:
+def with_lock_retry(operation: Callable[[], T], where: str, url: str | None = None) -> T:
     """Run ``operation``; while the store stays locked past the busy timeout, retry until
     ``LOCK_BUDGET_SECONDS`` have passed, then give up with ``StoreLockedError`` (a clear
     message, never "database is locked"). Any other database error becomes a one-line
@@ -116,7 +260,7 @@ def with_lock_retry(operation: Callable[[], T], where: str) -> T:
             return operation()
         except (DBAPIError, StatementError, sqlite3.Error) as error:
             if not is_locked(error):
-                raise friendly_error(error, where) from None
+                raise friendly_error(error, where, url) from None
             if time.monotonic() >= deadline:
                 raise StoreLockedError(
                     f"{where} is busy: another program has held its write lock for over "

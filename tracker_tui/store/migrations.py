@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES, TrackerError
 from tracker_tui.store import safety
+from tracker_tui.store.engine import schema_lock
 from tracker_tui.store.schema import (  # noqa: F401  (ROW_MODELS registers the tables)
     ORDER_INDEXES,
     ROW_MODELS,
@@ -62,13 +63,15 @@ def refuse_newer(version: int, where: str) -> None:
 def ensure_schema(engine: Engine, target: StoreTarget) -> None:
     """Create the schema in a new store, or upgrade an older one after a backup.
 
-    All in one write transaction (``BEGIN IMMEDIATE``): two processes opening an old
-    store at once queue on the lock, and the second finds it upgraded already. The backup
+    All in one write transaction (``BEGIN IMMEDIATE``; on PostgreSQL, an advisory lock
+    and transactional DDL): two processes opening an old (or empty) store at once queue
+    on the lock, and the second finds it upgraded (or created) already. The backup
     is taken inside that transaction, so nothing can commit between the copy and the
     upgrade; a failed upgrade rolls back and leaves the store as it was.
     """
     current = safety.SCHEMA_VERSION
     with engine.begin() as connection:
+        schema_lock(connection)
         version = stored_version(connection)
         if version is None:
             if inspect(connection).get_table_names():

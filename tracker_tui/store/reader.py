@@ -4,7 +4,11 @@ Reads are what the dashboard needs before its first frame, so this module stays 
 SQLite it uses the standard library's ``sqlite3`` (a hundredth of a second to import)
 rather than SQLAlchemy (half a second). Other engines run the same SQL through a
 SQLAlchemy connection (``SqlAlchemyConnection``). The SQL uses ``:name`` parameters,
-which both understand, and only portable constructs.
+which both understand, and only portable constructs: reserved words used as column names
+(``"user"``, ``"when"``) are double-quoted, text matching is made case-insensitive
+explicitly (SQLite's ``LIKE`` ignores ASCII case, PostgreSQL's does not), and text is
+sorted in Python (code-point order, as SQLite's BINARY collation; a server's collation
+may differ) wherever the order is shown.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from tracker_tui.domain import (
     StatusCount,
     Summary,
     Task,
+    TrackerError,
     TrackerInfo,
 )
 
@@ -47,6 +52,9 @@ RISK_COLUMNS = (
     "updated_by, updated_at"
 )
 OPEN_RISK_EXCLUDED = ("resolved", "closed", "mitigated", "done")
+#: The history's columns, as ``Change`` takes them. ``user`` is a reserved word in
+#: PostgreSQL (unquoted, it is ``current_user``): always quoted.
+CHANGE_COLUMNS = 'at, "user", entity, entity_id, field, old, new, revision'
 
 
 class Connection(Protocol):
@@ -201,20 +209,85 @@ class SqliteConnection:
             self._connection.close()
 
 
-class SqlAlchemyConnection:
-    """The same reads through a SQLAlchemy engine, for engines other than SQLite."""
+class MissingTableError(Exception):
+    """A server says a table does not exist: a database without the schema (yet)."""
 
-    def __init__(self, engine: Any) -> None:
+
+class SqlAlchemyConnection:
+    """The same reads through a SQLAlchemy engine, for engines other than SQLite.
+
+    Each call checks a connection out of the engine's pool (safe from any thread). Server
+    errors become one-line ``TrackerError``s (a refused connection, a failed login, a
+    missing database), except a missing table, raised as ``MissingTableError``.
+    """
+
+    def __init__(self, engine: Any, where: str = "the store", url: str | None = None) -> None:
         self._engine = engine
+        self._where = where
+        self._url = url
+
+    @property
+    def dialect(self) -> str:
+        return str(self._engine.dialect.name)
+
+    def _run(self, work: Any) -> Any:
+        from sqlalchemy.exc import DBAPIError
+
+        from tracker_tui.store.engine import friendly_error, is_missing_table
+
+        try:
+            with self._engine.connect() as connection:
+                return work(connection)
+        except DBAPIError as error:
+            if is_missing_table(error):
+                raise MissingTableError(str(error.orig).splitlines()[0]) from None
+            raise friendly_error(error, self._where, self._url) from None
 
     def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         from sqlalchemy import text
 
-        with self._engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql), params or {})]
+        return self._run(
+            lambda connection: [tuple(row) for row in connection.execute(text(sql), params or {})]
+        )
+
+    def table_names(self) -> list[str]:
+        """The tables visible in the connection's default schema."""
+        from sqlalchemy import inspect
+
+        return self._run(lambda connection: list(inspect(connection).get_table_names()))
+
+    def can_write(self, *, has_schema: bool) -> bool:
+        """Whether this login may write the store: on PostgreSQL, a role with UPDATE on
+        ``meta`` (or, in an empty database, CREATE in the current schema), outside a
+        read-only server (a standby). Other engines: assumed so."""
+        if self.dialect != "postgresql":
+            return True
+        privilege = (
+            "has_table_privilege('meta', 'UPDATE')"
+            if has_schema
+            else "has_schema_privilege(current_schema(), 'CREATE')"
+        )
+        rows = self.fetchall(f"SELECT {privilege}, current_setting('transaction_read_only') = 'on'")
+        allowed, read_only_server = rows[0]
+        return bool(allowed) and not read_only_server
 
     def close(self) -> None:
         pass
+
+
+def _mean(total: int | None, count: int) -> float:
+    return int(total or 0) / count if count else 0.0
+
+
+def like_literal(value: str) -> str:
+    """``value`` for a ``LIKE ... ESCAPE '\\'`` pattern, matching itself only."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column: str) -> str:
+    """``column`` contains the ``:p`` pattern (escaped), whatever its case: both sides
+    go through the same engine's ``LOWER``."""
+    return f"LOWER({column}) LIKE LOWER(:p) ESCAPE '\\'"
 
 
 def _date(value: str | None) -> date | None:
@@ -286,6 +359,8 @@ class Reader:
             return True
         try:
             self._all("SELECT 1 FROM meta LIMIT 1")
+        except TrackerError:
+            raise  # a server that cannot be reached is not an empty store
         except Exception:
             return False
         self._has_schema = True
@@ -342,26 +417,29 @@ class Reader:
 
     def summary(self, today: date | None = None) -> Summary:
         """The Snapshot header's figures, from aggregate queries (no Python loops over rows)."""
-        count, mean = self._all("SELECT COUNT(*), AVG(progress) FROM task")[0]
+        # SUM / COUNT in Python rather than AVG: AVG is a float on SQLite but a NUMERIC on
+        # PostgreSQL; an exact integer sum divided here is the same float on both.
+        count, total = self._all("SELECT COUNT(*), SUM(progress) FROM task")[0]
+        # Groups are few: sorted here, in the same order whatever the engine's collation.
         by_status = tuple(
             StatusCount(status, n)
-            for status, n in self._all(
-                "SELECT status, COUNT(*) FROM task GROUP BY status ORDER BY status"
-            )
+            for status, n in sorted(self._all("SELECT status, COUNT(*) FROM task GROUP BY status"))
         )
         by_milestone = tuple(
-            MilestoneProgress(milestone, float(avg or 0), n)
-            for milestone, avg, n in self._all(
-                "SELECT milestone, AVG(progress), COUNT(*) FROM task "
-                "GROUP BY milestone ORDER BY milestone"
+            MilestoneProgress(milestone, _mean(total_, n), n)
+            for milestone, total_, n in sorted(
+                self._all("SELECT milestone, SUM(progress), COUNT(*) FROM task GROUP BY milestone"),
+                key=lambda row: row[0],
             )
         )
         excluded = ", ".join(f"'{status}'" for status in OPEN_RISK_EXCLUDED)
         open_risks = tuple(
             (impact, n)
-            for impact, n in self._all(
-                "SELECT impact, COUNT(*) FROM risk "
-                f"WHERE LOWER(status) NOT IN ({excluded}) GROUP BY impact ORDER BY impact"
+            for impact, n in sorted(
+                self._all(
+                    "SELECT impact, COUNT(*) FROM risk "
+                    f"WHERE LOWER(status) NOT IN ({excluded}) GROUP BY impact"
+                )
             )
         )
         first = self._all(
@@ -370,7 +448,7 @@ class Reader:
         next_checkpoint = Checkpoint(*first[0]) if first else None
         return Summary(
             tasks=count,
-            mean_progress=float(mean or 0.0),
+            mean_progress=_mean(total, count),
             by_status=by_status,
             by_milestone=by_milestone,
             open_risks_by_impact=open_risks,
@@ -389,8 +467,8 @@ class Reader:
 
     def impacts(self) -> list[str]:
         """The default impacts, then any other spelling the register uses (P0, Sev 1...)."""
-        rows = self._all("SELECT DISTINCT impact FROM risk WHERE impact != '' ORDER BY impact")
-        return list(dict.fromkeys((*DEFAULT_IMPACTS, *(row[0] for row in rows))))
+        rows = self._all("SELECT DISTINCT impact FROM risk WHERE impact != ''")
+        return list(dict.fromkeys((*DEFAULT_IMPACTS, *sorted(row[0] for row in rows))))
 
     def risk_ids(self) -> list[str]:
         return [row[0] for row in self._all("SELECT id FROM risk")]
@@ -439,12 +517,14 @@ class Reader:
         return [Metric(*row) for row in rows]
 
     def mentions(self, entity_id: str) -> tuple[list[ActivityEntry], list[Risk], list[Checkpoint]]:
-        """Activity entries, risks and checkpoints whose text mentions ``entity_id``."""
-        pattern = f"%{entity_id}%"
+        """Activity entries, risks and checkpoints whose text mentions ``entity_id``,
+        whatever the case (``LOWER(...) LIKE``: the same on every engine), taking the ID
+        literally (``%``, ``_`` and ``\\`` in it are escaped)."""
+        pattern = "%" + like_literal(entity_id) + "%"
         activity = [
             ActivityEntry(*row)
             for row in self._all(
-                "SELECT key, date, text FROM activity WHERE text LIKE :p "
+                f"SELECT key, date, text FROM activity WHERE {_contains('text')} "
                 "ORDER BY block, position LIMIT 200",
                 p=pattern,
             )
@@ -452,15 +532,15 @@ class Reader:
         risks = [
             risk_from_row(row)
             for row in self._all(
-                f"SELECT {RISK_COLUMNS} FROM risk WHERE description LIKE :p "
-                "OR mitigation LIKE :p ORDER BY block, position",
+                f"SELECT {RISK_COLUMNS} FROM risk WHERE {_contains('description')} "
+                f"OR {_contains('mitigation')} ORDER BY block, position",
                 p=pattern,
             )
         ]
         checkpoints = [
             Checkpoint(*row)
             for row in self._all(
-                'SELECT key, "when", text FROM checkpoint WHERE text LIKE :p '
+                f'SELECT key, "when", text FROM checkpoint WHERE {_contains("text")} '
                 "ORDER BY block, position",
                 p=pattern,
             )
@@ -471,7 +551,7 @@ class Reader:
 
     def history(self, entity_id: str | None = None, *, limit: int = 1000) -> list[Change]:
         """Changes, newest first; of one entity when ``entity_id`` is given."""
-        columns = "at, user, entity, entity_id, field, old, new, revision"
+        columns = CHANGE_COLUMNS
         if entity_id is None:
             rows = self._all(
                 f"SELECT {columns} FROM change ORDER BY seq DESC LIMIT :limit", limit=limit
@@ -488,7 +568,7 @@ class Reader:
     def changes_since(self, revision: int) -> list[Change]:
         """Every change recorded after ``revision``, oldest first (for live refresh)."""
         rows = self._all(
-            "SELECT at, user, entity, entity_id, field, old, new, revision FROM change "
+            f"SELECT {CHANGE_COLUMNS} FROM change "
             "WHERE revision > :revision ORDER BY seq LIMIT 5000",
             revision=revision,
         )

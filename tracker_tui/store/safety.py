@@ -5,6 +5,11 @@ has not recognised as a tracker store of a version it understands: a text file, 
 application's database, a zero-byte file, a damaged store or a newer store are all refused
 with a one-line message and left exactly as they were (the reading connection is opened
 ``mode=ro``, so it cannot write the main file at all).
+
+A store on a database server (PostgreSQL) gets the same refusals from plain reads through
+the store's reader (``_check_server``): another application's tables, a newer schema; an
+empty database gets the schema, and a role that may only read opens read-only. There are
+no pages to check (``PRAGMA quick_check``): the server keeps its own files.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker_tui.domain import TrackerError
-from tracker_tui.store.reader import SqliteConnection
+from tracker_tui.store.reader import MissingTableError, SqliteConnection
 
 if TYPE_CHECKING:
     from tracker_tui.store.store import Store
@@ -28,6 +33,11 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 RECOVERY_HINT = (
     "restore the latest tracker.db.bak-* copy, or re-import your last exported markdown "
     "with `tracker-tui import FILE` into a new --db"
+)
+
+SERVER_RECOVERY_HINT = (
+    "restore the database from your latest pg_dump backup, or re-import your last exported "
+    "markdown with `tracker-tui import FILE` into a new, empty database"
 )
 
 
@@ -159,6 +169,9 @@ def check_compatible(store: Store, *, verify: bool = True) -> None:
         store: the store being opened.
         verify: also read every page (``quick_check``) and refuse a damaged store.
     """
+    if not store.target.is_sqlite:
+        _check_server(store)
+        return
     path = store.target.path
     if path is None or not path.exists():
         return
@@ -180,6 +193,56 @@ def check_compatible(store: Store, *, verify: bool = True) -> None:
                 "which only a user who can write it can do; the store is untouched"
             )
         store._write()  # migrates, after writing a backup copy next to the store
+
+
+def _check_server(store: Store) -> None:
+    """``check_compatible`` for a store on a database server, through its reader.
+
+    Raises:
+        TrackerError: unreachable, login refused, no such database, another application's
+            tables, or a newer schema; nothing is written to the database then.
+    """
+    from tracker_tui.store.reader import SqlAlchemyConnection
+
+    where = store.target.describe()
+    reader = store._read()
+    assert reader is not None and isinstance(reader.connection, SqlAlchemyConnection)
+    connection = reader.connection
+    tables = set(connection.table_names())
+    if not tables:
+        # An empty database: the schema is made now, so that the first reads find it,
+        # by a login that may create tables; anyone else reads an empty store.
+        if not store.read_only and connection.can_write(has_schema=False):
+            store._write()
+        else:
+            store.read_only = True
+        return
+    foreign = (
+        f"{where} is another application's database, not a tracker store; it was left untouched"
+    )
+    if "meta" not in tables or reader.meta("application") != APPLICATION:
+        raise TrackerError(foreign)
+    raw_version = reader.meta("schema_version")
+    try:
+        version = int(raw_version or 0)
+    except ValueError:
+        raise TrackerError(
+            f"{where} has an unreadable schema version {raw_version!r}; it was left untouched"
+        ) from None
+    if version > SCHEMA_VERSION:
+        raise TrackerError(
+            f"{where} was written by a newer tracker-tui (schema {version}; this one reads "
+            f"up to {SCHEMA_VERSION}); upgrade tracker-tui to open it. The store is untouched."
+        )
+    if not store.read_only and not connection.can_write(has_schema=True):
+        store.read_only = True  # the database role may only read: watch, not edit
+    if version < SCHEMA_VERSION:
+        if store.read_only:
+            raise TrackerError(
+                f"{where} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
+                "which only a role that can write it can do; the store is untouched"
+            )
+        store._write()  # upgrades in one transaction (no file to copy: keep pg_dump backups)
 
 
 def _check_probe(path: Path, probe: SqliteConnection, *, verify: bool) -> int | None:
@@ -246,6 +309,10 @@ def check_store(store: Store) -> dict[str, Any]:
                 foreign = reader.connection.fetchall("PRAGMA foreign_key_check")
                 if foreign:
                     report["problems"].append(f"{len(foreign)} rows break foreign keys")
+            else:
+                # No PRAGMAs on a server: its own tools check its files (amcheck).
+                report["engine"] = getattr(reader.connection, "dialect", "server")
+                report["integrity"] = "not applicable (checked by the database server)"
             application = reader.meta("application")
             if application != APPLICATION:
                 report["problems"].append("not a tracker store (no tracker-tui marker)")
@@ -256,12 +323,12 @@ def check_store(store: Store) -> dict[str, Any]:
                 )
             report["revision"] = reader.revision()
             report["counts"] = reader.counts()
-        except (sqlite3.DatabaseError, ValueError) as error:
+        except (sqlite3.DatabaseError, ValueError, TrackerError, MissingTableError) as error:
             report["problems"].append(
                 f"cannot read the store: {(str(error).splitlines() or ['unknown error'])[0]}"
             )
     report["read_only"] = store.read_only
     if report["problems"]:
         report["ok"] = False
-        report["recovery"] = RECOVERY_HINT
+        report["recovery"] = RECOVERY_HINT if store.target.is_sqlite else SERVER_RECOVERY_HINT
     return report

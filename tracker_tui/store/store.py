@@ -57,6 +57,8 @@ class Store:
         self.read_only = read_only
         self._reader: Reader | None = None
         self._writer: Writer | None = None
+        # A database server (PostgreSQL): one engine (one pool) for reads and writes.
+        self._engine: Any = None
         # Workers may make the first read or write at the same moment: one reader and
         # one writer per store, created under this lock.
         self._open_lock = threading.RLock()
@@ -78,6 +80,11 @@ class Store:
         the first write. A file the user may only read opens read-only automatically.
         An older store is upgraded, after a backup copy ``<file>.bak-<version>``.
 
+        On a database server (a ``postgresql+psycopg://`` URL) the database must exist:
+        an empty one gets the schema at once (unless ``read_only``), and a login whose
+        role may only read opens read-only automatically. No backup is taken before an
+        upgrade there (it runs in one transaction; keep ``pg_dump`` backups).
+
         Args:
             target: ``--db`` (a path or a SQLAlchemy URL); None for ``TRACKER_TUI_DB``
                 or the default store.
@@ -88,7 +95,8 @@ class Store:
 
         Raises:
             TrackerError: the target is not a tracker store, is damaged, or was written by
-                a newer tracker-tui. The file is left exactly as it was.
+                a newer tracker-tui. The file is left exactly as it was. On a server, also:
+                it cannot be reached, the login fails, or the database does not exist.
         """
         if isinstance(target, StoreTarget):
             resolved = target
@@ -123,6 +131,18 @@ class Store:
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    def _server_engine(self) -> Any:
+        """The engine of a store on a database server, created once (no connection yet)."""
+        with self._open_lock:
+            if self._engine is None:
+                from tracker_tui.store.engine import make_engine
+
+                self._engine = make_engine(self.target)
+            return self._engine
 
     @property
     def exists(self) -> bool:
@@ -145,11 +165,13 @@ class Store:
 
                     self._reader = Reader(open_sqlite_reader(self.target.path, self.read_only))
                 else:
-                    from tracker_tui.store.engine import make_engine
                     from tracker_tui.store.reader import SqlAlchemyConnection
 
-                    engine = self._writer.engine if self._writer else make_engine(self.target)
-                    self._reader = Reader(SqlAlchemyConnection(engine))
+                    self._reader = Reader(
+                        SqlAlchemyConnection(
+                            self._server_engine(), self.target.describe(), self.target.url
+                        )
+                    )
             return self._reader
 
     def _write(self) -> Writer:
@@ -163,7 +185,8 @@ class Store:
             if self._writer is None:
                 from tracker_tui.store.writer import Writer
 
-                self._writer = Writer(self.target, user=self.user)
+                engine = None if self.target.is_sqlite else self._server_engine()
+                self._writer = Writer(self.target, user=self.user, engine=engine)
             return self._writer
 
     def prepare_writer(self) -> None:

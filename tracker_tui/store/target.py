@@ -69,9 +69,16 @@ def current_user(as_name: str | None = None) -> str:
 
 
 def _hide_password(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    if "@" in rest:
-        credentials, _, host = rest.rpartition("@")
-        user = credentials.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
+    """``url`` fit to show: a password in it (``user:secret@`` or ``?password=``) becomes
+    ``***``; a URL without one is shown as it is."""
+    import re
+
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    # As SQLAlchemy reads it: the user name stops at ":" or "/", the password at "@".
+    credentials = re.match(r"(?P<user>[^:/@]*):(?P<password>[^@]*)@", rest)
+    if credentials is not None:
+        rest = f"{credentials.group('user')}:***@{rest[credentials.end() :]}"
+    rest = re.sub(r"([?&]password=)[^&]*", r"\1***", rest, flags=re.IGNORECASE)
+    return f"{scheme}://{rest}"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Engine, delete, func, select, text
 from sqlmodel import Session
 
 from tracker_tui import rules
@@ -201,12 +201,16 @@ def _content(values: Mapping[str, Any]) -> dict[str, Any]:
 class Writer:
     """Validated writes to one store, on behalf of one user."""
 
-    def __init__(self, target: StoreTarget, *, user: str) -> None:
+    def __init__(self, target: StoreTarget, *, user: str, engine: Engine | None = None) -> None:
+        """``engine``: one to share (a server store's, also used for reads); by default
+        the writer makes its own."""
         self.target = target
         self.user = user
-        self.engine = make_engine(target)
+        self.engine = engine if engine is not None else make_engine(target)
         try:
-            with_lock_retry(lambda: ensure_schema(self.engine, target), target.describe())
+            with_lock_retry(
+                lambda: ensure_schema(self.engine, target), target.describe(), target.url
+            )
         except BaseException:
             self.engine.dispose()
             raise
@@ -247,7 +251,7 @@ class Writer:
                     session.rollback()
                     raise
 
-        return with_lock_retry(attempt, self.target.describe())
+        return with_lock_retry(attempt, self.target.describe(), self.target.url)
 
     def _record(
         self,
@@ -302,9 +306,8 @@ class Writer:
         if kind in ("task", "risk"):
             row = session.get(model, entity_id, with_for_update=lock)
             if row is None:
-                row = session.execute(
-                    select(model).where(func.lower(model.id) == str(entity_id).lower())
-                ).scalar()
+                query = select(model).where(func.lower(model.id) == str(entity_id).lower())
+                row = session.execute(query.with_for_update() if lock else query).scalar()
             return row
         try:
             key = int(entity_id)
@@ -480,9 +483,10 @@ class Writer:
         """Impact spellings a typed impact is matched against: the defaults, then those
         the register already uses."""
         used = session.execute(
-            select(RiskRow.impact).where(RiskRow.impact != "").distinct().order_by(RiskRow.impact)
+            select(RiskRow.impact).where(RiskRow.impact != "").distinct()
         ).scalars()
-        return list(dict.fromkeys((*DEFAULT_IMPACTS, *used)))
+        # Sorted here: code-point order on every engine (a server's collation may differ).
+        return list(dict.fromkeys((*DEFAULT_IMPACTS, *sorted(used))))
 
     def update_risk(
         self, risk_id: str, changes: Mapping[str, Any], *, expected_version: int | None = None

@@ -23,6 +23,8 @@ from textual import events
 from textual.binding import Binding
 from textual.widget import Widget
 
+from tracker_tui.widgets.glyphs import ascii_mode, chrome_text
+
 
 class KeyFooter(Widget, can_focus=False):
     """One line of ``key description`` items for the screen's active bindings."""
@@ -93,7 +95,10 @@ class KeyFooter(Widget, can_focus=False):
         item = Text(no_wrap=True, end="")
         item.append(self.app.get_key_display(binding), key_style)
         if binding.description:
-            item.append(" " + binding.description, description_style)
+            description = binding.description
+            if ascii_mode(self):
+                description = chrome_text(description)  # "Status ▶" is the app's own text
+            item.append(" " + description, description_style)
         return item
 
     def on_click(self, event: events.Click) -> None:
@@ -137,7 +142,7 @@ class KeyFooter(Widget, can_focus=False):
             gap = width - line.cell_len - text.cell_len - 2
             if gap >= 2:
                 line.append(" " * gap)
-                line.append("|" if getattr(self.app, "ascii_mode", False) else "▏", "dim")
+                line.append("|" if ascii_mode(self) else "▏", "dim")
                 spans.append((line.cell_len, line.cell_len + text.cell_len, key))
                 line.append_text(text)
                 line.append(" ")

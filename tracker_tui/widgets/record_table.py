@@ -42,6 +42,10 @@ API (stable: other screens build on it)
                    (Title 3, Notes 2: they get most of a wide terminal).
 
     table.set_rows(rows)                 replace every row (cursor stays on its key)
+    table.incomplete = True              more rows are on their way (a first screenful
+                                         shown before the rest is read): home/g and
+                                         end/G hold until the next set_rows, which
+                                         moves the cursor to the new first/last row
     table.update_row(key, row)           replace one row; only that line is redrawn
     table.remove_row(key)                drop one row
     table.rows / table.visible_rows      all rows / rows after filter and sort, in order
@@ -93,6 +97,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tracker_tui.sanitize import display_text
+from tracker_tui.widgets.glyphs import ascii_mode, truncate
 
 CellRenderer = Callable[[Any, int], "Text | str"]
 _CACHE_SIZE = 2000
@@ -239,6 +244,10 @@ class RecordTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self.marker_column: str | None = None
         self.row_classes: Callable[[Any], str | None] | None = None
+        #: More rows are on their way (the next ``set_rows`` brings them): first/last
+        #: then mean the first/last row of the whole list, not of what is here so far.
+        self.incomplete = False
+        self._pin: Literal["first", "last"] | None = None
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
         self._layout_fit: dict[str, int] = {}
@@ -282,7 +291,12 @@ class RecordTable(ScrollView, can_focus=True):
         self._markers = {k: v for k, v in self._markers.items() if k in self._rows}
         if self._fit:
             self._measure_fit()
+        pin = self._pin
         self._rebuild_view(keep)
+        if pin is not None and self._view:
+            # g/G pressed while the list was incomplete: to the first/last row of it now.
+            self.cursor_row = 0 if pin == "first" else len(self._view) - 1
+            self._pin = pin if self.incomplete else None
 
     def update_row(self, key: Hashable, row: Any) -> None:
         """Replace the row with ``key`` (or add it at the end); redraw only its line.
@@ -442,6 +456,7 @@ class RecordTable(ScrollView, can_focus=True):
     def cursor_row(self, index: int) -> None:
         if not self._view:
             return
+        self._pin = None  # any move of the cursor ends a pending first/last
         index = min(max(index, 0), len(self._view) - 1)
         if index == self._cursor:
             return
@@ -499,9 +514,13 @@ class RecordTable(ScrollView, can_focus=True):
 
     def action_cursor_first(self) -> None:
         self.cursor_row = 0
+        if self.incomplete:
+            self._pin = "first"
 
     def action_cursor_last(self) -> None:
         self.cursor_row = len(self._view) - 1
+        if self.incomplete:
+            self._pin = "last"
 
     def action_page_down(self) -> None:
         self.cursor_row = self._cursor + self._page()
@@ -688,14 +707,13 @@ class RecordTable(ScrollView, can_focus=True):
             return strip
         style = self.get_component_rich_style("record-table--header")
         line = Text(style=style, end="", no_wrap=True)
-        if getattr(self.app, "ascii_mode", False):
-            arrow = "v" if self.sort_reverse else "^"
-        else:
-            arrow = "▼" if self.sort_reverse else "▲"
+        ascii = ascii_mode(self)
+        up, down = ("^", "v") if ascii else ("▲", "▼")
+        arrow = down if self.sort_reverse else up
         for position, (column, cell_width) in enumerate(layout):
             label = column.label + (arrow if column.key == self.sort_column else "")
-            cell = Text(label, no_wrap=True, overflow="ellipsis", justify=column.justify)
-            cell.truncate(cell_width, overflow="ellipsis", pad=True)
+            cell = Text(label, no_wrap=True, justify=column.justify)
+            truncate(cell, cell_width, ascii=ascii, pad=True)
             line.append_text(cell)
             if position < len(layout) - 1:
                 line.append(" ")
@@ -750,6 +768,7 @@ class RecordTable(ScrollView, can_focus=True):
         if marker is not None and not any(column.key == marker_at for column, _ in layout):
             marker_at = layout[-1][0].key if layout else None
         line = Text(style=row_style, end="", no_wrap=True)
+        ascii = ascii_mode(self)
         for position, (column, cell_width) in enumerate(layout):
             if marker is not None and column.key == marker_at:
                 cell = marker.copy()
@@ -758,7 +777,7 @@ class RecordTable(ScrollView, can_focus=True):
                 cell = self._cell(column, row, cell_width)
             cell.no_wrap = True
             cell.justify = column.justify
-            cell.truncate(cell_width, overflow="ellipsis")
+            truncate(cell, cell_width, ascii=ascii)
             if column.justify == "right":
                 cell.pad_left(cell_width - cell.cell_len)
             else:

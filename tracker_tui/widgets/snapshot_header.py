@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from tracker_tui.domain import Summary, TrackerInfo
 from tracker_tui.sanitize import display_text
+from tracker_tui.widgets.glyphs import glyphs, truncate
 from tracker_tui.widgets.progress import progress_bar, status_style
 
 _MILESTONE_LINES = 2
@@ -64,7 +65,7 @@ class SnapshotHeader(Vertical):
         self._set("header-title", self._title_line(info, read_only, width))
         self._set("header-programme", self._programme_line(summary, width))
         self._set("header-milestones", self._milestone_lines(summary, width))
-        self._set("header-status", self._status_line(summary, statuses or []))
+        self._set("header-status", self._status_line(summary, statuses or [], width))
         self._set("header-risks", self._risk_line(summary, width))
 
     def on_resize(self) -> None:
@@ -88,7 +89,7 @@ class SnapshotHeader(Vertical):
 
     def _rows(self, text: Text) -> int:
         """The lines ``text`` takes, or 0 when that is not known without wrapping it."""
-        width = self.size.width - 2  # the header's padding: 0 1
+        width = self.size.width  # the content area: the header's padding is outside it
         lines = text.plain.split("\n")
         if width <= 0 or any(cell_len(line) > width for line in lines):
             return 0
@@ -105,11 +106,11 @@ class SnapshotHeader(Vertical):
             line.append(f"  snapshot {info.snapshot_date.isoformat()}", style="dim")
         if read_only:
             badge = " READ-ONLY "
-            line.truncate(max(0, width - len(badge) - 1), overflow="ellipsis")
+            truncate(line, max(0, width - len(badge) - 1), ascii=self.ascii)
             line.pad_right(width - len(badge) - line.cell_len)
             line.append(badge, style="bold reverse yellow")
         else:
-            line.truncate(width, overflow="ellipsis")
+            truncate(line, width, ascii=self.ascii)
         return line
 
     def _programme_line(self, summary: Summary, width: int) -> Text:
@@ -152,17 +153,40 @@ class SnapshotHeader(Vertical):
             lines.append(current)
         return Text("\n").join(lines[:_MILESTONE_LINES])
 
-    def _status_line(self, summary: Summary, statuses: list[str]) -> Text:
+    def _status_line(self, summary: Summary, statuses: list[str], width: int) -> Text:
+        """The count of each status, in the configured order, on ONE line of ``width``.
+
+        When they do not fit, a shorter separator is tried first (``, ``); then the
+        statuses with the fewest tasks give way and ``+N more`` says how many are not
+        shown. The line never wraps: a second line would push the task table down.
+        """
         if not summary.tasks:
             return Text("")
         counts = {count.status: count.count for count in summary.by_status}
         order = [s for s in statuses if s in counts] + [s for s in counts if s not in statuses]
-        parts = []
-        for status in order:
-            parts.append(
-                Text.assemble((display_text(status), status_style(status)), f" {counts[status]}")
+        parts = {
+            status: Text.assemble(
+                (display_text(status), status_style(status)), f" {counts[status]}"
             )
-        return Text(" · ").join(parts)
+            for status in order
+        }
+        separators = list(dict.fromkeys([glyphs(self.ascii).separator, ", "]))
+        # Fewest tasks first; among equals, the last in the configured order.
+        dropping = sorted(order, key=lambda s: (counts[s], -order.index(s)))
+        shown = list(order)
+        while True:
+            for separator in separators:
+                line = Text(separator).join(parts[status] for status in shown)
+                hidden = len(order) - len(shown)
+                if hidden:
+                    line.append(f"  +{hidden} more", style="dim")
+                if line.cell_len <= width:
+                    return line
+            if len(shown) <= 1:
+                break
+            shown.remove(dropping[hidden])
+        truncate(line, width, ascii=self.ascii)
+        return line
 
     def _risk_line(self, summary: Summary, width: int) -> Text:
         line = Text()
@@ -173,7 +197,7 @@ class SnapshotHeader(Vertical):
                 key=lambda item: (_IMPACT_ORDER.get(item[0].casefold(), 9), item[0]),
             )
             line.append_text(
-                Text(" · ").join(
+                Text(glyphs(self.ascii).separator).join(
                     Text.assemble(
                         (display_text(impact) or "?", _IMPACT_STYLE.get(impact.casefold(), "")),
                         f" {n}",
@@ -189,6 +213,7 @@ class SnapshotHeader(Vertical):
                 line.append("   ")
             line.append("Next: ", style="bold")
             line.append(display_text(checkpoint.when))
-            line.append(" – " + display_text(checkpoint.text), style="dim")
-        line.truncate(width, overflow="ellipsis")
+            dash = glyphs(self.ascii).dash
+            line.append(f" {dash} " + display_text(checkpoint.text), style="dim")
+        truncate(line, width, ascii=self.ascii)
         return line

@@ -1,0 +1,25 @@
+"""The ``tracker-tui`` commands, one module each, run by ``tracker_tui.cli``.
+
+``tracker_tui.cli`` parses the command line and imports a command's module only when
+that command runs, so ``--version`` and ``--help`` import none of them. This package's
+own import stays as light: only the names the parser and the commands share live here.
+
+- ``dashboard``: the dashboard on a store (no command), and ``demo``
+- ``importing``: ``import``
+- ``editing``: ``set`` and ``log``
+- ``exporting``: ``export``
+- ``history``: ``history``
+- ``check``: ``check``
+- ``opening``: opening the store the common options name
+- ``output``: how a command writes: Rich text for people, data verbatim, files atomically
+"""
+
+from __future__ import annotations
+
+#: ``set`` options per kind, in the order results are shown.
+TASK_OPTIONS = ("status", "progress", "owner", "milestone", "title", "notes")
+RISK_OPTIONS = ("status", "impact", "mitigation", "owner", "description")
+SET_OPTIONS = tuple(dict.fromkeys(TASK_OPTIONS + RISK_OPTIONS))
+
+EXPORT_FORMATS = ("markdown", "json", "csv")
+CSV_TABLES = ("tasks", "activity", "checkpoints", "risks", "decisions", "cadence", "metrics")

@@ -1,0 +1,57 @@
+"""The dashboard: on the store (``tracker-tui`` with no command) or on the sample (``demo``).
+
+Only these commands import Textual (through ``tracker_tui.app``), and only once the
+store has opened: a store that cannot be used fails without waiting for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tracker_tui.commands.opening import open_store, require_tracker
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Open the dashboard on the store ``--db`` names, until the user quits.
+
+    Refuses, before Textual starts, a store that holds no tracker or one the page check
+    finds damaged (the error then names the backup to recover from).
+    """
+    # The page check that refuses a damaged store reads the whole file (~30 ms for a
+    # 20 MB store): it runs on a thread while Textual is imported (~150 ms), and the
+    # dashboard starts only once it has passed. The other checks (not ours, newer,
+    # empty, first page damaged) are made by the open itself.
+    with open_store(args, verify=False) as store:
+        check = store.verify_in_background()
+        try:
+            require_tracker(store)
+            from tracker_tui.app import run_dashboard  # no other command imports Textual
+        except BaseException:
+            check.wait()  # damage, when found, explains a failure better than its symptom
+            raise
+        check.wait()
+        run_dashboard(store, ascii=args.ascii)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Open the dashboard on a copy of the bundled sample tracker, in a temporary store
+    that is removed afterwards: nothing the user does in the demo is kept."""
+    import tempfile
+
+    from tracker_tui.markdown import parse_document
+    from tracker_tui.resources import sample_tracker_text
+    from tracker_tui.store import Store, current_user
+
+    document = parse_document(sample_tracker_text())
+    user = current_user(args.as_name)
+    with tempfile.TemporaryDirectory(prefix="tracker-tui-demo-", ignore_cleanup_errors=True) as tmp:
+        target = str(Path(tmp) / "demo.db")
+        with Store.open(target, user=user) as store:
+            store.import_document(document)
+        with Store.open(target, user=user, read_only=args.read_only) as store:
+            from tracker_tui.app import run_dashboard  # no other command imports Textual
+
+            run_dashboard(store, ascii=args.ascii)
+    return 0

@@ -1,0 +1,52 @@
+"""``tracker-tui export``: the tracker as markdown, JSON or CSV, on stdout or in a file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker_tui.commands import CSV_TABLES
+from tracker_tui.commands.opening import open_store, require_tracker
+from tracker_tui.commands.output import rich_console, say, write_atomically, write_stdout
+
+if TYPE_CHECKING:
+    from tracker_tui.store import Store
+
+
+def render_export(store: Store, export_format: str, table: str | None) -> str:
+    """The whole export as text; each format imports its own writer, and only it."""
+    if export_format == "json":
+        from tracker_tui.export_formats import to_json
+
+        return to_json(store)
+    if export_format == "csv":
+        from tracker_tui.export_formats import to_csv
+
+        return to_csv(store, table or "tasks")
+    from tracker_tui.markdown import render_document
+
+    return render_document(store.export_document())
+
+
+def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Write the tracker in ``--format`` to stdout, verbatim UTF-8, or to ``-o FILE``.
+
+    The store is opened read-only and the whole export is rendered before a byte is
+    written, so a failure leaves no half export; ``-o`` replaces the file atomically.
+    CSV is one table at a time (``--table``), and ``--table`` goes only with CSV.
+    """
+    if args.format == "csv" and not args.table:
+        parser.error("--format csv needs --table " + "|".join(CSV_TABLES))
+    if args.table and args.format != "csv":
+        parser.error("--table goes with --format csv")
+    with open_store(args, read_only=True) as store:
+        require_tracker(store)
+        text = render_export(store, args.format, args.table)
+    if args.output and args.output != "-":
+        path = write_atomically(Path(args.output), text)
+        # On stderr: stdout stays for data, even when the data went to a file.
+        say(rich_console(stderr=True), f"Wrote {args.format} to {path}")
+    else:
+        write_stdout(text)
+    return 0

@@ -1,0 +1,122 @@
+"""How the commands write: Rich text for people, data verbatim, errors on one line, and
+files atomically.
+
+Rich is imported by the first call that draws something, never by this module: a
+command that only writes JSON (or only fails) does not pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tracker_tui.domain import TrackerError
+from tracker_tui.sanitize import display_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+#: The program's name, as ``--help`` shows it and as every error line starts.
+PROG = "tracker-tui"
+
+
+def rich_console(*, stderr: bool = False) -> Console:
+    """A Rich console that never interprets user text: no markup, emoji codes or
+    highlighting (a note saying ``[bold red]`` or ``:fire:`` prints as written)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+def rich_text(*parts: tuple[str, str] | str) -> Text:
+    """A Rich Text of sanitised pieces: ``"plain"`` or ``("text", "style")``."""
+    from rich.text import Text
+
+    line = Text()
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        line.append(display_text(text), style=style)
+    return line
+
+
+def say(console: Console, *parts: tuple[str, str] | str) -> None:
+    """Print one line of sanitised pieces, as ``rich_text`` takes them."""
+    # soft_wrap: a line piped to a file or another program is never cut at 80 columns.
+    console.print(rich_text(*parts), soft_wrap=True)
+
+
+def write_stdout(text: str) -> None:
+    """Data (exports) goes out verbatim as UTF-8, whatever the terminal's encoding."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def print_json(value: Any) -> None:
+    """``value`` as indented JSON on stdout; what JSON cannot hold (dates) as text."""
+    import json
+
+    write_stdout(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_error(message: str) -> None:
+    """``tracker-tui: message`` on stderr; a stderr that is gone is ignored."""
+    # Plain write, not Rich: an error is always exactly one line, never wrapped.
+    try:
+        sys.stderr.write(f"{PROG}: {display_text(message)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` via a temporary file and a rename, so that a reader (or
+    a crash) never sees half a file. An existing file keeps its permissions.
+
+    Returns:
+        The path written: the file a symbolic link points at, when ``path`` is one.
+
+    Raises:
+        TrackerError: the file cannot be written.
+    """
+    import tempfile
+
+    path = path.expanduser()
+    if path.is_symlink():
+        path = path.resolve()  # replace the file the link points at, not the link
+    if path.is_dir():
+        raise TrackerError(f"{path} is a directory")
+    folder = path.parent
+    if not folder.is_dir():
+        raise TrackerError(f"{folder}: no such directory")
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise TrackerError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise TrackerError(f"cannot write {path}: {error.strerror}") from None
+        raise
+    return path

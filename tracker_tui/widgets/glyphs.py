@@ -1,0 +1,132 @@
+"""The characters the app draws itself (not user data), in Unicode and in ASCII (``--ascii``).
+
+``--ascii`` is for terminals and fonts without box-drawing characters: in that mode every
+character of the app's own chrome (separators, arrows, truncation marks, key names,
+scrollbars) is ASCII, while user text (titles, notes) is shown as it is.
+
+- ``glyphs(ascii)`` / ``glyphs_for(node)``: the set to draw with;
+- ``truncate(text, width, ascii=...)``: Rich's ``Text.truncate`` with an ASCII mark;
+- ``chrome_text(text)``: an app string (a key description) folded to ASCII;
+- ``AsciiScrollBarRender``: scrollbars without the eighth-block glyphs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NamedTuple
+
+from rich.segment import Segments
+from rich.text import Text
+from textual._context import active_app
+from textual.scrollbar import ScrollBarRender
+
+
+class Glyphs(NamedTuple):
+    """The app's own characters, by what they mean."""
+
+    truncated: str  # the mark at the end of a cut-off cell or line (one cell)
+    ellipsis: str  # "Saving…": prose that trails off
+    dash: str  # "UT-001 – Title", "1–7 of 7"
+    separator: str  # between counts: "Complete 3 · Blocked 1"
+    arrow: str  # old → new
+    open_quote: str
+    close_quote: str
+
+
+UNICODE = Glyphs("…", "…", "–", " · ", " → ", "“", "”")
+ASCII = Glyphs("~", "...", "-", ", ", " -> ", '"', '"')
+
+
+def glyphs(ascii: bool) -> Glyphs:
+    return ASCII if ascii else UNICODE
+
+
+def ascii_mode(node: Any) -> bool:
+    """Whether ``node``'s app draws ASCII only (False outside a running app)."""
+    try:
+        return bool(getattr(node.app, "ascii_mode", False))
+    except Exception:  # no active app (a widget built outside one, in a test)
+        return False
+
+
+def glyphs_for(node: Any) -> Glyphs:
+    return glyphs(ascii_mode(node))
+
+
+def truncate(text: Text, width: int, *, ascii: bool, pad: bool = False) -> None:
+    """Cut ``text`` to ``width`` cells in place, marking a cut with the mode's glyph."""
+    if ascii and text.cell_len > width:
+        text.truncate(max(0, width - 1), overflow="crop")
+        if width > 0:
+            text.append(ASCII.truncated)
+    else:
+        text.truncate(width, overflow="ellipsis")
+    if pad:
+        text.pad_right(width - text.cell_len)
+
+
+#: The app's own non-ASCII characters (in binding descriptions) and what ASCII shows.
+_FOLD = str.maketrans(
+    {"…": "...", "–": "-", "—": "-", "·": "|", "▶": ">", "◀": "<", "▲": "^", "▼": "v", "→": "->"}
+)
+
+
+def chrome_text(text: str) -> str:
+    """An app string (never user data) in ASCII: known glyphs replaced, others as ``?``."""
+    folded = text.translate(_FOLD)
+    if folded.isascii():
+        return folded
+    return "".join(char if char.isascii() else "?" for char in folded)
+
+
+#: Key names Textual draws as symbols (``⏎``, ``↑``), and what ASCII mode shows instead.
+ASCII_KEY_NAMES = {
+    "enter": "enter",
+    "up": "up",
+    "down": "down",
+    "left": "left",
+    "right": "right",
+    "backspace": "bksp",
+    "escape": "esc",
+    "minus": "-",
+    "pagedown": "pgdn",
+    "pageup": "pgup",
+    "delete": "del",
+    "space": "space",
+    "tab": "tab",
+}
+
+
+class AsciiScrollBarRender(ScrollBarRender):
+    """A scrollbar whose thumb is whole reversed cells: no eighth-block glyphs."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
+
+
+class ChromeScrollBarRender(ScrollBarRender):
+    """Draws with ``AsciiScrollBarRender`` while the running app is in ASCII mode.
+
+    ``ScrollBar.renderer`` is a class attribute and Textual creates scrollbars on demand
+    (no hook per app): this renderer asks the active app which glyphs to use, so that
+    installing it changes nothing for an app that is not in ASCII mode.
+    """
+
+    previous: ClassVar[type[ScrollBarRender]] = ScrollBarRender
+
+    @classmethod
+    def render_bar(cls, *args: Any, **kwargs: Any) -> Segments:
+        try:
+            ascii = bool(getattr(active_app.get(), "ascii_mode", False))
+        except LookupError:
+            ascii = False
+        renderer = AsciiScrollBarRender if ascii else cls.previous
+        return renderer.render_bar(*args, **kwargs)
+
+
+def install_scrollbar_renderer() -> None:
+    """Make every scrollbar follow its app's ASCII mode (idempotent)."""
+    from textual.scrollbar import ScrollBar
+
+    if ScrollBar.renderer is not ChromeScrollBarRender:
+        ChromeScrollBarRender.previous = ScrollBar.renderer
+        ScrollBar.renderer = ChromeScrollBarRender
