@@ -424,3 +424,174 @@ class TestCommands:
     def test_today_comes_from_settings(self, seed_store):
         settings = Settings(today=date(2024, 6, 5))
         assert make_app(seed_store, settings).settings.current_date() == date(2024, 6, 5)
+
+
+class TestUndoConflict:
+    async def test_undo_over_another_users_change_asks_first(self, app, seed_store, screen_text):
+        """bob changed the progress since alice's edit: u asks; no keeps his, yes undoes."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("minus")
+            await settle(app, pilot)
+            with Store.open(seed_store.target, user="bob") as bob:
+                bob.update_task("UT-001", {"progress": 50})
+            await pilot.press("u")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "ConfirmScreen"
+            # Who: the row's updated_by as the store reports it (see conflict_question).
+            assert "changed progress of UT-001 since; undo anyway?" in screen_text(app)
+            await pilot.press("n")
+            await settle(app, pilot)
+            assert seed_store.task("UT-001").progress == 50
+            await pilot.press("u")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "ConfirmScreen"
+            await pilot.press("y")
+            await settle(app, pilot)
+            assert seed_store.task("UT-001").progress == 100
+            assert table(app).get_row("UT-001").progress == 100
+
+
+class TestCompletionThroughTheForm:
+    @pytest.fixture
+    def in_progress(self, seed_store):
+        seed_store.update_task("UT-002", {"status": "In Progress", "progress": 90})
+        return seed_store
+
+    async def _complete_in_form(self, app, pilot) -> None:
+        from textual.widgets import Select
+
+        from tracker_tui.screens.task_form import TaskFormScreen
+
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TaskFormScreen)
+        app.screen.query_one("#in-status", Select).value = "Complete"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TaskFormScreen)
+
+    async def test_one_undo_takes_back_the_status_and_the_entry(self, in_progress, app):
+        store = in_progress
+        before = store.activity_count()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("j")
+            await self._complete_in_form(app, pilot)
+            assert store.task("UT-002").status == "Complete"
+            assert store.activity(limit=1)[0].text == "UT-002 completed."
+            assert store.activity_count() == before + 1
+            assert table(app).get_row("UT-002").status == "Complete"
+            await pilot.press("u")
+            await settle(app, pilot)
+            assert store.task("UT-002").status == "In Progress"
+            assert store.activity_count() == before
+            assert table(app).get_row("UT-002").status == "In Progress"
+
+    async def test_editing_from_the_detail_screen_logs_the_completion(self, in_progress, app):
+        store = in_progress
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("j", "enter")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "TaskDetailScreen"
+            await self._complete_in_form(app, pilot)
+            assert store.task("UT-002").status == "Complete"
+            assert store.activity(limit=1)[0].text == "UT-002 completed."
+
+    async def test_no_entry_when_turned_off(self, in_progress, frozen_settings):
+        store = in_progress
+        frozen_settings.complete_adds_activity = False
+        app = make_app(store, frozen_settings)
+        before = store.activity_count()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("j")
+            await self._complete_in_form(app, pilot)
+        assert store.task("UT-002").status == "Complete"
+        assert store.activity_count() == before
+
+
+class TestWriteOrder:
+    async def test_a_burst_of_keys_commits_in_order(self, app, seed_store, monkeypatch):
+        """-, -, u sent at once (the first edits slow to commit): the store ends as if
+        they were pressed one by one: 100, 90, 80, and the undo back to 90."""
+        import time
+
+        from textual import events
+
+        original = seed_store.update_task
+
+        def slow_update(*args, **kwargs):
+            time.sleep(0.3)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(seed_store, "update_task", slow_update)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(app, pilot)
+            for key, character in (("minus", "-"), ("minus", "-"), ("u", "u")):
+                app.post_message(events.Key(key, character))
+            await settle(app, pilot)
+            await app.workers.wait_for_complete()
+            await settle(app, pilot)
+            assert seed_store.task("UT-001").progress == 90
+            assert table(app).get_row("UT-001").progress == 90
+            assert not [n for n in app._notifications if n.severity == "error"]
+
+
+class TestPaletteMarkup:
+    TITLE = "Broken [/x] and [@click=app.quit]quit[/] [b]bold"
+
+    async def test_task_titles_are_literal_in_the_palette(self, seed_store, frozen_settings):
+        from textual.command import CommandPalette
+
+        seed_store.update_task("UT-003", {"title": self.TITLE})
+        app = make_app(seed_store, frozen_settings)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("ctrl+p")
+            await settle(app, pilot)
+            assert CommandPalette.is_open(app)
+            await pilot.press(*"UT-003")
+            await settle(app, pilot)
+            await pilot.pause(0.5)
+            shown = " ".join(
+                str(option.prompt) for option in app.screen.query("CommandList").first().options
+            )
+            assert "Broken [/x] and [@click=app.quit]quit[/] [b]bold" in shown
+            assert app.is_running
+
+
+def test_conflict_question_names_who_what_and_which() -> None:
+    from tracker_tui.domain import ConflictError, Task
+    from tracker_tui.screens.snapshot import conflict_question
+
+    current = Task(id="UT-002", title="x", progress=50, updated_by="bob")
+    error = ConflictError(
+        "UT-002 progress was changed by bob since; this would overwrite it", current=current
+    )
+    assert conflict_question("undo", error) == "bob changed progress of UT-002 since; undo anyway?"
+    error.field = "last_update"  # once the store names the field on the error
+    assert conflict_question("redo", error) == (
+        "bob changed last update of UT-002 since; redo anyway?"
+    )
+    assert conflict_question("undo", ConflictError("x", current=None)) == (
+        "someone changed it since; undo anyway?"
+    )
+
+
+async def test_an_edit_just_before_quitting_is_saved(app, seed_store, monkeypatch):
+    """- then q at once, the store slow to commit: the edit is saved, not dropped."""
+    import time
+
+    original = seed_store.update_task
+
+    def slow_update(*args, **kwargs):
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(seed_store, "update_task", slow_update)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("minus", "q")
+    assert seed_store.task("UT-001").progress == 90

@@ -7,11 +7,14 @@ on stdin for the go, so that their edits really overlap.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -257,3 +260,140 @@ def test_store_held_locked_gives_store_locked_error(
         assert store.revision() == revision
         # Once the lock is gone, the same store writes again.
         assert store.update_task("UT-001", {"notes": "free"}).notes == "free"
+
+
+# -- consistent reads: an export or the header never mixes two states -------------------------
+
+
+def _write_after(store: Store, calls: int, write: Callable[[], object]) -> list[int]:
+    """Make ``write`` commit (through another connection) right after ``store``'s reader
+    has run ``calls`` queries: a write landing between two reads of one export."""
+    connection = store._read().connection  # type: ignore[union-attr]
+    original = connection.fetchall
+    seen = [0]
+
+    def fetchall(sql: str, params: dict | None = None) -> list[tuple]:
+        rows = original(sql, params)
+        seen[0] += 1
+        if seen[0] == calls:
+            write()
+        return rows
+
+    connection.fetchall = fetchall  # type: ignore[method-assign]
+    return seen
+
+
+def _replace_with_other(path: Path | str) -> Callable[[], object]:
+    def write() -> None:
+        with Store.open(path, user="bob") as bob:
+            bob.import_document(tasks_document(3, prefix="NEW-", title="Other"), replace=True)
+
+    return write
+
+
+def test_a_markdown_export_is_one_state_even_if_a_replace_commits_midway(path: Path) -> None:
+    from tracker_tui.markdown import render_document
+
+    with Store.open(path) as store:
+        expected = render_document(store.export_document())
+        seen = _write_after(store, 2, _replace_with_other(path))
+        assert render_document(store.export_document()) == expected
+        assert seen[0] > 2  # the write did land between the export's reads
+        assert store.tracker_info().title == "Other"  # and is seen afterwards
+
+
+def test_a_json_export_is_one_state_even_if_a_write_commits_midway(path: Path) -> None:
+    from tracker_tui.commands.exporting import render_export
+
+    with Store.open(path) as store:
+        expected = render_export(store, "json", None)
+        _write_after(store, 1, _replace_with_other(path))
+        exported = json.loads(render_export(store, "json", None))
+        assert exported == json.loads(expected)
+        assert exported["tracker"]["title"] == "Tracker" and len(exported["tasks"]) == 7
+
+
+def test_the_header_figures_are_one_state(path: Path) -> None:
+    with Store.open(path) as store:
+        assert store.summary().tasks == 7
+        seen = _write_after(store, 1, _replace_with_other(path))
+        summary = store.summary()
+        assert seen[0] > 1  # the write landed between the header's queries
+        assert summary.tasks == 7
+        assert sum(item.count for item in summary.by_status) == summary.tasks
+        assert sum(item.tasks for item in summary.by_milestone) == summary.tasks
+        assert store.summary().tasks == 3  # the next read sees the new state
+
+
+def test_other_threads_read_while_a_snapshot_is_held(path: Path) -> None:
+    with Store.open(path) as store:
+        results: list[int] = []
+        with store.snapshot():
+            before = store.revision()
+            with Store.open(path, user="bob") as bob:
+                bob.update_task("UT-002", {"notes": "later"})
+            reader = threading.Thread(target=lambda: results.append(store.revision()))
+            reader.start()
+            reader.join(0.2)
+            assert store.revision() == before  # still the snapshot's state
+        reader.join(10)
+        assert results == [before + 1]  # waited for the snapshot, then saw the write
+
+
+@pytest.mark.slow
+def test_exports_stay_consistent_while_a_writer_hammers(path: Path) -> None:
+    from tracker_tui.commands.exporting import render_export
+
+    documents = [
+        tasks_document(7, title="Seven"),
+        tasks_document(3, prefix="NEW-", title="Three"),
+    ]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def hammer() -> None:
+        try:
+            with Store.open(path, user="bob") as bob:
+                n = 0
+                while not stop.is_set():
+                    bob.import_document(documents[n % 2], replace=True)
+                    bob.update_task("UT-001" if n % 2 == 0 else "NEW-001", {"progress": "+1"})
+                    n += 1
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    writer = threading.Thread(target=hammer)
+    writer.start()
+    try:
+        with Store.open(path) as store:
+            deadline = time.monotonic() + 3
+            exports = 0
+            while time.monotonic() < deadline or exports < 20:
+                exported = json.loads(render_export(store, "json", None))
+                title, tasks = exported["tracker"]["title"], exported["tasks"]
+                assert title in ("Tracker", "Seven", "Three")
+                assert len(tasks) == {"Tracker": 7, "Seven": 7, "Three": 3}[title], title
+                prefixes = {task["id"].split("-")[0] for task in tasks}
+                assert prefixes == ({"NEW"} if title == "Three" else {"UT"})
+                exports += 1
+    finally:
+        stop.set()
+        writer.join(30)
+    assert not errors, errors
+
+
+def test_changes_since_returns_at_most_changes_limit(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert isinstance(Store.CHANGES_LIMIT, int) and Store.CHANGES_LIMIT == 5_000
+    with Store.open(path) as store:
+        revision = store.revision()
+        for n in range(4):
+            store.update_task("UT-002", {"notes": f"edit {n}"})
+        everything = store.changes_since(revision)
+        assert len(everything) >= 4
+        monkeypatch.setattr(Store, "CHANGES_LIMIT", 3)
+        cut = store.changes_since(revision)
+        # Exactly CHANGES_LIMIT back: the caller must reload everything.
+        assert len(cut) == Store.CHANGES_LIMIT == 3
+        assert cut == everything[:3]

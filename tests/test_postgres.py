@@ -110,6 +110,13 @@ def _plain(value: Any) -> Any:
         fields = dataclasses.asdict(value)
         for stamp in ("updated_at", "at"):
             fields.pop(stamp, None)
+        for name in ("old", "new"):
+            # A whole row in the history (a create or delete) carries its stamp too.
+            if isinstance(fields.get(name), str) and fields[name].startswith("{"):
+                row = json.loads(fields[name])
+                if isinstance(row, dict):
+                    row.pop("updated_at", None)
+                    fields[name] = row
         return (type(value).__name__, {key: _plain(item) for key, item in fields.items()})
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
@@ -590,3 +597,74 @@ def test_the_command_line_reports_server_errors_in_one_line(pg_cluster: Cluster)
     done = _run_cli("export", "--db", pg_cluster.url("no_such_db"))
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
     assert "does not exist" in done.stderr
+
+
+# -- consistent reads and check -------------------------------------------------------------
+
+
+def _write_after(store: Store, calls: int, title: str) -> list[int]:
+    """After ``store``'s reader has run ``calls`` more queries, bob replaces the tracker
+    (three NEW- tasks, ``title``) and commits: a write between two reads of one export."""
+    connection = store._read().connection  # type: ignore[union-attr]
+    original = connection.fetchall
+    seen = [0]
+
+    def fetchall(sql: str, params: dict | None = None) -> list[tuple]:
+        rows = original(sql, params)
+        seen[0] += 1
+        if seen[0] == calls:
+            with Store.open(store.target, user="bob") as bob:
+                bob.import_document(tasks_document(3, prefix="NEW-", title=title), replace=True)
+        return rows
+
+    connection.fetchall = fetchall  # type: ignore[method-assign]
+    return seen
+
+
+def test_an_export_is_one_state_even_if_a_replace_commits_midway(pg_store: Store) -> None:
+    from tracker_tui.commands.exporting import render_export
+
+    expected_json = json.loads(render_export(pg_store, "json", None))
+    expected_markdown = render_document(pg_store.export_document())
+    seen = _write_after(pg_store, 2, "Other")
+    assert json.loads(render_export(pg_store, "json", None)) == expected_json
+    assert seen[0] > 2 and pg_store.tracker_info().title == "Other"
+    markdown_seen = _write_after(pg_store, 2, "Third")
+    exported = render_document(pg_store.export_document())
+    assert markdown_seen[0] > 2
+    assert exported.count("NEW-") == 3 and "# Other" in exported and "Third" not in exported
+    assert exported != expected_markdown
+
+
+def test_the_header_figures_are_one_state_on_postgresql(pg_store: Store) -> None:
+    tasks = pg_store.summary().tasks
+    connection = pg_store._read().connection  # type: ignore[union-attr]
+    original = connection.fetchall
+    seen = [0]
+
+    def fetchall(sql: str, params: dict | None = None) -> list[tuple]:
+        rows = original(sql, params)
+        seen[0] += 1
+        if seen[0] == 1:
+            with Store.open(pg_store.target, user="bob") as bob:
+                bob.import_document(tasks_document(3, prefix="NEW-"), replace=True)
+        return rows
+
+    connection.fetchall = fetchall  # type: ignore[method-assign]
+    summary = pg_store.summary()
+    assert seen[0] > 1
+    assert summary.tasks == tasks
+    assert sum(item.count for item in summary.by_status) == tasks
+    assert sum(item.tasks for item in summary.by_milestone) == tasks
+    assert pg_store.summary().tasks == 3
+
+
+def test_check_on_a_healthy_store_exits_0(pg_store: Store) -> None:
+    url = pg_store.target.url
+    done = _run_cli("check", "--db", url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "damaged" not in done.stdout.lower()
+    done = _run_cli("check", "--format", "json", "--db", url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is True and report["integrity"].startswith("not applicable")

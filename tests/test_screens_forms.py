@@ -356,3 +356,50 @@ class TestDecisionForm:
             await pilot.press("m")
             await settle(pilot)
         assert seed_store.decisions()[0].owner == "Alice"
+
+
+class TestRulesAreTheStores:
+    async def test_field_limits_are_the_stores(self, seed_store):
+        """A form accepts as much as the store does, field by field (rules.max_length)."""
+        from tracker_tui import rules
+
+        app = task_form(seed_store, None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            for name in ("id", "title", "milestone", "owner"):
+                assert screen.query_one(f"#in-{name}", Input).max_length == rules.max_length(
+                    name
+                ), name
+            assert screen.query_one("#in-notes", TextArea).limit == rules.max_length("notes")
+        app = ScreenHarness(lambda: RiskFormScreen(seed_store, None))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for name in ("description", "mitigation", "owner"):
+                widget = app.screen.query_one(f"#in-{name}", Input)
+                assert widget.max_length == rules.max_length(name), name
+
+    async def test_an_id_the_store_refuses_is_shown_beside_the_field(self, seed_store, bob):
+        """bob adds UT-100 after the form read the IDs; alice types ut-100: the store's
+        own refusal (any case) sits under the ID field, and nothing is saved."""
+        count = len(seed_store.tasks())
+        app = task_form(seed_store, None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            bob.create_task({"id": "UT-100", "title": "Bob's"})
+            await retype(pilot, app, "id", "ut-100")
+            assert error_of(app, "id") == ""  # the form did not know it yet
+            await retype(pilot, app, "title", "Alice's")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, TaskFormScreen)
+            assert "UT-100" in error_of(app, "id") or "ut-100" in error_of(app, "id")
+            assert "already exists" in error_of(app, "id")
+        assert len(seed_store.tasks()) == count + 1
+
+    async def test_id_rules_are_the_stores(self, seed_store):
+        app = task_form(seed_store, None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await retype(pilot, app, "id", "UT|9")
+            assert error_of(app, "id") == "an ID cannot contain spaces or '|'"

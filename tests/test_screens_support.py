@@ -53,7 +53,7 @@ class ScreenHarness(App[None]):
     def action_help(self) -> None:
         from tracker_tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.screen))
 
 
 def plain(widget: Static) -> str:
@@ -69,3 +69,15 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_for(pilot: Any, predicate: Callable[[], object], timeout: float = 10) -> None:
+    """Pause until ``predicate()`` is true (polling, not a fixed sleep); fail after
+    ``timeout`` seconds. For what arrives on its own, like a live refresh."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} s: {predicate}")
+        await pilot.pause(0.05)

@@ -277,6 +277,29 @@ class TestTaskDetail:
             await pilot.pause()
             assert not isinstance(app.screen, TaskDetailScreen)
 
+    async def test_markup_in_extra_columns_and_notes_is_literal(self, seed_store, monkeypatch):
+        """An extra column named ``Ref [/x]`` and notes ``[@click=app.quit]`` show as
+        typed; the store's own ``_`` keys (export hints) do not show."""
+        from dataclasses import replace
+
+        task = replace(
+            seed_store.task("UT-007"),
+            extra={"Ref [/x]": "[b]R-1", "_format": "hint"},
+            notes="[@click=app.quit]quit[/]",
+        )
+        monkeypatch.setattr(seed_store, "task", lambda task_id: task)
+        app = ScreenHarness(lambda: TaskDetailScreen(seed_store, "UT-007"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            fields = plain(app.screen.query_one("#detail-fields", Static))
+            assert "Ref [/x]" in fields and "[b]R-1" in fields
+            assert "_format" not in fields and "hint" not in fields
+            notes = app.screen.query_one("#detail-notes", Static)
+            assert "[@click=app.quit]quit[/]" in plain(notes)
+            await pilot.click("#detail-notes")
+            await pilot.pause()
+            assert app.is_running
+
     async def test_missing_task(self, seed_store):
         app = ScreenHarness(lambda: TaskDetailScreen(seed_store, "NOPE-1"))
         async with app.run_test(size=(80, 24)) as pilot:
@@ -315,6 +338,13 @@ class TestHelp:
             await settle(pilot)
         assert seed_store.risk("R-01").status != "Resolved"
 
+    def test_uses_no_private_textual_module(self):
+        import inspect
+
+        import tracker_tui.screens.help as help_module
+
+        assert "textual._" not in inspect.getsource(help_module)
+
     async def test_in_the_app(self, seed_store, frozen_settings):
         """Pushed by the app's ? on the Risks screen: lists the app's keys too."""
         app = make_app(seed_store, frozen_settings)
@@ -337,6 +367,13 @@ class TestDialogs:
             await pilot.press(key)
             await pilot.pause()
         assert app.results == [answer]
+
+    async def test_conflict_shows_the_users_name_literally(self):
+        app = ScreenHarness(lambda: ConflictScreen({"Owner": "A"}, {"Owner": "B"}, "[bold]x"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert "Theirs ([bold]x)" in plain(app.screen.query_one("#conflict-table"))
+            assert "[bold]x saved this row" in plain(app.screen.query_one("#dialog-question"))
 
     @pytest.mark.parametrize(
         ("key", "choice"), [("t", "theirs"), ("m", "mine"), ("e", "edit"), ("escape", "edit")]

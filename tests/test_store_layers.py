@@ -1,5 +1,6 @@
-"""Layers: the store, markdown, domain and rules never import Textual, and the path to the
-dashboard's first frame (open, tasks, summary) never imports SQLAlchemy."""
+"""Layers: the store, markdown, domain, rules, config, sanitize and the export formats never
+import Textual or Rich, and the path to the dashboard's first frame (open, tasks, summary)
+never imports SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -23,16 +24,33 @@ def _modules(code: str) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_core_layers_do_not_import_textual() -> None:
+#: Modules that the CLI, the store and the markdown round trip share: no UI library.
+CORE_MODULES = (
+    "tracker_tui.store",
+    "tracker_tui.store.writer",
+    "tracker_tui.store.exchange",
+    "tracker_tui.store.safety",
+    "tracker_tui.markdown",
+    "tracker_tui.domain",
+    "tracker_tui.rules",
+    "tracker_tui.config",
+    "tracker_tui.sanitize",
+    "tracker_tui.export_formats",
+)
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_layers_do_not_import_textual_or_rich(module: str) -> None:
+    """Each core module on its own, in a fresh interpreter: neither Textual nor Rich."""
     result = _modules(
-        """
+        f"""
         import json, sys
-        import tracker_tui.store, tracker_tui.markdown, tracker_tui.domain, tracker_tui.rules
-        import tracker_tui.store.writer, tracker_tui.store.exchange, tracker_tui.store.safety
-        print(json.dumps({"textual": sorted(m for m in sys.modules if m.startswith("textual"))}))
+        import {module}
+        ui = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))
+        print(json.dumps({{"ui": ui}}))
         """
     )
-    assert result["textual"] == []
+    assert result["ui"] == []
 
 
 def test_first_frame_reads_do_not_import_sqlalchemy(tmp_path: Path) -> None:

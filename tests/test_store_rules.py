@@ -3,6 +3,7 @@ history, refused edits and hostile text. Every test has its own store under tmp_
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,9 @@ from store_docs import sample_document, tasks_document
 from tracker_tui.document import Document, RawBlock, TableBlock
 from tracker_tui.domain import (
     DEFAULT_TASK_STATUSES,
+    Checkpoint,
     ConflictError,
+    Decision,
     NotFoundError,
     ReadOnlyError,
     Risk,
@@ -457,3 +460,162 @@ def test_match_impact_prefers_the_first_known_spelling() -> None:
     assert match_impact("p1", known) == "P1"
     assert match_impact("Very  high", known) == "Very high"
     assert match_impact("", known) == ""
+
+
+# -- one source of truth: rules' limits, IDs and field lists --------------------------------
+
+
+def test_edit_limits_come_from_rules(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker_tui import rules
+
+    monkeypatch.setitem(rules.FIELD_MAX_LENGTH, "owner", 5)
+    with pytest.raises(ValidationError, match="the limit is 5") as refused:
+        store.update_task("UT-001", {"owner": "abcdefg"})
+    assert refused.value.field == "owner"
+    assert store.update_task("UT-001", {"owner": "abcde"}).owner == "abcde"
+    monkeypatch.setattr(rules, "MULTILINE_FIELDS", frozenset({"notes", "owner"}))
+    monkeypatch.setitem(rules.FIELD_MAX_LENGTH, "owner", 50)
+    assert store.update_task("UT-001", {"owner": "a\nb"}).owner == "a\nb"
+
+
+@pytest.mark.parametrize("typed", ["UT 9", "UT|9", "x" * 41])
+def test_new_ids_are_checked_by_rules_validate_id(store: Store, typed: str) -> None:
+    revision = store.revision()
+    with pytest.raises(ValidationError) as refused:
+        store.create_task({"id": typed, "title": "t"})
+    assert refused.value.field == "id"
+    with pytest.raises(ValidationError):
+        store.create_risk({"id": typed, "description": "d"})
+    assert store.revision() == revision
+
+
+def test_one_definition_of_the_editable_fields() -> None:
+    from tracker_tui import rules
+    from tracker_tui.store import RISK_FIELDS, TASK_FIELDS, writer
+
+    assert TASK_FIELDS is rules.TASK_FIELDS and RISK_FIELDS is rules.RISK_FIELDS
+    for duplicate in (
+        "MAX_FIELD_LENGTH",
+        "DEFAULT_MAX_LENGTH",
+        "MULTILINE_FIELDS",
+        "TASK_EDIT_FIELDS",
+        "RISK_EDIT_FIELDS",
+    ):
+        assert not hasattr(writer, duplicate), duplicate
+
+
+def test_complete_given_with_a_lower_figure_is_refused_even_if_already_complete(
+    store: Store,
+) -> None:
+    store.update_task("UT-001", {"status": "Complete"})
+    with pytest.raises(ValidationError, match="contradict") as refused:
+        store.update_task("UT-001", {"status": "Complete", "progress": 40})
+    assert refused.value.field == "progress"
+    assert store.task("UT-001").progress == 100
+
+
+def test_imported_text_is_never_cut(tmp_path: Path) -> None:
+    long_title, long_notes = "t" * 20_000, "n\n" * 30_000
+    long_id, long_spelling = "UT-" + "9" * 60, "🟡 " + "amber " * 100
+    document = tasks_document(2, title="T" * 3_000)
+    document.blocks[2].items[0] = Task(  # type: ignore[union-attr]
+        id=long_id, title=long_title, notes=long_notes, owner="o" * 2_000, status=long_spelling
+    )
+    with Store.open(tmp_path / "t.db") as store:
+        store.import_document(document)
+        task = store.task(long_id)
+        assert task is not None
+        assert (task.title, task.notes.strip(), task.owner) == (
+            long_title,
+            long_notes.strip(),
+            "o" * 2_000,
+        )
+        assert task.status_text == long_spelling.strip()
+        assert store.tracker_info().title == "T" * 3_000
+        # An edit of another field leaves the long ones alone.
+        assert store.update_task(long_id, {"progress": 60}).title == long_title
+
+
+# -- open risks ----------------------------------------------------------------------------
+
+
+def test_open_risks_are_counted_by_the_domains_rule(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker_tui import domain
+
+    store.update_risk("R-01", {"status": "Monitoring"})
+    store.update_risk("R-02", {"status": "Closed"})
+    assert dict(store.summary().open_risks_by_impact) == {"Medium": 4}
+    monkeypatch.setattr(
+        domain, "CLOSED_RISK_STATUSES", domain.CLOSED_RISK_STATUSES | {"monitoring"}
+    )
+    assert dict(store.summary().open_risks_by_impact) == {"Medium": 3}
+
+
+# -- decisions and list items --------------------------------------------------------------
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "sample.db") as opened:
+        opened.import_document(sample_document())
+        yield opened
+
+
+def test_a_decisions_date_is_a_date_or_empty(sample: Store) -> None:
+    revision = sample.revision()
+    for typed in ("tomorrow", "20-03-2024", "2024-02-30"):
+        with pytest.raises(ValidationError) as refused:
+            sample.save_decision(Decision(None, typed, "Decide."))
+        assert refused.value.field == "date"
+    assert sample.revision() == revision
+    assert sample.save_decision(Decision(None, " 2024-03-20 ", "Decide.")).date == "2024-03-20"
+    assert sample.save_decision(Decision(None, "", "Undated.")).date == ""
+    first = sample.decisions()[0]
+    with pytest.raises(ValidationError):
+        sample.save_decision(dataclasses.replace(first, date="next week"))
+
+
+def test_an_imported_decision_date_survives_an_edit_of_another_field(tmp_path: Path) -> None:
+    document = sample_document()
+    block = next(b for b in document.blocks if getattr(b, "kind", "") == "decision")
+    block.items[0] = dataclasses.replace(block.items[0], date="20-03-2024 – 22-03-2024")
+    with Store.open(tmp_path / "d.db") as store:
+        store.import_document(document)
+        decision = store.decisions()[0]
+        assert decision.date == "20-03-2024 – 22-03-2024"
+        saved = store.save_decision(dataclasses.replace(decision, owner="New owner"))
+        assert (saved.date, saved.owner) == ("20-03-2024 – 22-03-2024", "New owner")
+
+
+def test_delete_decision_refuses_a_stale_version(sample: Store) -> None:
+    decision = sample.decisions()[0]
+    sample.save_decision(dataclasses.replace(decision, rationale="Changed by someone."))
+    with pytest.raises(ConflictError) as conflict:
+        sample.delete_decision(decision.key, expected_version=decision.version)
+    assert isinstance(conflict.value.current, Decision)
+    assert conflict.value.current.rationale == "Changed by someone."
+    current = sample.decisions()[0]
+    sample.delete_decision(current.key, expected_version=current.version)
+    assert current.key not in [d.key for d in sample.decisions()]
+
+
+def test_list_items_refuse_a_change_since_read(sample: Store) -> None:
+    seen = sample.checkpoints()[0]
+    sample.save_item("checkpoint", seen.key, {"text": "Moved by someone."})
+    revision = sample.revision()
+    with pytest.raises(ConflictError) as conflict:
+        sample.save_item("checkpoint", seen.key, {"when": "Friday"}, expected=seen)
+    assert isinstance(conflict.value.current, Checkpoint)
+    assert conflict.value.current.text == "Moved by someone."
+    with pytest.raises(ConflictError):
+        sample.delete_item("checkpoint", seen.key, expected={"text": seen.text})
+    assert sample.revision() == revision
+    fresh = sample.checkpoints()[0]
+    sample.save_item("checkpoint", fresh.key, {"when": "Friday"}, expected=fresh)
+    fresh = sample.checkpoints()[0]
+    assert fresh.when == "Friday"
+    entry = sample.activity()[0]
+    sample.delete_item("activity", entry.key, expected=entry)
+    assert entry.key not in [e.key for e in sample.activity()]

@@ -174,3 +174,78 @@ def test_undo_of_risks_decisions_and_tracker_title(alice: Store) -> None:
     entry = alice.add_activity("temporary note")
     alice.undo()
     assert entry.key not in [item.key for item in alice.activity()]
+
+
+# -- a row deleted by someone else never blocks undo for good ---------------------------------
+
+
+def test_undo_skips_a_row_someone_else_deleted_and_moves_on(path: Path, alice: Store) -> None:
+    alice.update_task("UT-001", {"progress": 70})
+    alice.update_task("UT-002", {"notes": "alice's notes"})
+    with Store.open(path, user="bob") as bob:
+        bob.delete_task("UT-002")
+    result = alice.undo()  # UT-002's step: its row is gone
+    assert list(result) == []
+    assert [(c.entity, c.id, c.field) for c in result.skipped] == [("task", "UT-002", "notes")]
+    assert "UT-002 no longer exists" in result.message
+    assert alice.task("UT-002") is None  # nothing brought back
+    # The step is passed (a marker in the history), so the one before it is next.
+    assert any(c.field == "skipped" and c.id == "UT-002" for c in alice.history("UT-002"))
+    alice.undo()
+    assert alice.task("UT-001").progress == 50
+    with pytest.raises(TrackerError, match="nothing to undo"):
+        alice.undo()
+
+
+def test_undo_with_force_skips_a_deleted_row_too(path: Path, alice: Store) -> None:
+    alice.update_task("UT-003", {"owner": "Dana"})
+    with Store.open(path, user="bob") as bob:
+        bob.delete_task("UT-003")
+    result = alice.undo(force=True)
+    assert [c.id for c in result.skipped] == ["UT-003"]
+    with pytest.raises(TrackerError, match="nothing to undo"):
+        alice.undo()
+
+
+def test_redo_skips_a_row_someone_else_deleted(path: Path, alice: Store) -> None:
+    alice.update_task("UT-001", {"progress": 70})
+    alice.update_task("UT-002", {"notes": "alice's notes"})
+    alice.undo()
+    alice.undo()
+    alice.redo()  # UT-001 back at 70
+    with Store.open(path, user="bob") as bob:
+        bob.delete_task("UT-002")
+    result = alice.redo()
+    assert list(result) == [] and [c.id for c in result.skipped] == ["UT-002"]
+    with pytest.raises(TrackerError, match="nothing to redo"):
+        alice.redo()
+    # Both steps count as done again: undo goes back through them in order.
+    assert list(alice.undo()) == [] and alice.task("UT-001").progress == 70
+    alice.undo()
+    assert alice.task("UT-001").progress == 50
+
+
+def test_the_rest_of_a_step_applies_when_one_row_is_gone(path: Path, alice: Store) -> None:
+    count = alice.activity_count()
+    alice.update_task("UT-001", {"status": "Complete"}, log_completion=True)
+    with Store.open(path, user="bob") as bob:
+        bob.delete_task("UT-001")
+    result = alice.undo()
+    assert alice.activity_count() == count  # the completion entry went
+    assert {c.entity for c in result} == {"activity"}
+    assert {c.id for c in result.skipped} == {"UT-001"}
+    assert "skipped" in result.message
+    with pytest.raises(TrackerError, match="nothing to undo"):
+        alice.undo()
+
+
+def test_a_conflict_still_asks_and_force_overwrites(path: Path, alice: Store) -> None:
+    alice.update_task("UT-001", {"notes": "alice's"})
+    with Store.open(path, user="bob") as bob:
+        bob.update_task("UT-001", {"notes": "bob's"})
+    with pytest.raises(ConflictError) as conflict:
+        alice.undo()
+    assert isinstance(conflict.value.current, Task) and conflict.value.current.notes == "bob's"
+    result = alice.undo(force=True)
+    assert result.skipped == [] and result.message == ""
+    assert alice.task("UT-001").notes == "notes 1"

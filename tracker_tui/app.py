@@ -12,6 +12,8 @@ missing). Below 60x15 the app switches to a mode that says so, and back when it 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import re
 from collections.abc import Callable, Iterable
@@ -26,20 +28,27 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, SearchIcon
 from textual.content import Content
 from textual.events import Resize
+from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tracker_tui.config import Settings, load_settings, save_theme
 from tracker_tui.domain import TrackerError
-from tracker_tui.messages import DocumentExported, StoreChanged
+from tracker_tui.errors_log import report_unexpected
+from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._writes import WriteQueue
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import ASCII_KEY_NAMES, chrome_text, install_scrollbar_renderer
 from tracker_tui.widgets.key_footer import KeyFooter
 
 MIN_WIDTH, MIN_HEIGHT = 60, 15
 POLL_SECONDS = 0.5
+#: Failed polls in a row before the user is told (one busy moment is not worth it).
+POLL_FAILURES_TOLD = 3
+#: How long quitting waits for the writes already asked for to be saved.
+WRITES_AT_EXIT = 10.0
 
 #: mode name -> (tab label, module under tracker_tui.screens, class names to try)
 SCREENS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -161,7 +170,14 @@ class TrackerApp(App[None]):
             install_scrollbar_renderer()
         self._revision = 0
         self._data_version: int | None = None
+        #: Whether ``_revision``/``_data_version`` were read yet (see start_live_refresh).
+        self._live_started = False
         self._polling = False
+        self._poll_failures = 0
+        self._poll_failure_told = False
+        self._poll_error_logged = False
+        #: Store writes run here, one at a time, in the order the keys were pressed.
+        self.write_queue = WriteQueue()
         self._mode_before_small: str | None = None
         #: True once the first frame is on the terminal (Textual's Ready event).
         self.first_frame_shown = False
@@ -259,7 +275,8 @@ class TrackerApp(App[None]):
         except ImportError:
             self.notify("Help is not available in this build.", markup=False)
             return
-        self.push_screen(HelpScreen())
+        # The keys of the screen in front now, before the help covers it.
+        self.push_screen(HelpScreen(self.screen))
 
     def goto_task(self, task_id: str) -> None:
         """Show the Snapshot screen with the cursor on ``task_id``."""
@@ -277,12 +294,27 @@ class TrackerApp(App[None]):
         if self.ascii_mode:
             self.add_class("-ascii")
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        # The revision and data_version were read with the first frame's data; start
-        # polling from here. A cheap PRAGMA each tick; real reads only when it moved.
-        self._revision = self.store.revision()
-        self._data_version = self.store.data_version()
+        # The Snapshot screen reads the change counters just before its first read
+        # (start_live_refresh); this is only for a start without it. Then a cheap PRAGMA
+        # each tick, and real reads only when it moved.
+        if not self._live_started:
+            self.start_live_refresh(self.store.revision(), self.store.data_version())
         self.set_interval(POLL_SECONDS, self._poll)
         self._check_size()
+
+    def start_live_refresh(self, revision: int, data_version: int | None) -> None:
+        """Poll for changes after ``revision`` (and ``data_version``): the counters read
+        together with, and before, the first frame's data."""
+        self._revision = revision
+        self._data_version = data_version
+        self._live_started = True
+
+    async def on_unmount(self) -> None:
+        # An edit made just before quitting is still saved: wait (a while, not forever,
+        # and without blocking the loop the jobs may call back into) for queued writes.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.wrap_future(self.write_queue.drained()), WRITES_AT_EXIT)
+        self.write_queue.shutdown()
 
     def on_ready(self) -> None:
         # Ready is posted by the first layout, which may come before that frame is
@@ -331,23 +363,59 @@ class TrackerApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="poll")
     def _check_store(self) -> None:
+        store = self.store
         try:
-            data_version = self.store.data_version()
-            if data_version is not None and data_version == self._data_version:
-                return  # nothing committed anywhere: no reads, no messages, no redraw
-            self._data_version = data_version
-            revision = self.store.revision()
-            if revision == self._revision:
-                return
-            changes = self.store.changes_since(self._revision)
-            self._revision = revision
-            self.post_message(StoreChanged(changes, revision))
-        except TrackerError:
-            pass  # the next tick tries again; a busy store is not worth a message
-        except Exception:
-            pass
+            data_version = store.data_version()
+            if data_version is None or data_version != self._data_version:
+                revision = store.revision()
+                if revision != self._revision:
+                    changes = store.changes_since(self._revision)
+                    # As many as the store returns at most: there may be more, so the
+                    # screens read everything rather than patch rows.
+                    limit = getattr(store, "CHANGES_LIMIT", 5000)
+                    full = len(changes) >= limit
+                    self.post_message(StoreChanged(changes, revision, full=full))
+                    self._revision = revision
+                # Only now that the reads succeeded: a failed tick is tried again.
+                self._data_version = data_version
+        except Exception as error:
+            self._poll_failed(error)
+        else:
+            if self._poll_failures:
+                self._poll_failures = 0
+                self._poll_error_logged = False
+                self.post_message(RefreshRecovered())
         finally:
             self._polling = False
+
+    def _poll_failed(self, error: Exception) -> None:
+        """Runs in the poll worker: count the failure; log an unexpected one (once)."""
+        self._poll_failures += 1
+        if isinstance(error, TrackerError):
+            reason = str(error)
+        else:
+            reason = f"{type(error).__name__}: {error}"
+            if not self._poll_error_logged:
+                self._poll_error_logged = True
+                reason = report_unexpected(error)
+        if self._poll_failures == POLL_FAILURES_TOLD:
+            self.post_message(RefreshFailed(reason, self._poll_failures))
+
+    def on_refresh_failed(self, message: RefreshFailed) -> None:
+        if not self._poll_failure_told:
+            self._poll_failure_told = True
+            self.notify(
+                f"Live refresh is failing ({message.error}); still trying.",
+                title="Live refresh",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    def on_refresh_recovered(self, message: RefreshRecovered) -> None:
+        if self._poll_failure_told:
+            self._poll_failure_told = False
+            self.notify("Live refresh works again.", title="Live refresh", markup=False)
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Hand the change to every screen that shows data (open modals are left alone)."""
@@ -358,7 +426,9 @@ class TrackerApp(App[None]):
             # on it); a modal form keeps what it showed when it opened.
             for screen in stack:
                 if not isinstance(screen, ModalScreen):
-                    screen.post_message(StoreChanged(message.changes, message.revision))
+                    screen.post_message(
+                        StoreChanged(message.changes, message.revision, full=message.full)
+                    )
 
     # -- commands ----------------------------------------------------------------------
 
@@ -375,9 +445,11 @@ class TrackerApp(App[None]):
             self.export_markdown,
         )
         for task in self._known_tasks():
+            # The palette reads titles and help as markup: user text is escaped.
+            task_id = escape(display_text(task.id))
             yield SystemCommand(
-                f"Task {display_text(task.id)}",
-                f"Jump to {display_text(task.id)}: {display_text(task.title)[:60]}",
+                f"Task {task_id}",
+                f"Jump to {task_id}: {escape(display_text(task.title)[:60])}",
                 lambda task_id=task.id: self.goto_task(task_id),
             )
         yield from super().get_system_commands(screen)

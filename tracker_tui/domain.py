@@ -27,6 +27,15 @@ DEFAULT_TASK_STATUSES: tuple[str, ...] = (
 DEFAULT_RISK_STATUSES: tuple[str, ...] = ("Open", "Monitoring", "Mitigated", "Resolved", "Closed")
 DEFAULT_IMPACTS: tuple[str, ...] = ("Low", "Medium", "High", "Critical")
 
+#: Risk statuses (case-insensitive) that no longer count as open, wherever risks are counted.
+CLOSED_RISK_STATUSES: frozenset[str] = frozenset({"resolved", "closed", "mitigated", "done"})
+
+
+def is_open_risk_status(status: str) -> bool:
+    """Whether a risk with this status still counts as open."""
+    return status.strip().casefold() not in CLOSED_RISK_STATUSES
+
+
 COMPLETE = "Complete"
 IN_PROGRESS = "In Progress"
 NOT_STARTED = "Not Started"

@@ -16,12 +16,14 @@ class StoreChanged(Message, bubble=False):
 
     The app's live-refresh poller posts it to itself, and the app hands a copy to the
     base screen of every mode (it does not bubble, so it cannot come back round);
-    ``revision`` is the store revision the changes bring us to.
+    ``revision`` is the store revision the changes bring us to. ``full`` says there were
+    too many changes to list (the store returned its limit): read everything again.
     """
 
-    def __init__(self, changes: list[Change], revision: int) -> None:
+    def __init__(self, changes: list[Change], revision: int, *, full: bool = False) -> None:
         self.changes = changes
         self.revision = revision
+        self.full = full
         super().__init__()
 
     @property
@@ -81,6 +83,19 @@ class WriteFailed(Message):
     def __init__(self, error: str) -> None:
         self.error = error
         super().__init__()
+
+
+class RefreshFailed(Message, bubble=False):
+    """Live refresh failed ``count`` times in a row; ``error`` is the last reason."""
+
+    def __init__(self, error: str, count: int) -> None:
+        self.error = error
+        self.count = count
+        super().__init__()
+
+
+class RefreshRecovered(Message, bubble=False):
+    """Live refresh works again after failing."""
 
 
 class DocumentExported(Message):

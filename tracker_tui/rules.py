@@ -384,6 +384,19 @@ DEFAULT_MAX_LENGTH = 1_000
 #: Fields that keep tabs and newlines; every other field is one line.
 MULTILINE_FIELDS = frozenset({"notes"})
 
+#: What a user may set on a task and on a risk (``set``, forms, quick edits); the store
+#: re-exports these as ``tracker_tui.store.TASK_FIELDS``/``RISK_FIELDS``.
+TASK_FIELDS: tuple[str, ...] = (
+    "title",
+    "milestone",
+    "owner",
+    "status",
+    "progress",
+    "last_update",
+    "notes",
+)
+RISK_FIELDS: tuple[str, ...] = ("description", "impact", "mitigation", "owner", "status")
+
 _ID_FORBIDDEN = re.compile(r"[\s|]")
 
 
@@ -403,3 +416,15 @@ def validate_id(text: str) -> str:
     if _ID_FORBIDDEN.search(cleaned):
         raise ValidationError("an ID cannot contain spaces or '|'", field="id")
     return cleaned
+
+
+def validate_date_text(text: str, *, field: str = "date") -> str:
+    """A date field as stored from an edit: ``YYYY-MM-DD``, or empty (for empty, ``-``,
+    ``n/a``...). Imported text that is not a date is kept by the store as long as nobody
+    edits it; only a new value has to pass here.
+
+    Raises:
+        ValidationError: any other text.
+    """
+    parsed = parse_date(text, field=field)
+    return parsed.isoformat() if parsed else ""

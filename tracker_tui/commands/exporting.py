@@ -15,7 +15,14 @@ if TYPE_CHECKING:
 
 
 def render_export(store: Store, export_format: str, table: str | None) -> str:
-    """The whole export as text; each format imports its own writer, and only it."""
+    """The whole export as text, read on one snapshot of the store (a write committed
+    meanwhile is all in it or not at all); each format imports its own writer, and only it.
+    """
+    with store.snapshot():
+        return _render(store, export_format, table)
+
+
+def _render(store: Store, export_format: str, table: str | None) -> str:
     if export_format == "json":
         from tracker_tui.export_formats import to_json
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -31,13 +31,9 @@ from textual.worker import Worker, WorkerState
 from tracker_tui import rules
 from tracker_tui.domain import ConflictError, TrackerError, ValidationError
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._writes import run_write
 from tracker_tui.widgets.glyphs import ascii_mode, glyphs_for
 
-#: Longest one-line value a form accepts (a table cell).
-ONE_LINE_LIMIT = 2_000
-#: Longest multi-line value (notes); matches ``rules.limit_text``.
-NOTES_LIMIT = 10_000
-_ID_RE = re.compile(r"^[^\s|]{1,40}$")
 _PERCENT_RE = re.compile(r"^\s*\d{1,3}\s*%?\s*$")
 
 
@@ -56,11 +52,21 @@ class PasteRefused(Message):
 
 
 class GuardedInput(Input):
-    """An ``Input`` with a length limit that refuses an over-long paste out loud."""
+    """An ``Input`` with a length limit that refuses an over-long paste out loud.
 
-    def __init__(self, value: str = "", *, limit: int = ONE_LINE_LIMIT, **kwargs: Any) -> None:
-        super().__init__(value, max_length=limit, **kwargs)
+    Without a ``limit`` of its own (a format's, like a date's), ``field()`` gives it the
+    store's limit for its field (``rules.max_length``): the form accepts what the store does.
+    """
+
+    def __init__(self, value: str = "", *, limit: int | None = None, **kwargs: Any) -> None:
+        self.own_limit = limit is not None
+        self.limit = limit if limit is not None else rules.DEFAULT_MAX_LENGTH
+        super().__init__(value, max_length=self.limit, **kwargs)
+
+    def use_limit(self, limit: int) -> None:
+        """Accept at most ``limit`` characters."""
         self.limit = limit
+        self.max_length = limit
 
     def _on_paste(self, event: events.Paste) -> None:
         if len(event.text) > self.limit:
@@ -73,8 +79,13 @@ class GuardedInput(Input):
 class GuardedTextArea(TextArea):
     """A ``TextArea`` that refuses a paste which would take it past ``limit`` characters."""
 
-    def __init__(self, text: str = "", *, limit: int = NOTES_LIMIT, **kwargs: Any) -> None:
+    def __init__(self, text: str = "", *, limit: int | None = None, **kwargs: Any) -> None:
         super().__init__(text, soft_wrap=True, show_line_numbers=False, **kwargs)
+        self.own_limit = limit is not None
+        self.limit = limit if limit is not None else rules.max_length("notes")
+
+    def use_limit(self, limit: int) -> None:
+        """Accept at most ``limit`` characters."""
         self.limit = limit
 
     async def _on_paste(self, event: events.Paste) -> None:
@@ -126,7 +137,8 @@ class DateValidator(Validator):
 
 
 class NewIdValidator(Validator):
-    """An ID for a new row: present, no spaces or ``|``, and not taken already."""
+    """An ID for a new row: what ``rules.validate_id`` accepts, and not among the IDs the
+    form read (a hint as the user types: the store has the last word when saving)."""
 
     def __init__(self, taken: set[str]) -> None:
         super().__init__()
@@ -134,11 +146,10 @@ class NewIdValidator(Validator):
         self.taken = taken
 
     def validate(self, value: str) -> ValidationResult:
-        cleaned = value.strip()
-        if not cleaned:
-            return self.failure("ID is required")
-        if not _ID_RE.match(cleaned):
-            return self.failure("ID must be up to 40 characters, without spaces or |")
+        try:
+            cleaned = rules.validate_id(value)
+        except ValidationError as error:
+            return self.failure(str(error))
         if cleaned.casefold() in self.taken:
             return self.failure(f"{cleaned} is already taken")
         return self.success()
@@ -147,6 +158,8 @@ class NewIdValidator(Validator):
 def field(label: str, name: str, widget: Widget) -> Vertical:
     """A form row: the label beside the widget (id ``in-<name>``), its error line under."""
     widget.id = f"in-{name}"
+    if isinstance(widget, (GuardedInput, GuardedTextArea)) and not widget.own_limit:
+        widget.use_limit(rules.max_length(name))
     # Compact widgets (no border): a whole task form fits an 80x24 terminal.
     if isinstance(widget, (Input, Select, TextArea)):
         widget.compact = True
@@ -387,12 +400,9 @@ class EditForm(ModalScreen[ResultT]):
         self._saving = True
         self.set_status(f"Saving{glyphs_for(self).ellipsis}")
         self.query_one("#form-save", Button).disabled = True
-        self._save_worker(self.save_operation(changes, self._version))
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="form-save")
-    def _save_worker(self, operation: Callable[[], Any]) -> Any:
-        # The store may wait on another writer's lock or a slow disk: never the UI thread.
-        return operation()
+        # On the app's write queue: never the UI thread (the store may wait on another
+        # writer's lock or a slow disk), and in order with the other writes.
+        run_write(self, self.save_operation(changes, self._version), group="form-save")
 
     @on(Worker.StateChanged)
     def _save_finished(self, event: Worker.StateChanged) -> None:

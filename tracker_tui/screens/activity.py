@@ -21,6 +21,7 @@ from textual.widgets import Static
 from tracker_tui.domain import ActivityEntry, TrackerError
 from tracker_tui.sanitize import clean_text, display_text
 from tracker_tui.screens._read_only import ReadOnlyActions
+from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.activity_form import ActivityFormScreen
 from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.store.store import Store
@@ -197,8 +198,11 @@ class ActivityView(ReadOnlyActions, Vertical):
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
-    @work(thread=True, exit_on_error=False, group="activity-write")
     def _delete(self, key: int) -> None:
+        run_write(self, self._delete_job, key, group="activity-write")
+
+    def _delete_job(self, key: int) -> None:
+        """Runs on the app's write queue."""
         try:
             self.store.delete_item("activity", key)
         except TrackerError as error:

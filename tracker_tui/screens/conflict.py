@@ -60,7 +60,8 @@ class ConflictScreen(ModalScreen[str]):
         overflow = "crop" if ascii_mode(self) else "ellipsis"
         table.add_column("Field", style="bold", no_wrap=True, overflow=overflow)
         table.add_column("Yours", ratio=1)
-        table.add_column(f"Theirs ({who})", ratio=1)
+        # A str header is read as markup: the user's name is plain text.
+        table.add_column(Text(f"Theirs ({who})"), ratio=1)
         for name, mine, theirs in self.differing():
             table.add_row(Text(display_text(name)), _cell(mine), _cell(theirs))
         with Vertical(id="dialog-box"):

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from tracker_tui.domain import Decision, TrackerError
 from tracker_tui.sanitize import clean_text, display_text
 from tracker_tui.screens._read_only import ReadOnlyActions
+from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.screens.decision_form import DecisionFormScreen
 from tracker_tui.store.store import Store
@@ -148,15 +149,21 @@ class DecisionsView(ReadOnlyActions, Vertical):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._delete(decision.key)
+                self._delete(decision)
 
         quoted = f"{mark.open_quote}{summary}{mark.close_quote}"
         self.app.push_screen(ConfirmScreen(f"Delete the decision {quoted}?"), answered)
 
-    @work(thread=True, exit_on_error=False, group="decisions-write")
-    def _delete(self, key: int) -> None:
+    def _delete(self, decision: Decision) -> None:
+        run_write(self, self._delete_job, decision, group="decisions-write")
+
+    def _delete_job(self, decision: Decision) -> None:
+        """Runs on the app's write queue."""
+        key = decision.key
+        assert key is not None
         try:
-            self.store.delete_decision(key)
+            # Only the decision the user saw: a changed one is refused, not lost.
+            self.store.delete_decision(key, expected_version=decision.version)
         except TrackerError as error:
             self.app.call_from_thread(
                 self.app.notify, str(error), title="Not deleted", severity="error", markup=False

@@ -11,7 +11,6 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual._context import active_app
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -69,17 +68,19 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "close", "Close help", show=False, id="help.close-question"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, below: Screen | None = None) -> None:
+        """The keys of ``below``.
+
+        Args:
+            below: the screen whose keys to list (the one in front when help is asked
+                for); by default the screen under this one once it is shown.
+        """
         super().__init__(classes="dialog")
         # Read the keys now, while the screen underneath is still the active one: once
         # this modal is up, the app rightly disables its screen-switching keys.
-        self._rows: list[tuple[str, str, str, bool]] | None = None
-        try:
-            app = active_app.get()
-        except LookupError:
-            return
-        if app.screen_stack:
-            self._rows = help_rows(app.screen, app.screen.active_bindings)
+        self._rows: list[tuple[str, str, str, bool]] | None = (
+            help_rows(below, below.active_bindings) if below is not None else None
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):

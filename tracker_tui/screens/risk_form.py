@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select
 
-from tracker_tui.domain import DEFAULT_IMPACTS, DEFAULT_RISK_STATUSES, Risk, ValidationError
+from tracker_tui.domain import DEFAULT_IMPACTS, DEFAULT_RISK_STATUSES, Risk
 from tracker_tui.screens._form import (
     EditForm,
     GuardedInput,
@@ -60,7 +60,7 @@ class RiskFormScreen(EditForm[Risk | None]):
             yield field(
                 "ID",
                 "id",
-                GuardedInput(self.proposed_id, limit=40, validators=[NewIdValidator(self._taken)]),
+                GuardedInput(self.proposed_id, validators=[NewIdValidator(self._taken)]),
             )
         yield field(
             "Description",
@@ -113,12 +113,7 @@ class RiskFormScreen(EditForm[Risk | None]):
         store = self.store
         values = dict(changes)
         if self.risk is None:
-
-            def create() -> Risk:
-                if store.risk(values["id"]) is not None:
-                    raise ValidationError(f"{values['id']} is already taken", field="id")
-                return store.create_risk(values)
-
-            return create
+            # A taken ID is the store's to refuse: its error is shown beside the ID field.
+            return lambda: store.create_risk(values)
         risk_id = self.risk.id
         return lambda: store.update_risk(risk_id, values, expected_version=version)

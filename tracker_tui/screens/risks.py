@@ -18,9 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tracker_tui.domain import ConflictError, Risk, TrackerError
+from tracker_tui.domain import ConflictError, Risk, TrackerError, is_open_risk_status
 from tracker_tui.sanitize import clean_text, display_text
 from tracker_tui.screens._read_only import ReadOnlyActions
+from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.screens.risk_form import RiskFormScreen
 from tracker_tui.store.store import Store
@@ -136,9 +137,7 @@ class RisksView(ReadOnlyActions, Vertical):
 
     def _show_count(self) -> None:
         rows = self.table.rows
-        open_count = sum(
-            1 for risk in rows if risk.status.casefold() not in ("resolved", "closed", "mitigated")
-        )
+        open_count = sum(1 for risk in rows if is_open_risk_status(risk.status))
         title = Text.assemble(
             ("Issues & Risks", "bold"),
             f"  {len(rows)} risk{'' if len(rows) == 1 else 's'}, {open_count} open",
@@ -189,8 +188,11 @@ class RisksView(ReadOnlyActions, Vertical):
         new_status = statuses[(index + step) % len(statuses)]
         self._write_status(risk, new_status)
 
-    @work(thread=True, exit_on_error=False, group="risks-write")
     def _write_status(self, risk: Risk, status: str) -> None:
+        run_write(self, self._write_status_job, risk, status, group="risks-write")
+
+    def _write_status_job(self, risk: Risk, status: str) -> None:
+        """Runs on the app's write queue."""
         try:
             saved = self.store.update_risk(
                 risk.id, {"status": status}, expected_version=risk.version
@@ -223,8 +225,11 @@ class RisksView(ReadOnlyActions, Vertical):
 
         self.app.push_screen(ConfirmScreen(f"Delete risk {risk.id}: {summary}?"), answered)
 
-    @work(thread=True, exit_on_error=False, group="risks-write")
     def _delete(self, risk: Risk) -> None:
+        run_write(self, self._delete_job, risk, group="risks-write")
+
+    def _delete_job(self, risk: Risk) -> None:
+        """Runs on the app's write queue."""
         try:
             self.store.delete_risk(risk.id, expected_version=risk.version)
         except ConflictError as error:

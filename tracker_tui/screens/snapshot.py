@@ -10,6 +10,7 @@ on its task (by key), the filter and the scroll position hold.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from datetime import date, timedelta
 from typing import Any, ClassVar
@@ -24,10 +25,19 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from tracker_tui.config import Settings
-from tracker_tui.domain import COMPLETE, Change, Summary, Task, TrackerError, TrackerInfo
+from tracker_tui.domain import (
+    COMPLETE,
+    Change,
+    ConflictError,
+    Summary,
+    Task,
+    TrackerError,
+    TrackerInfo,
+)
 from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead, WriteFailed
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._read_only import ReadOnlyActions
+from tracker_tui.screens._writes import run_write
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs
 from tracker_tui.widgets.key_footer import KeyFooter
@@ -90,6 +100,25 @@ def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
         ),
         Column("notes", "Notes", width=16, priority=10, grow=2),
     ]
+
+
+def conflict_question(action: str, error: ConflictError) -> str:
+    """``bob changed progress of UT-002 since; undo anyway?`` for a refused undo/redo."""
+    current = error.current
+    who = display_text(getattr(current, "updated_by", "") or "") or "someone"
+    entity_id = getattr(current, "id", None) or getattr(current, "key", None)
+    field = getattr(error, "field", None)
+    if not field and entity_id is not None:
+        # Until the store names the field on the error: its message starts with it.
+        match = re.match(rf"{re.escape(str(entity_id))} (\w+) was changed", str(error))
+        field = match.group(1) if match else None
+    if entity_id is None:
+        what = "it"
+    elif field and field != "*":
+        what = f"{display_text(str(field)).replace('_', ' ')} of {display_text(str(entity_id))}"
+    else:
+        what = display_text(str(entity_id))
+    return f"{who} changed {what} since; {action} anyway?"
 
 
 def _task_text(task: Task) -> str:
@@ -188,6 +217,11 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             self.add_class("-read-only")
         # The first read happens here, before the first frame: the screen opens with its
         # data rather than flashing empty. Everything after this runs in workers.
+        # The change counters first: live refresh starts from them, so that a commit
+        # made while the rows below are read is shown by the first poll, not missed.
+        start_from = getattr(self.app, "start_live_refresh", None)
+        if callable(start_from):
+            start_from(self.store.revision(), self.store.data_version())
         self._statuses = self.store.statuses("task")
         # Only a screenful before the first frame, so that start-up does not grow with
         # the store; on a big store the rest follows in a worker right after.
@@ -300,8 +334,11 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
         self.app.push_screen(ProgressPrompt(task_id, task.progress), done)
 
-    @work(thread=True, exclusive=False, group="write", exit_on_error=False)
     def _update_task(self, task_id: str, changes: dict[str, Any]) -> None:
+        run_write(self, self._update_task_job, task_id, changes)
+
+    def _update_task_job(self, task_id: str, changes: dict[str, Any]) -> None:
+        """Runs on the app's write queue."""
         try:
             # The completion entry ("UT-004 completed.") is written in the same transaction,
             # so one undo takes back the whole edit.
@@ -313,15 +350,6 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             self.post_message(WriteFailed(str(err)))
             return
         self.post_message(TaskSaved(task, summary))
-
-    def _note_completion(self, before: Task | None, after: Task) -> None:
-        """Runs in a worker: log ``UT-004 completed.`` when a task became Complete."""
-        if (
-            self.settings.complete_adds_activity
-            and after.status == COMPLETE
-            and (before is None or before.status != COMPLETE)
-        ):
-            self.store.add_activity(f"{after.id} completed.")
 
     def on_task_saved(self, message: TaskSaved) -> None:
         self.table.update_row(message.task.id, message.task)
@@ -366,12 +394,12 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             return
         from tracker_tui.screens.task_form import TaskFormScreen
 
-        before = task
-
         def saved(result: Task | None) -> None:
             if isinstance(result, Task):
+                # The form saved (and logged a completion) in one transaction: show the
+                # row now, and the header figures it moved once they are read.
                 self.table.update_row(result.id, result)
-                self._after_write(before, result)
+                self._read_saved(result)
 
         self.app.push_screen(TaskFormScreen(self.store, task), saved)
 
@@ -411,8 +439,11 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         question = f"Delete {display_text(task.id)} {dash} {display_text(task.title)}?"
         self.app.push_screen(ConfirmScreen(question), answered)
 
-    @work(thread=True, exclusive=False, group="write", exit_on_error=False)
     def _delete(self, task_id: str, version: int) -> None:
+        run_write(self, self._delete_job, task_id, version)
+
+    def _delete_job(self, task_id: str, version: int) -> None:
+        """Runs on the app's write queue."""
         try:
             self.store.delete_task(task_id, expected_version=version)
         except TrackerError as err:
@@ -432,18 +463,13 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     def _after_form(self, result: object = None) -> None:
         """After a detail screen closes: anything it changed arrives via live refresh."""
 
-    def _after_write(self, before: Task, after: Task) -> None:
-        self._log_completion(before, after)
-
-    @work(thread=True, exclusive=False, group="write", exit_on_error=False)
-    def _log_completion(self, before: Task, after: Task) -> None:
+    @work(thread=True, exclusive=False, group="read", exit_on_error=False)
+    def _read_saved(self, task: Task) -> None:
         try:
-            self._note_completion(before, after)
             summary = self.store.summary()
-        except TrackerError as err:
-            self.post_message(WriteFailed(str(err)))
-            return
-        self.post_message(TaskSaved(after, summary))
+        except TrackerError:
+            return  # the header catches up with the next live change
+        self.post_message(TaskSaved(task, summary))
 
     # -- undo / redo -------------------------------------------------------------------
 
@@ -455,26 +481,49 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         if self._editable("redo"):
             self._replay("redo")
 
-    @work(thread=True, exclusive=False, group="write", exit_on_error=False)
-    def _replay(self, action: str) -> None:
+    def _replay(self, action: str, force: bool = False) -> None:
+        run_write(self, self._replay_job, action, force)
+
+    def _replay_job(self, action: str, force: bool) -> None:
+        """Runs on the app's write queue: undo or redo, then read what it changed."""
         try:
-            changes = self.store.undo() if action == "undo" else self.store.redo()
+            replay = self.store.undo if action == "undo" else self.store.redo
+            changes = replay(force=force)
+        except ConflictError as err:
+            # Someone changed it since: ask before overwriting their change.
+            self.app.call_from_thread(self._ask_force, action, err)
+            return
         except TrackerError as err:
             self.post_message(WriteFailed(str(err)))
             return
         self._read_changed(changes)
         what = sorted({c.id for c in changes if c.entity == "task"})
         label = "Undone" if action == "undo" else "Redone"
+        done = f"{label}: {', '.join(what) if what else 'last change'}"
+        # Parts skipped because someone deleted the row since (the store says which).
+        skipped = getattr(changes, "message", "")
         self.app.call_from_thread(
-            self.notify,
-            f"{label}: {', '.join(what) if what else 'last change'}",
-            markup=False,
+            self.notify, f"{done}; {skipped}" if skipped else done, markup=False
         )
+
+    def _ask_force(self, action: str, error: ConflictError) -> None:
+        """``action`` would overwrite another user's change: do it only after a yes."""
+        from tracker_tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._replay(action, force=True)
+
+        self.app.push_screen(ConfirmScreen(conflict_question(action, error)), answered)
 
     # -- reading changes ---------------------------------------------------------------
 
     def on_store_changed(self, message: StoreChanged) -> None:
-        self._read_live(message.changes)
+        if message.full:
+            # Too many changes to patch row by row (the store said so): read everything.
+            self._reload()
+        else:
+            self._read_live(message.changes)
 
     @work(thread=True, exclusive=False, group="read", exit_on_error=False)
     def _read_live(self, changes: list[Change]) -> None:

@@ -65,13 +65,20 @@ def fields_renderable(task: Task, *, ascii: bool = False) -> Table:
         ("Progress", progress_cell(task.progress, 24, ascii=ascii)),
         ("Last Update", Text(task.last_update.isoformat() if task.last_update else "-")),
     ]
-    rows += [(display_text(name), Text(display_text(value))) for name, value in task.extra.items()]
+    # Extra columns of the imported table; keys starting with "_" are the store's own
+    # (format hints for the export), not the user's.
+    rows += [
+        (display_text(name), Text(display_text(value)))
+        for name, value in task.extra.items()
+        if not name.startswith("_")
+    ]
     if task.updated_by:
         rows.append(
             ("Saved by", Text(f"{display_text(task.updated_by)}, {_when(task.updated_at)}"))
         )
     for label, value in rows:
-        table.add_row(label, value)
+        # A str cell is read as markup, and an extra column's name is user text.
+        table.add_row(Text(label), value)
     return table
 
 
@@ -111,7 +118,7 @@ def history_renderable(history: list[Change], *, ascii: bool = False) -> Rendera
         else:
             what = Text.assemble(_value(change.old), glyphs(ascii).arrow, _value(change.new))
         table.add_row(
-            _when(change.at),
+            Text(_when(change.at)),
             Text(display_text(change.user)),
             Text(display_text(change.field.replace("_", " ")) if change.field != "*" else ""),
             what,
@@ -129,19 +136,21 @@ def mentions_renderable(details: TaskDetails, *, ascii: bool = False) -> Rendera
     table.add_column(ratio=1)
     for risk in details.risks:
         table.add_row(
-            "Risk",
+            Text("Risk"),
             Text(display_text(risk.id) + " ", style=status_style(risk.status)),
             Text(clean_text(risk.description, multiline=True)),
         )
     for checkpoint in details.checkpoints:
         table.add_row(
-            "Checkpoint",
+            Text("Checkpoint"),
             Text(display_text(checkpoint.when)),
             Text(clean_text(checkpoint.text, multiline=True)),
         )
     for entry in details.activity:
         table.add_row(
-            "Activity", Text(display_text(entry.date)), Text(clean_text(entry.text, multiline=True))
+            Text("Activity"),
+            Text(display_text(entry.date)),
+            Text(clean_text(entry.text, multiline=True)),
         )
     return table
 

@@ -75,7 +75,7 @@ class TaskFormScreen(EditForm[Task | None]):
             yield field(
                 "ID",
                 "id",
-                GuardedInput(self.proposed_id, limit=40, validators=[NewIdValidator(self._taken)]),
+                GuardedInput(self.proposed_id, validators=[NewIdValidator(self._taken)]),
             )
         yield field("Title", "title", GuardedInput(task.title, validators=[Required("Title")]))
         yield field("Milestone", "milestone", GuardedInput(task.milestone))
@@ -142,7 +142,7 @@ class TaskFormScreen(EditForm[Task | None]):
     def extra_errors(self) -> dict[str, str]:
         notes = self.form_values().get("notes", "")
         try:
-            rules.limit_text(notes, field="Notes", max_length=self.query_one("#in-notes").limit)
+            rules.limit_text(notes, field="Notes", max_length=rules.max_length("notes"))
         except ValidationError as error:
             return {"notes": str(error)}
         return {}
@@ -155,12 +155,14 @@ class TaskFormScreen(EditForm[Task | None]):
             values["last_update"] = rules.parse_date(values["last_update"], field="last_update")
         store = self.store
         if self.editing is None:
-
-            def create() -> Task:
-                if store.task(values["id"]) is not None:
-                    raise ValidationError(f"{values['id']} is already taken", field="id")
-                return store.create_task(values)
-
-            return create
+            # A taken ID (whatever its case) is the store's to refuse: its error is shown
+            # beside the ID field.
+            return lambda: store.create_task(values)
         task_id = self.editing.id
-        return lambda: store.update_task(task_id, values, expected_version=version)
+        # A task made Complete here gets its "UT-004 completed." entry in the same
+        # transaction, so one undo takes back both.
+        settings = getattr(self.app, "settings", None)
+        log_completion = bool(getattr(settings, "complete_adds_activity", True))
+        return lambda: store.update_task(
+            task_id, values, expected_version=version, log_completion=log_completion
+        )

@@ -18,11 +18,12 @@ from tracker_tui.document import (
     RawBlock,
     TableBlock,
 )
-from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES
+from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES, TrackerInfo
 from tracker_tui.rules import canonical_status, next_id
 from tracker_tui.sanitize import clean_text
 
 if TYPE_CHECKING:
+    from tracker_tui.store.reader import Reader
     from tracker_tui.store.store import Store
 
 #: Where a kind with no block in the document goes, and with which columns.
@@ -59,10 +60,12 @@ def _statuses(defaults: tuple[str, ...], extra: list[str]) -> list[str]:
     return names
 
 
-def _clean(value: object, *, multiline: bool = False, limit: int = 10_000) -> str:
+def _clean(value: object, *, multiline: bool = False) -> str:
     """Imported text passes the same sanitiser as typed text (a document is untrusted
-    input too); overlong cells are cut rather than failing a whole import."""
-    return clean_text("" if value is None else str(value), multiline=multiline).strip()[:limit]
+    input too), but is never cut: nothing in a document is lost on import. Its size is
+    bounded by the markdown layer (a line holds at most 100,000 characters); the field
+    limits of ``rules.max_length`` apply to edits only."""
+    return clean_text("" if value is None else str(value), multiline=multiline).strip()
 
 
 class _StatusNormaliser:
@@ -82,7 +85,7 @@ class _StatusNormaliser:
 
     def _map(self, status: str) -> tuple[str, str]:
         """(canonical status, the spelling to keep, or "" when it is the canonical one)."""
-        written = _clean(status, limit=200)
+        written = _clean(status)
         if not written:
             return self.names[0], ""
         mapped = canonical_status(written, self.names, kind=self.kind)
@@ -105,7 +108,7 @@ def rows_from_document(document: Document) -> dict[str, Any]:
     """Plain dicts for every table, ready for a bulk insert."""
     rows: dict[str, Any] = {kind: [] for kind in DEFAULT_SECTIONS}
     rows["tracker"] = {
-        "title": _clean(document.tracker.title, limit=1000),
+        "title": _clean(document.tracker.title),
         "snapshot_date": (
             document.tracker.snapshot_date.isoformat() if document.tracker.snapshot_date else None
         ),
@@ -186,12 +189,12 @@ def _progress(value: object) -> int:
 def _entity_row(kind: str, item: Any) -> dict[str, Any]:
     if kind == "task":
         return {
-            "id": _clean(item.id, limit=40),
+            "id": _clean(item.id),
             "title": _clean(item.title),
             "milestone": _clean(item.milestone),
             "owner": _clean(item.owner),
             "status": item.status,
-            "status_text": _clean(item.status_text, limit=200),
+            "status_text": _clean(item.status_text),
             "progress": _progress(item.progress),
             "last_update": item.last_update.isoformat() if item.last_update else None,
             "notes": _clean(item.notes, multiline=True),
@@ -200,13 +203,13 @@ def _entity_row(kind: str, item: Any) -> dict[str, Any]:
         }
     if kind == "risk":
         return {
-            "id": _clean(item.id, limit=40),
+            "id": _clean(item.id),
             "description": _clean(item.description),
             "impact": _clean(item.impact),
             "mitigation": _clean(item.mitigation),
             "owner": _clean(item.owner),
             "status": item.status,
-            "status_text": _clean(item.status_text, limit=200),
+            "status_text": _clean(item.status_text),
             "extra": _extra_json(item.extra),
             "version": 1,
         }
@@ -238,11 +241,20 @@ def _extra_json(extra: dict[str, str] | None) -> str:
 
 
 def document_from_store(store: Store) -> Document:
-    """Rebuild the Document from the store: its layout, with each entity in its block."""
-    document = Document(tracker=store.tracker_info())
+    """Rebuild the Document from the store: its layout, with each entity in its block.
+
+    Every table is read on one snapshot of the store (``Reader.snapshot``): a write or an
+    ``import --replace`` committed meanwhile is either all in the document or not at all.
+    """
     reader = store._read()
     if reader is None or not reader.has_schema():
-        return document
+        return Document(tracker=store.tracker_info())
+    with reader.snapshot():
+        return _document_from_reader(reader)
+
+
+def _document_from_reader(reader: Reader) -> Document:
+    document = Document(tracker=reader.tracker_info() or TrackerInfo(title="", snapshot_date=None))
     blocks: dict[int, Any] = {}
     for position, kind, raw, columns, fields, style in reader.layout():
         if kind == "raw":

@@ -18,7 +18,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,6 +41,7 @@ from tracker_tui.domain import (
     Task,
     TrackerError,
     TrackerInfo,
+    is_open_risk_status,
 )
 
 TASK_COLUMNS = (
@@ -51,7 +52,6 @@ RISK_COLUMNS = (
     "id, description, impact, mitigation, owner, status, status_text, extra, version, "
     "updated_by, updated_at"
 )
-OPEN_RISK_EXCLUDED = ("resolved", "closed", "mitigated", "done")
 #: The history's columns, as ``Change`` takes them. ``user`` is a reserved word in
 #: PostgreSQL (unquoted, it is ``current_user``): always quoted.
 CHANGE_COLUMNS = 'at, "user", entity, entity_id, field, old, new, revision'
@@ -95,6 +95,8 @@ class SqliteConnection:
         self.read_only = read_only
         self.immutable = False
         self._lock = threading.RLock()
+        #: How deep the current thread is in ``snapshot()`` (only read under ``_lock``).
+        self._snapshot_depth = 0
         self._generation = 0
         self._last_token: tuple[int, int] | None = None
         self._version = 0
@@ -109,6 +111,9 @@ class SqliteConnection:
             uri=True,
             check_same_thread=False,
             timeout=5.0,
+            # Autocommit: every read sees the latest commit, and ``snapshot`` issues its
+            # own BEGIN/COMMIT (no implicit transactions from the driver).
+            isolation_level=None,
         )
         try:
             connection.execute("PRAGMA query_only = ON")
@@ -164,8 +169,36 @@ class SqliteConnection:
         if self.immutable and self._signature() != self._file_signature:
             self._reopen()
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Run the reads inside on one snapshot of the store: a deferred read transaction
+        (``BEGIN`` ... ``COMMIT``), which in WAL mode sees the database as of its first
+        read, whatever commits meanwhile. The connection's lock is held throughout, so
+        other threads' reads wait (they would otherwise read inside this transaction).
+        Re-entrant: an inner snapshot joins the outer one."""
+        with self._lock:
+            if self._snapshot_depth:
+                self._snapshot_depth += 1
+                try:
+                    yield
+                finally:
+                    self._snapshot_depth -= 1
+                return
+            self._check_immutable()
+            self._connection.execute("BEGIN")
+            self._snapshot_depth = 1
+            try:
+                yield
+            finally:
+                self._snapshot_depth = 0
+                with contextlib.suppress(sqlite3.Error):
+                    self._connection.execute("COMMIT")
+
     def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         with self._lock:
+            if self._snapshot_depth:
+                # Inside a snapshot: no reopening (it would leave the transaction).
+                return self._connection.execute(sql, params or {}).fetchall()
             self._check_immutable()
             try:
                 return self._connection.execute(sql, params or {}).fetchall()
@@ -225,6 +258,8 @@ class SqlAlchemyConnection:
         self._engine = engine
         self._where = where
         self._url = url
+        # The connection of this thread's ``snapshot()``, if it is in one.
+        self._local = threading.local()
 
     @property
     def dialect(self) -> str:
@@ -236,12 +271,47 @@ class SqlAlchemyConnection:
         from tracker_tui.store.engine import friendly_error, is_missing_table
 
         try:
+            held = getattr(self._local, "connection", None)
+            if held is not None:
+                return work(held)
             with self._engine.connect() as connection:
                 return work(connection)
         except DBAPIError as error:
             if is_missing_table(error):
                 raise MissingTableError(str(error.orig).splitlines()[0]) from None
             raise friendly_error(error, self._where, self._url) from None
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Run this thread's reads inside on one snapshot: a ``REPEATABLE READ``, read-only
+        transaction on one connection (PostgreSQL: every statement sees the database as
+        of the first). Re-entrant; other threads keep using the pool."""
+        if getattr(self._local, "connection", None) is not None:
+            yield
+            return
+        from sqlalchemy.exc import DBAPIError
+
+        from tracker_tui.store.engine import friendly_error
+
+        try:
+            connection = self._engine.connect()
+        except DBAPIError as error:
+            raise friendly_error(error, self._where, self._url) from None
+        try:
+            options: dict[str, Any] = {"isolation_level": "REPEATABLE READ"}
+            if self.dialect == "postgresql":
+                options["postgresql_readonly"] = True
+            connection = connection.execution_options(**options)
+            connection.begin()
+            self._local.connection = connection
+            try:
+                yield
+            finally:
+                self._local.connection = None
+                with contextlib.suppress(Exception):
+                    connection.rollback()  # read only: nothing to keep
+        finally:
+            connection.close()
 
     def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         from sqlalchemy import text
@@ -351,6 +421,18 @@ class Reader:
     def _all(self, sql: str, **params: Any) -> list[tuple]:
         return self.connection.fetchall(sql, params)
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees one consistent state of the store, whatever commits
+        meanwhile (an edit, an ``import --replace``): for reads that must agree with each
+        other, such as an export or the header's figures. Re-entrant."""
+        snapshot = getattr(self.connection, "snapshot", None)
+        if snapshot is None:
+            yield
+            return
+        with snapshot():
+            yield
+
     # -- the tracker -------------------------------------------------------------------
 
     def has_schema(self) -> bool:
@@ -416,7 +498,12 @@ class Reader:
         return [row[0] for row in self._all("SELECT id FROM task")]
 
     def summary(self, today: date | None = None) -> Summary:
-        """The Snapshot header's figures, from aggregate queries (no Python loops over rows)."""
+        """The Snapshot header's figures, from aggregate queries (no Python loops over
+        rows), all read on one snapshot of the store."""
+        with self.snapshot():
+            return self._summary()
+
+    def _summary(self) -> Summary:
         # SUM / COUNT in Python rather than AVG: AVG is a float on SQLite but a NUMERIC on
         # PostgreSQL; an exact integer sum divided here is the same float on both.
         count, total = self._all("SELECT COUNT(*), SUM(progress) FROM task")[0]
@@ -432,16 +519,15 @@ class Reader:
                 key=lambda row: row[0],
             )
         )
-        excluded = ", ".join(f"'{status}'" for status in OPEN_RISK_EXCLUDED)
-        open_risks = tuple(
-            (impact, n)
-            for impact, n in sorted(
-                self._all(
-                    "SELECT impact, COUNT(*) FROM risk "
-                    f"WHERE LOWER(status) NOT IN ({excluded}) GROUP BY impact"
-                )
-            )
-        )
+        # Which statuses count as open is the domain's call (``is_open_risk_status``): the
+        # (impact, status) groups are few, and filtered here rather than in SQL.
+        open_counts: dict[str, int] = {}
+        for impact, status, n in self._all(
+            "SELECT impact, status, COUNT(*) FROM risk GROUP BY impact, status"
+        ):
+            if is_open_risk_status(status):
+                open_counts[impact] = open_counts.get(impact, 0) + n
+        open_risks = tuple(sorted(open_counts.items()))
         first = self._all(
             'SELECT key, "when", text FROM checkpoint ORDER BY block, position LIMIT 1'
         )
@@ -565,12 +651,14 @@ class Reader:
             )
         return [Change(*row) for row in rows]
 
-    def changes_since(self, revision: int) -> list[Change]:
-        """Every change recorded after ``revision``, oldest first (for live refresh)."""
+    def changes_since(self, revision: int, *, limit: int) -> list[Change]:
+        """The first ``limit`` changes recorded after ``revision``, oldest first (for live
+        refresh). ``limit`` rows back means there may be more: reload everything."""
         rows = self._all(
             f"SELECT {CHANGE_COLUMNS} FROM change "
-            "WHERE revision > :revision ORDER BY seq LIMIT 5000",
+            "WHERE revision > :revision ORDER BY seq LIMIT :limit",
             revision=revision,
+            limit=limit,
         )
         return [Change(*row) for row in rows]
 

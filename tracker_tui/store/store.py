@@ -11,9 +11,10 @@ session ever leaves this package.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from tracker_tui.domain import (
     TrackerError,
     TrackerInfo,
 )
+from tracker_tui.rules import RISK_FIELDS, TASK_FIELDS
 from tracker_tui.store.reader import Reader, SqliteConnection
 from tracker_tui.store.target import StoreTarget, current_user, resolve_target
 
@@ -39,9 +41,49 @@ if TYPE_CHECKING:
     from tracker_tui.store.safety import BackgroundCheck
     from tracker_tui.store.writer import Writer
 
-#: Fields a user may change on a task and on a risk (``set``, forms, quick edits).
-TASK_FIELDS = ("title", "milestone", "owner", "status", "progress", "last_update", "notes")
-RISK_FIELDS = ("description", "impact", "mitigation", "owner", "status")
+__all__ = ["RISK_FIELDS", "TASK_FIELDS", "Replayed", "Store"]
+
+
+#: A list item as read: what ``save_item``/``delete_item`` take as ``expected``.
+ItemValue = ActivityEntry | Checkpoint | CadenceItem | Metric
+
+
+def _expected_values(expected: Mapping[str, Any] | ItemValue | None) -> dict[str, Any] | None:
+    """``expected`` as a mapping of field values (a domain value's fields, but its key)."""
+    if expected is None:
+        return None
+    if isinstance(expected, Mapping):
+        return dict(expected)
+    values = {name: getattr(expected, name) for name in expected.__dataclass_fields__}
+    values.pop("key", None)
+    return values
+
+
+class Replayed(list[Change]):
+    """What an undo or redo did: the changes it made (a plain ``list`` of ``Change``, as
+    always), plus ``skipped``, those it could not make because someone else has deleted
+    the row since. ``message`` says so in one line ("" when nothing was skipped).
+
+    A step whose every change was skipped still counts as undone (or redone): the next
+    undo goes on to this user's step before it.
+    """
+
+    def __init__(
+        self, applied: list[Change], skipped: list[Change] | None = None, *, action: str = "undo"
+    ) -> None:
+        super().__init__(applied)
+        self.skipped: list[Change] = list(skipped or [])
+        self.action = action
+
+    @property
+    def message(self) -> str:
+        if not self.skipped:
+            return ""
+        gone = ", ".join(dict.fromkeys(f"{c.entity} {c.id}" for c in self.skipped))
+        verb = "undo" if self.action == "undo" else "redo"
+        if not self:
+            return f"nothing to {verb} there: {gone} no longer exists; skipped"
+        return f"{gone} no longer exists: that part of the {verb} was skipped"
 
 
 class Store:
@@ -50,6 +92,10 @@ class Store:
     Open it with ``Store.open``; close it with ``close()`` (or use it as a context manager).
     Methods are safe to call from worker threads.
     """
+
+    #: The most changes ``changes_since`` returns; exactly this many means "there may be
+    #: more: reload everything" (a class attribute: a test or a caller may lower it).
+    CHANGES_LIMIT: int = 5_000
 
     def __init__(self, target: StoreTarget, *, user: str, read_only: bool) -> None:
         self.target = target
@@ -312,8 +358,13 @@ class Store:
         return self._reads("history", entity_id, limit=limit, default=[])
 
     def changes_since(self, revision: int) -> list[Change]:
-        """Changes committed after ``revision``, oldest first: what a live view must redraw."""
-        return self._reads("changes_since", revision, default=[])
+        """Changes committed after ``revision``, oldest first: what a live view must redraw.
+
+        At most ``CHANGES_LIMIT`` of them: a result of exactly ``CHANGES_LIMIT`` changes
+        may be cut short (an import, a bulk edit, a long absence), and means "reload
+        everything" rather than "redraw these rows".
+        """
+        return self._reads("changes_since", revision, limit=self.CHANGES_LIMIT, default=[])
 
     def counts(self) -> dict[str, int]:
         return self._reads("counts", default={})
@@ -324,6 +375,20 @@ class Store:
 
         ids = self._reads("task_ids" if kind == "task" else "risk_ids", default=[])
         return next_id(ids, "T-" if kind == "task" else "R-")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside (from this thread) sees one consistent state of the store,
+        whatever other users commit meanwhile: wrap reads that must agree with each other,
+        such as an export made of several calls (``to_json``, ``to_csv``). SQLite: one
+        read transaction (other threads' reads on this store wait until it ends);
+        PostgreSQL: one REPEATABLE READ transaction. Re-entrant; keep it short."""
+        reader = self._read()
+        if reader is None or not reader.has_schema():
+            yield
+            return
+        with reader.snapshot():
+            yield
 
     def export_document(self) -> Document:
         """The whole tracker as a Document, ready for ``render_document``."""
@@ -386,19 +451,45 @@ class Store:
         """Add (``key`` None) or replace a decision."""
         return self._write().save_decision(decision)
 
-    def delete_decision(self, key: int) -> None:
-        self._write().delete("decision", str(key))
+    def delete_decision(self, key: int, *, expected_version: int | None = None) -> None:
+        """Delete a decision; with ``expected_version`` (its ``version`` as read), only if
+        nobody has changed it since.
+
+        Raises:
+            NotFoundError: no such decision.
+            ConflictError: it changed since (``current`` is the decision now).
+        """
+        self._write().delete("decision", str(key), expected_version=expected_version)
 
     def add_activity(self, text: str, *, on: str | date | None = None) -> ActivityEntry:
         """Add an entry at the top of the activity log, dated today unless ``on`` is given."""
         return self._write().add_activity(text, on=on)
 
-    def save_item(self, kind: str, key: int | None, values: Mapping[str, str]) -> None:
-        """Add or change a checkpoint, cadence item, metric or activity entry."""
-        self._write().save_item(kind, key, values)
+    def save_item(
+        self,
+        kind: str,
+        key: int | None,
+        values: Mapping[str, str],
+        *,
+        expected: Mapping[str, Any] | ItemValue | None = None,
+    ) -> None:
+        """Add (``key`` None) or change a checkpoint, cadence item, metric or activity entry.
 
-    def delete_item(self, kind: str, key: int) -> None:
-        self._write().delete(kind, str(key))
+        These rows have no version: pass ``expected``, the item as read (the domain value,
+        or a mapping of its fields), and the change is refused if the row holds other
+        values now.
+
+        Raises:
+            NotFoundError: no such item.
+            ConflictError: it changed since ``expected`` (``current`` is the item now).
+        """
+        self._write().save_item(kind, key, values, expected=_expected_values(expected))
+
+    def delete_item(
+        self, kind: str, key: int, *, expected: Mapping[str, Any] | ItemValue | None = None
+    ) -> None:
+        """Delete a list item; with ``expected`` (as ``save_item``), only if unchanged."""
+        self._write().delete(kind, str(key), expected=_expected_values(expected))
 
     def set_tracker(self, *, title: str | None = None, snapshot_date: date | None = None) -> None:
         self._write().set_tracker(title=title, snapshot_date=snapshot_date)
@@ -411,20 +502,24 @@ class Store:
         """
         return self._write().import_document(document, replace=replace)
 
-    def undo(self, *, force: bool = False) -> list[Change]:
+    def undo(self, *, force: bool = False) -> Replayed:
         """Revert this user's last change that is not yet undone; return what changed.
 
         It comes from the history, so it works after a restart too. Changes made before
         the last import cannot be undone.
 
+        A change whose row someone else has deleted since is skipped (listed in the
+        result's ``skipped``, and said in its ``message``); the step counts as undone all
+        the same, so the next undo reaches this user's step before it.
+
         Raises:
             ConflictError: someone else has changed one of those fields since (``current``
-                is that row now); ``force=True`` reverts it anyway.
+                is that row now, a domain value); ``force=True`` overwrites their value.
             TrackerError: nothing to undo.
         """
         return self._write().undo(force=force)
 
-    def redo(self, *, force: bool = False) -> list[Change]:
+    def redo(self, *, force: bool = False) -> Replayed:
         """Re-apply this user's last undone change; return what changed (as ``undo``)."""
         return self._write().redo(force=force)
 

@@ -55,19 +55,16 @@ from tracker_tui.store.schema import (
     TaskRow,
     TrackerRow,
 )
+from tracker_tui.store.store import Replayed
 from tracker_tui.store.target import StoreTarget
 
 T = TypeVar("T")
 
-#: Longest text a field accepts: a runaway paste is refused, not stored.
-MAX_FIELD_LENGTH = {"notes": 10_000, "description": 5_000, "mitigation": 5_000, "text": 5_000}
-DEFAULT_MAX_LENGTH = 1_000
-#: Fields that keep tabs and newlines; every other field is one line.
-MULTILINE_FIELDS = frozenset({"notes"})
 
-#: What a user may set on a task and on a risk (``Store.TASK_FIELDS``/``RISK_FIELDS``).
-TASK_EDIT_FIELDS = ("title", "milestone", "owner", "status", "progress", "last_update", "notes")
-RISK_EDIT_FIELDS = ("description", "impact", "mitigation", "owner", "status")
+class _RowGone(Exception):
+    """Undo or redo met a row that someone else has deleted since."""
+
+
 #: What the history records of an edit: the user's fields and those the store derives.
 TASK_DIFF_FIELDS = (
     "title",
@@ -101,10 +98,10 @@ def _text(field: str, value: object) -> str:
     """Untrusted text made safe to store: control characters and terminal escape sequences
     removed (tab and newline kept only in multi-line fields), stripped, length-checked."""
     raw = "" if value is None else str(value)
-    limit = MAX_FIELD_LENGTH.get(field, DEFAULT_MAX_LENGTH)
+    limit = rules.max_length(field)
     # Checked on the raw text too, so that a runaway paste is refused whatever it holds.
     rules.limit_text(raw, field=field, max_length=limit)
-    cleaned = clean_text(raw, multiline=field in MULTILINE_FIELDS).strip()
+    cleaned = clean_text(raw, multiline=field in rules.MULTILINE_FIELDS).strip()
     return rules.limit_text(cleaned, field=field, max_length=limit)
 
 
@@ -328,7 +325,7 @@ class Writer:
         expected_version: int | None = None,
         log_completion: bool = False,
     ) -> Task:
-        _refuse_unknown("task", changes, TASK_EDIT_FIELDS)
+        _refuse_unknown("task", changes, rules.TASK_FIELDS)
 
         def work(session: Session, revision: int) -> Task:
             row = self._find(session, "task", task_id, lock=True)
@@ -360,6 +357,8 @@ class Writer:
         self, session: Session, row: TaskRow, changes: Mapping[str, Any]
     ) -> None:
         old_status, old_progress = row.status, row.progress
+        # Both given in one edit: taken as given, provided they agree (rules checks).
+        both = "status" in changes and "progress" in changes
         for field, value in changes.items():
             if field == "status":
                 if value is None or not str(value).strip():
@@ -380,20 +379,13 @@ class Writer:
                 row.title = rules.require_text(_text("title", value), field="title")
             else:
                 setattr(row, field, _text(field, value))
-        both = "status" in changes and "progress" in changes
-        if both and (row.status == COMPLETE) != (row.progress == 100):
-            raise ValidationError(
-                f"status {row.status!r} and progress {row.progress}% contradict each "
-                "other: Complete means 100%; set one of them",
-                field="progress",
-            )
         row.status, row.progress = rules.reconcile_status_progress(
             row.status,
             row.progress,
             old_status=old_status,
             old_progress=old_progress,
-            status_changed=row.status != old_status,
-            progress_changed=row.progress != old_progress,
+            status_changed=both or row.status != old_status,
+            progress_changed=both or row.progress != old_progress,
             in_progress=IN_PROGRESS,
             not_started=NOT_STARTED,
         )
@@ -415,7 +407,7 @@ class Writer:
                 self._record(session, revision, entity, before.id, field, old, new)
 
     def create_task(self, fields: Mapping[str, Any]) -> Task:
-        _refuse_unknown("task", fields, (*TASK_EDIT_FIELDS, "id"))
+        _refuse_unknown("task", fields, (*rules.TASK_FIELDS, "id"))
 
         def work(session: Session, revision: int) -> Task:
             taken = self._taken_ids(session, TaskRow)
@@ -453,7 +445,7 @@ class Writer:
         refused when empty, too long, or taken whatever its case."""
         if given is None or not str(given).strip():
             return rules.next_id(taken, prefix)
-        new_id = rules.require_text(_text("id", given), field="id", max_length=40)
+        new_id = rules.validate_id(_text("id", given))
         if any(existing.casefold() == new_id.casefold() for existing in taken):
             raise ValidationError(f"a {kind} {new_id} already exists", field="id")
         return new_id
@@ -491,7 +483,7 @@ class Writer:
     def update_risk(
         self, risk_id: str, changes: Mapping[str, Any], *, expected_version: int | None = None
     ) -> Risk:
-        _refuse_unknown("risk", changes, RISK_EDIT_FIELDS)
+        _refuse_unknown("risk", changes, rules.RISK_FIELDS)
 
         def work(session: Session, revision: int) -> Risk:
             row = self._find(session, "risk", risk_id, lock=True)
@@ -516,7 +508,7 @@ class Writer:
         return self._transaction(work)
 
     def create_risk(self, fields: Mapping[str, Any]) -> Risk:
-        _refuse_unknown("risk", fields, (*RISK_EDIT_FIELDS, "id"))
+        _refuse_unknown("risk", fields, (*rules.RISK_FIELDS, "id"))
 
         def work(session: Session, revision: int) -> Risk:
             taken = self._taken_ids(session, RiskRow)
@@ -559,6 +551,15 @@ class Writer:
                 "rationale": _text("rationale", decision.rationale),
                 "owner": _text("owner", decision.owner),
             }
+            existing = (
+                None
+                if decision.key is None
+                else session.get(DecisionRow, decision.key, with_for_update=True)
+            )
+            if existing is None or values["date"] != existing.date:
+                # A new date must be a date; an imported one that is not ("20-03-2024",
+                # "Q3 2024") is kept as long as this edit leaves it alone.
+                values["date"] = rules.validate_date_text(values["date"], field="date")
             if decision.key is None:
                 position = session.execute(select(func.max(DecisionRow.position))).scalar() or 0
                 row = DecisionRow(
@@ -577,7 +578,7 @@ class Writer:
                     action="create",
                 )
                 return decision_from(row)
-            row = session.get(DecisionRow, decision.key)
+            row = existing
             if row is None:
                 raise NotFoundError(f"no decision {decision.key}")
             # ``version`` 0 skips the check; a Decision read from the store carries its own.
@@ -643,7 +644,14 @@ class Writer:
             lambda session, revision: self._insert_activity(session, revision, text_, on)
         )
 
-    def save_item(self, kind: str, key: int | None, values: Mapping[str, str]) -> None:
+    def save_item(
+        self,
+        kind: str,
+        key: int | None,
+        values: Mapping[str, str],
+        *,
+        expected: Mapping[str, Any] | None = None,
+    ) -> None:
         allowed = ITEM_FIELDS.get(kind)
         if allowed is None:
             raise ValidationError(f"no such kind of item {kind!r}")
@@ -670,9 +678,10 @@ class Writer:
                     action="create",
                 )
                 return
-            row = session.get(model, key)
+            row = session.get(model, key, with_for_update=True)
             if row is None:
                 raise NotFoundError(f"no {kind} {key}")
+            _refuse_if_moved(kind, row, expected)
             for field, value in cleaned.items():
                 if getattr(row, field) != value:
                     self._record(
@@ -682,7 +691,14 @@ class Writer:
 
         self._transaction(work)
 
-    def delete(self, kind: str, entity_id: str, *, expected_version: int | None = None) -> None:
+    def delete(
+        self,
+        kind: str,
+        entity_id: str,
+        *,
+        expected_version: int | None = None,
+        expected: Mapping[str, Any] | None = None,
+    ) -> None:
         if kind not in ROW_MODELS:
             raise ValidationError(f"no such kind of item {kind!r}")
 
@@ -695,6 +711,7 @@ class Writer:
                     f"{entity_id} changed since you looked at it",
                     current=domain_value(kind, row),
                 )
+            _refuse_if_moved(kind, row, expected)
             self._record(
                 session,
                 revision,
@@ -823,14 +840,14 @@ class Writer:
                 done.append(undoes)
         return done, undone
 
-    def undo(self, *, force: bool = False) -> list[Change]:
+    def undo(self, *, force: bool = False) -> Replayed:
         return self._replay("undo", force=force)
 
-    def redo(self, *, force: bool = False) -> list[Change]:
+    def redo(self, *, force: bool = False) -> Replayed:
         return self._replay("redo", force=force)
 
-    def _replay(self, action: str, *, force: bool) -> list[Change]:
-        def work(session: Session, revision: int) -> list[Change]:
+    def _replay(self, action: str, *, force: bool) -> Replayed:
+        def work(session: Session, revision: int) -> Replayed:
             done, undone = self._undo_state(session)
             stack = done if action == "undo" else undone
             if not stack:
@@ -848,14 +865,35 @@ class Writer:
             # are all the step changed).
             only_derived = all(change.field in DERIVED_FIELDS for change in changes)
             applied: list[Change] = []
+            skipped: list[Change] = []
             for change in changes:
                 old, new = (
                     (change.new, change.old) if action == "undo" else (change.old, change.new)
                 )
                 derived = change.field in DERIVED_FIELDS and not only_derived
-                if not self._restore(
-                    session, change, expected=old, value=new, force=force, derived=derived
-                ):
+                step = Change(
+                    _now(),
+                    self.user,
+                    change.entity,
+                    change.entity_id,
+                    change.field,
+                    old,
+                    new,
+                    revision,
+                )
+                try:
+                    restored = self._restore(
+                        session, change, expected=old, value=new, force=force, derived=derived
+                    )
+                except _RowGone:
+                    # Someone else deleted the row since: nothing to put back into it.
+                    # The rest of the step still applies, and the step is passed either
+                    # way, so that this user's earlier steps stay within reach. (Fields
+                    # the store derived go unmentioned: their row is named already.)
+                    if not derived:
+                        skipped.append(step)
+                    continue
+                if not restored:
                     continue
                 self._record(
                     session,
@@ -868,21 +906,41 @@ class Writer:
                     action=action,
                     undoes=target,
                 )
-                applied.append(
-                    Change(
-                        _now(),
-                        self.user,
-                        change.entity,
-                        change.entity_id,
-                        change.field,
-                        old,
-                        new,
-                        revision,
-                    )
-                )
-            return applied
+                applied.append(step)
+            if not applied:
+                self._record_passed(session, revision, action, target, changes, skipped)
+            return Replayed(applied, skipped, action=action)
 
         return self._transaction(work)
+
+    def _record_passed(
+        self,
+        session: Session,
+        revision: int,
+        action: str,
+        target: int,
+        changes: list[ChangeRow],
+        skipped: list[Change],
+    ) -> None:
+        """Mark step ``target`` as undone (or redone) although nothing could be put back:
+        without a row of ``action`` for it, ``_undo_state`` would offer the same step
+        again and again, and every earlier one would be out of reach for good. The
+        marker names what was skipped (field ``skipped``); it changes no row."""
+        named = {(change.entity, change.id) for change in skipped}
+        if not named:
+            named = {(change.entity, change.entity_id) for change in changes[:1]}
+        for entity, entity_id in sorted(named) or [("tracker", "tracker")]:
+            self._record(
+                session,
+                revision,
+                entity,
+                entity_id,
+                "skipped",
+                None,
+                "no longer exists" if skipped else "nothing to put back",
+                action=action,
+                undoes=target,
+            )
 
     def _restore(
         self,
@@ -900,7 +958,10 @@ class Writer:
         Returns whether anything was put back (a derived field that moved is skipped).
 
         Raises:
-            ConflictError: someone changed it since, and ``force`` is False.
+            ConflictError: someone changed it since, and ``force`` is False (with
+                ``force``, their value is overwritten).
+            _RowGone: the row was deleted since (``force`` or not: there is nothing to
+                put a field back into).
         """
         if change.entity == "tracker":
             row = session.get(TrackerRow, 1)
@@ -922,9 +983,7 @@ class Writer:
         if change.field == "*":
             return self._restore_row(session, change, row, expected, value, force)
         if row is None:
-            raise TrackerError(
-                f"{change.entity} {change.entity_id} no longer exists; nothing to restore"
-            )
+            raise _RowGone(change.entity, change.entity_id)
         current = _as_str(getattr(row, change.field))
         if current != expected:
             if derived:
@@ -1032,3 +1091,25 @@ def _refuse_unknown(kind: str, values: Mapping[str, Any], allowed: tuple[str, ..
 
 def _differs(before: Any, after: Any, fields: tuple[str, ...]) -> bool:
     return any(getattr(before, field) != getattr(after, field) for field in fields)
+
+
+def _refuse_if_moved(kind: str, row: Any, expected: Mapping[str, Any] | None) -> None:
+    """Optimistic concurrency for rows without a version (activity entries, checkpoints,
+    cadence items, metrics): ``expected`` holds the values the caller saw (any of the
+    kind's fields; other keys are ignored), and a row that holds others now is refused.
+
+    Raises:
+        ConflictError: the row changed since (``current`` is it now, a domain value).
+    """
+    if expected is None:
+        return
+    moved = [
+        field
+        for field in ITEM_FIELDS.get(kind, ())
+        if field in expected and _as_str(getattr(row, field)) != _as_str(expected[field])
+    ]
+    if moved:
+        raise ConflictError(
+            f"this {kind} was changed by someone else since you read it ({moved[0]})",
+            current=domain_value(kind, row),
+        )

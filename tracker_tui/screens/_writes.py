@@ -1,0 +1,71 @@
+"""Store writes in the order the user asked for them.
+
+Each write used to be its own thread worker, and threads start in no particular order:
+``-`` then a quick ``u`` could commit the undo first. Here every write is a job on the
+app's one ``WriteQueue`` (a single thread), submitted on the UI thread as the key is
+handled, so jobs commit in keypress order. A job still shows up as a Textual worker (an
+async one awaiting the job), so ``workers.wait_for_complete()`` and
+``Worker.StateChanged`` handlers see it as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from textual.dom import DOMNode
+from textual.worker import Worker
+
+T = TypeVar("T")
+
+
+class WriteQueue:
+    """Runs store writes one at a time, in the order they were submitted."""
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-write")
+
+    def submit(self, job: Callable[..., T], *args: Any) -> Future[T]:
+        """Queue ``job(*args)`` behind every job submitted before it.
+
+        The job runs in the caller's context (Textual's active app), as a worker would.
+        """
+        context = contextvars.copy_context()
+        return self._executor.submit(context.run, job, *args)
+
+    def drained(self) -> Future[None]:
+        """A future that is done once every job submitted so far has run."""
+        return self._executor.submit(lambda: None)
+
+    def shutdown(self) -> None:
+        """Drop jobs not yet started; the one running finishes on its own."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def write_queue(node: DOMNode) -> WriteQueue:
+    """The app's write queue (made on first use for an app that has none, e.g. a test
+    harness showing one screen)."""
+    app = node.app
+    queue = getattr(app, "write_queue", None)
+    if not isinstance(queue, WriteQueue):
+        queue = WriteQueue()
+        app.write_queue = queue  # type: ignore[attr-defined]
+    return queue
+
+
+def run_write(node: DOMNode, job: Callable[..., T], *args: Any, group: str = "write") -> Worker[T]:
+    """Queue ``job(*args)`` on the app's write queue, now, and watch it as a worker of
+    ``node`` in ``group``: its result or error arrive as ``Worker.StateChanged``.
+
+    Call it on the UI thread, where the key was handled: that fixes the job's place in
+    the queue.
+    """
+    future = write_queue(node).submit(job, *args)
+
+    async def wait() -> T:
+        return await asyncio.wrap_future(future)
+
+    return node.run_worker(wait(), group=group, exclusive=False, exit_on_error=False)
