@@ -864,6 +864,9 @@ class Writer:
             # when nobody has moved them since, and never cause a conflict (unless they
             # are all the step changed).
             only_derived = all(change.field in DERIVED_FIELDS for change in changes)
+            # Stable sort: the user's own fields first, so that a conflict is found before
+            # anything (such as updated_by) is touched, and names who really changed it.
+            changes.sort(key=lambda change: change.field in DERIVED_FIELDS)
             applied: list[Change] = []
             skipped: list[Change] = []
             for change in changes:
