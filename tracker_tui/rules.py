@@ -136,6 +136,14 @@ def _lookup(text: str, lookup: dict[str, str], known: Iterable[str]) -> str | No
     return None
 
 
+def cycle_status(statuses: Sequence[str], current: str, step: int) -> str:
+    """The status ``step`` places on from ``current`` in ``statuses`` (the ``s``/``S``
+    keys), wrapping round at either end. A status not in the list counts as standing
+    just before the first, so ``s`` moves it to the first."""
+    index = statuses.index(current) if current in statuses else -1
+    return statuses[(index + step) % len(statuses)]
+
+
 def match_status(text: str, known: Sequence[str]) -> str:
     """The canonical spelling of a task status typed by a user, matched case-insensitively.
 
@@ -146,30 +154,24 @@ def match_status(text: str, known: Sequence[str]) -> str:
     Raises:
         ValidationError: the status is not in the store's list.
     """
-    cleaned = " ".join(str(text).split())
-    for status in known:
-        if status.lower() == cleaned.lower():
-            return status
-    mapped = canonical_status(cleaned, known, kind="task") if cleaned else None
-    if mapped is not None and mapped in known:
-        return mapped
-    raise ValidationError(
-        f"unknown status {cleaned!r}; use one of: {', '.join(known)}", field="status"
-    )
+    return _match_known_status(text, known, kind="task", refused="unknown status")
 
 
 def match_risk_status(text: str, known: Sequence[str]) -> str:
     """As ``match_status``, for the risk register's own list."""
+    return _match_known_status(text, known, kind="risk", refused="unknown risk status")
+
+
+def _match_known_status(text: str, known: Sequence[str], *, kind: str, refused: str) -> str:
+    # The exact spelling first (any case), then the words trackers use for it ("done").
     cleaned = " ".join(str(text).split())
     for status in known:
         if status.lower() == cleaned.lower():
             return status
-    mapped = canonical_status(cleaned, known, kind="risk") if cleaned else None
+    mapped = canonical_status(cleaned, known, kind=kind) if cleaned else None
     if mapped is not None and mapped in known:
         return mapped
-    raise ValidationError(
-        f"unknown risk status {cleaned!r}; use one of: {', '.join(known)}", field="status"
-    )
+    raise ValidationError(f"{refused} {cleaned!r}; use one of: {', '.join(known)}", field="status")
 
 
 def canonical_status(text: str, known: Sequence[str], *, kind: str = "task") -> str | None:

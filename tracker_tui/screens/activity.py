@@ -8,25 +8,21 @@ deletes it after a yes/no question.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import ClassVar
 
 from rich.console import Group
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
+from textual import work
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Static
 
-from tracker_tui.domain import ActivityEntry, TrackerError
+from tracker_tui.domain import ActivityEntry
 from tracker_tui.sanitize import clean_text, display_text
-from tracker_tui.screens._read_only import ReadOnlyActions
-from tracker_tui.screens._writes import run_write
+from tracker_tui.screens._register import RegisterView
 from tracker_tui.screens.activity_form import ActivityFormScreen
-from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs_for
-from tracker_tui.widgets.record_table import Column, RecordTable
+from tracker_tui.widgets.record_table import Column
 
 #: Entries read and held at once.
 PAGE_SIZE = 200
@@ -46,8 +42,13 @@ def activity_detail(entry: ActivityEntry | None) -> Group | Text:
     )
 
 
-class ActivityView(ReadOnlyActions, Vertical):
+class ActivityView(RegisterView):
     """The activity log; ``refresh_data()`` reads the current page (and the count) again."""
+
+    PREFIX: ClassVar[str] = "activity"
+    TITLE: ClassVar[str] = "Activity Log"
+    COLUMNS = ACTIVITY_COLUMNS
+    EMPTY_TEXT: ClassVar[str] = "No activity yet: a adds an entry."
 
     #: On a read-only store these keys show dimmed in the footer and say why when pressed.
     READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
@@ -67,30 +68,12 @@ class ActivityView(ReadOnlyActions, Vertical):
     def __init__(
         self, store: Store, *, page_size: int = PAGE_SIZE, id: str | None = "activity-view"
     ) -> None:
-        super().__init__(id=id, classes="register-view")
-        self.store = store
+        super().__init__(store, id=id)
         self.page_size = page_size
         self.page_offset = 0
         self.total = 0
         # The entry to highlight once the page has been read (a new entry).
         self._select_key: int | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Activity Log", style="bold"), classes="view-title", id="activity-title")
-        yield RecordTable(
-            ACTIVITY_COLUMNS,
-            key=lambda entry: entry.key,
-            empty_text="No activity yet: a adds an entry.",
-            id="activity-table",
-        )
-        yield Static(id="activity-detail", classes="view-detail")
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one("#activity-table", RecordTable)
-
-    def on_mount(self) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         """Read the current page and the entry count again, off the UI thread."""
@@ -111,12 +94,12 @@ class ActivityView(ReadOnlyActions, Vertical):
         if self._select_key is not None:
             self.table.move_cursor_to_key(self._select_key)
             self._select_key = None
-        self._show_position()
+        self.show_title()
         self.refresh_bindings()  # the footer's Older/Newer depend on the page
         self._show_detail(self.table.cursor_value)
 
-    def _show_position(self) -> None:
-        title = Text("Activity Log", style="bold")
+    def show_title(self) -> None:
+        title = Text(self.TITLE, style="bold")
         if self.total:
             last = min(self.page_offset + self.page_size, self.total)
             dash = glyphs_for(self).dash
@@ -125,14 +108,10 @@ class ActivityView(ReadOnlyActions, Vertical):
             )
             if self.total > self.page_size:
                 title.append("   [ newer  ] older", style="dim")
-        self.query_one("#activity-title", Static).update(title)
+        self.set_title(title)
 
-    def _show_detail(self, entry: ActivityEntry | None) -> None:
-        self.query_one("#activity-detail", Static).update(activity_detail(entry))
-
-    @on(RecordTable.RowHighlighted, "#activity-table")
-    def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
-        self._show_detail(event.row)
+    def detail(self, entry: ActivityEntry | None) -> Group | Text:
+        return activity_detail(entry)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page" and parameters:
@@ -159,14 +138,6 @@ class ActivityView(ReadOnlyActions, Vertical):
             self._select_key = entry.key
             self.refresh_data()
 
-    @on(RecordTable.RowSelected, "#activity-table")
-    def _selected(self, event: RecordTable.RowSelected) -> None:
-        event.stop()
-        if self._read_only():
-            self.explain_read_only("edit")
-            return
-        self.action_edit()
-
     def action_edit(self) -> None:
         """Correct the highlighted entry (its date and text) in a form."""
         entry = self.table.cursor_value
@@ -186,33 +157,13 @@ class ActivityView(ReadOnlyActions, Vertical):
         entry = self.table.cursor_value
         if entry is None or entry.key is None:
             return
-        mark = glyphs_for(self)
-        summary = display_text(entry.text)
-        if len(summary) > 60:
-            summary = summary[:59] + mark.ellipsis
+        summary = self.summary(entry.text)
         question = f"Delete the activity entry of {display_text(entry.date)}: {summary}?"
+        self.confirm_delete(entry, question)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete(entry.key)
+    def delete_record(self, entry: ActivityEntry) -> None:
+        self.store.delete_item("activity", entry.key)
 
-        self.app.push_screen(ConfirmScreen(question), answered)
-
-    def _delete(self, key: int) -> None:
-        run_write(self, self._delete_job, key, group="activity-write")
-
-    def _delete_job(self, key: int) -> None:
-        """Runs on the app's write queue."""
-        try:
-            self.store.delete_item("activity", key)
-        except TrackerError as error:
-            self.app.call_from_thread(
-                self.app.notify, str(error), title="Not deleted", severity="error", markup=False
-            )
-        else:
-            self.app.call_from_thread(self._deleted, key)
-
-    def _deleted(self, key: int) -> None:
-        self.table.remove_row(key)
-        self._show_detail(self.table.cursor_value)
+    def _deleted(self, key: Hashable) -> None:
+        super()._deleted(key)
         self.refresh_data()  # the count, and the page's next entry moves up

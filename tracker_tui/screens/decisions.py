@@ -8,21 +8,16 @@ from typing import ClassVar
 
 from rich.console import Group
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
+from textual import work
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Static
 
-from tracker_tui.domain import Decision, TrackerError
+from tracker_tui.domain import Decision
 from tracker_tui.sanitize import clean_text, display_text
-from tracker_tui.screens._read_only import ReadOnlyActions
-from tracker_tui.screens._writes import run_write
-from tracker_tui.screens.confirm import ConfirmScreen
+from tracker_tui.screens._register import RegisterView
 from tracker_tui.screens.decision_form import DecisionFormScreen
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs_for
-from tracker_tui.widgets.record_table import Column, RecordTable
+from tracker_tui.widgets.record_table import Column
 
 DECISION_COLUMNS = [
     Column("date", "Date", width=10, max_width=10, priority=100),
@@ -46,8 +41,13 @@ def decision_detail(decision: Decision | None) -> Group | Text:
     )
 
 
-class DecisionsView(ReadOnlyActions, Vertical):
+class DecisionsView(RegisterView):
     """The decision log. ``refresh_data()`` reads it again."""
+
+    PREFIX: ClassVar[str] = "decisions"
+    TITLE: ClassVar[str] = "Decision Log"
+    COLUMNS = DECISION_COLUMNS
+    EMPTY_TEXT: ClassVar[str] = "No decisions recorded."
 
     #: On a read-only store these keys show dimmed in the footer and say why when pressed.
     READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
@@ -63,25 +63,7 @@ class DecisionsView(ReadOnlyActions, Vertical):
     ]
 
     def __init__(self, store: Store, *, id: str | None = "decisions-view") -> None:
-        super().__init__(id=id, classes="register-view")
-        self.store = store
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Decision Log", style="bold"), classes="view-title", id="decisions-title")
-        yield RecordTable(
-            DECISION_COLUMNS,
-            key=lambda decision: decision.key,
-            empty_text="No decisions recorded.",
-            id="decisions-table",
-        )
-        yield Static(id="decisions-detail", classes="view-detail")
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one("#decisions-table", RecordTable)
-
-    def on_mount(self) -> None:
-        self.refresh_data()
+        super().__init__(store, id=id)
 
     def refresh_data(self) -> None:
         """Read the log again, off the UI thread."""
@@ -94,48 +76,27 @@ class DecisionsView(ReadOnlyActions, Vertical):
 
     def _loaded(self, decisions: list[Decision]) -> None:
         self.table.set_rows(decisions)
-        self._show_count()
+        self.show_title()
         self._show_detail(self.table.cursor_value)
 
-    def _show_count(self) -> None:
+    def show_title(self) -> None:
         count = len(self.table.rows)
-        self.query_one("#decisions-title", Static).update(
-            Text.assemble(
-                ("Decision Log", "bold"), f"  {count} decision{'' if count == 1 else 's'}"
-            )
+        self.set_title(
+            Text.assemble((self.TITLE, "bold"), f"  {count} decision{'' if count == 1 else 's'}")
         )
 
-    def _show_detail(self, decision: Decision | None) -> None:
-        self.query_one("#decisions-detail", Static).update(decision_detail(decision))
-
-    @on(RecordTable.RowHighlighted, "#decisions-table")
-    def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
-        self._show_detail(event.row)
-
-    @on(RecordTable.RowSelected, "#decisions-table")
-    def _selected(self) -> None:
-        if self._read_only():
-            self.explain_read_only("edit")
-            return
-        self.action_edit()
-
-    def _saved(self, decision: Decision | None) -> None:
-        if decision is None:
-            return
-        self.table.update_row(decision.key, decision)
-        self.table.move_cursor_to_key(decision.key)
-        self._show_count()
-        self._show_detail(self.table.cursor_value)
+    def detail(self, decision: Decision | None) -> Group | Text:
+        return decision_detail(decision)
 
     def action_edit(self) -> None:
         """Edit the highlighted decision in a form."""
         decision = self.table.cursor_value
         if decision is not None:
-            self.app.push_screen(DecisionFormScreen(self.store, decision), self._saved)
+            self.app.push_screen(DecisionFormScreen(self.store, decision), self._show_saved)
 
     def action_new(self) -> None:
         """Add a decision, dated today."""
-        self.app.push_screen(DecisionFormScreen(self.store, None), self._saved)
+        self.app.push_screen(DecisionFormScreen(self.store, None), self._show_saved)
 
     def action_delete(self) -> None:
         """Delete the highlighted decision, after a yes/no question."""
@@ -143,35 +104,9 @@ class DecisionsView(ReadOnlyActions, Vertical):
         if decision is None or decision.key is None:
             return
         mark = glyphs_for(self)
-        summary = display_text(decision.decision)
-        if len(summary) > 60:
-            summary = summary[:59] + mark.ellipsis
+        quoted = f"{mark.open_quote}{self.summary(decision.decision)}{mark.close_quote}"
+        self.confirm_delete(decision, f"Delete the decision {quoted}?")
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete(decision)
-
-        quoted = f"{mark.open_quote}{summary}{mark.close_quote}"
-        self.app.push_screen(ConfirmScreen(f"Delete the decision {quoted}?"), answered)
-
-    def _delete(self, decision: Decision) -> None:
-        run_write(self, self._delete_job, decision, group="decisions-write")
-
-    def _delete_job(self, decision: Decision) -> None:
-        """Runs on the app's write queue."""
-        key = decision.key
-        assert key is not None
-        try:
-            # Only the decision the user saw: a changed one is refused, not lost.
-            self.store.delete_decision(key, expected_version=decision.version)
-        except TrackerError as error:
-            self.app.call_from_thread(
-                self.app.notify, str(error), title="Not deleted", severity="error", markup=False
-            )
-        else:
-            self.app.call_from_thread(self._deleted, key)
-
-    def _deleted(self, key: int) -> None:
-        self.table.remove_row(key)
-        self._show_count()
-        self._show_detail(self.table.cursor_value)
+    def delete_record(self, decision: Decision) -> None:
+        # Only the decision the user saw: a changed one is refused, not lost.
+        self.store.delete_decision(decision.key, expected_version=decision.version)

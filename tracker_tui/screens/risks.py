@@ -8,26 +8,23 @@ worker; the table is updated in place with the row the store returns.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
+from textual import work
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Static
 
+from tracker_tui import rules
 from tracker_tui.domain import ConflictError, Risk, TrackerError, is_open_risk_status
 from tracker_tui.sanitize import clean_text, display_text
-from tracker_tui.screens._read_only import ReadOnlyActions
+from tracker_tui.screens._register import RegisterView
 from tracker_tui.screens._writes import run_write
-from tracker_tui.screens.confirm import ConfirmScreen
 from tracker_tui.screens.risk_form import RiskFormScreen
 from tracker_tui.store.store import Store
-from tracker_tui.widgets.glyphs import glyphs_for
 from tracker_tui.widgets.progress import status_style
-from tracker_tui.widgets.record_table import Column, RecordTable
+from tracker_tui.widgets.record_table import Column
 
 _IMPACT_STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
 _IMPACT_ORDER = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -83,8 +80,13 @@ def risk_detail(risk: Risk | None) -> Group | Text:
     return Group(head, body, mitigation)
 
 
-class RisksView(ReadOnlyActions, Vertical):
+class RisksView(RegisterView):
     """The risk register. ``refresh_data()`` reads it again (after a live change)."""
+
+    PREFIX: ClassVar[str] = "risks"
+    TITLE: ClassVar[str] = "Issues & Risks"
+    COLUMNS = RISK_COLUMNS
+    EMPTY_TEXT: ClassVar[str] = "No risks recorded."
 
     #: On a read-only store these keys show dimmed in the footer and say why when pressed.
     READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
@@ -103,21 +105,8 @@ class RisksView(ReadOnlyActions, Vertical):
     ]
 
     def __init__(self, store: Store, *, id: str | None = "risks-view") -> None:
-        super().__init__(id=id, classes="register-view")
-        self.store = store
+        super().__init__(store, id=id)
         self._statuses: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Issues & Risks", style="bold"), classes="view-title", id="risks-title")
-        yield RecordTable(RISK_COLUMNS, empty_text="No risks recorded.", id="risks-table")
-        yield Static(id="risks-detail", classes="view-detail")
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one("#risks-table", RecordTable)
-
-    def on_mount(self) -> None:
-        self.refresh_data()
 
     def refresh_data(self) -> None:
         """Read the register again, off the UI thread; the cursor stays on its risk."""
@@ -132,61 +121,42 @@ class RisksView(ReadOnlyActions, Vertical):
     def _loaded(self, risks: list[Risk], statuses: list[str]) -> None:
         self._statuses = statuses
         self.table.set_rows(risks)
-        self._show_count()
+        self.show_title()
         self._show_detail(self.table.cursor_value)
 
-    def _show_count(self) -> None:
+    def show_title(self) -> None:
         rows = self.table.rows
         open_count = sum(1 for risk in rows if is_open_risk_status(risk.status))
         title = Text.assemble(
-            ("Issues & Risks", "bold"),
+            (self.TITLE, "bold"),
             f"  {len(rows)} risk{'' if len(rows) == 1 else 's'}, {open_count} open",
         )
-        self.query_one("#risks-title", Static).update(title)
+        self.set_title(title)
 
-    def _show_detail(self, risk: Risk | None) -> None:
-        self.query_one("#risks-detail", Static).update(risk_detail(risk))
+    def record_key(self, risk: Risk) -> str:
+        return risk.id
 
-    @on(RecordTable.RowHighlighted, "#risks-table")
-    def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
-        self._show_detail(event.row)
-
-    @on(RecordTable.RowSelected, "#risks-table")
-    def _selected(self) -> None:
-        if self._read_only():
-            self.explain_read_only("edit")
-            return
-        self.action_edit()
+    def detail(self, risk: Risk | None) -> Group | Text:
+        return risk_detail(risk)
 
     # -- actions -----------------------------------------------------------------------
-
-    def _saved(self, risk: Risk | None) -> None:
-        if risk is None:
-            return
-        self.table.update_row(risk.id, risk)
-        self.table.move_cursor_to_key(risk.id)
-        self._show_count()
-        self._show_detail(self.table.cursor_value)
 
     def action_edit(self) -> None:
         """Edit the highlighted risk in a form."""
         risk = self.table.cursor_value
         if risk is not None:
-            self.app.push_screen(RiskFormScreen(self.store, risk), self._saved)
+            self.app.push_screen(RiskFormScreen(self.store, risk), self._show_saved)
 
     def action_new(self) -> None:
         """Add a risk (its ID continues the register's pattern)."""
-        self.app.push_screen(RiskFormScreen(self.store, None), self._saved)
+        self.app.push_screen(RiskFormScreen(self.store, None), self._show_saved)
 
     def action_cycle_status(self, step: int) -> None:
         """Move the highlighted risk to the next (or previous) status in the list."""
         risk = self.table.cursor_value
         if risk is None or not self._statuses:
             return
-        statuses = self._statuses
-        index = statuses.index(risk.status) if risk.status in statuses else -1
-        new_status = statuses[(index + step) % len(statuses)]
-        self._write_status(risk, new_status)
+        self._write_status(risk, rules.cycle_status(self._statuses, risk.status, step))
 
     def _write_status(self, risk: Risk, status: str) -> None:
         run_write(self, self._write_status_job, risk, status, group="risks-write")
@@ -197,50 +167,32 @@ class RisksView(ReadOnlyActions, Vertical):
             saved = self.store.update_risk(
                 risk.id, {"status": status}, expected_version=risk.version
             )
-        except ConflictError as error:
-            # Someone else changed it: show theirs, and say so, rather than overwrite.
-            self.app.call_from_thread(self._refused, str(error), error.current)
         except TrackerError as error:
-            self.app.call_from_thread(self._refused, str(error), None)
+            self.app.call_from_thread(self._refused, error)
         else:
-            self.app.call_from_thread(self._saved, saved)
+            self.app.call_from_thread(self._show_saved, saved)
 
-    def _refused(self, message: str, current: Risk | None) -> None:
+    def _refused(self, error: TrackerError) -> None:
+        # Someone else changed it: show theirs, and say so, rather than overwrite it.
+        current = error.current if isinstance(error, ConflictError) else None
         if isinstance(current, Risk):
-            self._saved(current)
-        self.app.notify(message, title="Not saved", severity="error", markup=False)
+            self._show_saved(current)
+        self.app.notify(str(error), title="Not saved", severity="error", markup=False)
 
     def action_delete(self) -> None:
         """Delete the highlighted risk, after a yes/no question."""
         risk = self.table.cursor_value
         if risk is None:
             return
-        summary = display_text(risk.description)
-        if len(summary) > 60:
-            summary = summary[:59] + glyphs_for(self).ellipsis
+        summary = self.summary(risk.description)
+        self.confirm_delete(risk, f"Delete risk {risk.id}: {summary}?")
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete(risk)
+    def delete_record(self, risk: Risk) -> None:
+        self.store.delete_risk(risk.id, expected_version=risk.version)
 
-        self.app.push_screen(ConfirmScreen(f"Delete risk {risk.id}: {summary}?"), answered)
+    def delete_refused(self, error: TrackerError) -> None:
+        self._refused(error)
 
-    def _delete(self, risk: Risk) -> None:
-        run_write(self, self._delete_job, risk, group="risks-write")
-
-    def _delete_job(self, risk: Risk) -> None:
-        """Runs on the app's write queue."""
-        try:
-            self.store.delete_risk(risk.id, expected_version=risk.version)
-        except ConflictError as error:
-            self.app.call_from_thread(self._refused, str(error), error.current)
-        except TrackerError as error:
-            self.app.call_from_thread(self._refused, str(error), None)
-        else:
-            self.app.call_from_thread(self._deleted, risk.id)
-
-    def _deleted(self, risk_id: str) -> None:
-        self.table.remove_row(risk_id)
-        self._show_count()
-        self._show_detail(self.table.cursor_value)
+    def _deleted(self, risk_id: Hashable) -> None:
+        super()._deleted(risk_id)
         self.app.notify(f"Deleted {risk_id}", markup=False)

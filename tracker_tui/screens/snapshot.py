@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from tracker_tui import rules
 from tracker_tui.config import Settings
 from tracker_tui.domain import (
     COMPLETE,
@@ -308,9 +309,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         task = self._current()
         if task is None or not self._editable("changing the status"):
             return
-        statuses = self._statuses or [task.status]
-        index = statuses.index(task.status) if task.status in statuses else -1
-        new = statuses[(index + step) % len(statuses)]
+        new = rules.cycle_status(self._statuses or [task.status], task.status, step)
         self._update_task(task.id, {"status": new})
 
     def action_nudge_progress(self, delta: str) -> None:

@@ -10,30 +10,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
-from textual.suggester import SuggestFromList
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from tracker_tui import rules
 from tracker_tui.domain import DEFAULT_TASK_STATUSES, Task, ValidationError
 from tracker_tui.screens._form import (
     DateValidator,
-    EditForm,
     GuardedInput,
     GuardedTextArea,
-    NewIdValidator,
     ProgressValidator,
     Required,
     choices,
     field,
 )
+from tracker_tui.screens._identified_form import IdentifiedForm
 from tracker_tui.store.store import Store
 
 
-class TaskFormScreen(EditForm[Task | None]):
+class TaskFormScreen(IdentifiedForm[Task | None]):
     """Edit ``task``, or add a new task when it is None. Dismisses with the saved task,
     or None when nothing was saved (cancelled, nothing changed, or "keep theirs")."""
+
+    KIND: ClassVar[str] = "task"
 
     FIELDS: ClassVar[dict[str, str]] = {
         "id": "ID",
@@ -47,12 +46,9 @@ class TaskFormScreen(EditForm[Task | None]):
     }
 
     def __init__(self, store: Store, task: Task | None, proposed_id: str | None = None) -> None:
-        self.store = store
         # Not ``self.task``: that name is Textual's (the screen's asyncio task).
         self.editing = task
-        self.proposed_id = proposed_id or ""
-        self._taken: set[str] = set()
-        super().__init__(task)
+        super().__init__(store, task, proposed_id)
 
     def form_title(self) -> str:
         return f"Edit task {self.editing.id}" if self.editing is not None else "New task"
@@ -72,11 +68,7 @@ class TaskFormScreen(EditForm[Task | None]):
     def compose_fields(self) -> ComposeResult:
         task = self.editing or Task(id="", title="")
         if self.editing is None:
-            yield field(
-                "ID",
-                "id",
-                GuardedInput(self.proposed_id, validators=[NewIdValidator(self._taken)]),
-            )
+            yield self.id_field()
         yield field("Title", "title", GuardedInput(task.title, validators=[Required("Title")]))
         yield field("Milestone", "milestone", GuardedInput(task.milestone))
         yield field("Owner", "owner", GuardedInput(task.owner))
@@ -104,40 +96,11 @@ class TaskFormScreen(EditForm[Task | None]):
         )
         yield field("Notes", "notes", GuardedTextArea(task.notes))
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._load_choices()
+    def read_records(self) -> list[Task]:
+        return self.store.tasks()
 
-    @work(thread=True, exit_on_error=False, group="form-load")
-    def _load_choices(self) -> None:
-        # Reading every task can take a moment on a big store: off the UI thread.
-        tasks = self.store.tasks()
-        statuses = self.store.statuses("task")
-        next_id = (
-            self.store.next_id("task") if self.editing is None and not self.proposed_id else ""
-        )
-        self.app.call_from_thread(self._apply_choices, tasks, statuses, next_id)
-
-    def _apply_choices(self, tasks: list[Task], statuses: list[str], next_id: str) -> None:
-        self._taken.update(task.id.casefold() for task in tasks)
-        milestones = sorted({task.milestone for task in tasks if task.milestone})
-        owners = sorted({task.owner for task in tasks if task.owner})
-        self.query_one("#in-milestone", Input).suggester = SuggestFromList(
-            milestones, case_sensitive=False
-        )
-        self.query_one("#in-owner", Input).suggester = SuggestFromList(owners, case_sensitive=False)
-        select = self.query_one("#in-status", Select)
-        current = str(select.value)
-        select.set_options(choices([*statuses, current]))
-        select.value = current
-        if self.editing is None:
-            id_input = self.query_one("#in-id", Input)
-            if next_id and not id_input.value:
-                id_input.value = next_id
-                self._loaded["id"] = next_id
-            elif id_input.value:
-                # Re-check the proposed ID now that the taken IDs are known.
-                self._show_field_error("id", id_input.validate(id_input.value), id_input.value)
+    def offer_record_choices(self, records: list[Task]) -> None:
+        self.suggest("milestone", (task.milestone for task in records))
 
     def extra_errors(self) -> dict[str, str]:
         notes = self.form_values().get("notes", "")

@@ -222,7 +222,24 @@ def _check_server(store: Store) -> None:
     )
     if "meta" not in tables or reader.meta("application") != APPLICATION:
         raise TrackerError(foreign)
-    raw_version = reader.meta("schema_version")
+    version = _readable_version(where, reader.meta("schema_version"))
+    if not store.read_only and not connection.can_write(has_schema=True):
+        store.read_only = True  # the database role may only read: watch, not edit
+    if version < SCHEMA_VERSION:
+        if store.read_only:
+            raise TrackerError(
+                f"{where} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
+                "which only a role that can write it can do; the store is untouched"
+            )
+        store._write()  # upgrades in one transaction (no file to copy: keep pg_dump backups)
+
+
+def _readable_version(where: object, raw_version: str | None) -> int:
+    """The schema version a store's meta table records (none recorded reads as 0).
+
+    Raises:
+        TrackerError: unreadable, or newer than this tracker-tui reads.
+    """
     try:
         version = int(raw_version or 0)
     except ValueError:
@@ -234,15 +251,7 @@ def _check_server(store: Store) -> None:
             f"{where} was written by a newer tracker-tui (schema {version}; this one reads "
             f"up to {SCHEMA_VERSION}); upgrade tracker-tui to open it. The store is untouched."
         )
-    if not store.read_only and not connection.can_write(has_schema=True):
-        store.read_only = True  # the database role may only read: watch, not edit
-    if version < SCHEMA_VERSION:
-        if store.read_only:
-            raise TrackerError(
-                f"{where} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
-                "which only a role that can write it can do; the store is untouched"
-            )
-        store._write()  # upgrades in one transaction (no file to copy: keep pg_dump backups)
+    return version
 
 
 def _check_probe(path: Path, probe: SqliteConnection, *, verify: bool) -> int | None:
@@ -265,18 +274,7 @@ def _check_probe(path: Path, probe: SqliteConnection, *, verify: bool) -> int | 
         raise TrackerError(foreign)
     if _meta(probe, "application") != APPLICATION:
         raise TrackerError(foreign)
-    raw_version = _meta(probe, "schema_version")
-    try:
-        version = int(raw_version or 0)
-    except ValueError:
-        raise TrackerError(
-            f"{path} has an unreadable schema version {raw_version!r}; it was left untouched"
-        ) from None
-    if version > SCHEMA_VERSION:
-        raise TrackerError(
-            f"{path} was written by a newer tracker-tui (schema {version}; this one reads "
-            f"up to {SCHEMA_VERSION}); upgrade tracker-tui to open it. The store is untouched."
-        )
+    version = _readable_version(path, _meta(probe, "schema_version"))
     if verify:
         problems = _quick_check(path, probe)
         if problems != ["ok"]:

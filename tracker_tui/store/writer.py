@@ -315,6 +315,46 @@ class Writer:
     def _taken_ids(self, session: Session, model: Any) -> list[str]:
         return list(session.execute(select(model.id)).scalars())
 
+    def _next_position(self, session: Session, model: Any) -> int:
+        """The position after the last row of ``model``: a new row goes at the end."""
+        return (session.execute(select(func.max(model.position))).scalar() or 0) + 1
+
+    def _record_created(
+        self, session: Session, revision: int, kind: str, entity_id: str, row: Any
+    ) -> None:
+        """Log a new row whole, so that undo can take it away again."""
+        self._record(
+            session,
+            revision,
+            kind,
+            entity_id,
+            "*",
+            None,
+            json.dumps(_row_dict(row)),
+            action="create",
+        )
+
+    def _row_to_edit(
+        self, session: Session, kind: str, entity_id: str, expected_version: int | None
+    ) -> Any:
+        """The locked task or risk row to edit; refused when it is gone, or when someone
+        has changed it since the user read ``expected_version``."""
+        row = self._find(session, kind, entity_id, lock=True)
+        if row is None:
+            raise NotFoundError(f"no {kind} {entity_id!r}")
+        if expected_version is not None and row.version != expected_version:
+            raise ConflictError(
+                f"{row.id} was changed by {row.updated_by or 'someone'} since you opened it",
+                current=domain_value(kind, row),
+            )
+        return row
+
+    def _stamp_edit(self, row: Any) -> None:
+        """Mark a task or risk row as edited now, by this user."""
+        row.version += 1
+        row.updated_by = self.user
+        row.updated_at = _now()
+
     # -- tasks -----------------------------------------------------------------------------
 
     def update_task(
@@ -328,23 +368,14 @@ class Writer:
         _refuse_unknown("task", changes, rules.TASK_FIELDS)
 
         def work(session: Session, revision: int) -> Task:
-            row = self._find(session, "task", task_id, lock=True)
-            if row is None:
-                raise NotFoundError(f"no task {task_id!r}")
-            if expected_version is not None and row.version != expected_version:
-                raise ConflictError(
-                    f"{row.id} was changed by {row.updated_by or 'someone'} since you opened it",
-                    current=task_from(row),
-                )
+            row = self._row_to_edit(session, "task", task_id, expected_version)
             before = task_from(row)
             self._apply_task_changes(session, row, changes)
             if not _differs(before, task_from(row), TASK_DIFF_FIELDS):
                 return before
             if "last_update" not in changes:
                 row.last_update = date.today().isoformat()  # any edit dates the task
-            row.version += 1
-            row.updated_by = self.user
-            row.updated_at = _now()
+            self._stamp_edit(row)
             after = task_from(row)
             self._record_diff(session, revision, "task", before, after, TASK_DIFF_FIELDS)
             if log_completion and after.status == COMPLETE and before.status != COMPLETE:
@@ -412,12 +443,11 @@ class Writer:
         def work(session: Session, revision: int) -> Task:
             taken = self._taken_ids(session, TaskRow)
             task_id = self._new_id(fields.get("id"), taken, "T-", "task")
-            position = session.execute(select(func.max(TaskRow.position))).scalar() or 0
             row = TaskRow(
                 id=task_id,
                 title="",
                 block=self._block_for(session, "task"),
-                position=position + 1,
+                position=self._next_position(session, TaskRow),
                 updated_by=self.user,
                 updated_at=_now(),
                 last_update=date.today().isoformat(),
@@ -426,16 +456,7 @@ class Writer:
             values.setdefault("title", "")
             self._apply_task_changes(session, row, values)
             session.add(row)
-            self._record(
-                session,
-                revision,
-                "task",
-                task_id,
-                "*",
-                None,
-                json.dumps(_row_dict(row)),
-                action="create",
-            )
+            self._record_created(session, revision, "task", task_id, row)
             return task_from(row)
 
         return self._transaction(work)
@@ -486,21 +507,12 @@ class Writer:
         _refuse_unknown("risk", changes, rules.RISK_FIELDS)
 
         def work(session: Session, revision: int) -> Risk:
-            row = self._find(session, "risk", risk_id, lock=True)
-            if row is None:
-                raise NotFoundError(f"no risk {risk_id!r}")
-            if expected_version is not None and row.version != expected_version:
-                raise ConflictError(
-                    f"{row.id} was changed by {row.updated_by or 'someone'} since you opened it",
-                    current=risk_from(row),
-                )
+            row = self._row_to_edit(session, "risk", risk_id, expected_version)
             before = risk_from(row)
             self._apply_risk_changes(session, row, changes)
             if not _differs(before, risk_from(row), RISK_DIFF_FIELDS):
                 return before
-            row.version += 1
-            row.updated_by = self.user
-            row.updated_at = _now()
+            self._stamp_edit(row)
             after = risk_from(row)
             self._record_diff(session, revision, "risk", before, after, RISK_DIFF_FIELDS)
             return after
@@ -513,11 +525,10 @@ class Writer:
         def work(session: Session, revision: int) -> Risk:
             taken = self._taken_ids(session, RiskRow)
             risk_id = self._new_id(fields.get("id"), taken, "R-", "risk")
-            position = session.execute(select(func.max(RiskRow.position))).scalar() or 0
             row = RiskRow(
                 id=risk_id,
                 block=self._block_for(session, "risk"),
-                position=position + 1,
+                position=self._next_position(session, RiskRow),
                 updated_by=self.user,
                 updated_at=_now(),
             )
@@ -525,16 +536,7 @@ class Writer:
             values.setdefault("description", "")
             self._apply_risk_changes(session, row, values)
             session.add(row)
-            self._record(
-                session,
-                revision,
-                "risk",
-                risk_id,
-                "*",
-                None,
-                json.dumps(_row_dict(row)),
-                action="create",
-            )
+            self._record_created(session, revision, "risk", risk_id, row)
             return risk_from(row)
 
         return self._transaction(work)
@@ -561,22 +563,14 @@ class Writer:
                 # "Q3 2024") is kept as long as this edit leaves it alone.
                 values["date"] = rules.validate_date_text(values["date"], field="date")
             if decision.key is None:
-                position = session.execute(select(func.max(DecisionRow.position))).scalar() or 0
                 row = DecisionRow(
-                    block=self._block_for(session, "decision"), position=position + 1, **values
+                    block=self._block_for(session, "decision"),
+                    position=self._next_position(session, DecisionRow),
+                    **values,
                 )
                 session.add(row)
                 session.flush()
-                self._record(
-                    session,
-                    revision,
-                    "decision",
-                    str(row.key),
-                    "*",
-                    None,
-                    json.dumps(_row_dict(row)),
-                    action="create",
-                )
+                self._record_created(session, revision, "decision", str(row.key), row)
                 return decision_from(row)
             row = existing
             if row is None:
@@ -627,16 +621,7 @@ class Writer:
         )
         session.add(row)
         session.flush()
-        self._record(
-            session,
-            revision,
-            "activity",
-            str(row.key),
-            "*",
-            None,
-            json.dumps(_row_dict(row)),
-            action="create",
-        )
+        self._record_created(session, revision, "activity", str(row.key), row)
         return ActivityEntry(row.key, row.date, row.text)
 
     def add_activity(self, text_: str, *, on: str | date | None = None) -> ActivityEntry:
@@ -663,20 +648,14 @@ class Writer:
             if key is None or "text" in cleaned:
                 cleaned["text"] = rules.require_text(cleaned.get("text", ""), field="text")
             if key is None:
-                position = session.execute(select(func.max(model.position))).scalar() or 0
-                row = model(block=self._block_for(session, kind), position=position + 1, **cleaned)
+                row = model(
+                    block=self._block_for(session, kind),
+                    position=self._next_position(session, model),
+                    **cleaned,
+                )
                 session.add(row)
                 session.flush()
-                self._record(
-                    session,
-                    revision,
-                    kind,
-                    str(row.key),
-                    "*",
-                    None,
-                    json.dumps(_row_dict(row)),
-                    action="create",
-                )
+                self._record_created(session, revision, kind, str(row.key), row)
                 return
             row = session.get(model, key, with_for_update=True)
             if row is None:

@@ -150,6 +150,20 @@ def _sortable(value: Any) -> tuple[int, Any]:
     return (1, value)
 
 
+class _RowMessage(Message):
+    """What a message about one row carries: the table, the row's key and the row."""
+
+    def __init__(self, table: RecordTable, key: Hashable, row: Any) -> None:
+        self.table = table
+        self.key = key
+        self.row = row
+        super().__init__()
+
+    @property
+    def control(self) -> RecordTable:
+        return self.table
+
+
 class RecordTable(ScrollView, can_focus=True):
     """A virtual table of keyed rows; see the module docstring for the API."""
 
@@ -189,31 +203,11 @@ class RecordTable(ScrollView, can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, table: RecordTable, key: Hashable, row: Any) -> None:
-            self.table = table
-            self.key = key
-            self.row = row
-            super().__init__()
-
-        @property
-        def control(self) -> RecordTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """A row was chosen: enter, or a click on the highlighted row."""
-
-        def __init__(self, table: RecordTable, key: Hashable, row: Any) -> None:
-            self.table = table
-            self.key = key
-            self.row = row
-            super().__init__()
-
-        @property
-        def control(self) -> RecordTable:
-            return self.table
 
     def __init__(
         self,
