@@ -13,6 +13,8 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tracker_tui.document import Document, ListBlock, RawBlock, TableBlock
 from tracker_tui.domain import ActivityEntry, Risk, Task, TrackerInfo
 
@@ -157,3 +159,49 @@ def popen_python(
         text=True,
         **options,
     )
+
+
+#: A child that adds +1 eight times to UT-001 of the store at ``target`` (a path or a URL),
+#: once ``start_together`` releases it: the lost-update test for every engine.
+PLUS_ONE = """
+    import sys
+    from tracker_tui.store import Store
+    store = Store.open({target!r})
+    store.prepare_writer()
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for _ in range(8):
+        store.update_task("UT-001", {{"progress": "+1"}})
+    store.close()
+    print("done", flush=True)
+"""
+
+
+def start_together(
+    children: list[subprocess.Popen[str]], *, timeout: float = 60
+) -> list[tuple[int, str, str]]:
+    """Wait until every child says it is ready, release them at once, collect results."""
+    for child in children:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if line.strip() != "ready":
+            for other in children:
+                other.kill()
+            _, err = child.communicate(timeout=10)
+            pytest.fail(f"a child did not start: {line!r} {err}")
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    results = []
+    for child in children:
+        out, err = child.communicate(timeout=timeout)
+        results.append((child.returncode, out, err))
+    return results
+
+
+def assert_clean(results: list[tuple[int, str, str]]) -> None:
+    for returncode, out, err in results:
+        assert returncode == 0, err
+        assert "locked" not in (out + err).lower()
+        assert "Traceback" not in err

@@ -18,7 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from store_docs import child_env, popen_python, run_python, tasks_document
+from store_docs import (
+    PLUS_ONE,
+    assert_clean,
+    child_env,
+    popen_python,
+    run_python,
+    start_together,
+    tasks_document,
+)
 
 from tracker_tui.domain import ConflictError, StoreLockedError, Task
 from tracker_tui.store import Store, engine
@@ -38,55 +46,13 @@ def path(tmp_path: Path) -> Path:
     return store_path
 
 
-def _start_together(children: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
-    """Wait until every child says it is ready, release them at once, collect results."""
-    for child in children:
-        assert child.stdout is not None
-        line = child.stdout.readline()
-        if line.strip() != "ready":
-            for other in children:
-                other.kill()
-            _, err = child.communicate(timeout=10)
-            pytest.fail(f"a child did not start: {line!r} {err}")
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.write("go\n")
-        child.stdin.flush()
-    results = []
-    for child in children:
-        out, err = child.communicate(timeout=60)
-        results.append((child.returncode, out, err))
-    return results
-
-
-def _assert_clean(results: list[tuple[int, str, str]]) -> None:
-    for returncode, out, err in results:
-        assert returncode == 0, err
-        assert "locked" not in (out + err).lower()
-        assert "Traceback" not in err
-
-
-PLUS_ONE = """
-    import sys
-    from tracker_tui.store import Store
-    store = Store.open({path!r})
-    store.prepare_writer()
-    print("ready", flush=True)
-    sys.stdin.readline()
-    for _ in range(8):
-        store.update_task("UT-001", {{"progress": "+1"}})
-    store.close()
-    print("done", flush=True)
-"""
-
-
 @pytest.mark.slow
 def test_three_processes_adding_one_eight_times_make_24(path: Path) -> None:
     children = [
-        popen_python(PLUS_ONE.format(path=str(path)), env=child_env(TRACKER_TUI_USER=f"w{n}"))
+        popen_python(PLUS_ONE.format(target=str(path)), env=child_env(TRACKER_TUI_USER=f"w{n}"))
         for n in range(3)
     ]
-    _assert_clean(_start_together(children))
+    assert_clean(start_together(children))
     with Store.open(path) as store:
         assert store.task("UT-001").progress == 24
         plus_ones = [c for c in store.history("UT-001") if c.field == "progress"]
@@ -124,8 +90,8 @@ def test_three_cli_processes_adding_one_eight_times_make_24(path: Path) -> None:
         popen_python(CLI_LOOP.format(path=str(path)), env=child_env(TRACKER_TUI_USER=f"cli{n}"))
         for n in range(3)
     ]
-    results = _start_together(children)
-    _assert_clean(results)
+    results = start_together(children)
+    assert_clean(results)
     assert all(out.count("UT-001") == 8 for _, out, _ in results)
     with Store.open(path) as store:
         assert store.task("UT-001").progress == 24
@@ -180,7 +146,7 @@ def test_stress_four_writers_mixed_edits(path: Path) -> None:
         for n in range(4)
     ]
     started = time.perf_counter()
-    _assert_clean(_start_together(children))
+    assert_clean(start_together(children))
     elapsed = time.perf_counter() - started
     print(f"\nstress: 4 processes x 25 mixed edits in {elapsed:.2f}s (incl. process exit)")
     with Store.open(path) as store:

@@ -24,7 +24,15 @@ from typing import Any
 
 import pytest
 from pg_cluster import PASSWORD, PASSWORD_USER, Cluster, start_cluster
-from store_docs import SAMPLE, child_env, popen_python, sample_document, tasks_document
+from store_docs import (
+    PLUS_ONE,
+    SAMPLE,
+    child_env,
+    popen_python,
+    sample_document,
+    start_together,
+    tasks_document,
+)
 
 from tracker_tui.domain import (
     ConflictError,
@@ -500,42 +508,16 @@ def test_a_second_store_sees_the_revision_move(pg_store: Store) -> None:
         assert watcher.task("UT-003").progress == pg_store.task("UT-003").progress
 
 
-PLUS_ONE = """
-    import sys
-    from tracker_tui.store import Store
-    store = Store.open({url!r})
-    store.prepare_writer()
-    print("ready", flush=True)
-    sys.stdin.readline()
-    for _ in range(8):
-        store.update_task("UT-001", {{"progress": "+1"}})
-    store.close()
-    print("done", flush=True)
-"""
-
-
 def test_three_processes_adding_one_eight_times_make_24(pg_url: str) -> None:
     with Store.open(pg_url) as store:
         store.import_document(tasks_document())
         store.update_task("UT-001", {"progress": 0})
     children = [
-        popen_python(PLUS_ONE.format(url=pg_url), env=child_env(TRACKER_TUI_USER=f"w{n}"))
+        popen_python(PLUS_ONE.format(target=pg_url), env=child_env(TRACKER_TUI_USER=f"w{n}"))
         for n in range(3)
     ]
-    for child in children:
-        assert child.stdout is not None
-        line = child.stdout.readline()
-        if line.strip() != "ready":
-            for other in children:
-                other.kill()
-            pytest.fail(f"a child did not start: {line!r} {child.communicate(timeout=10)[1]}")
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.write("go\n")
-        child.stdin.flush()
-    for child in children:
-        out, err = child.communicate(timeout=120)
-        assert child.returncode == 0, err
+    for returncode, out, err in start_together(children, timeout=120):
+        assert returncode == 0, err
         assert "Traceback" not in err and "done" in out
     with Store.open(pg_url) as store:
         assert store.task("UT-001").progress == 24
