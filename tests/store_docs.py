@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from requirements import missing
 
 from tracker_tui.document import Document, ListBlock, RawBlock, TableBlock
 from tracker_tui.domain import ActivityEntry, Risk, Task, TrackerInfo
@@ -119,9 +120,7 @@ def _command(code: str, user: str | None, env: dict[str, str]) -> tuple[list[str
         return [sys.executable, "-c", textwrap.dedent(code)], {"cwd": ROOT, "env": env}
     found = nobody_python()
     if found is None:
-        import pytest
-
-        pytest.skip("no Python interpreter that the nobody user can run")
+        missing("no Python interpreter that the nobody user can run")
     executable, pythonpath = found
     env = {**env, "PYTHONPATH": pythonpath} if pythonpath else env
     options = {"cwd": "/", "env": env, "user": user, "group": "nogroup", "extra_groups": []}

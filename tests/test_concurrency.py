@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from requirements import missing
 from store_docs import (
     PLUS_ONE,
     assert_clean,
@@ -80,7 +81,7 @@ def _cli() -> str:
     beside = Path(sys.executable).with_name("tracker-tui")
     found = str(beside) if beside.exists() else shutil.which("tracker-tui")
     if found is None:
-        pytest.skip("the tracker-tui command is not installed")
+        missing("the tracker-tui command is not installed")
     return found
 
 

@@ -18,12 +18,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from requirements import missing
 from terminal_driver import Screen, Tmux, tmux_path
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(tmux_path() is None, reason="tmux is not installed"),
-]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _needs_tmux() -> None:
+    if tmux_path() is None:
+        missing("tmux is not installed")
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample-tracker.md"

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from pg_cluster import PASSWORD, PASSWORD_USER, Cluster, start_cluster
+from requirements import missing
 from store_docs import (
     PLUS_ONE,
     SAMPLE,
@@ -56,7 +57,7 @@ pytestmark = pytest.mark.slow
 def pg_cluster() -> Iterator[Cluster]:
     cluster, why = start_cluster()
     if cluster is None:
-        pytest.skip(why)
+        missing(why)
     yield cluster
     cluster.stop()
 

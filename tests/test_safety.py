@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from requirements import missing
 from sqlalchemy import Connection, text
 from store_docs import child_env, popen_python, run_python, tasks_document
 
@@ -369,7 +370,7 @@ def test_kill_9_mid_import_leaves_before_or_after(tmp_path: Path) -> None:
 
 def _require_root() -> None:
     if os.geteuid() != 0:
-        pytest.skip("needs root, to run a child process as nobody")
+        missing("needs root, to run a child process as nobody")
 
 
 @pytest.fixture

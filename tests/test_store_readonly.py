@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from requirements import missing
 from store_docs import child_env, popen_python, tasks_document
 
 from tracker_tui.store import Store
@@ -78,7 +79,7 @@ def store_path() -> Iterator[Path]:
     """A 0644 store owned by root, in a 0755 folder under /tmp (nobody may traverse it,
     not write it; tmp_path's own parents are 0700)."""
     if os.geteuid() != 0:
-        pytest.skip("needs root, to run a reader as nobody")
+        missing("needs root, to run a reader as nobody")
     folder = Path(tempfile.mkdtemp(prefix="tracker-ro-", dir="/tmp"))
     folder.chmod(0o755)
     path = folder / "tracker.db"
