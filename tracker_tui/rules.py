@@ -12,7 +12,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from tracker_tui.domain import COMPLETE, NOT_STARTED, ValidationError
+from tracker_tui.domain import COMPLETE, ENTITIES, NOT_STARTED, Risk, Task, ValidationError
+from tracker_tui.fields import DEFAULT_MAX_LENGTH as DEFAULT_MAX_LENGTH
+from tracker_tui.fields import field_specs, max_lengths, names
 
 # Words and symbols that real trackers use for a status, mapped to the default set. Keys
 # are lower-case, with emoji and punctuation already removed by ``_status_words``.
@@ -375,29 +377,21 @@ def limit_text(value: str, *, field: str, max_length: int = 10_000) -> str:
 
 #: Longest text each field accepts from an edit (form, CLI, keystroke): a runaway paste is
 #: refused, never cut. Imported documents are bounded by the markdown layer's own limits.
-FIELD_MAX_LENGTH: dict[str, int] = {
-    "notes": 10_000,
-    "description": 5_000,
-    "mitigation": 5_000,
-    "text": 5_000,
-    "id": 40,
-}
-DEFAULT_MAX_LENGTH = 1_000
+#: Declared with each field in the domain (``spec(max_length=...)``).
+FIELD_MAX_LENGTH: dict[str, int] = max_lengths(*ENTITIES.values())
 #: Fields that keep tabs and newlines; every other field is one line.
-MULTILINE_FIELDS = frozenset({"notes"})
-
-#: What a user may set on a task and on a risk (``set``, forms, quick edits); the store
-#: re-exports these as ``tracker_tui.store.TASK_FIELDS``/``RISK_FIELDS``.
-TASK_FIELDS: tuple[str, ...] = (
-    "title",
-    "milestone",
-    "owner",
-    "status",
-    "progress",
-    "last_update",
-    "notes",
+MULTILINE_FIELDS = frozenset(
+    item.name
+    for entity in ENTITIES.values()
+    for item in field_specs(entity)
+    if item.kind == "multiline"
 )
-RISK_FIELDS: tuple[str, ...] = ("description", "impact", "mitigation", "owner", "status")
+
+#: What a user may set on a task and on a risk (``set``, forms, quick edits), as the
+#: domain declares them; the store re-exports these as ``tracker_tui.store.TASK_FIELDS``/
+#: ``RISK_FIELDS``.
+TASK_FIELDS: tuple[str, ...] = names(Task, editable=True)
+RISK_FIELDS: tuple[str, ...] = names(Risk, editable=True)
 
 _ID_FORBIDDEN = re.compile(r"[\s|]")
 

@@ -19,7 +19,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -28,6 +27,7 @@ from tracker_tui.domain import (
     DEFAULT_IMPACTS,
     DEFAULT_RISK_STATUSES,
     DEFAULT_TASK_STATUSES,
+    ENTITIES,
     ActivityEntry,
     CadenceItem,
     Change,
@@ -43,18 +43,19 @@ from tracker_tui.domain import (
     TrackerInfo,
     is_open_risk_status,
 )
+from tracker_tui.store.rows import (
+    CHANGE_COLUMNS,
+    RISK_COLUMNS,
+    TASK_COLUMNS,
+    from_row,
+    parse_date,
+    risk_from_row,
+    select_list,
+    task_from_row,
+)
 
-TASK_COLUMNS = (
-    "id, title, milestone, owner, status, progress, last_update, notes, status_text, extra, "
-    "version, updated_by, updated_at"
-)
-RISK_COLUMNS = (
-    "id, description, impact, mitigation, owner, status, status_text, extra, version, "
-    "updated_by, updated_at"
-)
-#: The history's columns, as ``Change`` takes them. ``user`` is a reserved word in
-#: PostgreSQL (unquoted, it is ``current_user``): always quoted.
-CHANGE_COLUMNS = 'at, "user", entity, entity_id, field, old, new, revision'
+ACTIVITY_COLUMNS = select_list(ActivityEntry)
+CHECKPOINT_COLUMNS = select_list(Checkpoint)
 
 
 class Connection(Protocol):
@@ -360,57 +361,6 @@ def _contains(column: str) -> str:
     return f"LOWER({column}) LIKE LOWER(:p) ESCAPE '\\'"
 
 
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _extra(value: str | None) -> dict[str, str]:
-    # Most rows have no extra columns: skip the JSON parser for them (a third of the
-    # time of reading 20,000 tasks).
-    if not value or value == "{}":
-        return {}
-    return json.loads(value)
-
-
-def task_from_row(row: Sequence[Any]) -> Task:
-    return Task(
-        id=row[0],
-        title=row[1],
-        milestone=row[2],
-        owner=row[3],
-        status=row[4],
-        progress=row[5],
-        last_update=_date(row[6]),
-        notes=row[7],
-        status_text=row[8],
-        extra=_extra(row[9]),
-        version=row[10],
-        updated_by=row[11],
-        updated_at=row[12],
-    )
-
-
-def risk_from_row(row: Sequence[Any]) -> Risk:
-    return Risk(
-        id=row[0],
-        description=row[1],
-        impact=row[2],
-        mitigation=row[3],
-        owner=row[4],
-        status=row[5],
-        status_text=row[6],
-        extra=_extra(row[7]),
-        version=row[8],
-        updated_by=row[9],
-        updated_at=row[10],
-    )
-
-
 class Reader:
     """Every query the dashboard, the CLI and the exporter run, on one connection."""
 
@@ -460,7 +410,7 @@ class Reader:
         rows = self._all("SELECT title, snapshot_date FROM tracker WHERE id = 1")
         if not rows:
             return None
-        return TrackerInfo(title=rows[0][0], snapshot_date=_date(rows[0][1]))
+        return TrackerInfo(title=rows[0][0], snapshot_date=parse_date(rows[0][1]))
 
     def statuses(self, kind: str) -> list[str]:
         rows = self._all(
@@ -497,7 +447,7 @@ class Reader:
     def task_ids(self) -> list[str]:
         return [row[0] for row in self._all("SELECT id FROM task")]
 
-    def summary(self, today: date | None = None) -> Summary:
+    def summary(self) -> Summary:
         """The Snapshot header's figures, from aggregate queries (no Python loops over
         rows), all read on one snapshot of the store."""
         with self.snapshot():
@@ -529,9 +479,9 @@ class Reader:
                 open_counts[impact] = open_counts.get(impact, 0) + n
         open_risks = tuple(sorted(open_counts.items()))
         first = self._all(
-            'SELECT key, "when", text FROM checkpoint ORDER BY block, position LIMIT 1'
+            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint ORDER BY block, position LIMIT 1"
         )
-        next_checkpoint = Checkpoint(*first[0]) if first else None
+        next_checkpoint = from_row(Checkpoint, first[0]) if first else None
         return Summary(
             tasks=count,
             mean_progress=_mean(total, count),
@@ -561,46 +511,38 @@ class Reader:
 
     def decisions(self) -> list[Decision]:
         rows = self._all(
-            "SELECT key, date, decision, rationale, owner, extra, version FROM decision "
-            "ORDER BY block, position, key"
+            f"SELECT {select_list(Decision)} FROM decision ORDER BY block, position, key"
         )
-        return [
-            Decision(
-                key=r[0],
-                date=r[1],
-                decision=r[2],
-                rationale=r[3],
-                owner=r[4],
-                extra=_extra(r[5]),
-                version=r[6],
-            )
-            for r in rows
-        ]
+        return [from_row(Decision, row) for row in rows]
 
     def activity(self, *, limit: int | None = None, offset: int = 0) -> list[ActivityEntry]:
         """Activity entries in document order (the log is kept newest first)."""
-        sql = "SELECT key, date, text FROM activity ORDER BY block, position, key"
+        sql = f"SELECT {ACTIVITY_COLUMNS} FROM activity ORDER BY block, position, key"
         if limit is not None:
             sql += " LIMIT :limit OFFSET :offset"
             rows = self._all(sql, limit=limit, offset=offset)
         else:
             rows = self._all(sql)
-        return [ActivityEntry(*row) for row in rows]
+        return [from_row(ActivityEntry, row) for row in rows]
 
     def activity_count(self) -> int:
         return self._all("SELECT COUNT(*) FROM activity")[0][0]
 
     def checkpoints(self) -> list[Checkpoint]:
-        rows = self._all('SELECT key, "when", text FROM checkpoint ORDER BY block, position, key')
-        return [Checkpoint(*row) for row in rows]
+        rows = self._all(
+            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint ORDER BY block, position, key"
+        )
+        return [from_row(Checkpoint, row) for row in rows]
 
     def cadence(self) -> list[CadenceItem]:
-        rows = self._all("SELECT key, label, text FROM cadence ORDER BY block, position, key")
-        return [CadenceItem(*row) for row in rows]
+        rows = self._all(
+            f"SELECT {select_list(CadenceItem)} FROM cadence ORDER BY block, position, key"
+        )
+        return [from_row(CadenceItem, row) for row in rows]
 
     def metrics(self) -> list[Metric]:
-        rows = self._all("SELECT key, text FROM metric ORDER BY block, position, key")
-        return [Metric(*row) for row in rows]
+        rows = self._all(f"SELECT {select_list(Metric)} FROM metric ORDER BY block, position, key")
+        return [from_row(Metric, row) for row in rows]
 
     def mentions(self, entity_id: str) -> tuple[list[ActivityEntry], list[Risk], list[Checkpoint]]:
         """Activity entries, risks and checkpoints whose text mentions ``entity_id``,
@@ -608,9 +550,9 @@ class Reader:
         literally (``%``, ``_`` and ``\\`` in it are escaped)."""
         pattern = "%" + like_literal(entity_id) + "%"
         activity = [
-            ActivityEntry(*row)
+            from_row(ActivityEntry, row)
             for row in self._all(
-                f"SELECT key, date, text FROM activity WHERE {_contains('text')} "
+                f"SELECT {ACTIVITY_COLUMNS} FROM activity WHERE {_contains('text')} "
                 "ORDER BY block, position LIMIT 200",
                 p=pattern,
             )
@@ -624,9 +566,9 @@ class Reader:
             )
         ]
         checkpoints = [
-            Checkpoint(*row)
+            from_row(Checkpoint, row)
             for row in self._all(
-                f'SELECT key, "when", text FROM checkpoint WHERE {_contains("text")} '
+                f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint WHERE {_contains('text')} "
                 "ORDER BY block, position",
                 p=pattern,
             )
@@ -672,29 +614,12 @@ class Reader:
         ]
 
     def items_by_block(self, table: str) -> list[tuple[int, Any]]:
-        """(block, item) for every row of a list table, for export."""
-        if table == "task":
-            rows = self._all(f"SELECT block, {TASK_COLUMNS} FROM task ORDER BY block, position")
-            return [(row[0], task_from_row(row[1:])) for row in rows]
-        if table == "risk":
-            rows = self._all(f"SELECT block, {RISK_COLUMNS} FROM risk ORDER BY block, position")
-            return [(row[0], risk_from_row(row[1:])) for row in rows]
-        if table == "decision":
-            rows = self._all(
-                "SELECT block, key, date, decision, rationale, owner, extra, version "
-                "FROM decision ORDER BY block, position"
-            )
-            return [
-                (r[0], Decision(r[1], r[2], r[3], r[4], r[5], _extra(r[6]), r[7])) for r in rows
-            ]
-        columns = {
-            "activity": ("key, date, text", ActivityEntry),
-            "checkpoint": ('key, "when", text', Checkpoint),
-            "cadence": ("key, label, text", CadenceItem),
-            "metric": ("key, text", Metric),
-        }[table]
-        rows = self._all(f"SELECT block, {columns[0]} FROM {table} ORDER BY block, position")
-        return [(row[0], columns[1](*row[1:])) for row in rows]
+        """(block, item) for every row of an entity table, in document order, for export."""
+        entity = ENTITIES[table]
+        rows = self._all(
+            f"SELECT block, {select_list(entity)} FROM {table} ORDER BY block, position"
+        )
+        return [(row[0], from_row(entity, row[1:])) for row in rows]
 
     def counts(self) -> dict[str, int]:
         tables = ("task", "activity", "checkpoint", "risk", "decision", "cadence", "metric")
