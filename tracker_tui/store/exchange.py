@@ -186,9 +186,9 @@ def rows_from_document(document: Document) -> dict[str, Any]:
     return rows
 
 
-def _progress(value: object) -> int:
+def _progress(value: Any) -> int:
     try:
-        number = int(value)  # type: ignore[call-overload]
+        number = int(value)
     except (TypeError, ValueError):
         return 0
     return max(0, min(100, number))

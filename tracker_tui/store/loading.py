@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from tracker_tui.domain import TrackerError
 from tracker_tui.store.schema import ROW_MODELS, LayoutBlockRow, StatusRow, TaskRow, TrackerRow
@@ -31,7 +31,7 @@ class Loading(Transactions):
 
         def work(session: Session, revision: int) -> dict[str, int]:
             holds = session.execute(select(func.count()).select_from(TaskRow)).scalar() or 0
-            title = session.execute(select(TrackerRow.title)).scalar() or ""
+            title = session.execute(select(col(TrackerRow.title))).scalar() or ""
             layout = session.execute(select(func.count()).select_from(LayoutBlockRow)).scalar()
             if (holds or title or layout) and not replace:
                 raise TrackerError(
@@ -39,7 +39,8 @@ class Loading(Transactions):
                 )
             # One transaction: a crash (even kill -9) leaves the old tracker or the new
             # one, never a mixture.
-            for model in (*ROW_MODELS.values(), LayoutBlockRow, StatusRow):
+            tables: list[type[SQLModel]] = [*ROW_MODELS.values(), LayoutBlockRow, StatusRow]
+            for model in tables:
                 session.execute(delete(model))
             tracker = session.get(TrackerRow, 1) or TrackerRow(id=1)
             tracker.title = rows["tracker"]["title"]

@@ -61,7 +61,7 @@ CHECKPOINT_COLUMNS = select_list(Checkpoint)
 class Connection(Protocol):
     """What the reader needs of a database connection."""
 
-    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]: ...
+    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]: ...
 
     def close(self) -> None: ...
 
@@ -195,7 +195,7 @@ class SqliteConnection:
                 with contextlib.suppress(sqlite3.Error):
                     self._connection.execute("COMMIT")
 
-    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with self._lock:
             if self._snapshot_depth:
                 # Inside a snapshot: no reopening (it would leave the transaction).
@@ -314,18 +314,20 @@ class SqlAlchemyConnection:
         finally:
             connection.close()
 
-    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         from sqlalchemy import text
 
-        return self._run(
+        rows: list[tuple[Any, ...]] = self._run(
             lambda connection: [tuple(row) for row in connection.execute(text(sql), params or {})]
         )
+        return rows
 
     def table_names(self) -> list[str]:
         """The tables visible in the connection's default schema."""
         from sqlalchemy import inspect
 
-        return self._run(lambda connection: list(inspect(connection).get_table_names()))
+        names: list[str] = self._run(lambda connection: list(inspect(connection).get_table_names()))
+        return names
 
     def can_write(self, *, has_schema: bool) -> bool:
         """Whether this login may write the store: on PostgreSQL, a role with UPDATE on
@@ -368,7 +370,7 @@ class Reader:
         self.connection = connection
         self._has_schema = False
 
-    def _all(self, sql: str, **params: Any) -> list[tuple]:
+    def _all(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         return self.connection.fetchall(sql, params)
 
     @contextlib.contextmanager
@@ -526,7 +528,7 @@ class Reader:
         return [from_row(ActivityEntry, row) for row in rows]
 
     def activity_count(self) -> int:
-        return self._all("SELECT COUNT(*) FROM activity")[0][0]
+        return int(self._all("SELECT COUNT(*) FROM activity")[0][0])
 
     def checkpoints(self) -> list[Checkpoint]:
         rows = self._all(

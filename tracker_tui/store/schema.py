@@ -174,8 +174,9 @@ class ChangeRow(SQLModel, table=True):
     undoes: int | None = None
 
 
-#: Entity kind → its table's model, for generic code (import, export, check).
-ROW_MODELS: dict[str, type[SQLModel]] = {
+#: Entity kind → its table's model, for generic code (import, export, check). Any to
+#: the type checker, as each generated model is.
+ROW_MODELS: dict[str, Any] = {
     "task": TaskRow,
     "risk": RiskRow,
     "decision": DecisionRow,

@@ -341,7 +341,8 @@ class Store:
 
     def mentions(self, entity_id: str) -> tuple[list[ActivityEntry], list[Risk], list[Checkpoint]]:
         """Activity entries, risks and checkpoints that mention ``entity_id``."""
-        return self._reads(lambda reader: reader.mentions(entity_id), ([], [], []))
+        nothing: tuple[list[ActivityEntry], list[Risk], list[Checkpoint]] = ([], [], [])
+        return self._reads(lambda reader: reader.mentions(entity_id), nothing)
 
     def history(self, entity_id: str | None = None, *, limit: int = 1000) -> list[Change]:
         """Who changed what, newest first; of one entity when ``entity_id`` is given."""

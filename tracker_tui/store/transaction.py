@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker_tui.domain import (
     DEFAULT_RISK_STATUSES,
@@ -138,7 +138,9 @@ class Transactions:
     def _statuses(self, session: Session, kind: str) -> list[str]:
         names = list(
             session.execute(
-                select(StatusRow.name).where(StatusRow.kind == kind).order_by(StatusRow.position)
+                select(col(StatusRow.name))
+                .where(col(StatusRow.kind) == kind)
+                .order_by(col(StatusRow.position))
             ).scalars()
         )
         if names:
@@ -148,7 +150,7 @@ class Transactions:
     def _block_for(self, session: Session, kind: str) -> int:
         """The layout block where a new entity of ``kind`` goes: the last of its kind."""
         block = session.execute(
-            select(func.max(LayoutBlockRow.position)).where(LayoutBlockRow.kind == kind)
+            select(func.max(LayoutBlockRow.position)).where(col(LayoutBlockRow.kind) == kind)
         ).scalar()
         return -1 if block is None else int(block)
 

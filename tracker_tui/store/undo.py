@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker_tui.domain import Change, ConflictError, TrackerError
 from tracker_tui.store.replayed import Replayed
@@ -41,15 +41,15 @@ class Undo(Transactions):
         be undone, and those that can be redone, oldest first."""
         last_import = (
             session.execute(
-                select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
+                select(func.max(ChangeRow.revision)).where(col(ChangeRow.action) == "import")
             ).scalar()
             or 0
         )
         groups = session.execute(
-            select(ChangeRow.revision, ChangeRow.action, ChangeRow.undoes)
-            .where(ChangeRow.user == self.user, ChangeRow.revision > last_import)
-            .group_by(ChangeRow.revision, ChangeRow.action, ChangeRow.undoes)
-            .order_by(ChangeRow.revision)
+            select(col(ChangeRow.revision), col(ChangeRow.action), col(ChangeRow.undoes))
+            .where(col(ChangeRow.user) == self.user, col(ChangeRow.revision) > last_import)
+            .group_by(col(ChangeRow.revision), col(ChangeRow.action), col(ChangeRow.undoes))
+            .order_by(col(ChangeRow.revision))
         ).all()
         # One entry per revision: an edit that also logs an activity entry has rows of
         # two actions (edit and create) but is one step to undo.
@@ -88,7 +88,9 @@ class Undo(Transactions):
             target = stack[-1]
             changes = list(
                 session.execute(
-                    select(ChangeRow).where(ChangeRow.revision == target).order_by(ChangeRow.seq)
+                    select(ChangeRow)
+                    .where(col(ChangeRow.revision) == target)
+                    .order_by(col(ChangeRow.seq))
                 ).scalars()
             )
             if action == "undo":
