@@ -15,7 +15,6 @@ Nothing here imports anything but the standard library.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -98,13 +97,22 @@ def spec(
     }
 
 
-@functools.cache
+_SPECS: dict[type, tuple[FieldSpec, ...]] = {}
+
+
 def field_specs(entity: type) -> tuple[FieldSpec, ...]:
     """Every field of ``entity`` (a domain dataclass), in declaration order.
 
     Raises:
         TypeError: a field of ``entity`` has no declaration.
     """
+    known = _SPECS.get(entity)
+    if known is None:
+        known = _SPECS[entity] = _read_specs(entity)
+    return known
+
+
+def _read_specs(entity: type) -> tuple[FieldSpec, ...]:
     found: list[FieldSpec] = []
     for item in dataclasses.fields(entity):
         declared = item.metadata.get(_SPEC_KEY)
