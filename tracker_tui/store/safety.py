@@ -23,12 +23,12 @@ from typing import Any
 
 from tracker_tui.domain import TrackerError
 from tracker_tui.store import rows
-from tracker_tui.store.reader import (
+from tracker_tui.store.connections import (
     MissingTableError,
-    Reader,
     SqlAlchemyConnection,
     SqliteConnection,
 )
+from tracker_tui.store.reader import Reader
 from tracker_tui.store.rows import APPLICATION
 from tracker_tui.store.target import StoreTarget
 

@@ -38,7 +38,8 @@ from tracker_tui.domain import (
     TrackerInfo,
 )
 from tracker_tui.rules import RISK_FIELDS, TASK_FIELDS, next_id
-from tracker_tui.store.reader import Reader, SqlAlchemyConnection, SqliteConnection
+from tracker_tui.store.connections import SqlAlchemyConnection, SqliteConnection
+from tracker_tui.store.reader import Reader
 from tracker_tui.store.replayed import Replayed
 from tracker_tui.store.target import StoreTarget, current_user, resolve_target
 
