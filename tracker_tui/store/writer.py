@@ -426,8 +426,9 @@ class Writer:
         )
         if conflicts:
             names = ", ".join(conflict.field.replace("_", " ") for conflict in conflicts)
+            who_first = conflicts[0].who or "someone"
             raise ConflictError(
-                f"{entity_id}: {conflicts[0].who or 'someone'} changed {names} since you opened it",
+                f"{entity_id}: {who_first} changed {names} since you opened it",
                 current=before,
                 entity=kind,
                 id=entity_id,
@@ -443,13 +444,16 @@ class Writer:
         self, session: Session, kind: str, entity_id: str, field: str, fallback: str
     ) -> str:
         """Who last changed ``field`` of the row, from the history (``fallback`` when the
-        history does not say, as for a value that came with the import)."""
+        history does not say, as for a value that came with the import: an import replaces
+        every row, so nothing before the last one counts)."""
+        last_import = _last_import(session)
         user = session.execute(
             select(ChangeRow.user)
             .where(
                 ChangeRow.entity == kind,
                 ChangeRow.entity_id == entity_id,
                 ChangeRow.field == field,
+                ChangeRow.revision > last_import,
             )
             .order_by(ChangeRow.seq.desc())  # type: ignore[union-attr]
             .limit(1)
@@ -929,12 +933,7 @@ class Writer:
         """Replay this user's history since the last import (by anyone: an import
         replaces every row, so nothing before it can be undone): the revisions that can
         be undone, and those that can be redone, oldest first."""
-        last_import = (
-            session.execute(
-                select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
-            ).scalar()
-            or 0
-        )
+        last_import = _last_import(session)
         groups = session.execute(
             select(ChangeRow.revision, ChangeRow.action, ChangeRow.undoes)
             .where(ChangeRow.user == self.user, ChangeRow.revision > last_import)
@@ -1230,6 +1229,15 @@ def _bulk_insert(session: Session, model: Any, items: list[dict[str, Any]]) -> N
     connection.exec_driver_sql(
         f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})', items
     )
+
+
+def _last_import(session: Session) -> int:
+    """The revision of the last import (0 if none): it replaced every row, so the history
+    before it describes rows that are gone."""
+    revision = session.execute(
+        select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
+    ).scalar()
+    return int(revision or 0)
 
 
 def _refuse_unknown(kind: str, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
