@@ -563,18 +563,25 @@ class TestPaletteMarkup:
 
 
 def test_conflict_question_names_who_what_and_which() -> None:
-    from tracker_tui.domain import ConflictError, Task
-    from tracker_tui.screens.snapshot import conflict_question
+    """The question comes from the error's data (field, id, who), not its wording."""
+    from tracker_tui.domain import ConflictError, FieldConflict, Task
+    from tracker_tui.screens.conflict import conflict_question
 
-    current = Task(id="UT-002", title="x", progress=50, updated_by="bob")
+    current = Task(id="UT-002", title="x", progress=50, updated_by="cy")
     error = ConflictError(
-        "UT-002 progress was changed by bob since; this would overwrite it", current=current
+        "worded any way at all",
+        current=current,
+        entity="task",
+        id="UT-002",
+        fields=(FieldConflict("progress", "40", "50", "bob"),),
     )
     assert conflict_question("undo", error) == "bob changed progress of UT-002 since; undo anyway?"
-    error.field = "last_update"  # once the store names the field on the error
+    error.fields = (FieldConflict("last_update", "", "2024-06-01", "bob"),)
     assert conflict_question("redo", error) == (
         "bob changed last update of UT-002 since; redo anyway?"
     )
+    whole_row = ConflictError("x", current=current, entity="task", id="UT-002")
+    assert conflict_question("undo", whole_row) == "cy changed UT-002 since; undo anyway?"
     assert conflict_question("undo", ConflictError("x", current=None)) == (
         "someone changed it since; undo anyway?"
     )

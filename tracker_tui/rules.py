@@ -398,6 +398,8 @@ TASK_FIELDS: tuple[str, ...] = (
     "notes",
 )
 RISK_FIELDS: tuple[str, ...] = ("description", "impact", "mitigation", "owner", "status")
+#: What a user may set on a decision (its form).
+DECISION_FIELDS: tuple[str, ...] = ("date", "decision", "rationale", "owner")
 
 _ID_FORBIDDEN = re.compile(r"[\s|]")
 

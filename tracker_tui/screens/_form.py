@@ -5,15 +5,18 @@
   with a message beside the field, instead of being cut silently (or freezing the UI);
 - validators built on ``tracker_tui.rules``, so a form refuses what the store refuses;
 - ``EditForm``: the save loop. Values are compared as strings with what the form was filled
-  with, so only the fields the user changed are sent; the store call runs in a thread
-  worker; a ``ConflictError`` opens ``ConflictScreen``; any other ``TrackerError`` stays in
-  the form with the user's edit, so they can retry.
+  with, so only the fields the user changed are sent, with what it was filled with (the
+  base) for the store to merge them with others' changes made meanwhile; the store call
+  runs on the write queue. A save that merged says so in one line; a ``ConflictError``
+  (both changed a field) opens ``ConflictScreen`` on those fields only; any other
+  ``TrackerError`` stays in the form with the user's edit, so they can retry.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -29,7 +32,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tracker_tui import rules
-from tracker_tui.domain import ConflictError, TrackerError, ValidationError
+from tracker_tui.domain import ConflictError, Merged, TrackerError, ValidationError
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._writes import run_write
 from tracker_tui.widgets.glyphs import ascii_mode, glyphs_for
@@ -207,9 +210,9 @@ class EditForm(ModalScreen[ResultT]):
     def __init__(self, entity: Any | None) -> None:
         super().__init__(classes="edit-form")
         self._entity = entity
-        # What the form was filled with: the user's changes are measured against it.
+        # What the form was filled with: the user's changes are measured against it, and
+        # the store merges them with others' changes against it (the base).
         self._loaded: dict[str, str] = self.entity_values(entity) if entity is not None else {}
-        self._version: int | None = getattr(entity, "version", None)
         self._attempted = False
         self._saving = False
 
@@ -229,8 +232,10 @@ class EditForm(ModalScreen[ResultT]):
         """Every editable field of ``entity`` as the string the form shows."""
         raise NotImplementedError
 
-    def save_operation(self, changes: dict[str, str], version: int | None) -> Callable[[], Any]:
-        """The store call that saves ``changes`` (only changed fields; all for a new row)."""
+    def save_operation(self, changes: dict[str, str], base: dict[str, str]) -> Callable[[], Any]:
+        """The store call that saves ``changes`` (only changed fields; all for a new row)
+        made over ``base`` (the values the form was filled with). It returns the saved
+        value, or a ``Merged`` one (``store.merge_task`` and the like)."""
         raise NotImplementedError
 
     def extra_errors(self) -> dict[str, str]:
@@ -402,7 +407,8 @@ class EditForm(ModalScreen[ResultT]):
         self.query_one("#form-save", Button).disabled = True
         # On the app's write queue: never the UI thread (the store may wait on another
         # writer's lock or a slow disk), and in order with the other writes.
-        run_write(self, self.save_operation(changes, self._version), group="form-save")
+        operation = self.save_operation(changes, dict(self._loaded))
+        run_write(self, operation, group="form-save")
 
     @on(Worker.StateChanged)
     def _save_finished(self, event: Worker.StateChanged) -> None:
@@ -415,13 +421,22 @@ class EditForm(ModalScreen[ResultT]):
         self._saving = False
         self.query_one("#form-save", Button).disabled = False
         if event.state == WorkerState.SUCCESS:
-            self.dismiss(event.worker.result)
+            self._saved(event.worker.result)
         elif event.state == WorkerState.ERROR:
             self._save_failed(event.worker.error)
 
+    def _saved(self, result: Any) -> None:
+        if isinstance(result, Merged):
+            if result.merged:
+                from tracker_tui.screens.conflict import merged_notice
+
+                self.app.notify(merged_notice(result.merged, self.FIELDS), markup=False)
+            result = result.value
+        self.dismiss(result)
+
     def _save_failed(self, error: BaseException | None) -> None:
-        if isinstance(error, ConflictError):
-            self._open_conflict(error.current)
+        if isinstance(error, ConflictError) and error.fields:
+            self._open_conflict(error)
         elif isinstance(error, ValidationError) and error.field in self.FIELDS:
             self.set_error(error.field, str(error))
             self.set_status("Not saved: the store refused a value")
@@ -432,40 +447,46 @@ class EditForm(ModalScreen[ResultT]):
 
     # -- conflicts ---------------------------------------------------------------------
 
-    def _open_conflict(self, current: Any) -> None:
-        from tracker_tui.screens.conflict import ConflictScreen
+    def _open_conflict(self, error: ConflictError) -> None:
+        """Ask about the fields both changed (and only those: the store merged nothing
+        yet, and will merge the rest whatever the answer)."""
+        from tracker_tui.screens.conflict import ConflictScreen, names
 
         mine = self.changes()
-        theirs_all = self.entity_values(current) if current is not None else {}
-        labels = self.FIELDS
-        mine_labelled = {labels[name]: value for name, value in mine.items()}
-        theirs_labelled = {labels[name]: theirs_all.get(name, "") for name in mine}
-        who = getattr(current, "updated_by", "") or "someone"
-        self.set_status(f"Not saved: {who} changed this meanwhile")
+        in_question = {conflict.field for conflict in error.fields}
+        labelled = [
+            replace(conflict, field=self.FIELDS.get(conflict.field, conflict.field))
+            for conflict in error.fields
+        ]
+        also_saved = [
+            self.FIELDS[name] for name in self.FIELDS if name in mine and name not in in_question
+        ]
+        self.set_status(f"Not saved: {names([c.who for c in error.fields])} changed this meanwhile")
 
         def chosen(choice: str | None) -> None:
-            self._resolve_conflict(choice or "edit", current, mine)
+            self._resolve_conflict(choice or "edit", error, mine)
 
-        self.app.push_screen(ConflictScreen(mine_labelled, theirs_labelled, who), chosen)
+        self.app.push_screen(ConflictScreen(labelled, also_saved=also_saved), chosen)
 
-    def _resolve_conflict(self, choice: str, current: Any, mine: dict[str, str]) -> None:
-        if choice == "theirs":
-            self.dismiss(None)
-            return
-        # Rebase on the row as it is now: fields the user left alone take the other
-        # user's values, so saving sends only the user's own changes.
-        theirs = self.entity_values(current) if current is not None else {}
+    def _resolve_conflict(self, choice: str, error: ConflictError, mine: dict[str, str]) -> None:
+        """Rebase the form on the row as it is now, then act on ``choice`` for the fields
+        in question: the user's other changes are saved (merged again by the store, in
+        case a third user saved meanwhile), others' changes are kept."""
+        theirs = self.entity_values(error.current) if error.current is not None else {}
+        in_question = {conflict.field for conflict in error.fields}
         for name, value in theirs.items():
-            if name not in mine and name in self.FIELDS:
+            keep_theirs = choice == "theirs" and name in in_question
+            if name in self.FIELDS and (name not in mine or keep_theirs):
                 self.set_form_value(name, value)
         self._loaded = theirs
-        self._version = getattr(current, "version", None)
-        if choice == "mine":
-            changes = self.changes()
-            if not changes:
-                self.dismiss(current)
-                return
-            self._start_save(changes)
-        else:
-            who = getattr(current, "updated_by", "") or "someone"
+        if choice == "edit":
+            from tracker_tui.screens.conflict import names
+
+            who = names([conflict.who for conflict in error.fields])
             self.set_status(f"Showing your edit over {who}'s version; ctrl+s saves it")
+            return
+        changes = self.changes()
+        if not changes:
+            self.dismiss(error.current if choice == "mine" else None)
+            return
+        self._start_save(changes)

@@ -10,7 +10,6 @@ on its task (by key), the filter and the scroll position hold.
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 from datetime import date, timedelta
 from typing import Any, ClassVar
@@ -101,25 +100,6 @@ def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
         ),
         Column("notes", "Notes", width=16, priority=10, grow=2),
     ]
-
-
-def conflict_question(action: str, error: ConflictError) -> str:
-    """``bob changed progress of UT-002 since; undo anyway?`` for a refused undo/redo."""
-    current = error.current
-    who = display_text(getattr(current, "updated_by", "") or "") or "someone"
-    entity_id = getattr(current, "id", None) or getattr(current, "key", None)
-    field = getattr(error, "field", None)
-    if not field and entity_id is not None:
-        # Until the store names the field on the error: its message starts with it.
-        match = re.match(rf"{re.escape(str(entity_id))} (\w+) was changed", str(error))
-        field = match.group(1) if match else None
-    if entity_id is None:
-        what = "it"
-    elif field and field != "*":
-        what = f"{display_text(str(field)).replace('_', ' ')} of {display_text(str(entity_id))}"
-    else:
-        what = display_text(str(entity_id))
-    return f"{who} changed {what} since; {action} anyway?"
 
 
 def _task_text(task: Task) -> str:
@@ -508,6 +488,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     def _ask_force(self, action: str, error: ConflictError) -> None:
         """``action`` would overwrite another user's change: do it only after a yes."""
         from tracker_tui.screens.confirm import ConfirmScreen
+        from tracker_tui.screens.conflict import conflict_question
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -10,6 +10,7 @@ or changes nothing, is rolled back whole: no revision bump, no history row.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -32,6 +33,9 @@ from tracker_tui.domain import (
     Checkpoint,
     ConflictError,
     Decision,
+    FieldConflict,
+    Merged,
+    MergedField,
     Metric,
     NotFoundError,
     Risk,
@@ -111,6 +115,24 @@ def _as_str(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _text_of(value: object) -> str:
+    """A field's value as text, for comparing values across versions: "" for none."""
+    return _as_str(value) or ""
+
+
+def _mine(changes: Mapping[str, Any], base: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The ``changes`` that really change something against ``base`` (the row as the
+    caller read it): a field sent with the value it was read with is no edit of the
+    caller's, and must not put back a value someone else has changed since."""
+    if base is None:
+        return dict(changes)
+    return {
+        field: value
+        for field, value in changes.items()
+        if field not in base or _text_of(value) != _text_of(base[field])
+    }
 
 
 def task_from(row: TaskRow) -> Task:
@@ -346,6 +368,8 @@ class Writer:
             raise ConflictError(
                 f"{row.id} was changed by {row.updated_by or 'someone'} since you opened it",
                 current=domain_value(kind, row),
+                entity=kind,
+                id=row.id,
             )
         return row
 
@@ -354,6 +378,87 @@ class Writer:
         row.version += 1
         row.updated_by = self.user
         row.updated_at = _now()
+
+    def _merge(
+        self,
+        session: Session,
+        kind: str,
+        before: Any,
+        after: Any,
+        base: Mapping[str, Any] | None,
+        mine: Mapping[str, Any],
+    ) -> tuple[MergedField, ...]:
+        """Merge an edit made over ``base`` (the row as the caller read it) with what
+        others changed since, field by field. ``before`` is the row now, ``after`` the
+        row with the caller's edit applied, inside the same write transaction: nobody
+        else can commit in between.
+
+        A field only the caller changed is saved, a field only others changed keeps
+        their value, a field both changed to the same value is fine. Fields the store
+        derives (Last Update) are never in conflict.
+
+        Returns:
+            The fields others changed that the edit keeps, with who changed them.
+
+        Raises:
+            ConflictError: the edit would change a field that others changed since
+                ``base`` to another value (typed by the caller, or derived by the store
+                as with Complete and 100 %). ``fields`` lists only those fields; the
+                transaction is rolled back, so nothing is saved.
+        """
+        if base is None:
+            return ()
+        entity_id = str(getattr(before, "id", None) or getattr(before, "key", ""))
+        fields = [name for name in base if hasattr(before, name) and name not in DERIVED_FIELDS]
+        theirs = [
+            name for name in fields if _text_of(getattr(before, name)) != _text_of(base[name])
+        ]
+        if not theirs:
+            return ()
+        fallback = str(getattr(before, "updated_by", "") or "")
+        who = {name: self._last_editor(session, kind, entity_id, name, fallback) for name in theirs}
+        conflicts = tuple(
+            FieldConflict(
+                name, _text_of(getattr(after, name)), _text_of(getattr(before, name)), who[name]
+            )
+            for name in theirs
+            if _text_of(getattr(after, name)) != _text_of(getattr(before, name))
+        )
+        if conflicts:
+            names = ", ".join(conflict.field.replace("_", " ") for conflict in conflicts)
+            who_first = conflicts[0].who or "someone"
+            raise ConflictError(
+                f"{entity_id}: {who_first} changed {names} since you opened it",
+                current=before,
+                entity=kind,
+                id=entity_id,
+                fields=conflicts,
+            )
+        return tuple(
+            MergedField(name, _text_of(getattr(before, name)), who[name])
+            for name in theirs
+            if name not in mine
+        )
+
+    def _last_editor(
+        self, session: Session, kind: str, entity_id: str, field: str, fallback: str
+    ) -> str:
+        """Who last changed ``field`` of the row, from the history (``fallback`` when the
+        history does not say, as for a value that came with the import: an import replaces
+        every row, so nothing before the last one counts)."""
+        last_import = _last_import(session)
+        user = session.execute(
+            select(ChangeRow.user)
+            .where(
+                ChangeRow.entity == kind,
+                ChangeRow.entity_id == entity_id,
+                ChangeRow.field == field,
+                ChangeRow.revision > last_import,
+            )
+            .order_by(ChangeRow.seq.desc())  # type: ignore[union-attr]
+            .limit(1)
+        ).scalar()
+        return str(user or fallback)
 
     # -- tasks -----------------------------------------------------------------------------
 
@@ -364,23 +469,28 @@ class Writer:
         *,
         expected_version: int | None = None,
         log_completion: bool = False,
-    ) -> Task:
+        base: Mapping[str, Any] | None = None,
+    ) -> Merged[Task]:
+        """``base``: the row as the caller read it, to merge with what others changed
+        since (see ``_merge``); None applies ``changes`` to the row as it is now."""
         _refuse_unknown("task", changes, rules.TASK_FIELDS)
+        mine = _mine(changes, base)
 
-        def work(session: Session, revision: int) -> Task:
+        def work(session: Session, revision: int) -> Merged[Task]:
             row = self._row_to_edit(session, "task", task_id, expected_version)
             before = task_from(row)
-            self._apply_task_changes(session, row, changes)
+            self._apply_task_changes(session, row, mine)
+            merged = self._merge(session, "task", before, task_from(row), base, mine)
             if not _differs(before, task_from(row), TASK_DIFF_FIELDS):
-                return before
-            if "last_update" not in changes:
+                return Merged(before, merged)
+            if "last_update" not in mine:
                 row.last_update = date.today().isoformat()  # any edit dates the task
             self._stamp_edit(row)
             after = task_from(row)
             self._record_diff(session, revision, "task", before, after, TASK_DIFF_FIELDS)
             if log_completion and after.status == COMPLETE and before.status != COMPLETE:
                 self._insert_activity(session, revision, f"{row.id} completed.", None)
-            return after
+            return Merged(after, merged)
 
         return self._transaction(work)
 
@@ -502,20 +612,28 @@ class Writer:
         return list(dict.fromkeys((*DEFAULT_IMPACTS, *sorted(used))))
 
     def update_risk(
-        self, risk_id: str, changes: Mapping[str, Any], *, expected_version: int | None = None
-    ) -> Risk:
+        self,
+        risk_id: str,
+        changes: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        base: Mapping[str, Any] | None = None,
+    ) -> Merged[Risk]:
+        """``base``: as ``update_task``."""
         _refuse_unknown("risk", changes, rules.RISK_FIELDS)
+        mine = _mine(changes, base)
 
-        def work(session: Session, revision: int) -> Risk:
+        def work(session: Session, revision: int) -> Merged[Risk]:
             row = self._row_to_edit(session, "risk", risk_id, expected_version)
             before = risk_from(row)
-            self._apply_risk_changes(session, row, changes)
+            self._apply_risk_changes(session, row, mine)
+            merged = self._merge(session, "risk", before, risk_from(row), base, mine)
             if not _differs(before, risk_from(row), RISK_DIFF_FIELDS):
-                return before
+                return Merged(before, merged)
             self._stamp_edit(row)
             after = risk_from(row)
             self._record_diff(session, revision, "risk", before, after, RISK_DIFF_FIELDS)
-            return after
+            return Merged(after, merged)
 
         return self._transaction(work)
 
@@ -578,27 +696,55 @@ class Writer:
             # ``version`` 0 skips the check; a Decision read from the store carries its own.
             if decision.version and row.version != decision.version:
                 raise ConflictError(
-                    "the decision changed since you opened it", current=decision_from(row)
+                    "the decision changed since you opened it",
+                    current=decision_from(row),
+                    entity="decision",
+                    id=str(row.key),
                 )
-            changed = False
-            for field, value in values.items():
-                if getattr(row, field) != value:
-                    self._record(
-                        session,
-                        revision,
-                        "decision",
-                        str(row.key),
-                        field,
-                        getattr(row, field),
-                        value,
-                    )
-                    setattr(row, field, value)
-                    changed = True
-            if changed:
-                row.version += 1
+            self._apply_decision_values(session, revision, row, values)
             return decision_from(row)
 
         return self._transaction(work)
+
+    def merge_decision(
+        self, key: int, changes: Mapping[str, Any], *, base: Mapping[str, Any]
+    ) -> Merged[Decision]:
+        """Change fields of a decision edited over ``base`` (as read), merged with what
+        others changed since (see ``_merge``)."""
+        _refuse_unknown("decision", changes, rules.DECISION_FIELDS)
+        mine = {field: _text(field, value) for field, value in _mine(changes, base).items()}
+
+        def work(session: Session, revision: int) -> Merged[Decision]:
+            row = session.get(DecisionRow, key, with_for_update=True)
+            if row is None:
+                raise NotFoundError(f"no decision {key}")
+            if "decision" in mine:
+                mine["decision"] = rules.require_text(mine["decision"], field="decision")
+            if mine.get("date", row.date) != row.date:
+                mine["date"] = rules.validate_date_text(mine["date"], field="date")
+            before = decision_from(row)
+            after = dataclasses.replace(before, **mine)
+            merged = self._merge(session, "decision", before, after, base, mine)
+            self._apply_decision_values(session, revision, row, mine)
+            return Merged(decision_from(row), merged)
+
+        return self._transaction(work)
+
+    def _apply_decision_values(
+        self, session: Session, revision: int, row: DecisionRow, values: Mapping[str, str]
+    ) -> None:
+        """Set the fields of ``values`` that differ, with a history row each; a new
+        version if any did."""
+        changed = False
+        for field, value in values.items():
+            if getattr(row, field) != value:
+                self._record(
+                    session, revision, "decision", str(row.key), field, getattr(row, field), value
+                )
+                setattr(row, field, value)
+                changed = True
+        if changed:
+            row.version += 1
 
     def _insert_activity(
         self, session: Session, revision: int, text_: str, on: str | date | None
@@ -689,6 +835,8 @@ class Writer:
                 raise ConflictError(
                     f"{entity_id} changed since you looked at it",
                     current=domain_value(kind, row),
+                    entity=kind,
+                    id=str(getattr(row, "id", None) or row.key),
                 )
             _refuse_if_moved(kind, row, expected)
             self._record(
@@ -785,12 +933,7 @@ class Writer:
         """Replay this user's history since the last import (by anyone: an import
         replaces every row, so nothing before it can be undone): the revisions that can
         be undone, and those that can be redone, oldest first."""
-        last_import = (
-            session.execute(
-                select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
-            ).scalar()
-            or 0
-        )
+        last_import = _last_import(session)
         groups = session.execute(
             select(ChangeRow.revision, ChangeRow.action, ChangeRow.undoes)
             .where(ChangeRow.user == self.user, ChangeRow.revision > last_import)
@@ -955,6 +1098,16 @@ class Writer:
                     f"the tracker's {change.field} was changed since; "
                     f"{'undo' if change.action != 'undo' else 'redo'} would overwrite it",
                     current=domain_value("tracker", row),
+                    entity="tracker",
+                    id="tracker",
+                    fields=(
+                        FieldConflict(
+                            change.field,
+                            value or "",
+                            _text_of(current),
+                            self._last_editor(session, "tracker", "tracker", change.field, ""),
+                        ),
+                    ),
                 )
             setattr(row, change.field, value or ("" if change.field == "title" else None))
             return True
@@ -971,11 +1124,20 @@ class Writer:
             if derived:
                 return False
             if not force:
-                who = getattr(row, "updated_by", "") or "someone"
+                who = self._last_editor(
+                    session,
+                    change.entity,
+                    change.entity_id,
+                    change.field,
+                    str(getattr(row, "updated_by", "") or ""),
+                )
                 raise ConflictError(
-                    f"{change.entity_id} {change.field} was changed by {who} since; "
-                    "this would overwrite it (force to do it anyway)",
+                    f"{change.entity_id} {change.field} was changed by {who or 'someone'} "
+                    "since; this would overwrite it (force to do it anyway)",
                     current=domain_value(change.entity, row),
+                    entity=change.entity,
+                    id=change.entity_id,
+                    fields=(FieldConflict(change.field, value or "", current or "", who),),
                 )
         if change.field == "progress":
             setattr(row, change.field, int(value or 0))
@@ -1012,6 +1174,8 @@ class Writer:
                     f"{change.entity_id} was changed since it was created; "
                     "removing it would lose that (force to do it anyway)",
                     current=domain_value(change.entity, row),
+                    entity=change.entity,
+                    id=change.entity_id,
                 )
             session.delete(row)
             return True
@@ -1021,6 +1185,8 @@ class Writer:
                     f"a {change.entity} {change.entity_id} exists again; "
                     "restoring would replace it (force to do it anyway)",
                     current=domain_value(change.entity, row),
+                    entity=change.entity,
+                    id=change.entity_id,
                 )
             session.delete(row)
             session.flush()
@@ -1065,6 +1231,15 @@ def _bulk_insert(session: Session, model: Any, items: list[dict[str, Any]]) -> N
     )
 
 
+def _last_import(session: Session) -> int:
+    """The revision of the last import (0 if none): it replaced every row, so the history
+    before it describes rows that are gone."""
+    revision = session.execute(
+        select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
+    ).scalar()
+    return int(revision or 0)
+
+
 def _refuse_unknown(kind: str, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(values) - set(allowed))
     if unknown:
@@ -1094,4 +1269,6 @@ def _refuse_if_moved(kind: str, row: Any, expected: Mapping[str, Any] | None) ->
         raise ConflictError(
             f"this {kind} was changed by someone else since you read it ({moved[0]})",
             current=domain_value(kind, row),
+            entity=kind,
+            id=str(row.key),
         )
