@@ -275,7 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         _tolerate_encoding()
-        return _run(arguments)
+        code = _run(arguments)
+        # Flushed here, not at interpreter exit: a reader gone by then (``| head``) must
+        # still end in 141 and silence, not in "Exception ignored ... BrokenPipeError".
+        sys.stdout.flush()
+        return code
     except SystemExit as exit_request:  # argparse: --help, --version, usage errors
         return _exit_code(exit_request.code)
     except KeyboardInterrupt:
