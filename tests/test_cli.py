@@ -696,6 +696,16 @@ def test_check_damaged_store(capsys, loaded):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_check_a_directory_says_so(capsys, tmp_path, output):
+    """A directory is a wrong --db, not a damaged store: no "restore a backup" advice."""
+    code, out, err = run(capsys, "check", "--format", output, "--db", str(tmp_path))
+    assert code == 1
+    assert out == ""
+    assert_one_line_error(err, "is a directory")
+    assert "damaged" not in err and "backup" not in err
+
+
 def test_check_empty_store(capsys, db):
     code, _, err = run(capsys, "check", "--db", db)
     assert code == 1
