@@ -76,6 +76,10 @@ class ConflictError(TrackerError):
         super().__init__(message)
 
 
+class NothingToReplayError(TrackerError):
+    """An undo (or redo) found none of this user's changes left to undo (or redo)."""
+
+
 class StoreLockedError(TrackerError):
     """The store stayed locked by another process beyond the retry budget."""
 

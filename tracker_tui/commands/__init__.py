@@ -7,6 +7,7 @@ own import stays as light: only the names the parser and the commands share live
 - ``dashboard``: the dashboard on a store (no command), and ``demo``
 - ``importing``: ``import``
 - ``editing``: ``set`` and ``log``
+- ``undoing``: ``undo`` and ``redo``
 - ``exporting``: ``export``
 - ``history``: ``history``
 - ``check``: ``check``

@@ -34,6 +34,7 @@ from tracker_tui.domain import (
     Decision,
     Metric,
     NotFoundError,
+    NothingToReplayError,
     Risk,
     Task,
     TrackerError,
@@ -830,7 +831,7 @@ class Writer:
             done, undone = self._undo_state(session)
             stack = done if action == "undo" else undone
             if not stack:
-                raise TrackerError(f"nothing to {action}")
+                raise NothingToReplayError(f"nothing to {action}")
             target = stack[-1]
             changes = list(
                 session.execute(
