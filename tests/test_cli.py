@@ -804,11 +804,48 @@ def test_bare_command_flags(capsys, loaded, dashboard):
     assert dashboard[0]["read_only"] is True and dashboard[0]["ascii"] is True
 
 
-def test_bare_command_on_empty_store(capsys, db, dashboard):
-    code, _, err = run(capsys, "--db", db)
+def test_bare_command_on_a_fresh_install_opens_the_empty_dashboard(capsys, tmp_path, dashboard):
+    """No store yet (the default one, in a data directory that does not exist either):
+    the empty dashboard opens, and merely looking creates no file."""
+    code, _, err = run(capsys)
+    assert (code, err) == (0, "")
+    store_path = tmp_path / "xdg_data_home" / "tracker-tui" / "tracker.db"
+    assert dashboard == [
+        {"tasks": 0, "title": "", "ascii": False, "read_only": False, "path": store_path}
+    ]
+    assert not store_path.exists()
+
+
+def test_bare_command_on_an_empty_store_file_opens_the_dashboard(capsys, db, dashboard):
+    with Store.open(db) as store:
+        store.set_tracker(title="Fresh")
+    code, _, _ = run(capsys, "--db", db)
+    assert code == 0
+    assert dashboard[0]["tasks"] == 0 and dashboard[0]["title"] == "Fresh"
+
+
+def test_read_only_with_no_store_is_one_line_and_creates_nothing(capsys, tmp_path, dashboard):
+    db = tmp_path / "new" / "tracker.db"
+    code, _, err = run(capsys, "--read-only", "--db", str(db))
     assert code == 1
-    assert_one_line_error(err, "tracker-tui demo")
+    assert_one_line_error(err, "no tracker in", "--read-only")
     assert dashboard == []
+    assert not db.exists() and not db.parent.exists()
+
+
+def test_title_starts_a_tracker_on_a_new_store(capsys, tmp_path):
+    db = str(tmp_path / "new" / "tracker.db")
+    code, out, err = run(capsys, "title", "Release", "2", "tracker", "--db", db)
+    assert code == 0, err
+    assert out == f"Started Release 2 tracker in {db}\n"
+    code, out, _ = run(capsys, "title", "Release 3", "--db", db, "--format", "json")
+    assert code == 0
+    assert json.loads(out) == {"store": db, "title": "Release 3", "was": "Release 2 tracker"}
+    with Store.open(db) as store:
+        assert store.exists and store.tasks() == []
+    code, _, err = run(capsys, "title", " ", "--db", db)
+    assert code == 1
+    assert_one_line_error(err, "title cannot be empty")
 
 
 def _damage_middle_pages(path: Path) -> None:

@@ -123,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_format(sub)
 
+    sub = command("title", "name the tracker (on a new store: start an empty one)")
+    sub.add_argument("title", nargs="+", metavar="TITLE", help="the tracker's title")
+    _add_format(sub)
+
     sub = command("set", "change fields of a task or a risk")
     sub.add_argument("id", metavar="ID", help="a task ID (UT-003) or a risk ID (R-03)")
     kind = sub.add_mutually_exclusive_group()
@@ -248,6 +252,7 @@ _COMMANDS: dict[str | None, Callable[..., int]] = {
     None: _command("dashboard", "cmd_dashboard"),
     "demo": _command("dashboard", "cmd_demo"),
     "import": _command("importing", "cmd_import"),
+    "title": _command("editing", "cmd_title"),
     "set": _command("editing", "cmd_set"),
     "log": _command("editing", "cmd_log"),
     "undo": _command("undoing", "cmd_undo"),

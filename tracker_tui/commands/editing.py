@@ -1,4 +1,4 @@
-"""``tracker-tui set`` and ``tracker-tui log``: the two commands that edit the tracker."""
+"""``tracker-tui set``, ``log`` and ``title``: the commands that edit the tracker."""
 
 from __future__ import annotations
 
@@ -225,4 +225,22 @@ def cmd_log(args: argparse.Namespace) -> int:
         print_json(activity_dict(entry))
     else:
         say(rich_console(), "Logged  ", (entry.date, "bold"), "  ", entry.text)
+    return 0
+
+
+def cmd_title(args: argparse.Namespace) -> int:
+    """Name the tracker ``TITLE``; on a store that holds none yet, this starts an empty
+    tracker (the dashboard's ``t``, through the same ``Store.set_tracker``)."""
+    title = " ".join(args.title)
+    with open_store(args) as store:
+        before = store.tracker_info().title if store.exists else None
+        store.set_tracker(title=title)
+        info = store.tracker_info()
+        where = store.target.describe()
+    if args.format == "json":
+        print_json({"store": where, "title": info.title, "was": before})
+    elif before is None:
+        say(rich_console(), "Started ", (info.title, "bold"), f" in {where}")
+    else:
+        say(rich_console(), "Title  ", (info.title, "bold"), (f"  (was {before or '-'})", "dim"))
     return 0

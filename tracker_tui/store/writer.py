@@ -710,7 +710,7 @@ class Writer:
         def work(session: Session, revision: int) -> None:
             row = session.get(TrackerRow, 1) or TrackerRow(id=1)
             if title is not None:
-                cleaned = _text("title", title)
+                cleaned = rules.require_text(_text("title", title), field="title")
                 if cleaned != row.title:
                     self._record(
                         session, revision, "tracker", "tracker", "title", row.title, cleaned
