@@ -29,6 +29,7 @@ from textual.command import CommandPalette, SearchIcon
 from textual.content import Content
 from textual.events import Resize
 from textual.markup import escape
+from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -416,6 +417,23 @@ class TrackerApp(App[None]):
         if self._poll_failure_told:
             self._poll_failure_told = False
             self.notify("Live refresh works again.", title="Live refresh", markup=False)
+
+    def on_notify(self, event: Notify) -> None:
+        """A notification identical to one still on screen replaces it rather than
+        stacking a copy (twenty ``u`` with nothing to undo: one toast, its time renewed).
+
+        Runs before Textual's own handler, which then adds the new one. Textual has no
+        public way to withdraw one notification, hence its private collection here.
+        """
+        new = event.notification
+        for shown in list(self._notifications):
+            if (shown.message, shown.title, shown.severity, shown.markup) == (
+                new.message,
+                new.title,
+                new.severity,
+                new.markup,
+            ):
+                self._unnotify(shown, refresh=False)
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Hand the change to every screen that shows data (open modals are left alone)."""

@@ -122,6 +122,10 @@ class ConflictError(TrackerError):
         return str(getattr(self.current, "updated_by", "") or "")
 
 
+class NothingToReplayError(TrackerError):
+    """An undo (or redo) found none of this user's changes left to undo (or redo)."""
+
+
 class StoreLockedError(TrackerError):
     """The store stayed locked by another process beyond the retry budget."""
 

@@ -45,8 +45,18 @@ from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 from tracker_tui.widgets.snapshot_header import SnapshotHeader
 
-EMPTY_TEXT = "No tracker yet — import one: tracker-tui import FILE, or press n to add a task."
+EMPTY_TEXT = (
+    "No tracker yet. Press t to name it and n to add its first task, "
+    "or import a markdown tracker: tracker-tui import FILE."
+)
 EMPTY_TEXT_ASCII = EMPTY_TEXT.replace("—", "-")
+#: Once the tracker has a name: only its tasks are missing.
+NO_TASKS_TEXT = "No tasks yet. Press n to add the first one."
+#: Nothing to start on a store open read-only: someone else must.
+READ_ONLY_EMPTY_TEXT = (
+    "No tracker yet. This store is open read-only: nothing to show until someone "
+    "imports or starts one."
+)
 #: How long a row changed by another user says so.
 MARKER_SECONDS = 60.0
 #: Rows read before the first frame: more than any terminal shows.
@@ -119,6 +129,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         "set_progress": "changing the progress",
         "edit_task": "editing",
         "new_task": "adding a task",
+        "name_tracker": "naming the tracker",
         "delete_task": "deleting",
         "add_activity": "adding to the activity log",
         "undo": "undo",
@@ -136,6 +147,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         Binding("enter", "open_task", "Open", show=False, id="snapshot.open"),
         Binding("e", "edit_task", "Edit", id="snapshot.edit"),
         Binding("n", "new_task", "New", id="snapshot.new"),
+        Binding("t", "name_tracker", "Name tracker", show=False, id="snapshot.title"),
         Binding("d", "delete_task", "Delete", show=False, id="snapshot.delete"),
         Binding("a", "add_activity", "Log", show=False, id="snapshot.add-activity"),
         Binding("u", "undo", "Undo", show=False, id="snapshot.undo"),
@@ -237,6 +249,16 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     def _show_figures(self, info: TrackerInfo, summary: Summary) -> None:
         self._info = info
         self._summary = summary
+        # What the empty table says next depends on how far the tracker has got.
+        if self.store.read_only:
+            empty = READ_ONLY_EMPTY_TEXT
+        elif info.title:
+            empty = NO_TASKS_TEXT
+        else:
+            empty = EMPTY_TEXT_ASCII if self.ascii else EMPTY_TEXT
+        if self.table.empty_text != empty:
+            self.table.empty_text = empty
+            self.table.refresh()
         self.header.show(info, summary, read_only=self.store.read_only, statuses=self._statuses)
 
     def focus_task(self, task_id: str) -> bool:
@@ -403,6 +425,19 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
                 self._reload(focus=result.id)
 
         self.app.push_screen(TaskFormScreen(self.store, None, proposed_id=proposed), saved)
+
+    def action_name_tracker(self) -> None:
+        """Name (or rename) the tracker: on a new store, this is how it starts."""
+        if not self._editable("naming the tracker"):
+            return
+        from tracker_tui.screens.title_prompt import TitlePrompt
+
+        def named(title: str | None) -> None:
+            if title is not None:
+                self.notify(f"Named the tracker: {title}", markup=False)
+                self._reload()
+
+        self.app.push_screen(TitlePrompt(self.store, self._info.title), named)
 
     def action_delete_task(self) -> None:
         task = self._current()

@@ -544,6 +544,13 @@ class Store:
         self._write().delete(kind, str(key), expected=_expected_values(expected))
 
     def set_tracker(self, *, title: str | None = None, snapshot_date: date | None = None) -> None:
+        """Name the tracker (and/or date its snapshot); on a new store, this creates it.
+
+        The dashboard's ``t`` and ``tracker-tui title`` both come here.
+
+        Raises:
+            ValidationError: an empty or too long title (nothing is saved).
+        """
         self._write().set_tracker(title=title, snapshot_date=snapshot_date)
 
     def import_document(self, document: Document, *, replace: bool = False) -> dict[str, int]:

@@ -38,6 +38,7 @@ from tracker_tui.domain import (
     MergedField,
     Metric,
     NotFoundError,
+    NothingToReplayError,
     Risk,
     Task,
     TrackerError,
@@ -857,7 +858,7 @@ class Writer:
         def work(session: Session, revision: int) -> None:
             row = session.get(TrackerRow, 1) or TrackerRow(id=1)
             if title is not None:
-                cleaned = _text("title", title)
+                cleaned = rules.require_text(_text("title", title), field="title")
                 if cleaned != row.title:
                     self._record(
                         session, revision, "tracker", "tracker", "title", row.title, cleaned
@@ -973,7 +974,7 @@ class Writer:
             done, undone = self._undo_state(session)
             stack = done if action == "undo" else undone
             if not stack:
-                raise TrackerError(f"nothing to {action}")
+                raise NothingToReplayError(f"nothing to {action}")
             target = stack[-1]
             changes = list(
                 session.execute(
