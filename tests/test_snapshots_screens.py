@@ -74,6 +74,14 @@ async def _form_with_error(pilot: Any) -> None:
     await settle(pilot)
 
 
+async def _progress_prompt_with_error(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("percent_sign")
+    await settle(pilot)
+    await pilot.press("1", "5", "0", "enter")
+    await settle(pilot)
+
+
 SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "risks": _keys("2", "j", "j"),
     "decisions": _keys("3"),
@@ -82,6 +90,7 @@ SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "task_detail": _push(lambda app: TaskDetailScreen(app.store, "UT-007")),
     "help": _keys("2", "question_mark"),
     "form_error": _form_with_error,
+    "progress_error": _progress_prompt_with_error,
 }
 
 
