@@ -15,6 +15,8 @@ hides the bug).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from textual import events
 from textual.widgets import Input, TextArea
@@ -27,6 +29,7 @@ from tracker_tui.screens.progress_prompt import ProgressPrompt
 from tracker_tui.screens.task_form import TaskFormScreen
 from tracker_tui.store.store import Store
 
+ScreenText = Callable[[TrackerApp], str]
 CHARACTERS = {"slash": "/", "space": " ", "plus": "+", "minus": "-"}
 TITLE = "Programme mobilisation, charter, and governance toolkit"  # UT-001 in the sample
 
@@ -58,7 +61,9 @@ async def open_form(app: TrackerApp, pilot: object) -> TaskFormScreen:
 
 
 class TestBurstsKeepEveryKey:
-    async def test_backspaces_then_text_in_one_burst_saves_exactly_the_text(self, app, seed_store):
+    async def test_backspaces_then_text_in_one_burst_saves_exactly_the_text(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
         """End, 60 backspaces and "abcdefghij" as one burst: the title is "abcdefghij"."""
         async with app.run_test(size=(80, 24)) as pilot:
             form = await open_form(app, pilot)
@@ -70,7 +75,7 @@ class TestBurstsKeepEveryKey:
             assert not isinstance(app.screen, TaskFormScreen)
         assert seed_store.task("UT-001").title == "abcdefghij"
 
-    async def test_short_corrections_in_a_burst(self, app, seed_store):
+    async def test_short_corrections_in_a_burst(self, app: TrackerApp, seed_store: Store) -> None:
         """Three backspaces then three letters: the letters replace the last three."""
         async with app.run_test(size=(80, 24)) as pilot:
             form = await open_form(app, pilot)
@@ -78,7 +83,9 @@ class TestBurstsKeepEveryKey:
             await settle(app, pilot)
             assert form.query_one("#in-title", Input).value == TITLE[:-3] + "xQyz"
 
-    async def test_notes_box_keeps_a_burst_in_order(self, app, seed_store):
+    async def test_notes_box_keeps_a_burst_in_order(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
         notes = seed_store.task("UT-001").notes
         async with app.run_test(size=(80, 24)) as pilot:
             form = await open_form(app, pilot)
@@ -93,7 +100,7 @@ class TestBurstsKeepEveryKey:
             await settle(app, pilot)
         assert seed_store.task("UT-001").notes == notes[:-5] + "xyz"
 
-    async def test_filter_keeps_a_burst_with_backspaces(self, app):
+    async def test_filter_keeps_a_burst_with_backspaces(self, app: TrackerApp) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
             burst(app, "slash", "x", "x", "x", "backspace", "backspace", "backspace", *"vit")
@@ -102,7 +109,9 @@ class TestBurstsKeepEveryKey:
 
 
 class TestFormOpening:
-    async def test_cursor_at_the_end_and_nothing_selected(self, app, seed_store):
+    async def test_cursor_at_the_end_and_nothing_selected(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
         """e twice adds an "e" to the title instead of replacing the title with it."""
         async with app.run_test(size=(80, 24)) as pilot:
             form = await open_form(app, pilot)
@@ -113,14 +122,16 @@ class TestFormOpening:
             await pilot.pause()
             assert title.value == TITLE + "e"
 
-    async def test_title_shown_from_its_start_at_80_columns(self, app, seed_store, screen_text):
+    async def test_title_shown_from_its_start_at_80_columns(
+        self, app: TrackerApp, seed_store: Store, screen_text: ScreenText
+    ) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await open_form(app, pilot)
             assert f"Title        {TITLE}" in screen_text(app)
 
     async def test_a_title_longer_than_the_field_shows_its_start(
-        self, app, seed_store, screen_text
-    ):
+        self, app: TrackerApp, seed_store: Store, screen_text: ScreenText
+    ) -> None:
         long_title = "Start of a very long title " + "x" * 80
         seed_store.update_task("UT-001", {"title": long_title})
         async with app.run_test(size=(80, 24)) as pilot:
@@ -131,7 +142,9 @@ class TestFormOpening:
 
 
 class TestQuitWithAFormOpen:
-    async def test_ctrl_q_over_unsaved_edits_asks_first(self, app, seed_store):
+    async def test_ctrl_q_over_unsaved_edits_asks_first(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             form = await open_form(app, pilot)
             await pilot.press("x", "ctrl+q")
@@ -152,14 +165,14 @@ class TestQuitWithAFormOpen:
             assert not app.is_running
         assert seed_store.task("UT-001").title == TITLE
 
-    async def test_ctrl_q_over_a_clean_form_quits_at_once(self, app):
+    async def test_ctrl_q_over_a_clean_form_quits_at_once(self, app: TrackerApp) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await open_form(app, pilot)
             await pilot.press("ctrl+q")
             await pilot.pause()
             assert not app.is_running
 
-    async def test_a_typed_and_undone_edit_is_clean(self, app):
+    async def test_a_typed_and_undone_edit_is_clean(self, app: TrackerApp) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await open_form(app, pilot)
             await pilot.press("x", "backspace", "ctrl+q")
@@ -169,8 +182,8 @@ class TestQuitWithAFormOpen:
 
 class TestProgressPrompt:
     async def test_bad_value_keeps_the_prompt_open_and_writes_nothing(
-        self, app, seed_store, screen_text
-    ):
+        self, app: TrackerApp, seed_store: Store, screen_text: ScreenText
+    ) -> None:
         before = (seed_store.tasks(), seed_store.activity_count(), seed_store.revision())
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await settle(app, pilot)
@@ -197,7 +210,9 @@ class TestProgressPrompt:
         assert seed_store.task("UT-001").progress == 50
 
     @pytest.mark.parametrize("typed", ["+5", "-5", "40%"])
-    async def test_relative_and_percent_values_are_accepted(self, app, seed_store, typed):
+    async def test_relative_and_percent_values_are_accepted(
+        self, app: TrackerApp, seed_store: Store, typed: str
+    ) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
             await pilot.press("j", "j", "percent_sign")
