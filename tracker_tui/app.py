@@ -179,8 +179,8 @@ class TrackerApp(App[None]):
         #: Store writes run here, one at a time, in the order the keys were pressed.
         self.write_queue = WriteQueue()
         self._mode_before_small: str | None = None
-        #: True while "quit without saving?" is on the screen (a second ^q adds no other).
-        self._asking_to_quit = False
+        #: The "quit without saving?" question while it is open (a second ^q adds no other).
+        self._quit_question: Screen | None = None
         #: True once the first frame is on the terminal (Textual's Ready event).
         self.first_frame_shown = False
         self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
@@ -235,20 +235,19 @@ class TrackerApp(App[None]):
         if form is None:
             self.exit()
             return
-        if self._asking_to_quit:
+        question = self._quit_question
+        if question is not None and any(question in st for st in self._screen_stacks.values()):
             return  # the question is on the screen already
         from tracker_tui.screens.confirm import ConfirmScreen
 
         def answered(quit_anyway: bool | None) -> None:
-            self._asking_to_quit = False
+            self._quit_question = None
             if quit_anyway:
                 self.exit()
 
-        self._asking_to_quit = True
         title = getattr(form, "form_title", lambda: "The form")()
-        self.push_screen(
-            ConfirmScreen(f"{title}: your changes are not saved. Quit anyway?"), answered
-        )
+        self._quit_question = ConfirmScreen(f"{title}: your changes are not saved. Quit anyway?")
+        self.push_screen(self._quit_question, answered)
 
     def _form_with_unsaved_edits(self) -> Screen | None:
         # Every mode's stack: a form stays open under the too-small message too.
