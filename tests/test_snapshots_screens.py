@@ -92,6 +92,14 @@ async def _conflict(pilot: Any) -> None:
     await settle(pilot)
 
 
+async def _progress_prompt_with_error(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("percent_sign")
+    await settle(pilot)
+    await pilot.press("1", "5", "0", "enter")
+    await settle(pilot)
+
+
 SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "risks": _keys("2", "j", "j"),
     "decisions": _keys("3"),
@@ -101,6 +109,7 @@ SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "help": _keys("2", "question_mark"),
     "form_error": _form_with_error,
     "conflict": _conflict,
+    "progress_error": _progress_prompt_with_error,
 }
 
 

@@ -3,6 +3,8 @@
 - fields with a label above and an error line (class ``-error``) under them;
 - ``GuardedInput`` / ``GuardedTextArea``: a paste longer than the field's limit is refused
   with a message beside the field, instead of being cut silently (or freezing the UI);
+  their editing keys keep their order in a burst (``KeysInOrder``), and a field gets the
+  focus with its cursor at the end and nothing selected, so a stray key never replaces it;
 - validators built on ``tracker_tui.rules``, so a form refuses what the store refuses;
 - ``EditForm``: the save loop. Values are compared as strings with what the form was filled
   with, so only the fields the user changed are sent, with what it was filled with (the
@@ -36,6 +38,7 @@ from tracker_tui.domain import ConflictError, Merged, TrackerError, ValidationEr
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._writes import run_write
 from tracker_tui.widgets.glyphs import ascii_mode, glyphs_for
+from tracker_tui.widgets.in_order_keys import InOrderInput, KeysInOrder
 
 _PERCENT_RE = re.compile(r"^\s*\d{1,3}\s*%?\s*$")
 
@@ -54,16 +57,19 @@ class PasteRefused(Message):
         return self.widget
 
 
-class GuardedInput(Input):
+class GuardedInput(InOrderInput):
     """An ``Input`` with a length limit that refuses an over-long paste out loud.
 
     Without a ``limit`` of its own (a format's, like a date's), ``field()`` gives it the
     store's limit for its field (``rules.max_length``): the form accepts what the store does.
+    It takes the focus with the cursor at the end and nothing selected (pass
+    ``select_on_focus=True`` for a one-value prompt, where typing replaces the value).
     """
 
     def __init__(self, value: str = "", *, limit: int | None = None, **kwargs: Any) -> None:
         self.own_limit = limit is not None
         self.limit = limit if limit is not None else rules.DEFAULT_MAX_LENGTH
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(value, max_length=self.limit, **kwargs)
 
     def use_limit(self, limit: int) -> None:
@@ -79,7 +85,7 @@ class GuardedInput(Input):
             self.post_message(PasteRefused(self, len(event.text), self.limit))
 
 
-class GuardedTextArea(TextArea):
+class GuardedTextArea(KeysInOrder, TextArea):
     """A ``TextArea`` that refuses a paste which would take it past ``limit`` characters."""
 
     def __init__(self, text: str = "", *, limit: int | None = None, **kwargs: Any) -> None:
@@ -98,6 +104,23 @@ class GuardedTextArea(TextArea):
             self.post_message(PasteRefused(self, len(event.text), self.limit))
 
 
+class FieldError(Label):
+    """The error under a field (wrapped to the field's width); hidden while there is none."""
+
+    def __init__(self, *, id: str, classes: str = "") -> None:
+        super().__init__("", id=id, classes=f"-error {classes}".strip())
+        self.display = False
+
+    def set_message(self, message: str) -> None:
+        """Show ``message`` (plain text, never markup), or hide the line when it is empty."""
+        self.update(Text(message))
+        self.display = bool(message)
+
+
+def paste_refused_message(event: PasteRefused) -> str:
+    return f"Paste refused: {event.length:,} characters (the limit is {event.limit:,})"
+
+
 # -- validators ---------------------------------------------------------------------------
 
 
@@ -111,10 +134,15 @@ class Required(Validator):
 
 
 class ProgressValidator(Validator):
-    """A whole percentage, 0 to 100 (``40`` or ``40%``); relative values are CLI-only."""
+    """A whole percentage the store accepts, 0 to 100 (``40`` or ``40%``); with
+    ``relative``, also ``+5`` / ``-5`` (the ``%`` prompt; a form's field is absolute)."""
+
+    def __init__(self, *, relative: bool = False) -> None:
+        super().__init__()
+        self.relative = relative
 
     def validate(self, value: str) -> ValidationResult:
-        if not _PERCENT_RE.match(value):
+        if not self.relative and not _PERCENT_RE.match(value):
             return self.failure("Progress must be a whole number from 0 to 100")
         try:
             rules.parse_progress(value)
@@ -168,7 +196,7 @@ def field(label: str, name: str, widget: Widget) -> Vertical:
         widget.compact = True
     return Vertical(
         Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
-        Label("", id=f"err-{name}", classes="-error"),
+        FieldError(id=f"err-{name}"),
         classes="field",
         id=f"field-{name}",
     )
@@ -250,7 +278,7 @@ class EditForm(ModalScreen[ResultT]):
             # Not focusable itself: tab goes from field to field.
             with VerticalScroll(id="form-fields", can_focus=False):
                 yield from self.compose_fields()
-            yield Label("", id="form-status", classes="-error")
+            yield FieldError(id="form-status")
             with Horizontal(id="form-buttons"):
                 yield Button("Save ^s", id="form-save", variant="primary", compact=True)
                 yield Button("Cancel esc", id="form-cancel", compact=True)
@@ -258,8 +286,6 @@ class EditForm(ModalScreen[ResultT]):
     def on_mount(self) -> None:
         if not self._loaded:
             self._loaded = self.form_values()
-        for widget in self.query(".-error"):
-            widget.display = False
         if ascii_mode(self):
             # Select draws its own arrows (not CSS): ASCII ones in ASCII mode.
             for arrow in self.query("SelectCurrent .down-arrow").results(Static):
@@ -306,6 +332,14 @@ class EditForm(ModalScreen[ResultT]):
             return values
         return {name: value for name, value in values.items() if value != self._loaded.get(name)}
 
+    def has_unsaved_edits(self) -> bool:
+        """Whether closing the form now would lose what the user typed (a save already
+        under way is not lost: quitting waits for the queued writes)."""
+        if self._saving or not self.is_mounted:
+            return False
+        values = self.form_values()
+        return any(value != self._loaded.get(name, "") for name, value in values.items())
+
     # -- errors ------------------------------------------------------------------------
 
     def set_error(self, name: str, message: str) -> None:
@@ -313,14 +347,10 @@ class EditForm(ModalScreen[ResultT]):
         if not found:
             self.set_status(message)
             return
-        label = found.first(Label)
-        label.update(Text(message))
-        label.display = bool(message)
+        found.first(FieldError).set_message(message)
 
     def set_status(self, message: str) -> None:
-        label = self.query_one("#form-status", Label)
-        label.update(Text(message))
-        label.display = bool(message)
+        self.query_one("#form-status", FieldError).set_message(message)
 
     def all_errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
@@ -356,10 +386,7 @@ class EditForm(ModalScreen[ResultT]):
     @on(PasteRefused)
     def _paste_refused(self, event: PasteRefused) -> None:
         name = (event.widget.id or "in-")[3:]
-        self.set_error(
-            name,
-            f"Paste refused: {event.length:,} characters (the limit is {event.limit:,})",
-        )
+        self.set_error(name, paste_refused_message(event))
 
     # -- actions -----------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens._writes import run_write
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs
+from tracker_tui.widgets.in_order_keys import InOrderInput
 from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
@@ -182,7 +183,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
         yield ModeTabs("snapshot", ascii=self.ascii)
         yield SnapshotHeader(ascii=self.ascii, id="snapshot-header")
-        filter_input = Input(
+        filter_input = InOrderInput(
             placeholder="filter: type to match any column; enter keeps, escape clears",
             id="filter",
         )
