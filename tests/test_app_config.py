@@ -51,6 +51,47 @@ def test_save_theme_keeps_the_rest(tmp_path: Path) -> None:
     assert (again.theme, again.stale_days, again.keymap) == ("gruvbox", 3, {"app.quit": "Q"})
 
 
+COMMENTED_CONFIG = """\
+# tracker-tui settings (mine)
+theme = "textual-dark"          # saved when you change the theme in the app (ctrl+p)
+stale_days = 3                  # we review twice a week
+
+[keymap]                        # binding id = keys
+"app.quit" = "Q"                # Q, not q: q is too easy to hit
+"""
+
+
+def test_save_theme_keeps_every_comment(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(COMMENTED_CONFIG)
+    save_theme(load_settings(path), "nord")
+    assert path.read_text() == COMMENTED_CONFIG.replace('"textual-dark"', '"nord"')
+
+
+def test_save_theme_adds_the_key_before_the_tables(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('stale_days = 3  # twice a week\n\n[keymap]\n"app.quit" = "Q"\n')
+    save_theme(load_settings(path), "gruvbox")
+    text = path.read_text()
+    assert "# twice a week" in text
+    assert text.index('theme = "gruvbox"') < text.index("[keymap]")
+    assert load_settings(path).keymap == {"app.quit": "Q"}
+
+
+async def test_theme_change_in_the_app_keeps_comments(
+    seed_store: Store, frozen_settings: Settings
+) -> None:
+    frozen_settings.path.write_text(COMMENTED_CONFIG)
+    app = make_app(seed_store, load_settings(frozen_settings.path))
+    app.settings.today = frozen_settings.today
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert frozen_settings.path.read_text() == COMMENTED_CONFIG.replace('"textual-dark"', '"nord"')
+
+
 async def test_keymap_rebinds_a_key(seed_store: Store, frozen_settings: Settings) -> None:
     frozen_settings.keymap = {"snapshot.status-next": "x"}
     app = make_app(seed_store, frozen_settings)

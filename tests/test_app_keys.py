@@ -190,3 +190,22 @@ class TestReadOnlyFooter:
                 await settle(app, pilot)
                 assert app.screen.__class__.__name__ == "ViewScreen", key
             assert sum(n.message.startswith("Read-only:") for n in app._notifications) == len(keys)
+
+
+async def test_repeated_nothing_to_undo_shows_one_toast(app: TrackerApp) -> None:
+    """Twenty ``u`` with nothing to undo: one "nothing to undo" toast, not a stack of
+    them over the table."""
+    from textual.widgets._toast import Toast
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        for _ in range(20):
+            await pilot.press("u")
+        await settle(app, pilot)
+        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+        assert len(toasts) == 1, toasts
+        assert "nothing to undo" in toasts[0]
+        # A different message still gets its own toast beside it.
+        app.notify("Saved.")
+        await settle(app, pilot)
+        assert len(app.screen.query(Toast)) == 2

@@ -191,3 +191,72 @@ class TestKeysBeforeTheRestArrives:
             self.release(held)
             await settle(app, pilot)
             assert [task.id for task in table.visible_rows] == [last]
+
+
+# -- a fresh install: no store yet ------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_store(tmp_path: Path):
+    """A store whose file (and folder) do not exist yet, as on a fresh install."""
+    store = Store.open(str(tmp_path / "data" / "tracker.db"), user="alice")
+    yield store
+    store.close()
+
+
+async def test_a_fresh_install_starts_a_tracker_from_the_empty_dashboard(
+    fresh_store, frozen_settings, screen_text
+):
+    """The empty dashboard says what to do; t names the tracker, n adds its first task."""
+    from textual.widgets import Input
+
+    from tracker_tui.screens.task_form import TaskFormScreen
+    from tracker_tui.screens.title_prompt import TitlePrompt
+
+    path = fresh_store.target.path
+    app = make_app(fresh_store, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        text = " ".join(screen_text(app).split())
+        assert "No tracker yet. Press t to name it and n to add its first task" in text
+        assert not path.exists()  # looking creates nothing
+
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TitlePrompt)
+        await pilot.press(*"Release 2", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TitlePrompt)
+        assert fresh_store.tracker_info().title == "Release 2"
+        assert screen_text(app).splitlines()[1].strip().startswith("Release 2")  # header
+        text = " ".join(screen_text(app).split())
+        assert "No tasks yet. Press n to add the first one." in text
+
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TaskFormScreen)
+        app.screen.query_one("#in-title", Input).focus()
+        await pilot.press(*"Kick-off", "ctrl+s")
+        await settle(app, pilot)
+        assert [task.title for task in fresh_store.tasks()] == ["Kick-off"]
+        assert "Kick-off" in screen_text(app)
+    assert path.exists()
+
+
+async def test_the_title_prompt_refuses_an_empty_title_and_stays_open(fresh_store, frozen_settings):
+    from textual.widgets import Static
+
+    from tracker_tui.screens.title_prompt import TitlePrompt
+
+    app = make_app(fresh_store, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("t", "space", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TitlePrompt)
+        error = app.screen.query_one("#title-error", Static)
+        assert "title cannot be empty" in str(error.render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TitlePrompt)
+    assert not fresh_store.target.path.exists()

@@ -696,6 +696,16 @@ def test_check_damaged_store(capsys, loaded):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_check_a_directory_says_so(capsys, tmp_path, output):
+    """A directory is a wrong --db, not a damaged store: no "restore a backup" advice."""
+    code, out, err = run(capsys, "check", "--format", output, "--db", str(tmp_path))
+    assert code == 1
+    assert out == ""
+    assert_one_line_error(err, "is a directory")
+    assert "damaged" not in err and "backup" not in err
+
+
 def test_check_empty_store(capsys, db):
     code, _, err = run(capsys, "check", "--db", db)
     assert code == 1
@@ -794,11 +804,48 @@ def test_bare_command_flags(capsys, loaded, dashboard):
     assert dashboard[0]["read_only"] is True and dashboard[0]["ascii"] is True
 
 
-def test_bare_command_on_empty_store(capsys, db, dashboard):
-    code, _, err = run(capsys, "--db", db)
+def test_bare_command_on_a_fresh_install_opens_the_empty_dashboard(capsys, tmp_path, dashboard):
+    """No store yet (the default one, in a data directory that does not exist either):
+    the empty dashboard opens, and merely looking creates no file."""
+    code, _, err = run(capsys)
+    assert (code, err) == (0, "")
+    store_path = tmp_path / "xdg_data_home" / "tracker-tui" / "tracker.db"
+    assert dashboard == [
+        {"tasks": 0, "title": "", "ascii": False, "read_only": False, "path": store_path}
+    ]
+    assert not store_path.exists()
+
+
+def test_bare_command_on_an_empty_store_file_opens_the_dashboard(capsys, db, dashboard):
+    with Store.open(db) as store:
+        store.set_tracker(title="Fresh")
+    code, _, _ = run(capsys, "--db", db)
+    assert code == 0
+    assert dashboard[0]["tasks"] == 0 and dashboard[0]["title"] == "Fresh"
+
+
+def test_read_only_with_no_store_is_one_line_and_creates_nothing(capsys, tmp_path, dashboard):
+    db = tmp_path / "new" / "tracker.db"
+    code, _, err = run(capsys, "--read-only", "--db", str(db))
     assert code == 1
-    assert_one_line_error(err, "tracker-tui demo")
+    assert_one_line_error(err, "no tracker in", "--read-only")
     assert dashboard == []
+    assert not db.exists() and not db.parent.exists()
+
+
+def test_title_starts_a_tracker_on_a_new_store(capsys, tmp_path):
+    db = str(tmp_path / "new" / "tracker.db")
+    code, out, err = run(capsys, "title", "Release", "2", "tracker", "--db", db)
+    assert code == 0, err
+    assert out == f"Started Release 2 tracker in {db}\n"
+    code, out, _ = run(capsys, "title", "Release 3", "--db", db, "--format", "json")
+    assert code == 0
+    assert json.loads(out) == {"store": db, "title": "Release 3", "was": "Release 2 tracker"}
+    with Store.open(db) as store:
+        assert store.exists and store.tasks() == []
+    code, _, err = run(capsys, "title", " ", "--db", db)
+    assert code == 1
+    assert_one_line_error(err, "title cannot be empty")
 
 
 def _damage_middle_pages(path: Path) -> None:
@@ -882,3 +929,244 @@ def test_store_sqlite_error_is_one_line(capsys, tmp_path):
     assert code == 1
     assert_one_line_error(err, "not a tracker store")
     assert path.read_bytes() == before
+
+
+# -- statuses a task (or a risk) accepts ---------------------------------------------------
+
+
+def _revision(db: str) -> int:
+    with Store.open(db) as store:
+        return store.revision()
+
+
+@pytest.mark.parametrize(
+    ("task_id", "typed", "kind"),
+    [
+        ("UT-002", "Open", "risk status"),  # the issue: it became Not Started 0%
+        ("UT-003", "Resolved", "risk status"),  # it completed the task
+        ("UT-002", "closed", "risk status"),
+        ("UT-002", "amber", "unknown status"),  # RAG colours map on import only
+        ("UT-002", "Sleeping", "unknown status"),
+    ],
+)
+def test_set_refuses_a_status_not_in_the_task_list(capsys, loaded, task_id, typed, kind):
+    before, revision = task(loaded, task_id), _revision(loaded)
+    code, out, err = run(capsys, "set", task_id, "--status", typed, "--db", loaded)
+    assert code == 1
+    assert out == ""
+    assert_one_line_error(
+        err, kind, "Not Started, In Progress, Blocked, At Risk, On Hold, Complete"
+    )
+    assert task(loaded, task_id) == before
+    assert _revision(loaded) == revision
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("in progress", "In Progress"),
+        ("IN-PROGRESS", "In Progress"),
+        ("not_started", "Not Started"),
+        ("done", "Complete"),
+        ("Finished", "Complete"),
+        ("todo", "Not Started"),
+        ("WIP", "In Progress"),
+        ("paused", "On Hold"),
+    ],
+)
+def test_set_accepts_any_case_and_unambiguous_synonyms(capsys, loaded, typed, stored):
+    code, _, err = run(capsys, "set", "UT-002", "--status", typed, "--db", loaded)
+    assert code == 0, err
+    assert task(loaded, "UT-002").status == stored
+
+
+def test_set_refuses_a_task_status_for_a_risk(capsys, loaded):
+    code, _, err = run(capsys, "set", "R-03", "--status", "In Progress", "--db", loaded)
+    assert code == 1
+    assert_one_line_error(err, "task status", "Open, Monitoring, Mitigated, Resolved, Closed")
+    assert risk(loaded, "R-03").status == "Open"
+
+
+def test_a_status_change_that_resets_progress_shows_the_old_figure(capsys, loaded):
+    assert main(["set", "UT-002", "--status", "Complete", "--db", loaded]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "set", "UT-002", "--status", "Not Started", "--db", loaded)
+    assert code == 0
+    headline = out.splitlines()[0]
+    assert headline.startswith("UT-002  Not Started  ")
+    assert headline.endswith("(was Complete, 100%)")
+
+
+# -- an ID that a task and a risk share ---------------------------------------------------
+
+
+@pytest.fixture
+def shared(tmp_path: Path, sample: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """The sample, with risk R-03 renamed UT-003: task UT-003 and risk UT-003."""
+    document = tmp_path / "shared.md"
+    text = Path(sample).read_text(encoding="utf-8")
+    document.write_text(text.replace("| R-03 |", "| UT-003 |"), encoding="utf-8")
+    db = str(tmp_path / "shared.db")
+    assert main(["import", str(document), "--db", db]) == 0
+    capsys.readouterr()
+    return db
+
+
+def test_import_warns_about_an_id_shared_by_a_task_and_a_risk(capsys, tmp_path, sample):
+    document = tmp_path / "shared.md"
+    text = Path(sample).read_text(encoding="utf-8")
+    document.write_text(
+        text.replace("| R-03 |", "| UT-003 |").replace("| R-04 |", "| ut-005 |"),
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "shared.db")
+    code, out, err = run(capsys, "import", str(document), "--db", db)
+    assert code == 0
+    assert out.startswith("Imported ")
+    assert err.splitlines() == [
+        "tracker-tui: warning: UT-003 is both a task and a risk: "
+        "'tracker-tui set UT-003' needs --task or --risk",
+        "tracker-tui: warning: UT-005 is both a task and a risk: "
+        "'tracker-tui set UT-005' needs --task or --risk",
+    ]
+    assert risk(db, "UT-003") is not None and task(db, "UT-003") is not None
+
+
+def test_import_without_shared_ids_warns_nothing(capsys, db, sample):
+    code, _, err = run(capsys, "import", sample, "--db", db)
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "argv", [["--status", "Resolved"], ["--owner", "Ann"], ["--impact", "High"]]
+)
+def test_set_on_a_shared_id_needs_task_or_risk(capsys, shared, argv):
+    before, revision = task(shared, "UT-003"), _revision(shared)
+    code, out, err = run(capsys, "set", "UT-003", *argv, "--db", shared)
+    assert code == 1
+    assert out == ""
+    assert_one_line_error(err, "UT-003 is both a task and a risk: add --task or --risk")
+    assert task(shared, "UT-003") == before
+    assert _revision(shared) == revision
+
+
+def test_set_risk_on_a_shared_id(capsys, shared):
+    code, out, err = run(
+        capsys, "set", "ut-003", "--risk", "--status", "Resolved", "--impact", "high",
+        "--db", shared,
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("UT-003  Resolved  High impact")
+    assert (risk(shared, "UT-003").status, risk(shared, "UT-003").impact) == ("Resolved", "High")
+    assert task(shared, "UT-003").status == "Complete"
+    with Store.open(shared) as store:
+        assert "UT-003 completed." not in [entry.text for entry in store.activity(limit=5)]
+
+
+def test_set_task_on_a_shared_id(capsys, shared):
+    code, out, err = run(capsys, "set", "UT-003", "--task", "--progress", "50", "--db", shared)
+    assert code == 0, err
+    assert out.startswith("UT-003  In Progress  50%")
+    assert risk(shared, "UT-003").status == "Open"
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--risk", "--progress", "40"], "--progress is for a task; with --risk"),
+        (["--risk", "--milestone", "M2", "--notes", "x"], "--milestone, --notes is for a task"),
+        (["--task", "--impact", "High"], "--impact is for a risk; with --task"),
+        (["--task", "--risk", "--owner", "Ann"], "not allowed with argument"),
+    ],
+)
+def test_options_of_the_other_kind_are_a_usage_error(capsys, shared, argv, fragment):
+    revision = _revision(shared)
+    code, _, err = run(capsys, "set", "UT-003", *argv, "--db", shared)
+    assert code == 2
+    assert fragment in err
+    assert "Traceback" not in err
+    assert _revision(shared) == revision
+
+
+def test_task_or_risk_that_is_not_there(capsys, loaded):
+    code, _, err = run(capsys, "set", "R-03", "--task", "--owner", "Ann", "--db", loaded)
+    assert code == 1
+    assert_one_line_error(err, "no task with ID 'R-03'", "R-03 is a risk: use --risk")
+    code, _, err = run(capsys, "set", "UT-003", "--risk", "--owner", "Ann", "--db", loaded)
+    assert code == 1
+    assert_one_line_error(err, "no risk with ID 'UT-003'", "UT-003 is a task: use --task")
+
+
+# -- undo and redo ---------------------------------------------------------------------------
+
+
+def test_undo_and_redo_the_users_own_change(capsys, loaded, monkeypatch):
+    monkeypatch.delenv("TRACKER_TUI_USER")
+    assert main(["set", "UT-003", "--progress", "40", "--as", "ann", "--db", loaded]) == 0
+    assert main(["set", "UT-002", "--owner", "Bob", "--as", "bob", "--db", loaded]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "undo", "--as", "ann", "--db", loaded)
+    assert code == 0, err
+    assert out.count("\n") == 1
+    assert out.startswith("Undone: UT-003 ")
+    assert "progress 40% → 100%" in out and "status In Progress → Complete" in out
+    assert (task(loaded, "UT-003").progress, task(loaded, "UT-002").owner) == (100, "Bob")
+    code, out, _ = run(capsys, "redo", "--as", "ann", "--db", loaded)
+    assert code == 0
+    assert out.startswith("Redone: UT-003 ") and "progress 100% → 40%" in out
+    assert task(loaded, "UT-003").progress == 40
+
+
+def test_undo_is_the_same_store_undo_as_the_key(capsys, loaded, monkeypatch):
+    """What the CLI undoes, the dashboard's u would not undo again: one history."""
+    assert main(["set", "UT-003", "--progress", "40", "--db", loaded]) == 0
+    assert main(["undo", "--db", loaded]) == 0
+    with Store.open(loaded, user="tester") as store:
+        with pytest.raises(Exception, match="nothing to undo"):
+            store.undo()
+        assert store.redo()  # the key's redo picks up the CLI's undo
+    assert task(loaded, "UT-003").progress == 40
+
+
+def test_undo_json(capsys, loaded):
+    assert main(["set", "UT-003", "--owner", "Ann", "--db", loaded]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "undo", "--format", "json", "--db", loaded)
+    assert code == 0
+    data = json.loads(out)
+    assert (data["action"], data["user"], data["skipped"]) == ("undo", "tester", [])
+    owner = [change for change in data["changes"] if change["field"] == "owner"]
+    assert len(owner) == 1 and set(owner[0]) == CHANGE_KEYS
+    assert (owner[0]["id"], owner[0]["old"]) == ("UT-003", "Ann")
+
+
+@pytest.mark.parametrize("action", ["undo", "redo"])
+def test_nothing_to_undo_is_one_line_exit_1(capsys, loaded, action):
+    revision = _revision(loaded)
+    code, out, err = run(capsys, action, "--db", loaded)
+    assert code == 1
+    assert out == ""
+    assert_one_line_error(err, f"nothing to {action} for tester")
+    assert _revision(loaded) == revision
+
+
+def test_undo_over_someone_elses_change_needs_force(capsys, loaded, monkeypatch):
+    monkeypatch.delenv("TRACKER_TUI_USER")
+    assert main(["set", "UT-003", "--progress", "40", "--as", "ann", "--db", loaded]) == 0
+    assert main(["set", "UT-003", "--progress", "60", "--as", "bob", "--db", loaded]) == 0
+    capsys.readouterr()
+    code, _, err = run(capsys, "undo", "--as", "ann", "--db", loaded)
+    assert code == 1
+    assert_one_line_error(err, "UT-003 was changed by bob", "--force")
+    assert task(loaded, "UT-003").progress == 60
+    code, _, _ = run(capsys, "undo", "--as", "ann", "--force", "--db", loaded)
+    assert code == 0
+    assert task(loaded, "UT-003").progress == 100
+
+
+def test_undo_read_only(capsys, loaded):
+    assert main(["set", "UT-003", "--progress", "40", "--db", loaded]) == 0
+    code, _, err = run(capsys, "--read-only", "undo", "--db", loaded)
+    assert code == 1
+    assert_one_line_error(err, "read-only")
+    assert task(loaded, "UT-003").progress == 40

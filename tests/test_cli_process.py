@@ -87,6 +87,48 @@ def test_closed_pipe_is_quiet(loaded):
     assert stderr == ""
 
 
+@pytest.fixture
+def large(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """A store whose export (about 400 KB) is far larger than a pipe's buffer (64 KB)."""
+    rows = "".join(
+        f"| UT-{n:04d} | Task {n} with a title long enough to fill the row | In Progress "
+        f"| 40% | Owner {n % 7} | 2024-05-01 | notes {n} |\n"
+        for n in range(1, 4001)
+    )
+    document = tmp_path / "large.md"
+    document.write_text(
+        "# Large tracker\n\n## Snapshot\n\n"
+        "| ID | Title | Status | Progress | Owner | Last Update | Notes |\n"
+        "|---|---|---|---|---|---|---|\n" + rows,
+        encoding="utf-8",
+    )
+    result = tracker_tui(env, "import", str(document))
+    assert result.returncode == 0, result.stderr
+    return env
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""], ids=["PYTHONUNBUFFERED", "buffered"])
+@pytest.mark.parametrize("export_format", ["markdown", "json"])
+def test_export_into_head_exits_141(large, unbuffered, export_format):
+    """``export | head -1``: the reader leaves after one line, mid-export; the README
+    promises 141 and no traceback. (A raw, unbuffered stdout took a short write as the
+    whole export and exited 0.)"""
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tracker_tui"]
+    environment = {**large, "PYTHONUNBUFFERED": unbuffered}
+    process = subprocess.Popen(
+        [*command, "export", "--format", export_format],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.readline()  # what `head -1` reads, then it exits
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 141
+    assert stderr == ""
+
+
 def test_non_ui_commands_never_import_textual(loaded):
     code = (
         "import sys; from tracker_tui.cli import main; "

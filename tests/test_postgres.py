@@ -454,6 +454,24 @@ def test_writes_undo_redo_and_conflicts(pg_store: Store, lite_store: Store) -> N
     assert pg_store.task("UT-004").notes == lite_store.task("UT-004").notes
 
 
+def test_a_forms_save_merges_field_by_field(pg_store: Store) -> None:
+    """As on SQLite (tests/test_store_merge.py): bob's form merges ann's Owner with his
+    Milestone, and his Owner over hers is a conflict naming only Owner, and her."""
+    base = {"owner": "DevOps Lead", "milestone": "M2"}
+    with Store.open(pg_store.target, user="ann") as ann:
+        ann.update_task("UT-002", {"owner": "Ann's team"})
+    with Store.open(pg_store.target, user="bob") as bob:
+        saved = bob.merge_task("UT-002", {"milestone": "M9"}, base=base)
+        assert [(m.field, m.value, m.who) for m in saved.merged] == [("owner", "Ann's team", "ann")]
+        with pytest.raises(ConflictError) as conflict:
+            bob.merge_task("UT-002", {"owner": "Bob's team"}, base=base)
+    assert [(c.field, c.mine, c.theirs, c.who) for c in conflict.value.fields] == [
+        ("owner", "Bob's team", "Ann's team", "ann")
+    ]
+    task = pg_store.task("UT-002")
+    assert (task.owner, task.milestone) == ("Ann's team", "M9")
+
+
 def test_an_undone_delete_keeps_its_key_and_later_keys_do_not_collide(pg_store: Store) -> None:
     entry = pg_store.add_activity("Temporary entry.")
     pg_store.delete_item("activity", entry.key)

@@ -272,6 +272,91 @@ class TestConflict:
         assert task.owner == "Alice's Team" and task.notes == "Bob was here."
 
 
+@pytest.fixture
+def ann(seed_store: Store):
+    """Another user on the same store."""
+    store = Store.open(seed_store.target, user="ann")
+    yield store
+    store.close()
+
+
+def notices(app: ScreenHarness) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+class TestMergeWithAnotherUsersEdit:
+    """ann changed UT-002 while alice had it open in the form (issue 9, item 6)."""
+
+    async def _save_over_ann(self, app, pilot, ann: Store, ann_changes, typed) -> None:
+        await settle(pilot)
+        ann.update_task("UT-002", ann_changes)
+        for name, text in typed.items():
+            await retype(pilot, app, name, text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    async def test_different_fields_merge_with_a_notice(self, seed_store, ann):
+        """ann changed Owner, alice Milestone: no dialog; both are saved, and alice is told
+        whose change came along."""
+        app = task_form(seed_store, "UT-002")
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await self._save_over_ann(app, pilot, ann, {"owner": "Ann's team"}, {"milestone": "M9"})
+            assert not isinstance(app.screen, (ConflictScreen, TaskFormScreen))
+            assert "merged with ann's change to Owner" in notices(app)
+        task = seed_store.task("UT-002")
+        assert (task.owner, task.milestone) == ("Ann's team", "M9")
+        assert app.results == [task]
+
+    async def _same_field(self, seed_store, ann, pilot, app) -> None:
+        await self._save_over_ann(
+            app,
+            pilot,
+            ann,
+            {"owner": "Ann's team", "notes": "ann's note"},
+            {"owner": "Alice's team", "milestone": "M9"},
+        )
+        assert isinstance(app.screen, ConflictScreen)
+
+    async def test_same_field_conflict_lists_only_that_field(self, seed_store, ann):
+        app = task_form(seed_store, "UT-002")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await self._same_field(seed_store, ann, pilot, app)
+            dialog = app.screen
+            assert dialog.differing() == [("Owner", "Alice's team", "Ann's team")]
+            assert dialog.who == "ann"
+            table = plain(dialog.query_one("#conflict-table"))
+            assert "Milestone" not in table and "Notes" not in table
+            assert "Milestone" in plain(dialog.query_one("#conflict-also-saved"))
+        # Nothing saved until alice chooses.
+        assert seed_store.task("UT-002").milestone == "M2"
+
+    @pytest.mark.parametrize(("key", "owner"), [("m", "Alice's team"), ("t", "Ann's team")])
+    async def test_either_choice_saves_the_rest_and_keeps_anns_notes(
+        self, seed_store, ann, key, owner
+    ):
+        app = task_form(seed_store, "UT-002")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await self._same_field(seed_store, ann, pilot, app)
+            await pilot.press(key)
+            await settle(pilot)
+            assert not isinstance(app.screen, (ConflictScreen, TaskFormScreen))
+        task = seed_store.task("UT-002")
+        assert (task.owner, task.milestone, task.notes) == (owner, "M9", "ann's note")
+
+    async def test_risk_form_merges_too(self, seed_store, ann):
+        app = ScreenHarness(lambda: RiskFormScreen(seed_store, seed_store.risk("R-03")))
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(pilot)
+            ann.update_risk("R-03", {"owner": "Ann", "mitigation": "Ann's plan"})
+            await retype(pilot, app, "description", "Egress IPs may rotate")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, (ConflictScreen, RiskFormScreen))
+            assert "merged with ann's changes to Mitigation and Owner" in notices(app)
+        risk = seed_store.risk("R-03")
+        assert (risk.description, risk.owner) == ("Egress IPs may rotate", "Ann")
+
+
 class TestRiskForm:
     async def test_description_required_and_nothing_saved(self, seed_store):
         before = seed_store.risks()

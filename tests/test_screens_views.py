@@ -7,7 +7,7 @@ from test_screens_support import ScreenHarness, plain, settle
 from textual.widgets import Static
 
 from tracker_tui.app import make_app
-from tracker_tui.domain import Decision
+from tracker_tui.domain import Decision, FieldConflict
 from tracker_tui.screens.activity import ActivityView
 from tracker_tui.screens.activity_form import ActivityFormScreen
 from tracker_tui.screens.confirm import ConfirmScreen
@@ -369,19 +369,34 @@ class TestDialogs:
         assert app.results == [answer]
 
     async def test_conflict_shows_the_users_name_literally(self):
-        app = ScreenHarness(lambda: ConflictScreen({"Owner": "A"}, {"Owner": "B"}, "[bold]x"))
+        conflicts = [FieldConflict("Owner", "A", "B", "[bold]x")]
+        app = ScreenHarness(lambda: ConflictScreen(conflicts))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert "Theirs ([bold]x)" in plain(app.screen.query_one("#conflict-table"))
             assert "[bold]x saved this row" in plain(app.screen.query_one("#dialog-question"))
 
+    async def test_conflict_names_each_fields_author(self):
+        """Two people changed two fields: each value says whose it is."""
+        conflicts = [
+            FieldConflict("Owner", "Alice", "Ann's", "ann"),
+            FieldConflict("Status", "Blocked", "On Hold", "cy"),
+        ]
+        app = ScreenHarness(lambda: ConflictScreen(conflicts, also_saved=["Milestone"]))
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause()
+            table = plain(app.screen.query_one("#conflict-table"))
+            assert "Ann's (ann)" in table and "On Hold (cy)" in table
+            assert "ann and cy saved this row" in plain(app.screen.query_one("#dialog-question"))
+            assert "save your change to Milestone" in plain(
+                app.screen.query_one("#conflict-also-saved")
+            )
+
     @pytest.mark.parametrize(
         ("key", "choice"), [("t", "theirs"), ("m", "mine"), ("e", "edit"), ("escape", "edit")]
     )
     async def test_conflict_choices(self, key, choice):
-        mine = {"Owner": "Alice", "Notes": "same"}
-        theirs = {"Owner": "Bob", "Notes": "same"}
-        app = ScreenHarness(lambda: ConflictScreen(mine, theirs, "bob"))
+        app = ScreenHarness(lambda: ConflictScreen([FieldConflict("Owner", "Alice", "Bob", "bob")]))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert app.screen.differing() == [("Owner", "Alice", "Bob")]

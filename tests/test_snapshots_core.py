@@ -1,4 +1,5 @@
-"""SVG snapshots of the Snapshot screen, seeded and empty, at 80x24 and 120x40.
+"""SVG snapshots of the Snapshot screen, seeded and empty (and naming the tracker), at 80x24
+and 120x40.
 
 Deterministic: "today" is 2024-06-05 (frozen_settings), animations and cursor blink are
 off (conftest), and each snapshot is taken after the workers have finished.
@@ -27,6 +28,19 @@ def test_snapshot_screen(snap_compare, seed_store, frozen_settings, size) -> Non
 def test_empty_store(snap_compare, empty_store, frozen_settings, size) -> None:
     app = make_app(empty_store, frozen_settings)
     assert snap_compare(app, terminal_size=size, run_before=settled)
+
+
+async def naming_the_tracker(pilot) -> None:
+    await settled(pilot)
+    await pilot.press("t", *"Release 2")
+    await settled(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_empty_store_naming_the_tracker(snap_compare, empty_store, frozen_settings, size) -> None:
+    """``t`` on the empty dashboard: the small prompt that names (starts) the tracker."""
+    app = make_app(empty_store, frozen_settings)
+    assert snap_compare(app, terminal_size=size, run_before=naming_the_tracker)
 
 
 async def settled_with_help(pilot) -> None:

@@ -1,5 +1,5 @@
 """SVG snapshots of the Risks, Decisions, Activity and Plan screens, the task detail, help,
-and a form showing a validation error, at 80x24 and 120x40.
+a form showing a validation error, and the conflict dialog, at 80x24 and 120x40.
 
 Deterministic: fixed dates (the store's clock is pinned for the one edit made), animations
 off and the cursor still (conftest), and every worker finished before the picture.
@@ -66,6 +66,32 @@ async def _form_with_error(pilot: Any) -> None:
     await settle(pilot)
 
 
+async def _conflict(pilot: Any) -> None:
+    """ann changed UT-002's owner and notes; alice's form changes owner and milestone: the
+    dialog asks about the owner only, and says her milestone is saved either way."""
+    app = pilot.app
+    await settle(pilot)
+    await app.push_screen(TaskFormScreen(app.store, app.store.task("UT-002")))
+    await settle(pilot)
+    with Store.open(app.store.target, user="ann") as ann:
+        ann.update_task("UT-002", {"owner": "Platform Team", "notes": "Moved to platform."})
+    for name, text in (("owner", "DevOps Guild"), ("milestone", "M9")):
+        field = app.screen.query_one(f"#in-{name}", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*text)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def _progress_prompt_with_error(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("percent_sign")
+    await settle(pilot)
+    await pilot.press("1", "5", "0", "enter")
+    await settle(pilot)
+
+
 SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "risks": _keys("2", "j", "j"),
     "decisions": _keys("3"),
@@ -74,6 +100,8 @@ SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "task_detail": _push(lambda app: TaskDetailScreen(app.store, "UT-007")),
     "help": _keys("2", "question_mark"),
     "form_error": _form_with_error,
+    "conflict": _conflict,
+    "progress_error": _progress_prompt_with_error,
 }
 
 

@@ -29,6 +29,7 @@ from textual.command import CommandPalette, SearchIcon
 from textual.content import Content
 from textual.events import Resize
 from textual.markup import escape
+from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -179,6 +180,8 @@ class TrackerApp(App[None]):
         #: Store writes run here, one at a time, in the order the keys were pressed.
         self.write_queue = WriteQueue()
         self._mode_before_small: str | None = None
+        #: The "quit without saving?" question while it is open (a second ^q adds no other).
+        self._quit_question: Screen | None = None
         #: True once the first frame is on the terminal (Textual's Ready event).
         self.first_frame_shown = False
         self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
@@ -226,6 +229,35 @@ class TrackerApp(App[None]):
             action in ("go", "help")
             and (isinstance(self.screen, ModalScreen) or self.current_mode == TOO_SMALL_MODE)
         )
+
+    async def action_quit(self) -> None:
+        """Quit; when a form holds unsaved edits, ask first (a clean form quits at once)."""
+        form = self._form_with_unsaved_edits()
+        if form is None:
+            self.exit()
+            return
+        question = self._quit_question
+        if question is not None and any(question in st for st in self._screen_stacks.values()):
+            return  # the question is on the screen already
+        from tracker_tui.screens.confirm import ConfirmScreen
+
+        def answered(quit_anyway: bool | None) -> None:
+            self._quit_question = None
+            if quit_anyway:
+                self.exit()
+
+        title = getattr(form, "form_title", lambda: "The form")()
+        self._quit_question = ConfirmScreen(f"{title}: your changes are not saved. Quit anyway?")
+        self.push_screen(self._quit_question, answered)
+
+    def _form_with_unsaved_edits(self) -> Screen | None:
+        # Every mode's stack: a form stays open under the too-small message too.
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                unsaved = getattr(screen, "has_unsaved_edits", None)
+                if callable(unsaved) and unsaved():
+                    return screen
+        return None
 
     def action_go(self, name: str) -> None:
         """Show the screen ``name`` (snapshot, risks, decisions, activity, plan)."""
@@ -416,6 +448,23 @@ class TrackerApp(App[None]):
         if self._poll_failure_told:
             self._poll_failure_told = False
             self.notify("Live refresh works again.", title="Live refresh", markup=False)
+
+    def on_notify(self, event: Notify) -> None:
+        """A notification identical to one still on screen replaces it rather than
+        stacking a copy (twenty ``u`` with nothing to undo: one toast, its time renewed).
+
+        Runs before Textual's own handler, which then adds the new one. Textual has no
+        public way to withdraw one notification, hence its private collection here.
+        """
+        new = event.notification
+        for shown in list(self._notifications):
+            if (shown.message, shown.title, shown.severity, shown.markup) == (
+                new.message,
+                new.title,
+                new.severity,
+                new.markup,
+            ):
+                self._unnotify(shown, refresh=False)
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Hand the change to every screen that shows data (open modals are left alone)."""

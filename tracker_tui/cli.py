@@ -123,9 +123,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_format(sub)
 
+    sub = command("title", "name the tracker (on a new store: start an empty one)")
+    sub.add_argument("title", nargs="+", metavar="TITLE", help="the tracker's title")
+    _add_format(sub)
+
     sub = command("set", "change fields of a task or a risk")
     sub.add_argument("id", metavar="ID", help="a task ID (UT-003) or a risk ID (R-03)")
-    sub.add_argument("--status", help="a status, e.g. 'In Progress' (task or risk)")
+    kind = sub.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--task",
+        dest="kind",
+        action="store_const",
+        const="task",
+        help="ID is a task's (needed when a task and a risk share it)",
+    )
+    kind.add_argument(
+        "--risk",
+        dest="kind",
+        action="store_const",
+        const="risk",
+        help="ID is a risk's (needed when a task and a risk share it)",
+    )
+    sub.add_argument(
+        "--status",
+        help="a task status (Not Started, In Progress, Blocked, At Risk, On Hold, Complete; "
+        "also done, todo, wip...) or a risk status (Open, Monitoring, Mitigated, Resolved, "
+        "Closed), any case",
+    )
     sub.add_argument(
         "--progress", metavar="N", help="task progress: 40, 40%%, or relative +10 / -10"
     )
@@ -145,6 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("text", nargs="+", metavar="TEXT", help="what happened")
     sub.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="default: today")
     _add_format(sub)
+
+    for action in ("undo", "redo"):
+        sub = command(
+            action,
+            f"{action} your own last change (the dashboard's "
+            f"{'u' if action == 'undo' else 'ctrl+r'}); --as names whose",
+        )
+        sub.add_argument(
+            "--force",
+            action="store_true",
+            help="overwrite a change someone else has made since to the same field",
+        )
+        _add_format(sub)
 
     sub = command("export", "write the tracker as markdown, JSON or CSV")
     sub.add_argument(
@@ -215,8 +252,11 @@ _COMMANDS: dict[str | None, Callable[..., int]] = {
     None: _command("dashboard", "cmd_dashboard"),
     "demo": _command("dashboard", "cmd_demo"),
     "import": _command("importing", "cmd_import"),
+    "title": _command("editing", "cmd_title"),
     "set": _command("editing", "cmd_set"),
     "log": _command("editing", "cmd_log"),
+    "undo": _command("undoing", "cmd_undo"),
+    "redo": _command("undoing", "cmd_redo"),
     "export": _command("exporting", "cmd_export"),
     "history": _command("history", "cmd_history"),
     "check": _command("check", "cmd_check"),
@@ -275,7 +315,11 @@ def main(argv: list[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         _tolerate_encoding()
-        return _run(arguments)
+        code = _run(arguments)
+        # Flushed here, not at interpreter exit: a reader gone by then (``| head``) must
+        # still end in 141 and silence, not in "Exception ignored ... BrokenPipeError".
+        sys.stdout.flush()
+        return code
     except SystemExit as exit_request:  # argparse: --help, --version, usage errors
         return _exit_code(exit_request.code)
     except KeyboardInterrupt:

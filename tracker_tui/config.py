@@ -14,7 +14,6 @@ app shows once, rather than refusing to start.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,31 +85,34 @@ def load_settings(path: Path | None = None) -> Settings:
     return settings
 
 
-_THEME_LINE = re.compile(r"^theme\s*=.*$", re.MULTILINE)
-
-
 def save_theme(settings: Settings, theme: str) -> None:
-    """Remember ``theme``: rewrite only the ``theme =`` line, keeping the rest of the file.
+    """Remember ``theme``: change only the ``theme =`` value, keeping every comment,
+    blank line and key of the file as the user wrote it (tomlkit edits the file in
+    place; a regular expression lost the comment on the ``theme =`` line).
 
-    Failing to save is not worth interrupting the user for: the error is swallowed.
+    A file that is not valid TOML is left alone (it already gave a warning at start-up,
+    and rewriting it could lose what the user is in the middle of fixing). Failing to
+    save is not worth interrupting the user for: the error is swallowed.
     """
+    import tomlkit  # only here: the first frame never pays for it
+    from tomlkit.exceptions import TOMLKitError
+
     settings.theme = theme
     path = settings.path or config_path()
-    line = f'theme = "{theme}"'
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = ""
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return
-    # Only a top-level key counts: look before the first [table] header.
-    table = re.search(r"^\[", text, re.MULTILINE)
-    head, tail = (text[: table.start()], text[table.start() :]) if table else (text, "")
-    found = _THEME_LINE.search(head)
-    head = _THEME_LINE.sub(line, head, count=1) if found else f"{line}\n{head}"
-    if tail and not head.endswith("\n"):
-        head += "\n"
-    new_text = head + tail
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError:
+        return
+    # tomlkit puts a new top-level key before the first [table], and a changed value
+    # keeps its line's comment.
+    document["theme"] = theme
+    new_text = tomlkit.dumps(document)
     if not new_text.endswith("\n"):
         new_text += "\n"
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Literal, Protocol
+from typing import Generic, Literal, Protocol, TypeVar
 
 from tracker_tui.fields import spec
 
@@ -110,16 +110,66 @@ class NotFoundError(TrackerError):
     """No entity with the given ID."""
 
 
+@dataclass(frozen=True, slots=True)
+class FieldConflict:
+    """One field that the caller and someone else both changed, to different values.
+
+    Values are as the store keeps them, as text ("" for none): ``mine`` what the caller's
+    edit would leave there, ``theirs`` what the store holds now, set by ``who``.
+    """
+
+    field: str
+    mine: str
+    theirs: str
+    who: str
+
+
+@dataclass(frozen=True, slots=True)
+class MergedField:
+    """A field someone else (``who``) changed since the caller read the row, which the
+    caller's edit left alone: it keeps their ``value``."""
+
+    field: str
+    value: str
+    who: str
+
+
 class ConflictError(TrackerError):
     """A row changed since the caller read it (optimistic concurrency).
 
-    ``current`` is the row as it is now in the store, so that a form can show the other
-    user's values beside the ones being saved.
+    ``current`` is the row as it is now in the store (a domain value, or None). ``entity``
+    and ``id`` name the row (``"task"``, ``"UT-004"``), and ``fields`` lists the fields in
+    conflict, each with both values and who set theirs: empty when the store could not
+    tell which fields (a version check alone, a row deleted or recreated). Callers read
+    these, never the message, which is for people.
     """
 
-    def __init__(self, message: str, *, current: object) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        current: object,
+        entity: str = "",
+        id: str = "",
+        fields: tuple[FieldConflict, ...] = (),
+    ) -> None:
         self.current = current
+        self.entity = entity
+        self.id = id
+        self.fields = fields
         super().__init__(message)
+
+    @property
+    def who(self) -> str:
+        """Who made the change in the way ("" when unknown): the first conflicting
+        field's author, else the row's last editor."""
+        if self.fields:
+            return self.fields[0].who
+        return str(getattr(self.current, "updated_by", "") or "")
+
+
+class NothingToReplayError(TrackerError):
+    """An undo (or redo) found none of this user's changes left to undo (or redo)."""
 
 
 class StoreLockedError(TrackerError):
@@ -286,3 +336,16 @@ class Summary:
     by_milestone: tuple[MilestoneProgress, ...]
     open_risks_by_impact: tuple[tuple[str, int], ...]
     next_checkpoint: Checkpoint | None
+
+
+ValueT = TypeVar("ValueT")
+
+
+@dataclass(frozen=True, slots=True)
+class Merged(Generic[ValueT]):
+    """What a save made over a row that may have moved since it was read: ``value``, the
+    row as saved, and ``merged``, the fields others changed meanwhile and the save kept
+    (empty when nobody had)."""
+
+    value: ValueT
+    merged: tuple[MergedField, ...] = ()

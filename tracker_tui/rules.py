@@ -12,7 +12,18 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from tracker_tui.domain import COMPLETE, ENTITIES, NOT_STARTED, Risk, Task, ValidationError
+from tracker_tui.domain import (
+    COMPLETE,
+    DEFAULT_RISK_STATUSES,
+    DEFAULT_TASK_STATUSES,
+    ENTITIES,
+    IN_PROGRESS,
+    NOT_STARTED,
+    Decision,
+    Risk,
+    Task,
+    ValidationError,
+)
 from tracker_tui.fields import DEFAULT_MAX_LENGTH as DEFAULT_MAX_LENGTH
 from tracker_tui.fields import field_specs, max_lengths, names
 
@@ -146,34 +157,87 @@ def cycle_status(statuses: Sequence[str], current: str, step: int) -> str:
     return statuses[(index + step) % len(statuses)]
 
 
+#: What a user may type for a task status besides its name (``set --status``, any edit),
+#: as lower-case words. Only words that can mean nothing else: a risk status ("Open",
+#: "Resolved", "Closed") or a RAG colour ("amber") typed for a task is refused, because
+#: mapping it onto a task status is a guess that can wipe the task's progress. (An
+#: import, which must read any tracker, maps those too: see ``canonical_status``.)
+TASK_STATUS_SYNONYMS: dict[str, str] = {
+    "done": COMPLETE,
+    "completed": COMPLETE,
+    "finished": COMPLETE,
+    "✅": COMPLETE,
+    "✔": COMPLETE,
+    "☑": COMPLETE,
+    "todo": NOT_STARTED,
+    "to do": NOT_STARTED,
+    "wip": IN_PROGRESS,
+    "ongoing": IN_PROGRESS,
+    "started": IN_PROGRESS,
+    "paused": "On Hold",
+}
+#: As ``TASK_STATUS_SYNONYMS``, for a risk: a task status ("Complete", "In Progress")
+#: typed for a risk is refused.
+RISK_STATUS_SYNONYMS: dict[str, str] = {
+    "fixed": "Resolved",
+    "✅": "Resolved",
+    "✔": "Resolved",
+}
+
+
 def match_status(text: str, known: Sequence[str]) -> str:
-    """The canonical spelling of a task status typed by a user, matched case-insensitively.
+    """The canonical spelling of a task status typed by a user: its name in any case
+    (``in progress``, ``In-Progress``) or one of ``TASK_STATUS_SYNONYMS`` (``done``).
 
     Args:
-        text: what the user typed (``in progress``, ``DONE``...).
+        text: what the user typed.
         known: the store's list of task statuses.
 
     Raises:
-        ValidationError: the status is not in the store's list.
+        ValidationError: anything else, a risk status included; the message lists
+            ``known``.
     """
-    return _match_known_status(text, known, kind="task", refused="unknown status")
+    return _match_known_status(
+        text, known, TASK_STATUS_SYNONYMS, kind="task", other=("risk", DEFAULT_RISK_STATUSES)
+    )
 
 
 def match_risk_status(text: str, known: Sequence[str]) -> str:
-    """As ``match_status``, for the risk register's own list."""
-    return _match_known_status(text, known, kind="risk", refused="unknown risk status")
+    """As ``match_status``, for the risk register's own list (``RISK_STATUS_SYNONYMS``)."""
+    return _match_known_status(
+        text, known, RISK_STATUS_SYNONYMS, kind="risk", other=("task", DEFAULT_TASK_STATUSES)
+    )
 
 
-def _match_known_status(text: str, known: Sequence[str], *, kind: str, refused: str) -> str:
-    # The exact spelling first (any case), then the words trackers use for it ("done").
+def _typed_words(text: str) -> str:
+    """A typed status compared case-insensitively, ``-`` and ``_`` taken as spaces."""
+    return " ".join(text.replace("-", " ").replace("_", " ").casefold().split())
+
+
+def _match_known_status(
+    text: str,
+    known: Sequence[str],
+    synonyms: dict[str, str],
+    *,
+    kind: str,
+    other: tuple[str, Sequence[str]],
+) -> str:
     cleaned = " ".join(str(text).split())
+    typed = _typed_words(cleaned)
     for status in known:
-        if status.lower() == cleaned.lower():
+        if _typed_words(status) == typed:
             return status
-    mapped = canonical_status(cleaned, known, kind=kind) if cleaned else None
+    mapped = synonyms.get(typed)
     if mapped is not None and mapped in known:
         return mapped
-    raise ValidationError(f"{refused} {cleaned!r}; use one of: {', '.join(known)}", field="status")
+    other_kind, other_statuses = other
+    belongs = any(_typed_words(status) == typed for status in other_statuses)
+    what = (
+        f"{cleaned!r} is a {other_kind} status, not a {kind} status"
+        if belongs
+        else (f"unknown {'risk ' if kind == 'risk' else ''}status {cleaned!r}")
+    )
+    raise ValidationError(f"{what}; use one of: {', '.join(known)}", field="status")
 
 
 def canonical_status(text: str, known: Sequence[str], *, kind: str = "task") -> str | None:
@@ -355,6 +419,18 @@ def next_id(existing: Iterable[str], default_prefix: str) -> str:
     return candidate
 
 
+def shared_ids(task_ids: Iterable[str], risk_ids: Iterable[str]) -> list[str]:
+    """IDs that a task and a risk both use (compared case-insensitively, as IDs are),
+    spelled as the task has it, in task order: ``set ID`` needs ``--task`` or ``--risk``
+    for them. Decisions have no IDs of their own, so cannot clash."""
+    risks = {identifier.strip().casefold() for identifier in risk_ids}
+    return list(
+        dict.fromkeys(
+            identifier for identifier in task_ids if identifier.strip().casefold() in risks
+        )
+    )
+
+
 def require_text(value: str, *, field: str, max_length: int = 2000) -> str:
     """A required one-line-or-more text field, stripped; refused when empty or too long."""
     cleaned = value.strip()
@@ -387,11 +463,12 @@ MULTILINE_FIELDS = frozenset(
     if item.kind == "multiline"
 )
 
-#: What a user may set on a task and on a risk (``set``, forms, quick edits), as the
-#: domain declares them; the store re-exports these as ``tracker_tui.store.TASK_FIELDS``/
+#: What a user may set on a task, a risk and a decision (``set``, forms, quick edits), as
+#: the domain declares them; the store re-exports these as ``tracker_tui.store.TASK_FIELDS``/
 #: ``RISK_FIELDS``.
 TASK_FIELDS: tuple[str, ...] = names(Task, editable=True)
 RISK_FIELDS: tuple[str, ...] = names(Risk, editable=True)
+DECISION_FIELDS: tuple[str, ...] = names(Decision, editable=True)
 
 _ID_FORBIDDEN = re.compile(r"[\s|]")
 

@@ -6,7 +6,8 @@ own import stays as light: only the names the parser and the commands share live
 
 - ``dashboard``: the dashboard on a store (no command), and ``demo``
 - ``importing``: ``import``
-- ``editing``: ``set`` and ``log``
+- ``editing``: ``set``, ``log`` and ``title``
+- ``undoing``: ``undo`` and ``redo``
 - ``exporting``: ``export``
 - ``history``: ``history``
 - ``check``: ``check``

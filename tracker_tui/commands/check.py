@@ -46,11 +46,23 @@ def _report_lines(report: Mapping[str, Any], indent: str = "") -> list[Text]:
 
 def _check_report(args: argparse.Namespace) -> dict[str, Any]:
     """``Store.check()``'s report, or a failing one when the store will not even open
-    (damaged, foreign, newer): ``check`` must report on exactly those stores."""
+    (damaged, foreign, newer): ``check`` must report on exactly those stores.
+
+    Raises:
+        TrackerError: ``--db`` names a directory: a wrong path, not a damaged store, so
+            one line saying so rather than a report that suggests restoring a backup.
+    """
+    from tracker_tui.store import resolve_target
+
+    path = resolve_target(args.db).path
+    if path is not None and path.is_dir():
+        raise TrackerError(
+            f"{path} is a directory, not a tracker store: give the store's file "
+            f"(e.g. --db {path / 'tracker.db'})"
+        )
     try:
         store = open_store(args, read_only=True)
     except TrackerError as error:
-        from tracker_tui.store import resolve_target
         from tracker_tui.store.safety import RECOVERY_HINT
 
         where = resolve_target(args.db).describe()

@@ -9,23 +9,33 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tracker_tui.commands.opening import open_store, require_tracker
+from tracker_tui.commands.opening import open_store
+from tracker_tui.domain import TrackerError
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Open the dashboard on the store ``--db`` names, until the user quits.
 
-    Refuses, before Textual starts, a store that holds no tracker or one the page check
-    finds damaged (the error then names the backup to recover from).
+    A store that holds no tracker yet (a fresh install) opens the empty dashboard, which
+    says how to start one: ``t`` names it, ``n`` adds its first task. Nothing is written
+    until then, so merely looking creates no file. Refused, before Textual starts: a
+    store the page check finds damaged (the error then names the backup to recover
+    from), and ``--read-only`` on a store that does not exist yet (there is nothing to
+    watch, and a read-only user cannot create it).
     """
     # The page check that refuses a damaged store reads the whole file (~30 ms for a
     # 20 MB store): it runs on a thread while Textual is imported (~150 ms), and the
     # dashboard starts only once it has passed. The other checks (not ours, newer,
-    # empty, first page damaged) are made by the open itself.
+    # first page damaged) are made by the open itself.
     with open_store(args, verify=False) as store:
         check = store.verify_in_background()
         try:
-            require_tracker(store)
+            if store.read_only and not store.exists:
+                raise TrackerError(
+                    f"no tracker in {store.target.describe()} yet, and --read-only cannot "
+                    "start one: import one with 'tracker-tui import FILE', or open the "
+                    "dashboard without --read-only"
+                )
             from tracker_tui.app import run_dashboard  # no other command imports Textual
         except BaseException:
             check.wait()  # damage, when found, explains a failure better than its symptom

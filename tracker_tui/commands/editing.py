@@ -1,4 +1,4 @@
-"""``tracker-tui set`` and ``tracker-tui log``: the two commands that edit the tracker."""
+"""``tracker-tui set``, ``log`` and ``title``: the commands that edit the tracker."""
 
 from __future__ import annotations
 
@@ -34,14 +34,29 @@ RISK_STATUS_STYLES = {
 }
 
 
-def _find_entity(store: Store, entity_id: str) -> Task | Risk:
-    """The task (first) or risk with ``entity_id``; IDs are tried as typed, then in
-    upper case, since ``ut-003`` is an easy slip."""
-    for candidate in dict.fromkeys((entity_id, entity_id.upper())):
-        found = store.task(candidate) or store.risk(candidate)
-        if found is not None:
-            return found
-    raise NotFoundError(f"no task or risk with ID {entity_id!r}")
+def _find_entity(store: Store, entity_id: str, kind: str | None) -> Task | Risk:
+    """The task or risk with ``entity_id`` (``kind`` says which, when given). IDs are
+    tried as typed, then in upper case, since ``ut-003`` is an easy slip.
+
+    Raises:
+        NotFoundError: no such task or risk (of ``kind``); says when the other kind has it.
+        TrackerError: ``kind`` is None and a task and a risk both have the ID.
+    """
+    candidates = tuple(dict.fromkeys((entity_id, entity_id.upper())))
+    task = next(filter(None, (store.task(c) for c in candidates)), None)
+    risk = next(filter(None, (store.risk(c) for c in candidates)), None)
+    if kind is None and task is not None and risk is not None:
+        raise TrackerError(f"{task.id} is both a task and a risk: add --task or --risk")
+    if kind == "task" or (kind is None and task is not None):
+        if task is None:
+            also = f" ({risk.id} is a risk: use --risk)" if risk is not None else ""
+            raise NotFoundError(f"no task with ID {entity_id!r}{also}")
+        return task
+    if risk is None:
+        if kind == "risk" and task is not None:
+            raise NotFoundError(f"no risk with ID {entity_id!r} ({task.id} is a task: use --task)")
+        raise NotFoundError(f"no {kind or 'task or risk'} with ID {entity_id!r}")
+    return risk
 
 
 def _refuse_options(entity_id: str, kind: str, wrong: list[str], allowed: tuple[str, ...]) -> None:
@@ -49,6 +64,22 @@ def _refuse_options(entity_id: str, kind: str, wrong: list[str], allowed: tuple[
         flags = ", ".join(f"--{name}" for name in wrong)
         takes = ", ".join(f"--{name}" for name in allowed)
         raise TrackerError(f"{entity_id} is a {kind}: it has no {flags} (a {kind} takes {takes})")
+
+
+def _refuse_other_kinds_options(
+    kind: str | None, changes: dict[str, str], parser: argparse.ArgumentParser
+) -> None:
+    """``--risk --progress 40``: an option the named kind does not have is a usage error,
+    found before the store is opened."""
+    if kind is None:
+        return
+    allowed = TASK_OPTIONS if kind == "task" else RISK_OPTIONS
+    wrong = [name for name in changes if name not in allowed]
+    if wrong:
+        flags = ", ".join(f"--{name}" for name in wrong)
+        other = "risk" if kind == "task" else "task"
+        takes = ", ".join(f"--{name}" for name in allowed)
+        parser.error(f"{flags} is for a {other}; with --{kind}, set takes {takes}")
 
 
 def _changed_lines(old: Any, new: Any, fields: tuple[str, ...]) -> list[Text]:
@@ -139,10 +170,11 @@ def _completion_logged() -> bool:
 def cmd_set(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Change fields of the task or risk ``ID``, and show what changed (and what it was).
 
-    ``ID`` is matched as typed, then in upper case; a task wins over a risk. An option
-    the entity does not have (``--impact`` on a task) is refused before anything is
-    written; no option at all is a usage error. Completing a task logs it, as the
-    dashboard does, unless config.toml says not to.
+    ``ID`` is matched as typed, then in upper case. An ID that a task and a risk share
+    needs ``--task`` or ``--risk``. An option the entity does not have (``--impact`` on
+    a task) is refused before anything is written; with ``--task``/``--risk``, and with
+    no option at all, it is a usage error. Completing a task logs it, as the dashboard
+    does, unless config.toml says not to.
     """
     from tracker_tui.domain import Task
     from tracker_tui.export_formats import risk_dict, task_dict
@@ -153,9 +185,11 @@ def cmd_set(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             "nothing to change: give at least one of "
             + ", ".join(f"--{name}" for name in SET_OPTIONS)
         )
+    kind = getattr(args, "kind", None)
+    _refuse_other_kinds_options(kind, changes, parser)
     with open_store(args) as store:
         require_tracker(store)
-        old = _find_entity(store, args.id)
+        old = _find_entity(store, args.id, kind)
         if isinstance(old, Task):
             _refuse_options(
                 old.id, "task", [n for n in changes if n not in TASK_OPTIONS], TASK_OPTIONS
@@ -191,4 +225,22 @@ def cmd_log(args: argparse.Namespace) -> int:
         print_json(entity_dict(entry))
     else:
         say(rich_console(), "Logged  ", (entry.date, "bold"), "  ", entry.text)
+    return 0
+
+
+def cmd_title(args: argparse.Namespace) -> int:
+    """Name the tracker ``TITLE``; on a store that holds none yet, this starts an empty
+    tracker (the dashboard's ``t``, through the same ``Store.set_tracker``)."""
+    title = " ".join(args.title)
+    with open_store(args) as store:
+        before = store.tracker_info().title if store.exists else None
+        store.set_tracker(title=title)
+        info = store.tracker_info()
+        where = store.target.describe()
+    if args.format == "json":
+        print_json({"store": where, "title": info.title, "was": before})
+    elif before is None:
+        say(rich_console(), "Started ", (info.title, "bold"), f" in {where}")
+    else:
+        say(rich_console(), "Title  ", (info.title, "bold"), (f"  (was {before or '-'})", "dim"))
     return 0

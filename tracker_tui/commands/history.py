@@ -27,36 +27,41 @@ def _local_time(at: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _short(value: str | None, limit: int = 40) -> str:
+def short_value(value: str | None, limit: int = 40) -> str:
+    """A field's value on one line of at most ``limit`` characters; empty as ``-``."""
     if value is None or value == "":
         return "-"
     value = display_text(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _summary(value: str | None) -> str:
+def row_summary(value: str | None) -> str:
     """A created or deleted row's JSON as its main text (title, description...)."""
     import json
 
     try:
         row = json.loads(value or "")
     except ValueError:
-        return _short(value)
+        return short_value(value)
     if isinstance(row, dict):
         for key in ("id", "title", "description", "decision", "text", "label"):
             if row.get(key) not in (None, ""):
-                return _short(str(row[key]))
-    return _short(value)
+                return short_value(str(row[key]))
+    return short_value(value)
 
 
 def _change_cells(change: Change, arrow: str) -> tuple[str, str, Text]:
     """What, Field and Change cells of one history row, as people read them."""
     what = change.entity if change.id == change.entity else f"{change.entity} {change.id}"
     if change.field == "*" and change.old is None:
-        return what, "created", rich_text(_summary(change.new))
+        return what, "created", rich_text(row_summary(change.new))
     if change.field == "*" and change.new is None:
-        return what, "deleted", rich_text((_summary(change.old), "dim"))
-    return what, change.field, rich_text((_short(change.old), "dim"), arrow, _short(change.new))
+        return what, "deleted", rich_text((row_summary(change.old), "dim"))
+    return (
+        what,
+        change.field,
+        rich_text((short_value(change.old), "dim"), arrow, short_value(change.new)),
+    )
 
 
 def cmd_history(args: argparse.Namespace) -> int:

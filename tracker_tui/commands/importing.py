@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker_tui.commands.opening import open_store
-from tracker_tui.commands.output import print_json, rich_console, say
+from tracker_tui.commands.output import print_error, print_json, rich_console, say
 
 if TYPE_CHECKING:
     from tracker_tui.document import Document
@@ -54,13 +54,24 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     The file is parsed in full before the store is opened, so a file that is not a
     tracker changes nothing. A store that already holds a tracker is only replaced with
-    ``--replace`` (the store refuses otherwise).
+    ``--replace`` (the store refuses otherwise). An ID that a task and a risk share is
+    warned about on stderr, one line each.
     """
+    from tracker_tui.rules import shared_ids
+
     document = read_tracker_file(Path(args.file))
     with open_store(args) as store:
         counts = store.import_document(document, replace=args.replace)
         title = store.tracker_info().title
         where = store.target.describe()
+    # Imported all the same (the document is the user's), but said, one line each:
+    # `set ID` cannot guess which of the two is meant.
+    clashes = shared_ids((t.id for t in document.tasks), (r.id for r in document.risks))
+    for shared in clashes:
+        print_error(
+            f"warning: {shared} is both a task and a risk: "
+            f"'tracker-tui set {shared}' needs --task or --risk"
+        )
     if args.format == "json":
         print_json({"store": where, "title": title, "counts": dict(counts)})
         return 0

@@ -49,14 +49,24 @@ def say(console: Console, *parts: tuple[str, str] | str) -> None:
 
 
 def write_stdout(text: str) -> None:
-    """Data (exports) goes out verbatim as UTF-8, whatever the terminal's encoding."""
+    """Data (exports) goes out verbatim as UTF-8, whatever the terminal's encoding.
+
+    Raises:
+        BrokenPipeError: the reader went away (``export | head``): the CLI exits 141.
+    """
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    buffer.write(text.encode("utf-8"))
+    data = memoryview(text.encode("utf-8"))
+    # Under PYTHONUNBUFFERED the binary layer is a raw FileIO, whose write() may take only
+    # part of the data (a pipe whose reader left mid-write): write the rest until the
+    # pipe says it is closed, rather than drop it and exit 0.
+    while data:
+        written = buffer.write(data)
+        data = data[written if written is not None else len(data) :]
     buffer.flush()
 
 

@@ -3,17 +3,22 @@
 - fields with a label above and an error line (class ``-error``) under them;
 - ``GuardedInput`` / ``GuardedTextArea``: a paste longer than the field's limit is refused
   with a message beside the field, instead of being cut silently (or freezing the UI);
+  their editing keys keep their order in a burst (``KeysInOrder``), and a field gets the
+  focus with its cursor at the end and nothing selected, so a stray key never replaces it;
 - validators built on ``tracker_tui.rules``, so a form refuses what the store refuses;
 - ``EditForm``: the save loop. Values are compared as strings with what the form was filled
-  with, so only the fields the user changed are sent; the store call runs in a thread
-  worker; a ``ConflictError`` opens ``ConflictScreen``; any other ``TrackerError`` stays in
-  the form with the user's edit, so they can retry.
+  with, so only the fields the user changed are sent, with what it was filled with (the
+  base) for the store to merge them with others' changes made meanwhile; the store call
+  runs on the write queue. A save that merged says so in one line; a ``ConflictError``
+  (both changed a field) opens ``ConflictScreen`` on those fields only; any other
+  ``TrackerError`` stays in the form with the user's edit, so they can retry.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -29,10 +34,11 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tracker_tui import rules
-from tracker_tui.domain import ConflictError, TrackerError, ValidationError
+from tracker_tui.domain import ConflictError, Merged, TrackerError, ValidationError
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._writes import run_write
 from tracker_tui.widgets.glyphs import ascii_mode, glyphs_for
+from tracker_tui.widgets.in_order_keys import InOrderInput, KeysInOrder
 
 _PERCENT_RE = re.compile(r"^\s*\d{1,3}\s*%?\s*$")
 
@@ -51,16 +57,19 @@ class PasteRefused(Message):
         return self.widget
 
 
-class GuardedInput(Input):
+class GuardedInput(InOrderInput):
     """An ``Input`` with a length limit that refuses an over-long paste out loud.
 
     Without a ``limit`` of its own (a format's, like a date's), ``field()`` gives it the
     store's limit for its field (``rules.max_length``): the form accepts what the store does.
+    It takes the focus with the cursor at the end and nothing selected (pass
+    ``select_on_focus=True`` for a one-value prompt, where typing replaces the value).
     """
 
     def __init__(self, value: str = "", *, limit: int | None = None, **kwargs: Any) -> None:
         self.own_limit = limit is not None
         self.limit = limit if limit is not None else rules.DEFAULT_MAX_LENGTH
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(value, max_length=self.limit, **kwargs)
 
     def use_limit(self, limit: int) -> None:
@@ -76,7 +85,7 @@ class GuardedInput(Input):
             self.post_message(PasteRefused(self, len(event.text), self.limit))
 
 
-class GuardedTextArea(TextArea):
+class GuardedTextArea(KeysInOrder, TextArea):
     """A ``TextArea`` that refuses a paste which would take it past ``limit`` characters."""
 
     def __init__(self, text: str = "", *, limit: int | None = None, **kwargs: Any) -> None:
@@ -95,6 +104,23 @@ class GuardedTextArea(TextArea):
             self.post_message(PasteRefused(self, len(event.text), self.limit))
 
 
+class FieldError(Label):
+    """The error under a field (wrapped to the field's width); hidden while there is none."""
+
+    def __init__(self, *, id: str, classes: str = "") -> None:
+        super().__init__("", id=id, classes=f"-error {classes}".strip())
+        self.display = False
+
+    def set_message(self, message: str) -> None:
+        """Show ``message`` (plain text, never markup), or hide the line when it is empty."""
+        self.update(Text(message))
+        self.display = bool(message)
+
+
+def paste_refused_message(event: PasteRefused) -> str:
+    return f"Paste refused: {event.length:,} characters (the limit is {event.limit:,})"
+
+
 # -- validators ---------------------------------------------------------------------------
 
 
@@ -108,10 +134,15 @@ class Required(Validator):
 
 
 class ProgressValidator(Validator):
-    """A whole percentage, 0 to 100 (``40`` or ``40%``); relative values are CLI-only."""
+    """A whole percentage the store accepts, 0 to 100 (``40`` or ``40%``); with
+    ``relative``, also ``+5`` / ``-5`` (the ``%`` prompt; a form's field is absolute)."""
+
+    def __init__(self, *, relative: bool = False) -> None:
+        super().__init__()
+        self.relative = relative
 
     def validate(self, value: str) -> ValidationResult:
-        if not _PERCENT_RE.match(value):
+        if not self.relative and not _PERCENT_RE.match(value):
             return self.failure("Progress must be a whole number from 0 to 100")
         try:
             rules.parse_progress(value)
@@ -165,7 +196,7 @@ def field(label: str, name: str, widget: Widget) -> Vertical:
         widget.compact = True
     return Vertical(
         Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
-        Label("", id=f"err-{name}", classes="-error"),
+        FieldError(id=f"err-{name}"),
         classes="field",
         id=f"field-{name}",
     )
@@ -207,9 +238,9 @@ class EditForm(ModalScreen[ResultT]):
     def __init__(self, entity: Any | None) -> None:
         super().__init__(classes="edit-form")
         self._entity = entity
-        # What the form was filled with: the user's changes are measured against it.
+        # What the form was filled with: the user's changes are measured against it, and
+        # the store merges them with others' changes against it (the base).
         self._loaded: dict[str, str] = self.entity_values(entity) if entity is not None else {}
-        self._version: int | None = getattr(entity, "version", None)
         self._attempted = False
         self._saving = False
 
@@ -229,8 +260,10 @@ class EditForm(ModalScreen[ResultT]):
         """Every editable field of ``entity`` as the string the form shows."""
         raise NotImplementedError
 
-    def save_operation(self, changes: dict[str, str], version: int | None) -> Callable[[], Any]:
-        """The store call that saves ``changes`` (only changed fields; all for a new row)."""
+    def save_operation(self, changes: dict[str, str], base: dict[str, str]) -> Callable[[], Any]:
+        """The store call that saves ``changes`` (only changed fields; all for a new row)
+        made over ``base`` (the values the form was filled with). It returns the saved
+        value, or a ``Merged`` one (``store.merge_task`` and the like)."""
         raise NotImplementedError
 
     def extra_errors(self) -> dict[str, str]:
@@ -245,7 +278,7 @@ class EditForm(ModalScreen[ResultT]):
             # Not focusable itself: tab goes from field to field.
             with VerticalScroll(id="form-fields", can_focus=False):
                 yield from self.compose_fields()
-            yield Label("", id="form-status", classes="-error")
+            yield FieldError(id="form-status")
             with Horizontal(id="form-buttons"):
                 yield Button("Save ^s", id="form-save", variant="primary", compact=True)
                 yield Button("Cancel esc", id="form-cancel", compact=True)
@@ -253,8 +286,6 @@ class EditForm(ModalScreen[ResultT]):
     def on_mount(self) -> None:
         if not self._loaded:
             self._loaded = self.form_values()
-        for widget in self.query(".-error"):
-            widget.display = False
         if ascii_mode(self):
             # Select draws its own arrows (not CSS): ASCII ones in ASCII mode.
             for arrow in self.query("SelectCurrent .down-arrow").results(Static):
@@ -301,6 +332,14 @@ class EditForm(ModalScreen[ResultT]):
             return values
         return {name: value for name, value in values.items() if value != self._loaded.get(name)}
 
+    def has_unsaved_edits(self) -> bool:
+        """Whether closing the form now would lose what the user typed (a save already
+        under way is not lost: quitting waits for the queued writes)."""
+        if self._saving or not self.is_mounted:
+            return False
+        values = self.form_values()
+        return any(value != self._loaded.get(name, "") for name, value in values.items())
+
     # -- errors ------------------------------------------------------------------------
 
     def set_error(self, name: str, message: str) -> None:
@@ -308,14 +347,10 @@ class EditForm(ModalScreen[ResultT]):
         if not found:
             self.set_status(message)
             return
-        label = found.first(Label)
-        label.update(Text(message))
-        label.display = bool(message)
+        found.first(FieldError).set_message(message)
 
     def set_status(self, message: str) -> None:
-        label = self.query_one("#form-status", Label)
-        label.update(Text(message))
-        label.display = bool(message)
+        self.query_one("#form-status", FieldError).set_message(message)
 
     def all_errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
@@ -351,10 +386,7 @@ class EditForm(ModalScreen[ResultT]):
     @on(PasteRefused)
     def _paste_refused(self, event: PasteRefused) -> None:
         name = (event.widget.id or "in-")[3:]
-        self.set_error(
-            name,
-            f"Paste refused: {event.length:,} characters (the limit is {event.limit:,})",
-        )
+        self.set_error(name, paste_refused_message(event))
 
     # -- actions -----------------------------------------------------------------------
 
@@ -402,7 +434,8 @@ class EditForm(ModalScreen[ResultT]):
         self.query_one("#form-save", Button).disabled = True
         # On the app's write queue: never the UI thread (the store may wait on another
         # writer's lock or a slow disk), and in order with the other writes.
-        run_write(self, self.save_operation(changes, self._version), group="form-save")
+        operation = self.save_operation(changes, dict(self._loaded))
+        run_write(self, operation, group="form-save")
 
     @on(Worker.StateChanged)
     def _save_finished(self, event: Worker.StateChanged) -> None:
@@ -415,13 +448,22 @@ class EditForm(ModalScreen[ResultT]):
         self._saving = False
         self.query_one("#form-save", Button).disabled = False
         if event.state == WorkerState.SUCCESS:
-            self.dismiss(event.worker.result)
+            self._saved(event.worker.result)
         elif event.state == WorkerState.ERROR:
             self._save_failed(event.worker.error)
 
+    def _saved(self, result: Any) -> None:
+        if isinstance(result, Merged):
+            if result.merged:
+                from tracker_tui.screens.conflict import merged_notice
+
+                self.app.notify(merged_notice(result.merged, self.FIELDS), markup=False)
+            result = result.value
+        self.dismiss(result)
+
     def _save_failed(self, error: BaseException | None) -> None:
-        if isinstance(error, ConflictError):
-            self._open_conflict(error.current)
+        if isinstance(error, ConflictError) and error.fields:
+            self._open_conflict(error)
         elif isinstance(error, ValidationError) and error.field in self.FIELDS:
             self.set_error(error.field, str(error))
             self.set_status("Not saved: the store refused a value")
@@ -432,40 +474,46 @@ class EditForm(ModalScreen[ResultT]):
 
     # -- conflicts ---------------------------------------------------------------------
 
-    def _open_conflict(self, current: Any) -> None:
-        from tracker_tui.screens.conflict import ConflictScreen
+    def _open_conflict(self, error: ConflictError) -> None:
+        """Ask about the fields both changed (and only those: the store merged nothing
+        yet, and will merge the rest whatever the answer)."""
+        from tracker_tui.screens.conflict import ConflictScreen, names
 
         mine = self.changes()
-        theirs_all = self.entity_values(current) if current is not None else {}
-        labels = self.FIELDS
-        mine_labelled = {labels[name]: value for name, value in mine.items()}
-        theirs_labelled = {labels[name]: theirs_all.get(name, "") for name in mine}
-        who = getattr(current, "updated_by", "") or "someone"
-        self.set_status(f"Not saved: {who} changed this meanwhile")
+        in_question = {conflict.field for conflict in error.fields}
+        labelled = [
+            replace(conflict, field=self.FIELDS.get(conflict.field, conflict.field))
+            for conflict in error.fields
+        ]
+        also_saved = [
+            self.FIELDS[name] for name in self.FIELDS if name in mine and name not in in_question
+        ]
+        self.set_status(f"Not saved: {names([c.who for c in error.fields])} changed this meanwhile")
 
         def chosen(choice: str | None) -> None:
-            self._resolve_conflict(choice or "edit", current, mine)
+            self._resolve_conflict(choice or "edit", error, mine)
 
-        self.app.push_screen(ConflictScreen(mine_labelled, theirs_labelled, who), chosen)
+        self.app.push_screen(ConflictScreen(labelled, also_saved=also_saved), chosen)
 
-    def _resolve_conflict(self, choice: str, current: Any, mine: dict[str, str]) -> None:
-        if choice == "theirs":
-            self.dismiss(None)
-            return
-        # Rebase on the row as it is now: fields the user left alone take the other
-        # user's values, so saving sends only the user's own changes.
-        theirs = self.entity_values(current) if current is not None else {}
+    def _resolve_conflict(self, choice: str, error: ConflictError, mine: dict[str, str]) -> None:
+        """Rebase the form on the row as it is now, then act on ``choice`` for the fields
+        in question: the user's other changes are saved (merged again by the store, in
+        case a third user saved meanwhile), others' changes are kept."""
+        theirs = self.entity_values(error.current) if error.current is not None else {}
+        in_question = {conflict.field for conflict in error.fields}
         for name, value in theirs.items():
-            if name not in mine and name in self.FIELDS:
+            keep_theirs = choice == "theirs" and name in in_question
+            if name in self.FIELDS and (name not in mine or keep_theirs):
                 self.set_form_value(name, value)
         self._loaded = theirs
-        self._version = getattr(current, "version", None)
-        if choice == "mine":
-            changes = self.changes()
-            if not changes:
-                self.dismiss(current)
-                return
-            self._start_save(changes)
-        else:
-            who = getattr(current, "updated_by", "") or "someone"
+        if choice == "edit":
+            from tracker_tui.screens.conflict import names
+
+            who = names([conflict.who for conflict in error.fields])
             self.set_status(f"Showing your edit over {who}'s version; ctrl+s saves it")
+            return
+        changes = self.changes()
+        if not changes:
+            self.dismiss(error.current if choice == "mine" else None)
+            return
+        self._start_save(changes)

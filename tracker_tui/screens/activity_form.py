@@ -72,7 +72,7 @@ class ActivityFormScreen(EditForm[ActivityEntry | None]):
             "Entry", "text", GuardedInput(values.get("text", ""), validators=[Required("Entry")])
         )
 
-    def save_operation(self, changes: dict[str, str], version: int | None) -> Callable[[], Any]:
+    def save_operation(self, changes: dict[str, str], base: dict[str, str]) -> Callable[[], Any]:
         store = self.store
         if self.is_new:
             text, on = changes["text"], changes["date"]

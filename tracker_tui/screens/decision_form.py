@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 
-from tracker_tui.domain import ConflictError, Decision
+from tracker_tui.domain import Decision
 from tracker_tui.screens._form import DateValidator, EditForm, GuardedInput, Required, field
 from tracker_tui.store.store import Store
 
@@ -65,23 +64,11 @@ class DecisionFormScreen(EditForm[Decision | None]):
         yield field("Rationale", "rationale", GuardedInput(decision.rationale))
         yield field("Owner", "owner", GuardedInput(decision.owner))
 
-    def save_operation(self, changes: dict[str, str], version: int | None) -> Callable[[], Any]:
-        # A decision is saved whole: the store replaces the row (checking its version).
-        values = self.form_values()
-        if self.decision is None:
-            decision = Decision(key=None, **values)
-        else:
-            decision = replace(self.decision, **values, version=version or self.decision.version)
+    def save_operation(self, changes: dict[str, str], base: dict[str, str]) -> Callable[[], Any]:
         store = self.store
-
-        def save() -> Decision:
-            try:
-                return store.save_decision(decision)
-            except ConflictError as error:
-                if isinstance(error.current, Decision):
-                    raise
-                # The conflict must carry a domain value for the dialog: read it again.
-                current = next((d for d in store.decisions() if d.key == decision.key), None)
-                raise ConflictError(str(error), current=current) from None
-
-        return save
+        if self.decision is None or self.decision.key is None:
+            decision = Decision(key=None, **self.form_values())
+            return lambda: store.save_decision(decision)
+        key = self.decision.key
+        # Only the changed fields, merged by the store with others' changes since ``base``.
+        return lambda: store.merge_decision(key, changes, base=base)

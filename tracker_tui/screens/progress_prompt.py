@@ -1,12 +1,13 @@
 """Small prompts of the Snapshot screen: an exact progress value, and a choice from a list.
 
-``ProgressPrompt`` returns what the user typed (``"40"``, ``"40%"``, ``"+5"``) for the
-store to validate, or None; ``ChoicePrompt`` returns the chosen key, or None.
+``ProgressPrompt`` returns what the user typed (``"40"``, ``"40%"``, ``"+5"``), or None. It
+checks the value as the forms do (the store's own rule, ``rules.parse_progress``) and shows
+the error under the field: a bad value keeps it open, so the keys typed next stay in it
+instead of reaching the dashboard. ``ChoicePrompt`` returns the chosen key, or None.
 """
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,13 +16,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.validation import ValidationResult
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._form import (
+    FieldError,
+    GuardedInput,
+    PasteRefused,
+    ProgressValidator,
+    paste_refused_message,
+)
 from tracker_tui.widgets.glyphs import glyphs_for
-
-_PROGRESS_RE = re.compile(r"^\s*[+-]?\s*\d{1,3}\s*%?\s*$")
 
 
 class ProgressPrompt(ModalScreen[str | None]):
@@ -41,23 +48,45 @@ class ProgressPrompt(ModalScreen[str | None]):
             yield Static(
                 Text.assemble("Progress of ", (display_text(self.task_id), "bold"), " (0-100)")
             )
-            yield Input(str(self.current), id="progress-value", max_length=6, select_on_focus=True)
-            yield Static("", id="progress-error", classes="prompt-error")
+            # Selected on focus: the first key typed replaces the current figure.
+            yield GuardedInput(
+                str(self.current),
+                id="progress-value",
+                limit=8,
+                select_on_focus=True,
+                validators=[ProgressValidator(relative=True)],
+            )
+            yield FieldError(id="progress-error", classes="prompt-error")
             separator = glyphs_for(self).separator
             yield Static(Text(f"enter saves{separator}escape cancels", style="dim"))
 
+    @property
+    def error(self) -> FieldError:
+        return self.query_one("#progress-error", FieldError)
+
+    @on(Input.Changed, "#progress-value")
+    def _changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self.error.set_message("" if result is None or result.is_valid else _first(result))
+
+    @on(PasteRefused)
+    def _paste_refused(self, event: PasteRefused) -> None:
+        self.error.set_message(paste_refused_message(event))
+
     @on(Input.Submitted, "#progress-value")
     def _submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
-        if not _PROGRESS_RE.match(value):
-            self.query_one("#progress-error", Static).update(
-                Text("A whole number from 0 to 100, e.g. 40 or +5")
-            )
-            return
-        self.dismiss(value)
+        result = event.validation_result
+        if result is not None and not result.is_valid:
+            self.error.set_message(_first(result))
+            return  # stays open: the value is still there to fix
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _first(result: ValidationResult) -> str:
+    return result.failure_descriptions[0] if result.failure_descriptions else "Not a valid value"
 
 
 class ChoicePrompt(ModalScreen[str | None]):

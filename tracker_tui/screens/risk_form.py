@@ -72,11 +72,11 @@ class RiskFormScreen(IdentifiedForm[Risk | None]):
         used = sorted({risk.impact for risk in records if risk.impact})
         self.reset_choices("impact", [*DEFAULT_IMPACTS, *used])
 
-    def save_operation(self, changes: dict[str, str], version: int | None) -> Callable[[], Any]:
+    def save_operation(self, changes: dict[str, str], base: dict[str, str]) -> Callable[[], Any]:
         store = self.store
         values = dict(changes)
         if self.risk is None:
             # A taken ID is the store's to refuse: its error is shown beside the ID field.
             return lambda: store.create_risk(values)
         risk_id = self.risk.id
-        return lambda: store.update_risk(risk_id, values, expected_version=version)
+        return lambda: store.merge_risk(risk_id, values, base=base)

@@ -10,7 +10,6 @@ on its task (by key), the filter and the scroll position hold.
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 from datetime import date, timedelta
 from typing import Any, ClassVar
@@ -42,13 +41,24 @@ from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens._writes import run_write
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs
+from tracker_tui.widgets.in_order_keys import InOrderInput
 from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 from tracker_tui.widgets.snapshot_header import SnapshotHeader
 
-EMPTY_TEXT = "No tracker yet — import one: tracker-tui import FILE, or press n to add a task."
+EMPTY_TEXT = (
+    "No tracker yet. Press t to name it and n to add its first task, "
+    "or import a markdown tracker: tracker-tui import FILE."
+)
 EMPTY_TEXT_ASCII = EMPTY_TEXT.replace("—", "-")
+#: Once the tracker has a name: only its tasks are missing.
+NO_TASKS_TEXT = "No tasks yet. Press n to add the first one."
+#: Nothing to start on a store open read-only: someone else must.
+READ_ONLY_EMPTY_TEXT = (
+    "No tracker yet. This store is open read-only: nothing to show until someone "
+    "imports or starts one."
+)
 #: How long a row changed by another user says so.
 MARKER_SECONDS = 60.0
 #: Rows read before the first frame: more than any terminal shows.
@@ -104,25 +114,6 @@ def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
     ]
 
 
-def conflict_question(action: str, error: ConflictError) -> str:
-    """``bob changed progress of UT-002 since; undo anyway?`` for a refused undo/redo."""
-    current = error.current
-    who = display_text(getattr(current, "updated_by", "") or "") or "someone"
-    entity_id = getattr(current, "id", None) or getattr(current, "key", None)
-    field = getattr(error, "field", None)
-    if not field and entity_id is not None:
-        # Until the store names the field on the error: its message starts with it.
-        match = re.match(rf"{re.escape(str(entity_id))} (\w+) was changed", str(error))
-        field = match.group(1) if match else None
-    if entity_id is None:
-        what = "it"
-    elif field and field != "*":
-        what = f"{display_text(str(field)).replace('_', ' ')} of {display_text(str(entity_id))}"
-    else:
-        what = display_text(str(entity_id))
-    return f"{who} changed {what} since; {action} anyway?"
-
-
 def _task_text(task: Task) -> str:
     """What the Last Update column filters on (the value is the whole task)."""
     return task.last_update.isoformat() if task.last_update else ""
@@ -140,6 +131,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         "set_progress": "changing the progress",
         "edit_task": "editing",
         "new_task": "adding a task",
+        "name_tracker": "naming the tracker",
         "delete_task": "deleting",
         "add_activity": "adding to the activity log",
         "undo": "undo",
@@ -157,6 +149,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         Binding("enter", "open_task", "Open", show=False, id="snapshot.open"),
         Binding("e", "edit_task", "Edit", id="snapshot.edit"),
         Binding("n", "new_task", "New", id="snapshot.new"),
+        Binding("t", "name_tracker", "Name tracker", show=False, id="snapshot.title"),
         Binding("d", "delete_task", "Delete", show=False, id="snapshot.delete"),
         Binding("a", "add_activity", "Log", show=False, id="snapshot.add-activity"),
         Binding("u", "undo", "Undo", show=False, id="snapshot.undo"),
@@ -191,7 +184,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
         yield ModeTabs("snapshot", ascii=self.ascii)
         yield SnapshotHeader(ascii=self.ascii, id="snapshot-header")
-        filter_input = Input(
+        filter_input = InOrderInput(
             placeholder="filter: type to match any column; enter keeps, escape clears",
             id="filter",
         )
@@ -258,6 +251,16 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     def _show_figures(self, info: TrackerInfo, summary: Summary) -> None:
         self._info = info
         self._summary = summary
+        # What the empty table says next depends on how far the tracker has got.
+        if self.store.read_only:
+            empty = READ_ONLY_EMPTY_TEXT
+        elif info.title:
+            empty = NO_TASKS_TEXT
+        else:
+            empty = EMPTY_TEXT_ASCII if self.ascii else EMPTY_TEXT
+        if self.table.empty_text != empty:
+            self.table.empty_text = empty
+            self.table.refresh()
         self.header.show(info, summary, read_only=self.store.read_only, statuses=self._statuses)
 
     def focus_task(self, task_id: str) -> bool:
@@ -425,6 +428,19 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
         self.app.push_screen(TaskFormScreen(self.store, None, proposed_id=proposed), saved)
 
+    def action_name_tracker(self) -> None:
+        """Name (or rename) the tracker: on a new store, this is how it starts."""
+        if not self._editable("naming the tracker"):
+            return
+        from tracker_tui.screens.title_prompt import TitlePrompt
+
+        def named(title: str | None) -> None:
+            if title is not None:
+                self.notify(f"Named the tracker: {title}", markup=False)
+                self._reload()
+
+        self.app.push_screen(TitlePrompt(self.store, self._info.title), named)
+
     def action_delete_task(self) -> None:
         task = self._current()
         if task is None or not self._editable("deleting"):
@@ -509,6 +525,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     def _ask_force(self, action: str, error: ConflictError) -> None:
         """``action`` would overwrite another user's change: do it only after a yes."""
         from tracker_tui.screens.confirm import ConfirmScreen
+        from tracker_tui.screens.conflict import conflict_question
 
         def answered(yes: bool | None) -> None:
             if yes:

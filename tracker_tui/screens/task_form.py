@@ -1,8 +1,9 @@
 """TaskFormScreen: add or edit one task in a modal form.
 
 Fields are validated as the user types (the error sits under its field); nothing is saved
-until every field is valid. Saving sends only the changed fields with the version the form
-was opened on, so a concurrent edit by someone else surfaces as a conflict dialog.
+until every field is valid. Saving sends only the changed fields with the values the form
+was opened on, so the store merges them with someone else's edit of other fields, and
+only a field both changed surfaces as a conflict dialog.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class TaskFormScreen(IdentifiedForm[Task | None]):
             return {"notes": str(error)}
         return {}
 
-    def save_operation(self, changes: dict[str, str], version: int | None) -> Callable[[], Any]:
+    def save_operation(self, changes: dict[str, str], base: dict[str, str]) -> Callable[[], Any]:
         values: dict[str, Any] = dict(changes)
         if "progress" in values:
             values["progress"] = rules.parse_progress(values["progress"])
@@ -126,6 +127,4 @@ class TaskFormScreen(IdentifiedForm[Task | None]):
         # transaction, so one undo takes back both.
         settings = getattr(self.app, "settings", None)
         log_completion = bool(getattr(settings, "complete_adds_activity", True))
-        return lambda: store.update_task(
-            task_id, values, expected_version=version, log_completion=log_completion
-        )
+        return lambda: store.merge_task(task_id, values, base=base, log_completion=log_completion)

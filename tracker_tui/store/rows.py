@@ -90,6 +90,11 @@ def as_text(value: object) -> str | None:
     return str(value)
 
 
+def text_of(value: object) -> str:
+    """A field's value as text, for comparing values across versions: "" for none."""
+    return as_text(value) or ""
+
+
 _DECODERS: dict[str, Callable[[Any], Any]] = {"date": parse_date, "extra": parse_extra}
 
 

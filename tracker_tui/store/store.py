@@ -28,6 +28,7 @@ from tracker_tui.domain import (
     Checkpoint,
     Clock,
     Decision,
+    Merged,
     Metric,
     ReadOnlyError,
     Risk,
@@ -411,9 +412,42 @@ class Store:
             NotFoundError: no such task.
             ConflictError: ``expected_version`` is given and the row has moved on.
         """
-        return self._write().update_task(
-            task_id, changes, expected_version=expected_version, log_completion=log_completion
+        return (
+            self._write()
+            .update_task(
+                task_id, changes, expected_version=expected_version, log_completion=log_completion
+            )
+            .value
         )
+
+    def merge_task(
+        self,
+        task_id: str,
+        changes: Mapping[str, str | int | date | None],
+        *,
+        base: Mapping[str, str | int | date | None],
+        log_completion: bool = False,
+    ) -> Merged[Task]:
+        """Save a form's edit of a task: ``changes`` made over ``base``, the task's fields
+        as the form read them (``entity_values``), merged field by field with what
+        others have changed since, in one transaction against the row as it is now.
+
+        A field only this user changed is saved; a field only others changed keeps their
+        value; a field both changed to the same value is fine. Otherwise as
+        ``update_task``.
+
+        Returns:
+            The task as saved, and the fields others changed that were kept, with who
+            changed each (``merged``; empty when nobody had). Nothing changed by either
+            side writes nothing.
+
+        Raises:
+            ConflictError: both changed a field to different values; ``fields`` lists
+                only those (field, mine, theirs, who), ``current`` is the task now.
+                Nothing is saved, not even the fields that merged.
+            ValidationError, NotFoundError: as ``update_task``.
+        """
+        return self._write().update_task(task_id, changes, base=base, log_completion=log_completion)
 
     def create_task(self, fields: Mapping[str, str | int | date | None]) -> Task:
         """Add a task; ``fields["id"]`` defaults to ``next_id("task")``."""
@@ -430,7 +464,13 @@ class Store:
         expected_version: int | None = None,
     ) -> Risk:
         """Change fields of a risk (``RISK_FIELDS``); as ``update_task``."""
-        return self._write().update_risk(risk_id, changes, expected_version=expected_version)
+        return self._write().update_risk(risk_id, changes, expected_version=expected_version).value
+
+    def merge_risk(
+        self, risk_id: str, changes: Mapping[str, str | None], *, base: Mapping[str, str | None]
+    ) -> Merged[Risk]:
+        """Save a form's edit of a risk over ``base``, merged; as ``merge_task``."""
+        return self._write().update_risk(risk_id, changes, base=base)
 
     def create_risk(self, fields: Mapping[str, str | None]) -> Risk:
         return self._write().create_risk(fields)
@@ -441,6 +481,18 @@ class Store:
     def save_decision(self, decision: Decision) -> Decision:
         """Add (``key`` None) or replace a decision."""
         return self._write().save_decision(decision)
+
+    def merge_decision(
+        self, key: int, changes: Mapping[str, str], *, base: Mapping[str, str]
+    ) -> Merged[Decision]:
+        """Save a form's edit of a decision (``date``, ``decision``, ``rationale``,
+        ``owner``) over ``base``, merged; as ``merge_task``.
+
+        Raises:
+            ValidationError: a value is refused. NotFoundError: no such decision.
+            ConflictError: both changed a field to different values (as ``merge_task``).
+        """
+        return self._write().merge_decision(key, changes, base=base)
 
     def delete_decision(self, key: int, *, expected_version: int | None = None) -> None:
         """Delete a decision; with ``expected_version`` (its ``version`` as read), only if
@@ -483,6 +535,13 @@ class Store:
         self._write().delete(kind, str(key), expected=_expected_values(expected))
 
     def set_tracker(self, *, title: str | None = None, snapshot_date: date | None = None) -> None:
+        """Name the tracker (and/or date its snapshot); on a new store, this creates it.
+
+        The dashboard's ``t`` and ``tracker-tui title`` both come here.
+
+        Raises:
+            ValidationError: an empty or too long title (nothing is saved).
+        """
         self._write().set_tracker(title=title, snapshot_date=snapshot_date)
 
     def import_document(self, document: Document, *, replace: bool = False) -> dict[str, int]:
@@ -508,7 +567,7 @@ class Store:
         Raises:
             ConflictError: someone else has changed one of those fields since (``current``
                 is that row now, a domain value); ``force=True`` overwrites their value.
-            TrackerError: nothing to undo.
+            NothingToReplayError: nothing to undo (a TrackerError).
         """
         return self._write().undo(force=force)
 

@@ -3,9 +3,10 @@
 ``Transactions`` owns the engine, the user and the clock of one store's write path.
 Every write is built on ``_transaction`` (take the write lock, bump the revision, run the
 work, commit only if something changed) and ``_record`` (one history row per changed
-field), with the row lookups every kind of write shares. The edits (``writer.py``), undo
-and redo (``undo.py``) and the whole-tracker load of an import (``loading.py``) are
-subclasses: these protected methods are their shared vocabulary, and nobody else's.
+field), with the row lookups every kind of write shares (who last changed a field
+included). The edits (``writer.py``), undo and redo (``undo.py``) and the whole-tracker
+load of an import (``loading.py``) are subclasses: these protected methods are their
+shared vocabulary, and nobody else's.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ T = TypeVar("T")
 def row_dict(row: Any) -> dict[str, Any]:
     """A table row object's columns, as a dict (what a create or a delete records)."""
     return {name: getattr(row, name) for name in type(row).model_fields}
+
+
+def last_import(session: Session) -> int:
+    """The revision of the last import (0 if none): it replaced every row, so the history
+    before it describes rows that are gone (undo's steps and who changed a field count
+    only from there)."""
+    revision = session.execute(
+        select(func.max(ChangeRow.revision)).where(col(ChangeRow.action) == "import")
+    ).scalar()
+    return int(revision or 0)
 
 
 class Transactions:
@@ -204,8 +215,29 @@ class Transactions:
             raise ConflictError(
                 f"{row.id} was changed by {row.updated_by or 'someone'} since you opened it",
                 current=domain_value(kind, row),
+                entity=kind,
+                id=row.id,
             )
         return row
+
+    def _last_editor(
+        self, session: Session, kind: str, entity_id: str, field: str, fallback: str
+    ) -> str:
+        """Who last changed ``field`` of the row, from the history (``fallback`` when the
+        history does not say, as for a value that came with the import: an import replaces
+        every row, so nothing before the last one counts)."""
+        user = session.execute(
+            select(col(ChangeRow.user))
+            .where(
+                col(ChangeRow.entity) == kind,
+                col(ChangeRow.entity_id) == entity_id,
+                col(ChangeRow.field) == field,
+                col(ChangeRow.revision) > last_import(session),
+            )
+            .order_by(col(ChangeRow.seq).desc())
+            .limit(1)
+        ).scalar()
+        return str(user or fallback)
 
     def _stamp_edit(self, row: Any) -> None:
         """Mark a task or risk row as edited now, by this user."""

@@ -12,14 +12,20 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
-from tracker_tui.domain import Change, ConflictError, TrackerError
+from tracker_tui.domain import Change, ConflictError, FieldConflict, NothingToReplayError
 from tracker_tui.store.replayed import Replayed
-from tracker_tui.store.rows import BOOKKEEPING_FIELDS, DERIVED_FIELDS, as_text, domain_value
+from tracker_tui.store.rows import (
+    BOOKKEEPING_FIELDS,
+    DERIVED_FIELDS,
+    as_text,
+    domain_value,
+    text_of,
+)
 from tracker_tui.store.schema import ROW_MODELS, ChangeRow, TrackerRow
-from tracker_tui.store.transaction import Transactions, row_dict
+from tracker_tui.store.transaction import Transactions, last_import, row_dict
 
 
 class _RowGone(Exception):
@@ -39,15 +45,9 @@ class Undo(Transactions):
         """Replay this user's history since the last import (by anyone: an import
         replaces every row, so nothing before it can be undone): the revisions that can
         be undone, and those that can be redone, oldest first."""
-        last_import = (
-            session.execute(
-                select(func.max(ChangeRow.revision)).where(col(ChangeRow.action) == "import")
-            ).scalar()
-            or 0
-        )
         groups = session.execute(
             select(col(ChangeRow.revision), col(ChangeRow.action), col(ChangeRow.undoes))
-            .where(col(ChangeRow.user) == self.user, col(ChangeRow.revision) > last_import)
+            .where(col(ChangeRow.user) == self.user, col(ChangeRow.revision) > last_import(session))
             .group_by(col(ChangeRow.revision), col(ChangeRow.action), col(ChangeRow.undoes))
             .order_by(col(ChangeRow.revision))
         ).all()
@@ -84,7 +84,7 @@ class Undo(Transactions):
             done, undone = self._undo_state(session)
             stack = done if action == "undo" else undone
             if not stack:
-                raise TrackerError(f"nothing to {action}")
+                raise NothingToReplayError(f"nothing to {action}")
             target = stack[-1]
             changes = list(
                 session.execute(
@@ -211,6 +211,16 @@ class Undo(Transactions):
                     f"the tracker's {change.field} was changed since; "
                     f"{'undo' if change.action != 'undo' else 'redo'} would overwrite it",
                     current=domain_value("tracker", row),
+                    entity="tracker",
+                    id="tracker",
+                    fields=(
+                        FieldConflict(
+                            change.field,
+                            value or "",
+                            text_of(current),
+                            self._last_editor(session, "tracker", "tracker", change.field, ""),
+                        ),
+                    ),
                 )
             setattr(row, change.field, value or ("" if change.field == "title" else None))
             return True
@@ -227,11 +237,20 @@ class Undo(Transactions):
             if derived:
                 return False
             if not force:
-                who = getattr(row, "updated_by", "") or "someone"
+                who = self._last_editor(
+                    session,
+                    change.entity,
+                    change.entity_id,
+                    change.field,
+                    str(getattr(row, "updated_by", "") or ""),
+                )
                 raise ConflictError(
-                    f"{change.entity_id} {change.field} was changed by {who} since; "
-                    "this would overwrite it (force to do it anyway)",
+                    f"{change.entity_id} {change.field} was changed by {who or 'someone'} "
+                    "since; this would overwrite it (force to do it anyway)",
                     current=domain_value(change.entity, row),
+                    entity=change.entity,
+                    id=change.entity_id,
+                    fields=(FieldConflict(change.field, value or "", current or "", who),),
                 )
         if change.field == "progress":
             setattr(row, change.field, int(value or 0))
@@ -268,6 +287,8 @@ class Undo(Transactions):
                     f"{change.entity_id} was changed since it was created; "
                     "removing it would lose that (force to do it anyway)",
                     current=domain_value(change.entity, row),
+                    entity=change.entity,
+                    id=change.entity_id,
                 )
             session.delete(row)
             return True
@@ -277,6 +298,8 @@ class Undo(Transactions):
                     f"a {change.entity} {change.entity_id} exists again; "
                     "restoring would replace it (force to do it anyway)",
                     current=domain_value(change.entity, row),
+                    entity=change.entity,
+                    id=change.entity_id,
                 )
             session.delete(row)
             session.flush()

@@ -12,6 +12,7 @@ row. Undo and redo (``undo.py``) and an import's load (``loading.py``) complete 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from datetime import date
@@ -29,6 +30,8 @@ from tracker_tui.domain import (
     ActivityEntry,
     ConflictError,
     Decision,
+    Merged,
+    MergedField,
     NotFoundError,
     Risk,
     Task,
@@ -36,6 +39,7 @@ from tracker_tui.domain import (
 )
 from tracker_tui.sanitize import clean_text
 from tracker_tui.store.loading import Loading
+from tracker_tui.store.merging import merge_fields, own_changes
 from tracker_tui.store.rows import (
     DIFF_FIELDS,
     EDITABLE_FIELDS,
@@ -80,6 +84,24 @@ class Writer(Undo, Loading):
     """Validated writes to one store, on behalf of one user: the edits here, undo and
     redo from ``Undo``, an import's load from ``Loading``, all on ``Transactions``."""
 
+    def _merge(
+        self,
+        session: Session,
+        kind: str,
+        before: Any,
+        after: Any,
+        base: Mapping[str, Any] | None,
+        mine: Mapping[str, Any],
+    ) -> tuple[MergedField, ...]:
+        """An edit made over ``base`` merged with what others changed since, field by
+        field (``merging.merge_fields``), inside this write transaction: nobody else can
+        commit in between. Who changed a field comes from the history."""
+
+        def last_editor(entity_id: str, field: str, fallback: str) -> str:
+            return self._last_editor(session, kind, entity_id, field, fallback)
+
+        return merge_fields(kind, before, after, base, mine, last_editor)
+
     # -- tasks -----------------------------------------------------------------------------
 
     def update_task(
@@ -89,23 +111,28 @@ class Writer(Undo, Loading):
         *,
         expected_version: int | None = None,
         log_completion: bool = False,
-    ) -> Task:
+        base: Mapping[str, Any] | None = None,
+    ) -> Merged[Task]:
+        """``base``: the row as the caller read it, to merge with what others changed
+        since (see ``_merge``); None applies ``changes`` to the row as it is now."""
         _refuse_unknown("task", changes, rules.TASK_FIELDS)
+        mine = own_changes(changes, base)
 
-        def work(session: Session, revision: int) -> Task:
+        def work(session: Session, revision: int) -> Merged[Task]:
             row = self._row_to_edit(session, "task", task_id, expected_version)
             before = task_from(row)
-            self._apply_task_changes(session, row, changes)
+            self._apply_task_changes(session, row, mine)
+            merged = self._merge(session, "task", before, task_from(row), base, mine)
             if not _differs(before, task_from(row), TASK_DIFF_FIELDS):
-                return before
-            if "last_update" not in changes:
+                return Merged(before, merged)
+            if "last_update" not in mine:
                 row.last_update = self.clock.today().isoformat()  # any edit dates the task
             self._stamp_edit(row)
             after = task_from(row)
             self._record_diff(session, revision, "task", before, after, TASK_DIFF_FIELDS)
             if log_completion and after.status == COMPLETE and before.status != COMPLETE:
                 self._insert_activity(session, revision, f"{row.id} completed.", None)
-            return after
+            return Merged(after, merged)
 
         return self._transaction(work)
 
@@ -227,20 +254,28 @@ class Writer(Undo, Loading):
         return list(dict.fromkeys((*DEFAULT_IMPACTS, *sorted(used))))
 
     def update_risk(
-        self, risk_id: str, changes: Mapping[str, Any], *, expected_version: int | None = None
-    ) -> Risk:
+        self,
+        risk_id: str,
+        changes: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        base: Mapping[str, Any] | None = None,
+    ) -> Merged[Risk]:
+        """``base``: as ``update_task``."""
         _refuse_unknown("risk", changes, rules.RISK_FIELDS)
+        mine = own_changes(changes, base)
 
-        def work(session: Session, revision: int) -> Risk:
+        def work(session: Session, revision: int) -> Merged[Risk]:
             row = self._row_to_edit(session, "risk", risk_id, expected_version)
             before = risk_from(row)
-            self._apply_risk_changes(session, row, changes)
+            self._apply_risk_changes(session, row, mine)
+            merged = self._merge(session, "risk", before, risk_from(row), base, mine)
             if not _differs(before, risk_from(row), RISK_DIFF_FIELDS):
-                return before
+                return Merged(before, merged)
             self._stamp_edit(row)
             after = risk_from(row)
             self._record_diff(session, revision, "risk", before, after, RISK_DIFF_FIELDS)
-            return after
+            return Merged(after, merged)
 
         return self._transaction(work)
 
@@ -303,27 +338,57 @@ class Writer(Undo, Loading):
             # ``version`` 0 skips the check; a Decision read from the store carries its own.
             if decision.version and row.version != decision.version:
                 raise ConflictError(
-                    "the decision changed since you opened it", current=decision_from(row)
+                    "the decision changed since you opened it",
+                    current=decision_from(row),
+                    entity="decision",
+                    id=str(row.key),
                 )
-            changed = False
-            for field, value in values.items():
-                if getattr(row, field) != value:
-                    self._record(
-                        session,
-                        revision,
-                        "decision",
-                        str(row.key),
-                        field,
-                        getattr(row, field),
-                        value,
-                    )
-                    setattr(row, field, value)
-                    changed = True
-            if changed:
-                row.version += 1
+            self._apply_decision_values(session, revision, row, values)
             return decision_from(row)
 
         return self._transaction(work)
+
+    def merge_decision(
+        self, key: int, changes: Mapping[str, Any], *, base: Mapping[str, Any]
+    ) -> Merged[Decision]:
+        """Change fields of a decision edited over ``base`` (as read), merged with what
+        others changed since (see ``_merge``)."""
+        _refuse_unknown("decision", changes, rules.DECISION_FIELDS)
+        mine: dict[str, Any] = {
+            field: _text(field, value) for field, value in own_changes(changes, base).items()
+        }
+
+        def work(session: Session, revision: int) -> Merged[Decision]:
+            row = session.get(DecisionRow, key, with_for_update=True)
+            if row is None:
+                raise NotFoundError(f"no decision {key}")
+            if "decision" in mine:
+                mine["decision"] = rules.require_text(mine["decision"], field="decision")
+            if mine.get("date", row.date) != row.date:
+                mine["date"] = rules.validate_date_text(mine["date"], field="date")
+            before = decision_from(row)
+            after = dataclasses.replace(before, **mine)
+            merged = self._merge(session, "decision", before, after, base, mine)
+            self._apply_decision_values(session, revision, row, mine)
+            return Merged(decision_from(row), merged)
+
+        return self._transaction(work)
+
+    def _apply_decision_values(
+        self, session: Session, revision: int, row: DecisionRow, values: Mapping[str, str]
+    ) -> None:
+        """Set the fields of ``values`` that differ, with a history row each; a new
+        version if any did."""
+        changed = False
+        for field, value in values.items():
+            if getattr(row, field) != value:
+                self._record(
+                    session, revision, "decision", str(row.key), field, getattr(row, field), value
+                )
+                setattr(row, field, value)
+                changed = True
+        if changed:
+            row.version += 1
 
     def _insert_activity(
         self, session: Session, revision: int, text_: str, on: str | date | None
@@ -414,6 +479,8 @@ class Writer(Undo, Loading):
                 raise ConflictError(
                     f"{entity_id} changed since you looked at it",
                     current=domain_value(kind, row),
+                    entity=kind,
+                    id=str(getattr(row, "id", None) or row.key),
                 )
             _refuse_if_moved(kind, row, expected)
             self._record(
@@ -434,7 +501,7 @@ class Writer(Undo, Loading):
         def work(session: Session, revision: int) -> None:
             row = session.get(TrackerRow, 1) or TrackerRow(id=1)
             if title is not None:
-                cleaned = _text("title", title)
+                cleaned = rules.require_text(_text("title", title), field="title")
                 if cleaned != row.title:
                     self._record(
                         session, revision, "tracker", "tracker", "title", row.title, cleaned
@@ -485,4 +552,6 @@ def _refuse_if_moved(kind: str, row: Any, expected: Mapping[str, Any] | None) ->
         raise ConflictError(
             f"this {kind} was changed by someone else since you read it ({moved[0]})",
             current=domain_value(kind, row),
+            entity=kind,
+            id=str(row.key),
         )
