@@ -25,13 +25,14 @@ from tracker_tui.screens.task_form import TaskFormScreen
 from tracker_tui.store.store import Store
 
 SIZES = [(80, 24), (120, 40)]
+#: The time of every edit made for a picture (Last Update and the history show it).
+CLOCK = FixedClock(datetime(2024, 6, 4, 9, 30, tzinfo=UTC))
 
 
 @pytest.fixture
 def store(seed_store: Store) -> Store:
     """The sample tracker, with one change by bob at a fixed time (for the history)."""
-    clock = FixedClock(datetime(2024, 6, 4, 9, 30, tzinfo=UTC))
-    with Store.open(seed_store.target, user="bob", clock=clock) as bob:
+    with Store.open(seed_store.target, user="bob", clock=CLOCK) as bob:
         bob.update_task("UT-007", {"owner": "QA Lead", "progress": 80})
     return seed_store
 
@@ -73,7 +74,7 @@ async def _conflict(pilot: Any) -> None:
     await settle(pilot)
     await app.push_screen(TaskFormScreen(app.store, app.store.task("UT-002")))
     await settle(pilot)
-    with Store.open(app.store.target, user="ann") as ann:
+    with Store.open(app.store.target, user="ann", clock=CLOCK) as ann:
         ann.update_task("UT-002", {"owner": "Platform Team", "notes": "Moved to platform."})
     for name, text in (("owner", "DevOps Guild"), ("milestone", "M9")):
         field = app.screen.query_one(f"#in-{name}", Input)
