@@ -10,16 +10,17 @@ Skipped when tmux is not installed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from requirements import missing
-from terminal_driver import Screen, Tmux, tmux_path
+from terminal_driver import DEADLINE, Screen, Tmux, tmux_path
 
 pytestmark = pytest.mark.slow
 
@@ -261,3 +262,146 @@ def test_open_task_detail_shows_another_process_edit(tmux, child_env, db):
         lambda s: "50%" in s.text and any("bob" in line and "100 → 50" in line for line in s.lines),
         "bob's edit on alice's open detail screen of UT-001",
     )
+
+
+# -- a terminal shrunk below 60x15 and grown back, with a popup open -------------------------
+# Issue 9, item 5: the app froze at the first popup (a mix of the size message and fragments,
+# one core busy, every key ignored) and the open form was lost. One dashboard goes through
+# all five popups in turn, to keep the test quick.
+
+LARGE, SMALL, MEDIUM = (120, 30), (40, 10), (80, 24)
+MESSAGE = "tracker-tui needs at least 60x15 (now 40x10)"
+
+
+def words(screen: Screen) -> str:
+    """The screen's text with every run of blanks (and line breaks) made one space."""
+    return " ".join(screen.text.split())
+
+
+def dashboard_shown(screen: Screen) -> bool:
+    """The task table with no popup over it (the help's last line, a form's title...)."""
+    return (
+        screen.row("UT-001") is not None
+        and screen.row("UT-007") is not None
+        and "Quit" in screen.text
+        and not any(mark in screen.text for mark in ("closes", "Sort by", "Edit task", "New task"))
+        and "needs at least" not in screen.text
+    )
+
+
+def resize_to_large(tmux: Tmux, pane: str) -> None:
+    tmux.resize(pane, LARGE)
+    tmux.wait_for(
+        pane,
+        lambda s: dashboard_shown(s) and "Notes" in s.text,  # the 120-column layout
+        "the dashboard at 120x30",
+    )
+
+
+def through_too_small(
+    tmux: Tmux, pane: str, popup_shown: Callable[[Screen], bool], popup: str
+) -> Screen:
+    """Shrink to 40x10 and grow to 80x24 with ``popup`` open; the screen once it is back."""
+    tmux.resize(pane, SMALL)
+    # The message alone: nothing of the popup or of the table shows through it.
+    tmux.wait_for(pane, lambda s: words(s) == MESSAGE, f"the size message over the {popup}")
+    tmux.resize(pane, MEDIUM)
+    screen = tmux.wait_for(
+        pane,
+        lambda s: popup_shown(s) and "needs at least" not in s.text,
+        f"the {popup} back, whole, at 80x24",
+    )
+    assert tmux.size(pane) == MEDIUM
+    return screen
+
+
+def press_until(
+    tmux: Tmux, pane: str, key: str, condition: Callable[[Screen], bool], what: str
+) -> None:
+    """Press ``key`` (one that does no harm pressed twice) until ``condition`` holds: a key
+    that arrives before a new popup has its focus goes nowhere."""
+    for _ in range(int(DEADLINE / 3)):
+        tmux.send(pane, key)
+        with contextlib.suppress(AssertionError):
+            tmux.wait_for(pane, condition, what, deadline=3)
+            return
+    tmux.wait_for(pane, condition, what)  # the last screen, in the error
+
+
+def type_text(tmux: Tmux, pane: str, text: str) -> None:
+    """Type ``text`` one key at a time, as a person would (a space is the Space key)."""
+    tmux.send(pane, *("Space" if char == " " else char for char in text))
+
+
+def test_each_popup_survives_a_too_small_terminal(tmux, child_env, db):
+    pane = tmux.start(
+        [*COMMAND, "--db", str(db)], {**child_env, "TRACKER_TUI_USER": "alice"}, size=LARGE
+    )
+    tmux.wait_for(
+        pane,
+        lambda s: dashboard_shown(s) and s.cursor_key() == "UT-001",
+        "the dashboard with its cursor on UT-001",
+    )
+    title = task(export(child_env, db), "UT-001")["title"]
+
+    # `e`: an edit typed before the shrink is still in the form, and is what ctrl+s saves.
+    tmux.send(pane, "e")
+    tmux.wait_for(pane, lambda s: "Edit task UT-001" in s.text, "the edit form of UT-001")
+    press_until(
+        tmux, pane, "End", lambda s: s.input_cursor_after(title), "the cursor after the title"
+    )
+    type_text(tmux, pane, " v2")
+    tmux.wait_for(pane, lambda s: f"{title} v2" in s.text, "the edited title in the form")
+    screen = through_too_small(
+        tmux,
+        pane,
+        lambda s: "Edit task UT-001" in s.text and "Milestone" in s.text and "Save" in s.text,
+        "edit form",
+    )
+    assert "Notes" in screen.text
+    tmux.send(pane, "C-s")
+    tmux.wait_for(pane, dashboard_shown, "the dashboard after saving the edit form")
+    assert task(export(child_env, db), "UT-001")["title"] == f"{title} v2"
+
+    # `?`, `enter`, `o`: each comes back as it was, and escape still closes it.
+    popups: list[tuple[str, str, Callable[[Screen], bool]]] = [
+        ("?", "help", lambda s: "Keys" in s.text and "escape or ? closes" in s.text),
+        (
+            "Enter",
+            "task detail",
+            lambda s: s.lines[0].lstrip().startswith("UT-001") and "History" in s.text,
+        ),
+        ("o", "sort chooser", lambda s: "Sort by" in s.text and "Last Update" in s.text),
+    ]
+    for key, popup, shown in popups:
+        resize_to_large(tmux, pane)
+        tmux.send(pane, key)
+        tmux.wait_for(pane, shown, f"the {popup} at 120x30")
+        through_too_small(tmux, pane, shown, popup)
+        tmux.send(pane, "Escape")
+        tmux.wait_for(pane, dashboard_shown, f"the dashboard after escape closed the {popup}")
+
+    # `n`: a new task typed before the shrink is saved after it.
+    resize_to_large(tmux, pane)
+    tmux.send(pane, "n")
+    tmux.wait_for(pane, lambda s: "New task" in s.text and "UT-008" in s.text, "the new form")
+    press_until(tmux, pane, "End", lambda s: s.input_cursor_after("UT-008"), "the ID's cursor")
+    tmux.send(pane, "Tab")  # from the proposed ID to the title
+    type_text(tmux, pane, "Shrunk")
+    tmux.wait_for(pane, lambda s: "Shrunk" in s.text, "the new title in the form")
+    through_too_small(
+        tmux, pane, lambda s: "New task" in s.text and "Shrunk" in s.text, "new-task form"
+    )
+    tmux.send(pane, "C-s")
+    tmux.wait_for(
+        pane,
+        lambda s: dashboard_shown(s) and s.row("UT-008") is not None,
+        "the new task UT-008 in the table",
+    )
+    assert task(export(child_env, db), "UT-008")["title"] == "Shrunk"
+
+    # ctrl+q still quits while the terminal is too small.
+    tmux.resize(pane, SMALL)
+    tmux.wait_for(pane, lambda s: MESSAGE in words(s), "the size message")
+    tmux.send(pane, "C-q")
+    tmux.wait_for(pane, lambda s: "[exited with 0]" in s.text, "the dashboard to quit")
