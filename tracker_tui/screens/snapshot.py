@@ -45,6 +45,7 @@ from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 from tracker_tui.widgets.snapshot_header import SnapshotHeader
+from tracker_tui.widgets.urgency import Urgency, urgency_style
 
 EMPTY_TEXT = "No tracker yet — import one: tracker-tui import FILE, or press n to add a task."
 EMPTY_TEXT_ASCII = EMPTY_TEXT.replace("—", "-")
@@ -77,7 +78,9 @@ def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
             return Text("")
         day = task.last_update.isoformat()
         if is_stale(task):
-            return Text.assemble(("!", "bold yellow"), (day, "yellow"))
+            # Stale calls for attention: Medium on the urgency scale, in every colour mode.
+            style = urgency_style(Urgency.MEDIUM)
+            return Text.assemble(("!", f"bold {style}"), (day, style))
         return Text(" " + day)
 
     return [
