@@ -86,7 +86,11 @@ def test_rich_text_styles_survive_the_cut() -> None:
     value = Text.assemble(("数据库", "bold"), ("迁移和验证", "red"))
     truncate(value, 8, ascii=False, pad=True)
     assert value.plain == "数据库… "
-    assert [value.plain[span.start : span.end] for span in value.spans] == ["数据库"]
+    # The mark is drawn as the text it stands for (as Rich's own ellipsis); not the padding.
+    assert [(value.plain[span.start : span.end], str(span.style)) for span in value.spans] == [
+        ("数据库", "bold"),
+        ("…", "red"),
+    ]
 
 
 async def test_a_cjk_title_at_80x24_is_cut_with_the_mark_against_it(

@@ -68,8 +68,9 @@ def truncate(text: Text, width: int, *, ascii: bool, pad: bool = False) -> None:
     elif text.cell_len > width:
         mark = (ASCII if ascii else UNICODE).truncated
         keep = fitting_prefix(text.plain, width - cell_len(mark))
-        text.right_crop(len(text.plain) - keep)
-        text.append(mark)
+        # Through ``plain``, as Rich's own ellipsis: the styles of the text cut off
+        # carry on over the mark (a dim tail ends in a dim mark).
+        text.plain = text.plain[:keep] + mark
     if pad:
         text.pad_right(width - text.cell_len)
 
