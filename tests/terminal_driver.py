@@ -44,7 +44,8 @@ POLL = 0.1
 UNSET = ("COLUMNS", "LINES")
 
 _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
-_ROW_ID = re.compile(r"^ ?([A-Z]+-\d+)\s")
+# A table row: its ID, after the gutter where the "edited by someone else" mark goes.
+_ROW_ID = re.compile(r"^[ ✎*]?([A-Z]+-\d+)\s")
 
 
 def tmux_path() -> str | None:

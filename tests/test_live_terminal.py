@@ -36,7 +36,7 @@ SAMPLE = ROOT / "data" / "sample-tracker.md"
 SCRIPT = Path(sys.executable).with_name("tracker-tui")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tracker_tui"]
 
-WIDE = (140, 30)  # wide enough for the Notes column, where "edited by ..." shows
+WIDE = (140, 30)  # wide enough for the Notes column
 
 
 # -- fixtures and helpers ------------------------------------------------------------------
@@ -122,6 +122,12 @@ def wait_ready(tmux: Tmux, pane: str) -> Screen:
     )
 
 
+def marked(screen: Screen, key: str) -> bool:
+    """The row of ``key`` carries the "edited by someone else" mark in its gutter."""
+    line = screen.row(key)
+    return line is not None and line.startswith("✎")
+
+
 def row_shows(screen: Screen, key: str, *texts: str) -> bool:
     line = screen.row(key)
     return line is not None and all(text in line for text in texts)
@@ -135,7 +141,7 @@ def test_dashboard_shows_another_process_edit_and_keeps_the_cursor(tmux, child_e
     assert tmux.size(pane) == WIDE
     before = tmux.capture(pane)
     assert row_shows(before, "UT-003", "Complete", "100%")
-    assert "Notes" in before.text  # the layout where markers have their column
+    assert "Notes" in before.text  # every column: the mark must not cover one
 
     tmux.send(pane, "j", "j")
     tmux.wait_for(pane, lambda s: s.cursor_key() == "UT-003", "the cursor on UT-003")
@@ -145,9 +151,12 @@ def test_dashboard_shows_another_process_edit_and_keeps_the_cursor(tmux, child_e
 
     screen = tmux.wait_for(
         pane,
-        lambda s: row_shows(s, "UT-003", "40%", "edited by bob"),
-        "UT-003 at 40% marked 'edited by bob'",
+        lambda s: row_shows(s, "UT-003", "40%") and marked(s, "UT-003"),
+        "UT-003 at 40%, marked",
     )
+    # The cursor is on it: the footer says who.
+    assert "UT-003 edited by bob" in screen.text, screen.text
+    assert "Marketplace taxonomy" in screen.row("UT-003")  # the Notes still shown
     assert screen.cursor_key() == "UT-003", screen.text
     assert row_shows(screen, "UT-003", "In Progress")
     # Only the row bob changed moved; the others read as before.
@@ -190,7 +199,7 @@ def test_two_panes_on_one_store_see_each_others_edits(tmux, child_env, db):
         lambda s: row_shows(s, "UT-001", "In Progress", "90%"),
         "alice's edit (UT-001 at 90%, In Progress) on bob's screen",
     )
-    assert row_shows(screen, "UT-001", "edited by alice"), screen.text
+    assert marked(screen, "UT-001") and "UT-001 edited by alice" in screen.text, screen.text
     stored = task(export(child_env, db), "UT-001")
     assert (stored["progress"], stored["status"]) == (90, "In Progress")
 
@@ -207,7 +216,7 @@ def test_two_panes_on_one_store_see_each_others_edits(tmux, child_env, db):
     assert new_status != "Complete"
     screen = tmux.wait_for(
         alice,
-        lambda s: row_shows(s, "UT-002", new_status, "edited by bob"),
+        lambda s: row_shows(s, "UT-002", new_status) and marked(s, "UT-002"),
         f"bob's edit (UT-002 {new_status}) on alice's screen",
     )
     # alice's cursor stayed where she left it.
@@ -237,9 +246,10 @@ def test_read_only_viewer_refuses_edits_and_still_sees_them_live(tmux, child_env
     assert result.returncode == 0, result.stderr
     screen = tmux.wait_for(
         viewer,
-        lambda s: row_shows(s, "UT-001", "60%", "edited by bob"),
+        lambda s: row_shows(s, "UT-001", "60%") and "UT-001 edited by bob" in s.text,
         "bob's edit on the read-only viewer's screen",
     )
+    assert marked(screen, "UT-001")
     assert row_shows(screen, "UT-001", "In Progress")
     assert screen.cursor_key() == "UT-001"
     assert task(export(child_env, db), "UT-001")["progress"] == 60
