@@ -4,7 +4,10 @@ that holds still (no animations, no cursor blink) so that screens can be compare
 Fixtures:
     isolate_environment (autouse)  XDG_* dirs under tmp_path, TRACKER_TUI_USER=alice,
                                    TRACKER_TUI_DB unset, NO_COLOR unset, animations off,
-                                   Input/TextArea cursors never blink.
+                                   Input/TextArea cursors never blink, and the app's
+                                   console in truecolor whatever $TERM says (the colour
+                                   mode decides the urgency styles; see
+                                   tests/test_app_colours.py for 16 colours).
     seed_store                     a Store at tmp_path/"t.db" (user alice) holding
                                    data/sample-tracker.md.
     empty_store                    a Store at tmp_path/"empty.db" with nothing in it.
@@ -44,6 +47,9 @@ def isolate_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     from textual.widgets import Input, TextArea
 
     monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
+    # Read by App.__init__: without it, TERM=xterm (or no TERM, as in CI) would make every
+    # app a 16-colour one, and the snapshots would depend on the shell they ran in.
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
 
     def _cursor_still(self: object) -> None:
         self._cursor_visible = True  # type: ignore[attr-defined]

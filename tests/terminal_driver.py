@@ -9,6 +9,7 @@ never see each other's sessions; ``close()`` kills the server and everything in 
         tmux.wait_for(pane, lambda s: "UT-007" in s.text, "the task table")
         tmux.send(pane, "j", "j")
         screen = tmux.wait_for(pane, lambda s: s.cursor_key() == "UT-003", "cursor on UT-003")
+        tmux.resize(pane, (40, 10))  # the program sees the terminal shrink
 
 Waiting is always by polling the screen until a condition holds (every 0.1 s, up to a
 deadline); nothing here asserts how long anything took. When the deadline passes the
@@ -18,7 +19,8 @@ wrong.
 ``Screen`` is one capture (``capture-pane -p -e``): ``text`` / ``lines`` without the
 escapes, ``row(task_id)`` the line that starts with an ID, ``cursor_key()`` the row the app
 highlights as its cursor (the one table row whose background differs from the others), and
-``toasts()`` the text of the notifications in the bottom right corner.
+``toasts()`` the text of the notifications in the bottom right corner, and
+``input_cursor_after(text)`` whether a text field's cursor sits just after ``text``.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ POLL = 0.1
 UNSET = ("COLUMNS", "LINES")
 
 _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
-_ROW_ID = re.compile(r"^ ?([A-Z]+-\d+)\s")
+# A table row: its ID, after the gutter where the "edited by someone else" mark goes.
+_ROW_ID = re.compile(r"^[ ✎*]?([A-Z]+-\d+)\s")
 
 
 def tmux_path() -> str | None:
@@ -120,6 +123,40 @@ class Screen:
             if match:
                 result[match.group(1)] = background_at_id
         return result
+
+    def backgrounds(self) -> list[list[str | None]]:
+        """Each line -> the background of each of its characters (as in ``lines``)."""
+        result: list[list[str | None]] = []
+        state: str | None = None
+        for raw_line in self.raw.split("\n"):
+            line: list[str | None] = []
+            position = 0
+            while position < len(raw_line):
+                sgr = _SGR.match(raw_line, position)
+                if sgr:
+                    state = _background(state, sgr.group(1))
+                    position = sgr.end()
+                    continue
+                line.append(state)
+                position += 1
+            result.append(line)
+        return result
+
+    def input_cursor_after(self, text: str) -> bool:
+        """Whether a text field shows ``text`` with its cursor just after it and nothing
+        selected: the cell after ``text`` has a background of its own (the cursor), and
+        ``text`` has the field's background (a selection would have another)."""
+        backgrounds = self.backgrounds()
+        for number, line in enumerate(self.lines):
+            start = line.find(text)
+            end = start + len(text)
+            if start < 0 or end + 1 >= len(backgrounds[number]):
+                continue
+            cells = backgrounds[number]
+            field = cells[end + 1]
+            if cells[end] != field and all(cell == field for cell in cells[start:end]):
+                return True
+        return False
 
     def cursor_key(self) -> str | None:
         """The one row drawn with a background unlike the rest (the app's cursor)."""
@@ -241,6 +278,12 @@ class Tmux:
         for key in keys:
             # One key per call, "--" first so that "-" is a key and not an option.
             self.tmux("send-keys", "-t", pane, "--", key)
+
+    def resize(self, pane: str, size: tuple[int, int]) -> None:
+        """Make ``pane``'s window ``size`` (cols, rows), as a person dragging its edge would:
+        the program gets SIGWINCH and reads the new size."""
+        cols, rows = size
+        self.tmux("resize-window", "-t", pane, "-x", str(cols), "-y", str(rows))
 
     def capture(self, pane: str) -> Screen:
         return Screen(self.tmux("capture-pane", "-p", "-e", "-t", pane))

@@ -10,16 +10,17 @@ Skipped when tmux is not installed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from requirements import missing
-from terminal_driver import Screen, Tmux, tmux_path
+from terminal_driver import DEADLINE, Screen, Tmux, tmux_path
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +36,7 @@ SAMPLE = ROOT / "data" / "sample-tracker.md"
 SCRIPT = Path(sys.executable).with_name("tracker-tui")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tracker_tui"]
 
-WIDE = (140, 30)  # wide enough for the Notes column, where "edited by ..." shows
+WIDE = (140, 30)  # wide enough for the Notes column
 
 
 # -- fixtures and helpers ------------------------------------------------------------------
@@ -121,6 +122,12 @@ def wait_ready(tmux: Tmux, pane: str) -> Screen:
     )
 
 
+def marked(screen: Screen, key: str) -> bool:
+    """The row of ``key`` carries the "edited by someone else" mark in its gutter."""
+    line = screen.row(key)
+    return line is not None and line.startswith("✎")
+
+
 def row_shows(screen: Screen, key: str, *texts: str) -> bool:
     line = screen.row(key)
     return line is not None and all(text in line for text in texts)
@@ -134,7 +141,7 @@ def test_dashboard_shows_another_process_edit_and_keeps_the_cursor(tmux, child_e
     assert tmux.size(pane) == WIDE
     before = tmux.capture(pane)
     assert row_shows(before, "UT-003", "Complete", "100%")
-    assert "Notes" in before.text  # the layout where markers have their column
+    assert "Notes" in before.text  # every column: the mark must not cover one
 
     tmux.send(pane, "j", "j")
     tmux.wait_for(pane, lambda s: s.cursor_key() == "UT-003", "the cursor on UT-003")
@@ -144,9 +151,12 @@ def test_dashboard_shows_another_process_edit_and_keeps_the_cursor(tmux, child_e
 
     screen = tmux.wait_for(
         pane,
-        lambda s: row_shows(s, "UT-003", "40%", "edited by bob"),
-        "UT-003 at 40% marked 'edited by bob'",
+        lambda s: row_shows(s, "UT-003", "40%") and marked(s, "UT-003"),
+        "UT-003 at 40%, marked",
     )
+    # The cursor is on it: the footer says who.
+    assert "UT-003 edited by bob" in screen.text, screen.text
+    assert "Marketplace taxonomy" in screen.row("UT-003")  # the Notes still shown
     assert screen.cursor_key() == "UT-003", screen.text
     assert row_shows(screen, "UT-003", "In Progress")
     # Only the row bob changed moved; the others read as before.
@@ -189,7 +199,7 @@ def test_two_panes_on_one_store_see_each_others_edits(tmux, child_env, db):
         lambda s: row_shows(s, "UT-001", "In Progress", "90%"),
         "alice's edit (UT-001 at 90%, In Progress) on bob's screen",
     )
-    assert row_shows(screen, "UT-001", "edited by alice"), screen.text
+    assert marked(screen, "UT-001") and "UT-001 edited by alice" in screen.text, screen.text
     stored = task(export(child_env, db), "UT-001")
     assert (stored["progress"], stored["status"]) == (90, "In Progress")
 
@@ -206,7 +216,7 @@ def test_two_panes_on_one_store_see_each_others_edits(tmux, child_env, db):
     assert new_status != "Complete"
     screen = tmux.wait_for(
         alice,
-        lambda s: row_shows(s, "UT-002", new_status, "edited by bob"),
+        lambda s: row_shows(s, "UT-002", new_status) and marked(s, "UT-002"),
         f"bob's edit (UT-002 {new_status}) on alice's screen",
     )
     # alice's cursor stayed where she left it.
@@ -236,9 +246,10 @@ def test_read_only_viewer_refuses_edits_and_still_sees_them_live(tmux, child_env
     assert result.returncode == 0, result.stderr
     screen = tmux.wait_for(
         viewer,
-        lambda s: row_shows(s, "UT-001", "60%", "edited by bob"),
+        lambda s: row_shows(s, "UT-001", "60%") and "UT-001 edited by bob" in s.text,
         "bob's edit on the read-only viewer's screen",
     )
+    assert marked(screen, "UT-001")
     assert row_shows(screen, "UT-001", "In Progress")
     assert screen.cursor_key() == "UT-001"
     assert task(export(child_env, db), "UT-001")["progress"] == 60
@@ -261,3 +272,146 @@ def test_open_task_detail_shows_another_process_edit(tmux, child_env, db):
         lambda s: "50%" in s.text and any("bob" in line and "100 → 50" in line for line in s.lines),
         "bob's edit on alice's open detail screen of UT-001",
     )
+
+
+# -- a terminal shrunk below 60x15 and grown back, with a popup open -------------------------
+# Issue 9, item 5: the app froze at the first popup (a mix of the size message and fragments,
+# one core busy, every key ignored) and the open form was lost. One dashboard goes through
+# all five popups in turn, to keep the test quick.
+
+LARGE, SMALL, MEDIUM = (120, 30), (40, 10), (80, 24)
+MESSAGE = "tracker-tui needs at least 60x15 (now 40x10)"
+
+
+def words(screen: Screen) -> str:
+    """The screen's text with every run of blanks (and line breaks) made one space."""
+    return " ".join(screen.text.split())
+
+
+def dashboard_shown(screen: Screen) -> bool:
+    """The task table with no popup over it (the help's last line, a form's title...)."""
+    return (
+        screen.row("UT-001") is not None
+        and screen.row("UT-007") is not None
+        and "Quit" in screen.text
+        and not any(mark in screen.text for mark in ("closes", "Sort by", "Edit task", "New task"))
+        and "needs at least" not in screen.text
+    )
+
+
+def resize_to_large(tmux: Tmux, pane: str) -> None:
+    tmux.resize(pane, LARGE)
+    tmux.wait_for(
+        pane,
+        lambda s: dashboard_shown(s) and "Notes" in s.text,  # the 120-column layout
+        "the dashboard at 120x30",
+    )
+
+
+def through_too_small(
+    tmux: Tmux, pane: str, popup_shown: Callable[[Screen], bool], popup: str
+) -> Screen:
+    """Shrink to 40x10 and grow to 80x24 with ``popup`` open; the screen once it is back."""
+    tmux.resize(pane, SMALL)
+    # The message alone: nothing of the popup or of the table shows through it.
+    tmux.wait_for(pane, lambda s: words(s) == MESSAGE, f"the size message over the {popup}")
+    tmux.resize(pane, MEDIUM)
+    screen = tmux.wait_for(
+        pane,
+        lambda s: popup_shown(s) and "needs at least" not in s.text,
+        f"the {popup} back, whole, at 80x24",
+    )
+    assert tmux.size(pane) == MEDIUM
+    return screen
+
+
+def press_until(
+    tmux: Tmux, pane: str, key: str, condition: Callable[[Screen], bool], what: str
+) -> None:
+    """Press ``key`` (one that does no harm pressed twice) until ``condition`` holds: a key
+    that arrives before a new popup has its focus goes nowhere."""
+    for _ in range(int(DEADLINE / 3)):
+        tmux.send(pane, key)
+        with contextlib.suppress(AssertionError):
+            tmux.wait_for(pane, condition, what, deadline=3)
+            return
+    tmux.wait_for(pane, condition, what)  # the last screen, in the error
+
+
+def type_text(tmux: Tmux, pane: str, text: str) -> None:
+    """Type ``text`` one key at a time, as a person would (a space is the Space key)."""
+    tmux.send(pane, *("Space" if char == " " else char for char in text))
+
+
+def test_each_popup_survives_a_too_small_terminal(tmux, child_env, db):
+    pane = tmux.start(
+        [*COMMAND, "--db", str(db)], {**child_env, "TRACKER_TUI_USER": "alice"}, size=LARGE
+    )
+    tmux.wait_for(
+        pane,
+        lambda s: dashboard_shown(s) and s.cursor_key() == "UT-001",
+        "the dashboard with its cursor on UT-001",
+    )
+    title = task(export(child_env, db), "UT-001")["title"]
+
+    # `e`: an edit typed before the shrink is still in the form, and is what ctrl+s saves.
+    tmux.send(pane, "e")
+    tmux.wait_for(pane, lambda s: "Edit task UT-001" in s.text, "the edit form of UT-001")
+    press_until(
+        tmux, pane, "End", lambda s: s.input_cursor_after(title), "the cursor after the title"
+    )
+    type_text(tmux, pane, " v2")
+    tmux.wait_for(pane, lambda s: f"{title} v2" in s.text, "the edited title in the form")
+    screen = through_too_small(
+        tmux,
+        pane,
+        lambda s: "Edit task UT-001" in s.text and "Milestone" in s.text and "Save" in s.text,
+        "edit form",
+    )
+    assert "Notes" in screen.text
+    tmux.send(pane, "C-s")
+    tmux.wait_for(pane, dashboard_shown, "the dashboard after saving the edit form")
+    assert task(export(child_env, db), "UT-001")["title"] == f"{title} v2"
+
+    # `?`, `enter`, `o`: each comes back as it was, and escape still closes it.
+    popups: list[tuple[str, str, Callable[[Screen], bool]]] = [
+        ("?", "help", lambda s: "Keys" in s.text and "escape or ? closes" in s.text),
+        (
+            "Enter",
+            "task detail",
+            lambda s: s.lines[0].lstrip().startswith("UT-001") and "History" in s.text,
+        ),
+        ("o", "sort chooser", lambda s: "Sort by" in s.text and "Last Update" in s.text),
+    ]
+    for key, popup, shown in popups:
+        resize_to_large(tmux, pane)
+        tmux.send(pane, key)
+        tmux.wait_for(pane, shown, f"the {popup} at 120x30")
+        through_too_small(tmux, pane, shown, popup)
+        tmux.send(pane, "Escape")
+        tmux.wait_for(pane, dashboard_shown, f"the dashboard after escape closed the {popup}")
+
+    # `n`: a new task typed before the shrink is saved after it.
+    resize_to_large(tmux, pane)
+    tmux.send(pane, "n")
+    tmux.wait_for(pane, lambda s: "New task" in s.text and "UT-008" in s.text, "the new form")
+    press_until(tmux, pane, "End", lambda s: s.input_cursor_after("UT-008"), "the ID's cursor")
+    tmux.send(pane, "Tab")  # from the proposed ID to the title
+    type_text(tmux, pane, "Shrunk")
+    tmux.wait_for(pane, lambda s: "Shrunk" in s.text, "the new title in the form")
+    through_too_small(
+        tmux, pane, lambda s: "New task" in s.text and "Shrunk" in s.text, "new-task form"
+    )
+    tmux.send(pane, "C-s")
+    tmux.wait_for(
+        pane,
+        lambda s: dashboard_shown(s) and s.row("UT-008") is not None,
+        "the new task UT-008 in the table",
+    )
+    assert task(export(child_env, db), "UT-008")["title"] == "Shrunk"
+
+    # ctrl+q still quits while the terminal is too small.
+    tmux.resize(pane, SMALL)
+    tmux.wait_for(pane, lambda s: MESSAGE in words(s), "the size message")
+    tmux.send(pane, "C-q")
+    tmux.wait_for(pane, lambda s: "[exited with 0]" in s.text, "the dashboard to quit")

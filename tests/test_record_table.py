@@ -37,18 +37,23 @@ COLUMNS = [
 ]
 
 
+#: A one-cell column against the ID, for markers.
+GUTTER = Column("mark", "", width=1, max_width=1, priority=95, gap=0, value=lambda row: "")
+
+
 def rows(n: int) -> list[Row]:
     return [Row(f"R{i:05d}", f"title {i}", f"note {i}", i % 7) for i in range(n)]
 
 
 class TableApp(App[None]):
-    def __init__(self, data: list[Row]) -> None:
+    def __init__(self, data: list[Row], columns: list[Column] | None = None) -> None:
         super().__init__()
         self.data = data
+        self.columns = COLUMNS if columns is None else columns
         self.messages: list[object] = []
 
     def compose(self) -> ComposeResult:
-        yield RecordTable(COLUMNS, empty_text="Nothing yet.", id="t")
+        yield RecordTable(self.columns, empty_text="Nothing yet.", id="t")
 
     def on_mount(self) -> None:
         self.query_one(RecordTable).set_rows(self.data)
@@ -156,18 +161,42 @@ class TestUpdates:
             table.remove_row("R00004")
             assert table.cursor_key == "R00003"
 
-    async def test_marker_shows_in_marker_column(self):
-        app = TableApp(rows(3))
+    async def test_marker_shows_in_its_own_column_and_hides_nothing(self):
+        app = TableApp(rows(3), columns=[GUTTER, *COLUMNS])
         async with app.run_test(size=(80, 8)) as pilot:
             await pilot.pause()
             table = app.query_one(RecordTable)
-            table.marker_column = "notes"
-            table.set_marker("R00001", "edited by priya")
+            table.marker_column = "mark"
+            before = lines(table)
+            table.set_marker("R00001", "✎")
             await pilot.pause()
-            assert "edited by priya" in lines(table)[2]
+            after = lines(table)
+            assert after[2].startswith("✎R00001 ")
+            assert after[2][1:] == before[2][1:]  # every value where it was
             table.set_marker("R00001", None)
             await pilot.pause()
-            assert "note 1" in lines(table)[2]
+            assert lines(table) == before
+
+    async def test_marker_is_not_drawn_over_a_value_when_its_column_gave_way(self):
+        narrow = [Column("mark", "", width=1, max_width=1, priority=1, gap=0), *COLUMNS]
+        app = TableApp(rows(3), columns=narrow)
+        async with app.run_test(size=(24, 8)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            table.marker_column = "mark"
+            before = lines(table)
+            table.set_marker("R00001", "edited by priya")
+            await pilot.pause()
+            assert "mark" not in [column.key for column in table.visible_columns]
+            assert lines(table) == before
+
+    async def test_a_gap_of_zero_puts_a_column_against_the_next(self):
+        app = TableApp(rows(3), columns=[GUTTER, *COLUMNS])
+        async with app.run_test(size=(80, 8)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            # One cell more than the table without it, not two.
+            assert lines(table)[1].startswith(" R00000 ")
 
 
 class TestFilterAndSort:

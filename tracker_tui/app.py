@@ -7,7 +7,8 @@ Screens are Textual MODES (each keeps its own stack, so a form open on the Risks
 is still there when you come back): the Snapshot screen is the default mode; Risks,
 Decisions, Activity and Plan are views from ``tracker_tui.screens`` wrapped in a
 ``ViewScreen``, imported when first shown (a placeholder stands in for one that is
-missing). Below 60x15 the app switches to a mode that says so, and back when it grows.
+missing). Below 60x15 a notice covers whatever is in front (``widgets/too_small.py``):
+the screens and any open form stay as they are underneath, and show again when it grows.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from textual.command import CommandPalette, SearchIcon
 from textual.content import Content
 from textual.events import Resize
 from textual.markup import escape
+from textual.message import Message
 from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -43,8 +45,8 @@ from tracker_tui.screens._writes import WriteQueue
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import ASCII_KEY_NAMES, chrome_text, install_scrollbar_renderer
 from tracker_tui.widgets.key_footer import KeyFooter
+from tracker_tui.widgets.too_small import TooSmallOverlay
 
-MIN_WIDTH, MIN_HEIGHT = 60, 15
 POLL_SECONDS = 0.5
 #: Failed polls in a row before the user is told (one busy moment is not worth it).
 POLL_FAILURES_TOLD = 3
@@ -60,7 +62,6 @@ SCREENS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "plan": ("Plan", "plan", ("PlanView", "PlanScreen")),
 }
 SNAPSHOT_MODE = "snapshot"
-TOO_SMALL_MODE = "too-small"
 
 
 class ModeTabs(Static):
@@ -109,24 +110,6 @@ class PlaceholderView(Static):
         super().__init__(
             Text.assemble((label, "bold"), f"\n\nThis screen is not available yet ({reason})."),
             classes="placeholder",
-        )
-
-
-class TooSmallScreen(Screen[None]):
-    """Shown instead of everything else while the terminal is below the minimum size."""
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="too-small")
-
-    def on_mount(self) -> None:
-        self.show_size(*self.app.size)
-
-    def on_resize(self, event: Resize) -> None:
-        self.show_size(event.size.width, event.size.height)
-
-    def show_size(self, width: int, height: int) -> None:
-        self.query_one("#too-small", Static).update(
-            Text(f"tracker-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT} (now {width}x{height})")
         )
 
 
@@ -179,16 +162,16 @@ class TrackerApp(App[None]):
         self._poll_error_logged = False
         #: Store writes run here, one at a time, in the order the keys were pressed.
         self.write_queue = WriteQueue()
-        self._mode_before_small: str | None = None
         #: The "quit without saving?" question while it is open (a second ^q adds no other).
         self._quit_question: Screen | None = None
+        #: The size notice over the screen in front while the terminal is below 60x15.
+        self.too_small = TooSmallOverlay(self)
         #: True once the first frame is on the terminal (Textual's Ready event).
         self.first_frame_shown = False
         self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
         for mode in SCREENS:
             if mode != SNAPSHOT_MODE:
                 self.add_mode(mode, self._screen_factory(mode))
-        self.add_mode(TOO_SMALL_MODE, TooSmallScreen)
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         elif settings.theme:
@@ -227,7 +210,7 @@ class TrackerApp(App[None]):
         # Switching screens under an open form or question would strand it half-done.
         return not (
             action in ("go", "help")
-            and (isinstance(self.screen, ModalScreen) or self.current_mode == TOO_SMALL_MODE)
+            and (isinstance(self.screen, ModalScreen) or self.too_small.active)
         )
 
     async def action_quit(self) -> None:
@@ -238,6 +221,10 @@ class TrackerApp(App[None]):
             return
         question = self._quit_question
         if question is not None and any(question in st for st in self._screen_stacks.values()):
+            if self.too_small.active:
+                # The question can't be seen or answered below 60x15; the notice says
+                # that a second ctrl+q quits without saving.
+                self.exit()
             return  # the question is on the screen already
         from tracker_tui.screens.confirm import ConfirmScreen
 
@@ -247,7 +234,11 @@ class TrackerApp(App[None]):
                 self.exit()
 
         title = getattr(form, "form_title", lambda: "The form")()
-        self._quit_question = ConfirmScreen(f"{title}: your changes are not saved. Quit anyway?")
+        self._quit_question = ConfirmScreen(
+            f"{title}: your changes are not saved. Quit anyway?",
+            too_small_hint="Unsaved form: grow the terminal to answer it,"
+            " or press ctrl+q again to quit without saving.",
+        )
         self.push_screen(self._quit_question, answered)
 
     def _form_with_unsaved_edits(self) -> Screen | None:
@@ -258,6 +249,10 @@ class TrackerApp(App[None]):
                 if callable(unsaved) and unsaved():
                     return screen
         return None
+
+    def check_message_enabled(self, message: Message) -> bool:
+        # Keys and clicks while too small would act on a screen nobody can see.
+        return super().check_message_enabled(message) and self.too_small.allows(message)
 
     def action_go(self, name: str) -> None:
         """Show the screen ``name`` (snapshot, risks, decisions, activity, plan)."""
@@ -332,7 +327,7 @@ class TrackerApp(App[None]):
         if not self._live_started:
             self.start_live_refresh(self.store.revision(), self.store.data_version())
         self.set_interval(POLL_SECONDS, self._poll)
-        self._check_size()
+        self.too_small.start()
 
     def start_live_refresh(self, revision: int, data_version: int | None) -> None:
         """Poll for changes after ``revision`` (and ``data_version``): the counters read
@@ -372,18 +367,7 @@ class TrackerApp(App[None]):
     # -- minimum size ------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self._check_size(event.size.width, event.size.height)
-
-    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
-        if width is None or height is None:
-            width, height = self.size
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
-        if small and self.current_mode != TOO_SMALL_MODE:
-            self._mode_before_small = self.current_mode
-            self.switch_mode(TOO_SMALL_MODE)
-        elif not small and self.current_mode == TOO_SMALL_MODE:
-            self.switch_mode(self._mode_before_small or SNAPSHOT_MODE)
-            self._mode_before_small = None
+        self.too_small.check(event.size)
 
     # -- live refresh ------------------------------------------------------------------
 
@@ -468,9 +452,7 @@ class TrackerApp(App[None]):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Hand the change to every screen that shows data (open modals are left alone)."""
-        for mode, stack in self._screen_stacks.items():
-            if mode == TOO_SMALL_MODE:
-                continue
+        for stack in self._screen_stacks.values():
             # Every full screen of the stack (the mode's base, and a task detail pushed
             # on it); a modal form keeps what it showed when it opened.
             for screen in stack:

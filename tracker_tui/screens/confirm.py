@@ -27,9 +27,11 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "answer(False)", "Cancel", id="confirm.cancel"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, too_small_hint: str = "") -> None:
         super().__init__(classes="dialog")
         self.question = question
+        #: Shown under the below-60x15 notice while this question is in front.
+        self.too_small_hint = too_small_hint
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):

@@ -25,13 +25,7 @@ from tracker_tui.screens.risk_form import RiskFormScreen
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.progress import status_style
 from tracker_tui.widgets.record_table import Column
-
-_IMPACT_STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
-_IMPACT_ORDER = {"low": 1, "medium": 2, "high": 3, "critical": 4}
-
-
-def impact_style(impact: str) -> str:
-    return _IMPACT_STYLES.get(impact.strip().casefold(), "")
+from tracker_tui.widgets.urgency import impact_style, impact_urgency
 
 
 def _styled(style_for: Any) -> Any:
@@ -52,7 +46,7 @@ RISK_COLUMNS = [
         max_width=9,
         priority=80,
         render=_styled(impact_style),
-        sort_key=lambda value: _IMPACT_ORDER.get(str(value).casefold(), 0),
+        sort_key=lambda value: impact_urgency(str(value or "")),
     ),
     Column("status", "Status", width=10, max_width=11, priority=85, render=_styled(status_style)),
     Column("owner", "Owner", width=12, max_width=24, priority=40),

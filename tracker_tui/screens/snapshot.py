@@ -46,6 +46,7 @@ from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 from tracker_tui.widgets.snapshot_header import SnapshotHeader
+from tracker_tui.widgets.urgency import Urgency, urgency_style
 
 EMPTY_TEXT = (
     "No tracker yet. Press t to name it and n to add its first task, "
@@ -61,6 +62,12 @@ READ_ONLY_EMPTY_TEXT = (
 )
 #: How long a row changed by another user says so.
 MARKER_SECONDS = 60.0
+#: The mark of a row another user changed, in its own one-cell column left of the ID.
+EDITED_MARK, EDITED_MARK_ASCII = "✎", "*"
+#: How often the footer's "edited by ann 20 s ago" counts on while its row is selected.
+NOTE_REFRESH_SECONDS = 5.0
+#: The clock the marks are timed by (a test holds it still).
+clock = time.monotonic
 #: Rows read before the first frame: more than any terminal shows.
 FIRST_SCREENFUL = 200
 WARM_UP_SECONDS = 0.5
@@ -88,10 +95,24 @@ def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
             return Text("")
         day = task.last_update.isoformat()
         if is_stale(task):
-            return Text.assemble(("!", "bold yellow"), (day, "yellow"))
+            # Stale calls for attention: Medium on the urgency scale, in every colour mode.
+            style = urgency_style(Urgency.MEDIUM)
+            return Text.assemble(("!", f"bold {style}"), (day, style))
         return Text(" " + day)
 
     return [
+        # A gutter for the "edited by someone else" mark: one cell against the ID, where
+        # the table's left padding was, so that it never costs another column its place.
+        Column(
+            "edited",
+            "",
+            width=1,
+            max_width=1,
+            priority=99,
+            gap=0,
+            value=lambda task: "",
+            search=lambda value: "",
+        ),
         # IDs are never cut: as wide as the widest ID (UT-00001 on a big store).
         Column("id", "ID", width=6, max_width=7, fit=16, priority=100),
         Column("title", "Title", width=14, priority=90, grow=3),
@@ -173,8 +194,9 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         self._statuses: list[str] = []
         self._info = TrackerInfo(title="", snapshot_date=None)
         self._summary: Summary | None = None
-        self._marks: dict[str, float] = {}  # task ID -> when its marker expires
+        self._marks: dict[str, tuple[str, float]] = {}  # task ID -> (who, when: monotonic)
         self._marker_timer: Timer | None = None
+        self._note_timer: Timer | None = None
         self._rest_pending = False  # rows beyond the first screenful still to read
 
     # -- layout ------------------------------------------------------------------------
@@ -195,7 +217,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             empty_text=EMPTY_TEXT_ASCII if self.ascii else EMPTY_TEXT,
             id="tasks",
         )
-        table.marker_column = "notes"
+        table.marker_column = "edited"
         yield table
         yield KeyFooter()
 
@@ -605,6 +627,9 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         self._mark_others(message.changes)
 
     # -- "edited by priya" markers -----------------------------------------------------
+    # A row another user changed gets a mark in its own gutter column (never over a
+    # value); who it was shows in the footer while the row is selected, and in the task
+    # detail ("Saved by"). The mark goes after MARKER_SECONDS.
 
     def _mark_others(self, changes: list[Change]) -> None:
         others = {
@@ -614,28 +639,65 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         }
         if not others:
             return
-        expires = time.monotonic() + MARKER_SECONDS
+        now = clock()
+        mark = EDITED_MARK_ASCII if self.ascii else EDITED_MARK
         for task_id, user in others.items():
             if self.table.get_row(task_id) is None:
                 continue
-            self._marks[task_id] = expires
-            self.table.set_marker(task_id, Text(f"edited by {display_text(user)}"))
+            self._marks[task_id] = (user, now)
+            self.table.set_marker(task_id, Text(mark))
         self._schedule_marker_expiry()
+        self._show_note()
 
     def _schedule_marker_expiry(self) -> None:
         # One one-shot timer for the earliest expiry: nothing repaints while we wait.
         if self._marker_timer is not None or not self._marks:
             return
-        delay = max(0.05, min(self._marks.values()) - time.monotonic())
+        first = min(when for _, when in self._marks.values())
+        delay = max(0.05, first + MARKER_SECONDS - clock())
         self._marker_timer = self.set_timer(delay, self._expire_markers)
 
     def _expire_markers(self) -> None:
         self._marker_timer = None
-        now = time.monotonic()
-        for task_id in [k for k, when in self._marks.items() if when <= now]:
+        now = clock()
+        for task_id in [k for k, (_, when) in self._marks.items() if when + MARKER_SECONDS <= now]:
             del self._marks[task_id]
             self.table.set_marker(task_id, None)
         self._schedule_marker_expiry()
+        self._show_note()
+
+    @on(RecordTable.RowHighlighted, "#tasks")
+    def _row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
+        self._show_note()
+
+    def edited_note(self, task_id: str) -> Text | None:
+        """``UT-003 edited by ann 20 s ago`` while the row of ``task_id`` is marked."""
+        marked = self._marks.get(task_id)
+        if marked is None:
+            return None
+        user, when = marked
+        seconds = int(clock() - when)
+        ago = "just now" if seconds < NOTE_REFRESH_SECONDS else f"{seconds} s ago"
+        mark = EDITED_MARK_ASCII if self.ascii else EDITED_MARK
+        return Text.assemble(
+            (mark, "bold"),
+            f" {display_text(task_id)} edited by ",
+            (display_text(user), "bold"),
+            f" {ago}",
+        )
+
+    def _show_note(self) -> None:
+        """Say in the footer who changed the selected row, while its mark lasts."""
+        if self._note_timer is not None:
+            self._note_timer.stop()
+            self._note_timer = None
+        key = self.table.cursor_key
+        note = None if key is None else self.edited_note(str(key))
+        with contextlib.suppress(Exception):  # no footer yet (mounting) or any more
+            self.query_one(KeyFooter).note = note
+        if note is not None:
+            # The age counts on only while it is on screen; nothing repaints otherwise.
+            self._note_timer = self.set_timer(NOTE_REFRESH_SECONDS, self._show_note)
 
     # -- filter, sort, copy ------------------------------------------------------------
 
@@ -675,7 +737,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
         table = self.table
         choices = [("", "Document order")] + [
-            (column.key, column.label) for column in table.columns
+            (column.key, column.label) for column in table.columns if column.label
         ]
 
         def chosen(key: str | None) -> None:

@@ -5,15 +5,17 @@ character of the app's own chrome (separators, arrows, truncation marks, key nam
 scrollbars) is ASCII, while user text (titles, notes) is shown as it is.
 
 - ``glyphs(ascii)`` / ``glyphs_for(node)``: the set to draw with;
-- ``truncate(text, width, ascii=...)``: Rich's ``Text.truncate`` with an ASCII mark;
+- ``truncate(text, width, ascii=...)``: cut at whole characters, the mark right after;
 - ``chrome_text(text)``: an app string (a key description) folded to ASCII;
 - ``AsciiScrollBarRender``: scrollbars without the eighth-block glyphs.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.segment import Segments
 from rich.text import Text
 from textual._context import active_app
@@ -53,15 +55,59 @@ def glyphs_for(node: Any) -> Glyphs:
 
 
 def truncate(text: Text, width: int, *, ascii: bool, pad: bool = False) -> None:
-    """Cut ``text`` to ``width`` cells in place, marking a cut with the mode's glyph."""
-    if ascii and text.cell_len > width:
-        text.truncate(max(0, width - 1), overflow="crop")
-        if width > 0:
-            text.append(ASCII.truncated)
-    else:
-        text.truncate(width, overflow="ellipsis")
+    """Cut ``text`` to at most ``width`` cells in place, marking a cut with the mode's glyph.
+
+    The cut falls between whole characters (a wide CJK character, an emoji sequence joined
+    with ZWJ, a letter and its combining accents stay whole) and the mark follows the last
+    one kept: when a wide character does not fit, the text is one cell short, never
+    ``数据库迁移和 …`` (Rich's own ellipsis pads before the mark). With ``pad``, spaces after
+    it make the width exact. Widths are Rich's ``cell_len``, the measure Textual draws by.
+    """
+    if width <= 0:
+        text.truncate(0)
+    elif text.cell_len > width:
+        mark = (ASCII if ascii else UNICODE).truncated
+        keep = fitting_prefix(text.plain, width - cell_len(mark))
+        # Through ``plain``, as Rich's own ellipsis: the styles of the text cut off
+        # carry on over the mark (a dim tail ends in a dim mark).
+        text.plain = text.plain[:keep] + mark
     if pad:
         text.pad_right(width - text.cell_len)
+
+
+#: Characters that belong to the character before them: a cut never falls before one.
+_JOINER, _VARIATIONS = "\u200d", ("\ufe0e", "\ufe0f")
+
+
+def _boundary(plain: str, index: int) -> bool:
+    """Whether ``plain`` may be cut before ``index`` without splitting a character."""
+    if index <= 0 or index >= len(plain):
+        return True
+    after = plain[index]
+    if after == _JOINER or after in _VARIATIONS or unicodedata.combining(after):
+        return False
+    if unicodedata.category(after) in ("Mn", "Me"):
+        return False
+    return plain[index - 1] != _JOINER
+
+
+def fitting_prefix(plain: str, cells: int) -> int:
+    """The length of the longest prefix of ``plain`` that ends between whole characters and
+    takes at most ``cells`` cells, by Rich's measure (``cell_len`` of the prefix itself, so
+    that emoji sequences count as Rich and Textual count them)."""
+    if cells <= 0:
+        return 0
+    if plain.isascii():
+        return min(len(plain), cells)
+    cuts = [index for index in range(len(plain) + 1) if _boundary(plain, index)]
+    low, high = 0, len(cuts) - 1  # cuts[low] always fits (the empty prefix)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if cell_len(plain[: cuts[middle]]) <= cells:
+            low = middle
+        else:
+            high = middle - 1
+    return cuts[low]
 
 
 #: The app's own non-ASCII characters (in binding descriptions) and what ASCII shows.

@@ -11,7 +11,9 @@ screen's ``bindings_updated_signal`` fires:
 - a binding whose ``check_action`` returns ``None`` is drawn dimmed (unavailable);
 - when the line is too narrow, the screen's last items give way first; the app's own
   keys (help, quit) stay, and the command palette hint shows only when there is room;
-- a click on an item presses its key (a dimmed one says why it does nothing).
+- a click on an item presses its key (a dimmed one says why it does nothing);
+- ``note``: a short status about the selection ("UT-003 edited by ann 20 s ago"), drawn
+  at the right end in place of the palette hint; the screen's last items give way to it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from textual import events
 from textual.binding import Binding
 from textual.widget import Widget
 
-from tracker_tui.widgets.glyphs import ascii_mode, chrome_text
+from tracker_tui.widgets.glyphs import ascii_mode, chrome_text, truncate
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -59,6 +61,18 @@ class KeyFooter(Widget, can_focus=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of each item
+        self._note: Text | None = None
+
+    @property
+    def note(self) -> Text | None:
+        """A status line about the selection, shown at the right end (None: none)."""
+        return self._note
+
+    @note.setter
+    def note(self, note: Text | None) -> None:
+        if note != self._note:
+            self._note = note
+            self.refresh()  # one line, same height: no layout
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -119,7 +133,10 @@ class KeyFooter(Widget, can_focus=False):
         for binding, enabled, from_app in self.items():
             item = (self._item(binding, enabled), binding.key)
             (app_items if from_app else screen_items).append(item)
-        if self.app.ENABLE_COMMAND_PALETTE:
+        note = self._note
+        if note is not None:
+            palette = None  # the note takes the palette hint's place
+        elif self.app.ENABLE_COMMAND_PALETTE:
             active = self.screen.active_bindings.get(palette_key)
             if active is not None:
                 palette = (self._item(active.binding, active.enabled), active.binding.key)
@@ -127,8 +144,9 @@ class KeyFooter(Widget, can_focus=False):
         def length(items: list[tuple[Text, str]]) -> int:
             return 1 + sum(text.cell_len for text, _ in items) + 2 * max(0, len(items) - 1)
 
-        # The screen's last items give way first; help and quit stay.
-        while screen_items and length(screen_items + app_items) > width:
+        # The screen's last items give way first (to the note too); help and quit stay.
+        room = width - (note.cell_len + 2 if note is not None else 0)
+        while screen_items and length(screen_items + app_items) > room:
             screen_items.pop()
         line = Text(" ", no_wrap=True, end="")
         spans: list[tuple[int, int, str]] = []
@@ -146,6 +164,12 @@ class KeyFooter(Widget, can_focus=False):
                 spans.append((line.cell_len, line.cell_len + text.cell_len, key))
                 line.append_text(text)
                 line.append(" ")
+        if note is not None:
+            note = note.copy()
+            truncate(note, max(0, width - line.cell_len - 3), ascii=ascii_mode(self))
+            if note.cell_len:
+                line.append(" " * (width - line.cell_len - note.cell_len - 1))
+                line.append_text(note)
         line.truncate(width)
         self._spans = spans
         return line

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from tracker_tui.widgets import urgency
+
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
@@ -50,20 +52,9 @@ def progress_cell(percent: float, width: int, *, ascii: bool = False, style: str
 
 
 def status_style(status: str) -> str:
-    """A Rich style for a task or risk status (16-colour names: safe everywhere)."""
-    return _STATUS_STYLES.get(status.casefold(), "")
+    """A Rich style for a task or risk status, for the running app's colour mode.
 
-
-_STATUS_STYLES = {
-    "complete": "green",
-    "in progress": "cyan",
-    "blocked": "bold red",
-    "at risk": "yellow",
-    "on hold": "magenta",
-    "not started": "",
-    "open": "yellow",
-    "monitoring": "cyan",
-    "mitigated": "green",
-    "resolved": "green",
-    "closed": "bright_black",
-}
+    Kept here for the callers that draw bars and statuses side by side; the styles are
+    declared in ``tracker_tui.widgets.urgency``.
+    """
+    return urgency.status_style(status)

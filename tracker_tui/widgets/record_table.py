@@ -24,7 +24,7 @@ API (stable: other screens build on it)
     )
 
     Column(key, label, width=10, max_width=None, priority=50, value=None, render=None,
-           sort_key=None, justify="left", search=None, grow=1, fit=None)
+           sort_key=None, justify="left", search=None, grow=1, fit=None, gap=1)
         width      the minimum width; a column grows towards max_width (None: no limit)
                    when there is room. Columns are shown in declaration order.
         fit        the column is at least as wide as its widest value (plain text), up
@@ -40,6 +40,8 @@ API (stable: other screens build on it)
         search     value -> the text the filter matches (default: str(value)).
         grow       how many spare cells the column takes per round when there is room
                    (Title 3, Notes 2: they get most of a wide terminal).
+        gap        the spaces between this column and the next one shown (0: a narrow
+                   gutter that sits against its neighbour, like the marker column).
 
     table.set_rows(rows)                 replace every row (cursor stays on its key)
     table.incomplete = True              more rows are on their way (a first screenful
@@ -59,9 +61,12 @@ API (stable: other screens build on it)
     table.filter_predicate = fn | None   row -> bool, combined with filter_text
     table.sort_by(column_key, reverse=None)  same column again reverses; None: document order
     table.sort_column / table.sort_reverse
-    table.set_marker(key, text | None)   a transient note drawn over the row's marker
-                                         column (e.g. "edited by priya"); None clears it
-    table.marker_column = "notes"        where markers go (default: the last column shown)
+    table.set_marker(key, text | None)   a transient mark (a glyph such as ✎) drawn in the
+                                         row's cell of the marker column; None clears it
+    table.marker_column = "edited"       the column markers are drawn in: a narrow column of
+                                         their own, declared like any other (it gives way by
+                                         priority). A marker never takes another column's
+                                         place: with no marker column shown, it is not drawn
     table.row_classes = fn | None        row -> component class name (e.g. "-stale") or None
     table.empty_text                     shown when there are no rows at all
     table.visible_columns                the Columns that fit the current width
@@ -119,6 +124,7 @@ class Column:
     search: Callable[[Any], str] | None = None
     grow: int = 1
     fit: int | None = None
+    gap: int = 1
 
     def get(self, row: Any) -> Any:
         if self.value is not None:
@@ -198,7 +204,7 @@ class RecordTable(ScrollView, can_focus=True):
             color: $block-cursor-foreground;
             text-style: $block-cursor-text-style;
         }
-        & > .record-table--marker { color: $warning; text-style: italic; }
+        & > .record-table--marker { color: $warning; text-style: bold; }
         & > .record-table--empty { color: $text-muted; }
     }
     """
@@ -347,7 +353,7 @@ class RecordTable(ScrollView, can_focus=True):
     # -- markers -----------------------------------------------------------------------
 
     def set_marker(self, key: Hashable, marker: Text | str | None) -> None:
-        """Show ``marker`` over the row's marker column (``None`` removes it)."""
+        """Show ``marker`` in the row's cell of the marker column (``None`` removes it)."""
         if marker is None:
             if self._markers.pop(key, None) is None:
                 return
@@ -590,8 +596,13 @@ class RecordTable(ScrollView, can_focus=True):
             widths[column.key] = max(column.width, min(widest, column.fit or 0))
         return widths
 
+    @staticmethod
+    def _gaps(shown: Sequence[Column]) -> int:
+        """The spaces between the ``shown`` columns (each column's gap, but the last's)."""
+        return sum(column.gap for column in shown[:-1])
+
     def _columns_for(self, width: int) -> list[tuple[Column, int]]:
-        """The columns that fit in ``width`` and their widths (one space between)."""
+        """The columns that fit in ``width`` and their widths (each column's gap between)."""
         fitted = self._fit_widths() if self._fit else {}
         if width == self._layout_width and fitted == self._layout_fit:
             return self._layout
@@ -606,12 +617,12 @@ class RecordTable(ScrollView, can_focus=True):
         }
         shown = list(self.columns)
         while shown:
-            need = sum(minimum[column.key] for column in shown) + len(shown) - 1
+            need = sum(minimum[column.key] for column in shown) + self._gaps(shown)
             if need <= width or len(shown) == 1:
                 break
             shown.remove(min(shown, key=lambda column: column.priority))
         widths = {column.key: minimum[column.key] for column in shown}
-        spare = width - (sum(widths.values()) + len(shown) - 1)
+        spare = width - (sum(widths.values()) + self._gaps(shown))
         # Hand out spare cells one at a time, highest priority first, up to each max.
         growable = sorted(
             (c for c in shown if maximum[c.key] is None or (maximum[c.key] or 0) > widths[c.key]),
@@ -710,7 +721,7 @@ class RecordTable(ScrollView, can_focus=True):
             truncate(cell, cell_width, ascii=ascii, pad=True)
             line.append_text(cell)
             if position < len(layout) - 1:
-                line.append(" ")
+                line.append(" " * column.gap)
         strip = self._to_strip(line, width, base + style)
         self._lines[cache_key] = strip
         return strip
@@ -758,15 +769,13 @@ class RecordTable(ScrollView, can_focus=True):
         if is_cursor:
             row_style = row_style + self.get_component_rich_style("record-table--cursor")
         marker = self._markers.get(key)
-        marker_at = self.marker_column or (layout[-1][0].key if layout else None)
-        if marker is not None and not any(column.key == marker_at for column, _ in layout):
-            marker_at = layout[-1][0].key if layout else None
         line = Text(style=row_style, end="", no_wrap=True)
         ascii = ascii_mode(self)
         for position, (column, cell_width) in enumerate(layout):
-            if marker is not None and column.key == marker_at:
-                cell = marker.copy()
-                cell.stylize(self.get_component_rich_style("record-table--marker"))
+            if column.key == self.marker_column:
+                # Its own narrow column: a marker never covers another column's data.
+                cell = Text() if marker is None else marker.copy()
+                cell.stylize(self.get_component_rich_style("record-table--marker", partial=True))
             else:
                 cell = self._cell(column, row, cell_width)
             cell.no_wrap = True
@@ -778,7 +787,7 @@ class RecordTable(ScrollView, can_focus=True):
                 cell.pad_right(cell_width - cell.cell_len)
             line.append_text(cell)
             if position < len(layout) - 1:
-                line.append(" ")
+                line.append(" " * column.gap)
         return self._to_strip(line, width, base)
 
     @staticmethod

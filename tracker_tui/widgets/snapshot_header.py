@@ -17,10 +17,9 @@ from tracker_tui.domain import Summary, TrackerInfo
 from tracker_tui.sanitize import display_text
 from tracker_tui.widgets.glyphs import glyphs, truncate
 from tracker_tui.widgets.progress import progress_bar, status_style
+from tracker_tui.widgets.urgency import impact_style, impact_urgency
 
 _MILESTONE_LINES = 2
-_IMPACT_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-_IMPACT_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": ""}
 
 
 class SnapshotHeader(Vertical):
@@ -194,12 +193,12 @@ class SnapshotHeader(Vertical):
             line.append("Open risks: ", style="bold")
             risks = sorted(
                 summary.open_risks_by_impact,
-                key=lambda item: (_IMPACT_ORDER.get(item[0].casefold(), 9), item[0]),
+                key=lambda item: (-impact_urgency(item[0]), item[0]),
             )
             line.append_text(
                 Text(glyphs(self.ascii).separator).join(
                     Text.assemble(
-                        (display_text(impact) or "?", _IMPACT_STYLE.get(impact.casefold(), "")),
+                        (display_text(impact) or "?", impact_style(impact)),
                         f" {n}",
                     )
                     for impact, n in risks
