@@ -83,6 +83,20 @@ class TestBurstsKeepEveryKey:
             await settle(app, pilot)
             assert form.query_one("#in-title", Input).value == TITLE[:-3] + "xQyz"
 
+    async def test_tab_in_a_burst_moves_on_before_the_next_letters(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
+        """``n``, then tab and a title in one burst: the title lands in Title, not after the
+        proposed ID (the focus moves at once, before the letters behind it are handed out)."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await settle(app, pilot)
+            burst(app, "tab", *"Shrunk", "shift+tab", "end", "9")
+            await settle(app, pilot)
+            assert app.screen.query_one("#in-title", Input).value == "Shrunk"
+            assert app.screen.query_one("#in-id", Input).value == "UT-0089"
+
     async def test_notes_box_keeps_a_burst_in_order(
         self, app: TrackerApp, seed_store: Store
     ) -> None:
