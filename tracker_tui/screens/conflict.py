@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import OverflowMethod
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -57,7 +58,7 @@ class ConflictScreen(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         who = display_text(self.who)
         table = Table(expand=True, box=None, padding=(0, 1))
-        overflow = "crop" if ascii_mode(self) else "ellipsis"
+        overflow: OverflowMethod = "crop" if ascii_mode(self) else "ellipsis"
         table.add_column("Field", style="bold", no_wrap=True, overflow=overflow)
         table.add_column("Yours", ratio=1)
         # A str header is read as markup: the user's name is plain text.

@@ -68,10 +68,13 @@ class DecisionFormScreen(EditForm[Decision | None]):
     def save_operation(self, changes: dict[str, str], version: int | None) -> Callable[[], Any]:
         # A decision is saved whole: the store replaces the row (checking its version).
         values = self.form_values()
+        # The form's values are Decision's text fields only (FIELDS): never key, extra or
+        # version, which mypy cannot tell from a dict[str, str].
         if self.decision is None:
-            decision = Decision(key=None, **values)
+            decision = Decision(key=None, **values)  # type: ignore[arg-type]
         else:
-            decision = replace(self.decision, **values, version=version or self.decision.version)
+            base = version or self.decision.version
+            decision = replace(self.decision, **values, version=base)  # type: ignore[arg-type]
         store = self.store
 
         def save() -> Decision:
