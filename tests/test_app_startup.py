@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import settle
 
 from tracker_tui.app import TrackerApp, make_app
 from tracker_tui.config import Settings
@@ -26,17 +28,8 @@ TASKS = FIRST_SCREENFUL + 100
 
 
 @pytest.fixture
-def big_store(tmp_path: Path):
-    store = Store.open(str(tmp_path / "big.db"), user="alice")
-    store.import_document(parse_document(synthetic_tracker(tasks=TASKS, activity=20)))
-    yield store
-    store.close()
-
-
-async def settle(app: TrackerApp, pilot: object) -> None:
-    for _ in range(3):
-        await pilot.pause()  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()
+def big_store(synthetic_store: Callable[[int, int], Store]) -> Store:
+    return synthetic_store(TASKS, 20)
 
 
 def rows_written(app: TrackerApp, monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
@@ -67,7 +60,7 @@ async def test_the_rest_is_read_after_the_first_frame(big_store, frozen_settings
     monkeypatch.setattr(SnapshotScreen, "_read_all", read_all)
     app = make_app(big_store, frozen_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert started == [True]
         assert app.screen.query_one("#tasks", RecordTable).row_count == TASKS
 
@@ -77,7 +70,7 @@ async def test_a_small_store_reads_nothing_more(seed_store, frozen_settings, mon
     monkeypatch.setattr(SnapshotScreen, "_read_all", lambda self, focus: calls.append(focus))
     app = make_app(seed_store, frozen_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.first_frame_shown
     assert calls == []
 
@@ -90,13 +83,13 @@ async def test_first_edit_redraws_the_row_and_header_only(
     big_store.update_task(first, {"status": "Complete"})
     app = make_app(big_store, frozen_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         table = app.screen.query_one("#tasks", RecordTable)
         assert table.cursor_key == first
         status_before = app.screen.query_one("#header-status").render()
         updates = rows_written(app, monkeypatch)
         await pilot.press("minus")
-        await settle(app, pilot)
+        await settle(pilot)
         assert big_store.task(first).status != "Complete"
         assert app.screen.query_one("#header-status").render() != status_before
         written = set().union(*updates)
@@ -148,7 +141,7 @@ class TestKeysBeforeTheRestArrives:
             await pilot.press("G")
             assert table.cursor_row == FIRST_SCREENFUL - 1
             self.release(held)
-            await settle(app, pilot)
+            await settle(pilot)
             assert table.row_count == self.TASKS
             assert table.cursor_row == self.TASKS - 1 and table.cursor_key == last
             # Once everything is here, G is an ordinary key again.
@@ -165,7 +158,7 @@ class TestKeysBeforeTheRestArrives:
             table.sort_by("title")
             await pilot.press("G", "g")
             self.release(held)
-            await settle(app, pilot)
+            await settle(pilot)
             assert table.cursor_row == 0 and table.cursor_key == first_by_title
 
     async def test_a_move_after_G_keeps_the_cursor_on_its_task(
@@ -177,7 +170,7 @@ class TestKeysBeforeTheRestArrives:
             await pilot.press("G", "k")
             chosen = table.cursor_key
             self.release(held)
-            await settle(app, pilot)
+            await settle(pilot)
             assert table.row_count == self.TASKS and table.cursor_key == chosen
 
     async def test_a_filter_typed_early_covers_the_whole_list(
@@ -189,7 +182,7 @@ class TestKeysBeforeTheRestArrives:
             table = await self._opened_with_the_rest_held(app, pilot, held)
             table.filter_text = last
             self.release(held)
-            await settle(app, pilot)
+            await settle(pilot)
             assert [task.id for task in table.visible_rows] == [last]
 
 

@@ -46,13 +46,10 @@ CHANGE_KEYS = {"at", "user", "entity", "id", "field", "old", "new"}
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every test away from the real home: platformdirs' dirs go under tmp_path."""
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+def isolated(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI runs as "tester", away from the real home (conftest puts platformdirs' dirs
+    under tmp_path, as ``xdg_data_home`` and so on)."""
     monkeypatch.setenv("TRACKER_TUI_USER", "tester")
-    monkeypatch.delenv("TRACKER_TUI_DB", raising=False)
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from test_screens_support import ScreenHarness, plain, settle
+from conftest import settle
+from test_screens_support import ScreenHarness, plain
 from textual.widgets import Static
 
 from tracker_tui.app import make_app

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from test_screens_support import settle
+from conftest import settle
 from textual.widgets import Input
 
 from tracker_tui.app import make_app

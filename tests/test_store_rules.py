@@ -4,7 +4,6 @@ history, refused edits and hostile text. Every test has its own store under tmp_
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,17 +26,10 @@ from tracker_tui.domain import (
 from tracker_tui.store import Store
 
 
-@pytest.fixture(autouse=True)
-def _user(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Set here too, so these tests do not depend on the shared conftest's choices.
-    monkeypatch.setenv("TRACKER_TUI_USER", "alice")
-
-
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "tracker.db") as opened:
-        opened.import_document(tasks_document())
-        yield opened
+def store(alice: Store) -> Store:
+    """The seven-task store (conftest's ``alice``), by the name these tests give it."""
+    return alice
 
 
 def _history_rows(store: Store) -> int:
@@ -556,25 +548,18 @@ def test_open_risks_are_counted_by_the_domains_rule(
 # -- decisions and list items --------------------------------------------------------------
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "sample.db") as opened:
-        opened.import_document(sample_document())
-        yield opened
-
-
-def test_a_decisions_date_is_a_date_or_empty(sample: Store) -> None:
-    revision = sample.revision()
+def test_a_decisions_date_is_a_date_or_empty(seed_store: Store) -> None:
+    revision = seed_store.revision()
     for typed in ("tomorrow", "20-03-2024", "2024-02-30"):
         with pytest.raises(ValidationError) as refused:
-            sample.save_decision(Decision(None, typed, "Decide."))
+            seed_store.save_decision(Decision(None, typed, "Decide."))
         assert refused.value.field == "date"
-    assert sample.revision() == revision
-    assert sample.save_decision(Decision(None, " 2024-03-20 ", "Decide.")).date == "2024-03-20"
-    assert sample.save_decision(Decision(None, "", "Undated.")).date == ""
-    first = sample.decisions()[0]
+    assert seed_store.revision() == revision
+    assert seed_store.save_decision(Decision(None, " 2024-03-20 ", "Decide.")).date == "2024-03-20"
+    assert seed_store.save_decision(Decision(None, "", "Undated.")).date == ""
+    first = seed_store.decisions()[0]
     with pytest.raises(ValidationError):
-        sample.save_decision(dataclasses.replace(first, date="next week"))
+        seed_store.save_decision(dataclasses.replace(first, date="next week"))
 
 
 def test_an_imported_decision_date_survives_an_edit_of_another_field(tmp_path: Path) -> None:
@@ -589,33 +574,33 @@ def test_an_imported_decision_date_survives_an_edit_of_another_field(tmp_path: P
         assert (saved.date, saved.owner) == ("20-03-2024 – 22-03-2024", "New owner")
 
 
-def test_delete_decision_refuses_a_stale_version(sample: Store) -> None:
-    decision = sample.decisions()[0]
-    sample.save_decision(dataclasses.replace(decision, rationale="Changed by someone."))
+def test_delete_decision_refuses_a_stale_version(seed_store: Store) -> None:
+    decision = seed_store.decisions()[0]
+    seed_store.save_decision(dataclasses.replace(decision, rationale="Changed by someone."))
     with pytest.raises(ConflictError) as conflict:
-        sample.delete_decision(decision.key, expected_version=decision.version)
+        seed_store.delete_decision(decision.key, expected_version=decision.version)
     assert isinstance(conflict.value.current, Decision)
     assert conflict.value.current.rationale == "Changed by someone."
-    current = sample.decisions()[0]
-    sample.delete_decision(current.key, expected_version=current.version)
-    assert current.key not in [d.key for d in sample.decisions()]
+    current = seed_store.decisions()[0]
+    seed_store.delete_decision(current.key, expected_version=current.version)
+    assert current.key not in [d.key for d in seed_store.decisions()]
 
 
-def test_list_items_refuse_a_change_since_read(sample: Store) -> None:
-    seen = sample.checkpoints()[0]
-    sample.save_item("checkpoint", seen.key, {"text": "Moved by someone."})
-    revision = sample.revision()
+def test_list_items_refuse_a_change_since_read(seed_store: Store) -> None:
+    seen = seed_store.checkpoints()[0]
+    seed_store.save_item("checkpoint", seen.key, {"text": "Moved by someone."})
+    revision = seed_store.revision()
     with pytest.raises(ConflictError) as conflict:
-        sample.save_item("checkpoint", seen.key, {"when": "Friday"}, expected=seen)
+        seed_store.save_item("checkpoint", seen.key, {"when": "Friday"}, expected=seen)
     assert isinstance(conflict.value.current, Checkpoint)
     assert conflict.value.current.text == "Moved by someone."
     with pytest.raises(ConflictError):
-        sample.delete_item("checkpoint", seen.key, expected={"text": seen.text})
-    assert sample.revision() == revision
-    fresh = sample.checkpoints()[0]
-    sample.save_item("checkpoint", fresh.key, {"when": "Friday"}, expected=fresh)
-    fresh = sample.checkpoints()[0]
+        seed_store.delete_item("checkpoint", seen.key, expected={"text": seen.text})
+    assert seed_store.revision() == revision
+    fresh = seed_store.checkpoints()[0]
+    seed_store.save_item("checkpoint", fresh.key, {"when": "Friday"}, expected=fresh)
+    fresh = seed_store.checkpoints()[0]
     assert fresh.when == "Friday"
-    entry = sample.activity()[0]
-    sample.delete_item("activity", entry.key, expected=entry)
-    assert entry.key not in [e.key for e in sample.activity()]
+    entry = seed_store.activity()[0]
+    seed_store.delete_item("activity", entry.key, expected=entry)
+    assert entry.key not in [e.key for e in seed_store.activity()]

@@ -394,7 +394,7 @@ def next_id(existing: Iterable[str], default_prefix: str) -> str:
             digits = match.group("number")
             numbers.setdefault(match.group("prefix"), []).append((int(digits), len(digits)))
     # Recover the prefix's spelling (``UT-``) from the original IDs, not the folded ones.
-    spelled = {}
+    spelled: dict[str, str] = {}
     for identifier in existing:
         match = _ID_RE.match(identifier.strip())
         if match:

@@ -142,9 +142,8 @@ class Column:
 
 
 def _default_key(row: Any) -> Hashable:
-    if isinstance(row, dict):
-        return row["id"]
-    return row.id
+    key: Hashable = row["id"] if isinstance(row, dict) else row.id
+    return key
 
 
 def _sortable(value: Any) -> tuple[int, Any]:
@@ -252,8 +251,8 @@ class RecordTable(ScrollView, can_focus=True):
         self._layout_width = -1
         self._layout_fit: dict[str, int] = {}
         self._layout_token = 0
-        self._lines: OrderedDict[tuple, Strip] = OrderedDict()
-        self._empty_cache: dict[tuple, list[Text]] = {}
+        self._lines: OrderedDict[tuple[Hashable, ...], Strip] = OrderedDict()
+        self._empty_cache: dict[tuple[Hashable, ...], list[Text]] = {}
         # fit columns: key -> widest value seen (cells); None when a removal may have
         # shrunk it (measured again, once, at the next layout)
         self._fit: dict[str, int | None] = {c.key: 0 for c in self.columns if c.fit}
