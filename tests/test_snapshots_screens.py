@@ -1,5 +1,5 @@
 """SVG snapshots of the Risks, Decisions, Activity and Plan screens, the task detail, help,
-and a form showing a validation error, at 80x24 and 120x40.
+a form showing a validation error and the status picker, at 80x24 and 120x40.
 
 Deterministic: fixed dates (the store's clock is pinned for the one edit made), animations
 off and the cursor still (conftest), and every worker finished before the picture.
@@ -82,6 +82,9 @@ SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "task_detail": _push(lambda app: TaskDetailScreen(app.store, "UT-007")),
     "help": _keys("2", "question_mark"),
     "form_error": _form_with_error,
+    # s on a row: the status picker under it, opened on the next status.
+    "status_picker": _keys("j", "s"),
+    "risk_status_picker": _keys("2", "j", "j", "s"),
 }
 
 

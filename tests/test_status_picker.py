@@ -126,7 +126,7 @@ class TestPickingOnTheSnapshot:
             picker = app.screen
             assert isinstance(picker, StatusPicker)
             assert picker.statuses == store.statuses("task")
-            assert picker.keys == ["n", "i", "b", "a", "o", "c"]
+            assert picker.choice_keys == ["n", "i", "b", "a", "o", "c"]
             # It opens beside the row it acts on: the row stays in sight, just above it.
             row_y = app.screen_stack[0].query_one("#tasks", RecordTable).cursor_region().y
             box = picker.query_one("#picker-box").region
@@ -138,7 +138,7 @@ class TestPickingOnTheSnapshot:
             await pilot.press("question_mark")
             await pilot.pause()
             text = plain(app.screen.query_one("#help-table", Static))
-            assert "Status…" in text
+            assert "Status ▶" in text
             await pilot.press("escape", "s", "question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
@@ -149,11 +149,13 @@ class TestPickingOnTheSnapshot:
     async def test_a_remapped_key_opens_it_and_steps_in_it(self, store, frozen_settings):
         frozen_settings.keymap = {"snapshot.status-next": "x"}
         app = make_app(store, frozen_settings)
+        revision = store.revision()
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
             await pilot.press("x", "x", "enter")
             await settle(app, pilot)
         assert store.task("UT-001").status == "At Risk"
+        assert store.revision() == revision + 1
 
 
 class TestPickingARiskStatus:

@@ -98,8 +98,8 @@ class RisksView(RegisterView):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "pick_status(1)", "Status…", id="risks.status-next"),
-        Binding("S", "pick_status(-1)", "◀ Status…", show=False, id="risks.status-previous"),
+        Binding("s", "pick_status(1)", "Status ▶", id="risks.status-next"),
+        Binding("S", "pick_status(-1)", "◀ Status", show=False, id="risks.status-previous"),
         Binding("e", "edit", "Edit", id="risks.edit"),
         Binding("n", "new", "New risk", id="risks.new"),
         Binding("d", "delete", "Delete", id="risks.delete"),
@@ -160,7 +160,7 @@ class RisksView(RegisterView):
             return
 
         def chosen(status: str | None) -> None:
-            if status is not None and status != risk.status:
+            if status is not None:  # the status it has already: the store writes nothing
                 self._write_status(risk, status)
 
         picker = StatusPicker(

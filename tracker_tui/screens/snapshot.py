@@ -146,8 +146,8 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # A picker opens on the next (previous) status: only the status chosen is saved.
-        Binding("s", "pick_status(1)", "Status…", id="snapshot.status-next"),
-        Binding("S", "pick_status(-1)", "◀ Status…", show=False, id="snapshot.status-previous"),
+        Binding("s", "pick_status(1)", "Status ▶", id="snapshot.status-next"),
+        Binding("S", "pick_status(-1)", "◀ Status", show=False, id="snapshot.status-previous"),
         Binding("plus", "nudge_progress('+10')", "+10%", id="snapshot.progress-up"),
         Binding("minus", "nudge_progress('-10')", "-10%", id="snapshot.progress-down"),
         Binding(
@@ -316,7 +316,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         task_id, status = task.id, task.status
 
         def chosen(new: str | None) -> None:
-            if new is not None and new != status:
+            if new is not None:  # the status it has already: the store writes nothing
                 self._update_task(task_id, {"status": new})
 
         picker = StatusPicker(

@@ -101,17 +101,17 @@ class StatusPicker(ModalScreen[str | None]):
         self.subject = subject
         self.statuses = list(statuses)
         self.current = current
-        self.anchor = anchor
+        self.row_region = anchor
         self._answered = False
         self._start = self.statuses.index(rules.cycle_status(self.statuses, current, step))
         stepping = {"s", "S", *next_keys, *previous_keys}
-        self.keys = status_keys(self.statuses, RESERVED_KEYS | {k.lower() for k in stepping})
+        self.choice_keys = status_keys(self.statuses, RESERVED_KEYS | {k.lower() for k in stepping})
         # A status list is known only at run time (a document may bring its own), so its
         # keys are added to this picker's own map: Textual reads every binding from the
         # node's BindingsMap, and the help lists these as it lists the rest.
         added = [
             Binding(key, f"choose({place})", status, show=False, id=f"status-picker.{key}")
-            for place, (key, status) in enumerate(zip(self.keys, self.statuses, strict=True))
+            for place, (key, status) in enumerate(zip(self.choice_keys, self.statuses, strict=True))
             if key
         ]
         added += [Binding(key, "move(1)", "Next status", show=False) for key in next_keys]
@@ -129,7 +129,7 @@ class StatusPicker(ModalScreen[str | None]):
                 Text.assemble("Status of ", (display_text(self.subject), "bold")),
                 id="picker-title",
             )
-            labels = map(self._label, self.keys, self.statuses)
+            labels = map(self._label, self.choice_keys, self.statuses)
             yield OptionList(
                 *(Option(label, id=str(place)) for place, label in enumerate(labels)),
                 id="picker-options",
@@ -158,20 +158,21 @@ class StatusPicker(ModalScreen[str | None]):
     def _place(self, screen_width: int, screen_height: int) -> None:
         """Size the box to its statuses and put it under the row's status (above it when
         there is no room below), inside the screen."""
-        labels = [label.cell_len for label in map(self._label, self.keys, self.statuses)]
+        labels = [label.cell_len for label in map(self._label, self.choice_keys, self.statuses)]
         hint = cell_len(self._hint())
         width = min(screen_width, max([*labels, hint, 12 + cell_len(self.subject)]) + 4)
         height = min(screen_height, len(self.statuses) + _CHROME_HEIGHT)
         box = self.query_one("#picker-box", Vertical)
         box.styles.width = width
         box.styles.height = height
-        if self.anchor is None:
+        row = self.row_region
+        if row is None:
             x, y = (screen_width - width) // 2, (screen_height - height) // 2
         else:
-            x = self.anchor.x - _NAME_INDENT  # the names line up with the row's status
-            y = self.anchor.bottom
+            x = row.x - _NAME_INDENT  # the names line up with the row's status
+            y = row.bottom
             if y + height > screen_height:
-                y = self.anchor.y - height if self.anchor.y >= height else screen_height - height
+                y = row.y - height if row.y >= height else screen_height - height
         box.styles.offset = (max(0, min(x, screen_width - width)), max(0, y))
 
     # -- keys --------------------------------------------------------------------------
