@@ -475,7 +475,10 @@ class Writer:
         that the import replaced."""
         return (
             session.execute(
-                select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
+                # entity_id is indexed: this stays cheap on a long history.
+                select(func.max(ChangeRow.revision)).where(
+                    ChangeRow.entity_id == "tracker", ChangeRow.action == "import"
+                )
             ).scalar()
             or 0
         )
