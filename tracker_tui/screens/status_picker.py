@@ -180,7 +180,7 @@ class StatusPicker(ModalScreen[str | None]):
     def action_move(self, step: int) -> None:
         """Highlight the next (1) or previous (-1) status, wrapping round the list."""
         options = self.options
-        index = options.highlighted if options.highlighted is not None else self._start - step
+        index = self._start if options.highlighted is None else options.highlighted
         options.highlighted = (index + step) % len(self.statuses)
 
     def action_choose(self, place: int) -> None:
