@@ -10,17 +10,22 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from conftest import ROOT, SAMPLE
 from requirements import missing
 
 from tracker_tui.document import Document, ListBlock, RawBlock, TableBlock
 from tracker_tui.domain import ActivityEntry, Risk, Task, TrackerInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample-tracker.md"
+if TYPE_CHECKING:
+    from tracker_tui.store import Store
+    from tracker_tui.store.target import StoreTarget
+
 
 TASK_COLUMNS = ["Task ID", "Title", "Milestone", "Owner", "Status", "Progress", "Notes"]
 TASK_FIELDS = ["id", "title", "milestone", "owner", "status", "progress", "notes"]
@@ -204,3 +209,38 @@ def assert_clean(results: list[tuple[int, str, str]]) -> None:
         assert returncode == 0, err
         assert "locked" not in (out + err).lower()
         assert "Traceback" not in err
+
+
+# -- a write between two reads (SQLite and PostgreSQL) --------------------------------------
+
+
+def write_after(store: Store, calls: int, write: Callable[[], object]) -> list[int]:
+    """Make ``write`` commit (through another connection) right after ``store``'s reader
+    has run ``calls`` queries: a write landing between two reads of one export. The list
+    counts the reader's queries from then on."""
+    connection = store._read().connection  # type: ignore[union-attr]
+    original = connection.fetchall
+    seen = [0]
+
+    def fetchall(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        rows = original(sql, params)
+        seen[0] += 1
+        if seen[0] == calls:
+            write()
+        return rows
+
+    connection.fetchall = fetchall  # type: ignore[method-assign]
+    return seen
+
+
+def replace_tracker(where: Path | str | StoreTarget, title: str) -> Callable[[], None]:
+    """A write for ``write_after``: bob replaces the tracker with three NEW- tasks under
+    ``title``, and commits."""
+
+    def write() -> None:
+        from tracker_tui.store import Store
+
+        with Store.open(where, user="bob") as bob:
+            bob.import_document(tasks_document(3, prefix="NEW-", title=title), replace=True)
+
+    return write

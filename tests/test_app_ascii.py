@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, settle
 
 from tracker_tui.app import TrackerApp, make_app
 from tracker_tui.config import Settings
@@ -44,12 +44,6 @@ def non_ascii(app: TrackerApp) -> dict[str, str]:
     return found
 
 
-async def settle(app: TrackerApp, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_ascii_mode_draws_only_ascii(ascii_store: Store, frozen_settings: Settings, size):
     app = make_app(ascii_store, frozen_settings, ascii=True)
@@ -59,7 +53,7 @@ async def test_ascii_mode_draws_only_ascii(ascii_store: Store, frozen_settings: 
         async def look(where: str, *keys: str) -> None:
             if keys:
                 await pilot.press(*keys)
-            await settle(app, pilot)
+            await settle(pilot)
             found = non_ascii(app)
             if found:
                 seen[where] = found
@@ -82,6 +76,9 @@ async def test_ascii_mode_draws_only_ascii(ascii_store: Store, frozen_settings: 
         await look("back", "escape")
         await look("progress prompt", "percent_sign")
         await look("back", "escape")
+        await look("status picker", "s")
+        await look("status picker help", "question_mark")
+        await look("back", "escape", "escape")
         await look("sort prompt", "o")
         await look("sorted", "down", "enter")
         await look("filter", "slash", "z", "z", "z")
@@ -131,6 +128,6 @@ async def test_ascii_key_names(seed_store: Store, frozen_settings: Settings):
 async def test_unicode_mode_is_unchanged(seed_store: Store, frozen_settings: Settings, screen_text):
     app = make_app(seed_store, frozen_settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         text = screen_text(app)
     assert "⏎ Open" in text and "Status ▶" in text and " · " in text and "…" in text

@@ -6,30 +6,20 @@ statuses with the fewest tasks give way, and ``+N more`` says how many are not s
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
+from conftest import settle
 from textual.widgets import Static
 
 from tracker_tui.app import TrackerApp, make_app
 from tracker_tui.config import Settings
-from tracker_tui.markdown import parse_document
-from tracker_tui.markdown.sample import synthetic_tracker
 from tracker_tui.store.store import Store
 
 
 @pytest.fixture
-def big_store(tmp_path: Path):
-    store = Store.open(str(tmp_path / "big.db"), user="alice")
-    store.import_document(parse_document(synthetic_tracker(10_000, 10)))
-    yield store
-    store.close()
-
-
-async def settle(app: TrackerApp, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+def big_store(synthetic_store: Callable[[int, int], Store]) -> Store:
+    return synthetic_store(10_000, 10)
 
 
 def status_line(app: TrackerApp) -> tuple[int, str]:
@@ -44,7 +34,7 @@ async def test_every_count_fits_one_line_at_80_columns(big_store, frozen_setting
     assert len(counts) >= 5 and min(counts.values()) >= 1000  # four digits each
     app = make_app(big_store, frozen_settings, ascii=ascii)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         rows, text = status_line(app)
     assert rows == 1 and len(text) <= 78
     assert all(f"{status} {count}" in text for status, count in counts.items())
@@ -56,7 +46,7 @@ async def test_the_fewest_give_way_when_narrower(big_store, frozen_settings, asc
     counts = {c.status: c.count for c in big_store.summary().by_status}
     app = make_app(big_store, frozen_settings, ascii=ascii)
     async with app.run_test(size=(60, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         rows, text = status_line(app)
     assert rows == 1 and len(text) <= 58
     shown = [status for status in counts if f"{status} {counts[status]}" in text]
@@ -69,7 +59,7 @@ async def test_roomy_terminal_keeps_the_dots(big_store, frozen_settings: Setting
     counts = {c.status: c.count for c in big_store.summary().by_status}
     app = make_app(big_store, frozen_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         rows, text = status_line(app)
     assert rows == 1 and "more" not in text and " · " in text
     assert all(f"{status} {count}" in text for status, count in counts.items())

@@ -38,11 +38,6 @@ def messages(app: TrackerApp) -> list[str]:
     return [notification.message for notification in app._notifications]
 
 
-@pytest.fixture
-def app(seed_store: Store, frozen_settings: Settings) -> TrackerApp:
-    return make_app(seed_store, frozen_settings)
-
-
 def count_writes(app: TrackerApp, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Bytes the app would send to the terminal, one entry per screen update.
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import settle
 
 from tracker_tui.app import TrackerApp, make_app
 from tracker_tui.config import Settings
@@ -19,25 +20,11 @@ def table(app: TrackerApp) -> RecordTable:
     return app.screen.query_one("#tasks", RecordTable)
 
 
-async def settle(app: TrackerApp, pilot: object) -> None:
-    """Let workers finish and their messages land."""
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def app(seed_store: Store, frozen_settings: Settings) -> TrackerApp:
-    return make_app(seed_store, frozen_settings)
-
-
 class TestOpening:
     async def test_opens_on_snapshot_with_first_row_selected(self, app, screen_text):
         """The task table has the focus and the cursor on the first task."""
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.current_mode == "snapshot"
             assert app.focused is table(app)
             assert table(app).cursor_key == "UT-001"
@@ -50,7 +37,7 @@ class TestOpening:
     async def test_80x24_shows_every_seed_task_uncut(self, app, screen_text):
         """At 80 columns every task shows and nothing is cut at the right; Notes give way."""
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             lines = screen_text(app).splitlines()
             for task_id in SEED_IDS:
                 row = next(line for line in lines if task_id in line)
@@ -63,7 +50,7 @@ class TestOpening:
 
     async def test_120x40_shows_every_column(self, app, screen_text):
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             header = next(line for line in screen_text(app).splitlines() if "Title" in line)
             for label in (
                 "ID",
@@ -88,7 +75,7 @@ class TestOpening:
 class TestNavigation:
     async def test_cursor_keys(self, app):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j", "j", "down")
             assert table(app).cursor_key == "UT-004"
             await pilot.press("k", "up")
@@ -106,14 +93,14 @@ class TestNavigation:
 
     async def test_click_selects_a_row(self, app):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             header_y = table(app).region.y
             await pilot.click(offset=(5, header_y + 3))
             assert table(app).cursor_key == "UT-003"
 
     async def test_number_keys_switch_screens(self, app, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             for key, mode in (
                 ("2", "risks"),
                 ("3", "decisions"),
@@ -122,7 +109,7 @@ class TestNavigation:
                 ("1", "snapshot"),
             ):
                 await pilot.press(key)
-                await settle(app, pilot)
+                await settle(pilot)
                 assert app.current_mode == mode
                 assert "1 Snapshot" in screen_text(app)
             assert table(app).cursor_key == "UT-001"
@@ -131,9 +118,9 @@ class TestNavigation:
 class TestQuickEdits:
     async def test_minus_lowers_progress_in_store_and_row(self, app, seed_store, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j", "minus")
-            await settle(app, pilot)
+            await settle(pilot)
             task = seed_store.task("UT-002")
             assert task.progress == 90
             assert task.status != "Complete"
@@ -144,41 +131,41 @@ class TestQuickEdits:
 
     async def test_plus_is_clamped_at_100(self, app, seed_store):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("plus")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001").progress == 100
 
     async def test_progress_is_relative_to_the_store(self, app, seed_store, tmp_path):
         """Another user's edit since we read the row is not overwritten by ours."""
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             with Store.open(str(tmp_path / "t.db"), user="bob") as bob:
                 bob.update_task("UT-001", {"progress": 50})
             await pilot.press("minus")  # before the poller noticed bob
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001").progress == 40
 
     async def test_status_next_and_previous(self, app, seed_store):
         statuses = seed_store.statuses("task")
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("s")
-            await settle(app, pilot)
+            await settle(pilot)
+            await pilot.press("s", "enter")  # the picker opens on the next status
+            await settle(pilot)
             after_next = seed_store.task("UT-001").status
             assert after_next == statuses[(statuses.index("Complete") + 1) % len(statuses)]
             assert table(app).cursor_value.status == after_next
-            await pilot.press("S")
-            await settle(app, pilot)
+            await pilot.press("S", "enter")
+            await settle(pilot)
             assert seed_store.task("UT-001").status == "Complete"
 
     async def test_complete_adds_an_activity_entry(self, app, seed_store):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j", "minus")
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("plus")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-002").status == "Complete"
             assert seed_store.activity(limit=1)[0].text == "UT-002 completed."
 
@@ -187,22 +174,22 @@ class TestQuickEdits:
         app = make_app(seed_store, frozen_settings)
         before = seed_store.activity_count()
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("minus")
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("plus")
-            await settle(app, pilot)
+            await settle(pilot)
         assert seed_store.task("UT-001").status == "Complete"
         assert seed_store.activity_count() == before
 
     async def test_percent_sets_exact_progress(self, app, seed_store, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j", "j", "percent_sign")
             await pilot.pause()
             assert "Progress of UT-003" in screen_text(app)
             await pilot.press(*"45", "enter")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-003").progress == 45
             row = next(line for line in screen_text(app).splitlines() if "UT-003" in line)
             assert "45%" in row
@@ -211,28 +198,28 @@ class TestQuickEdits:
         """A value the prompt accepts and the store then refuses (the task was deleted
         meanwhile) is told in a toast. (A bad value keeps the prompt open: test_form_input.)"""
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("percent_sign")
             await pilot.pause()
             with Store.open(str(tmp_path / "t.db"), user="bob") as bob:
                 bob.delete_task("UT-001")
             await pilot.press(*"50", "enter")
-            await settle(app, pilot)
+            await settle(pilot)
             errors = [n for n in app._notifications if n.severity == "error"]
             assert errors
 
     async def test_undo_and_redo(self, app, seed_store):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("minus")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001").progress == 90
             await pilot.press("u")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001").progress == 100
             assert table(app).cursor_value.progress == 100
             await pilot.press("ctrl+r")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001").progress == 90
             assert table(app).cursor_value.progress == 90
 
@@ -240,28 +227,28 @@ class TestQuickEdits:
 class TestForms:
     async def test_delete_after_yes(self, app, seed_store, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("G", "d")
             await pilot.pause()
             assert "Delete UT-007" in screen_text(app)
             await pilot.press("y")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-007") is None
             assert table(app).get_row("UT-007") is None
             assert table(app).cursor_key == "UT-006"
 
     async def test_delete_no_keeps_the_task(self, app, seed_store):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("d")
             await pilot.pause()
             await pilot.press("n")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001") is not None
 
     async def test_edit_new_activity_detail_and_help_open(self, app, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             for key, expected in (
                 ("e", "TaskFormScreen"),
                 ("a", "ActivityFormScreen"),
@@ -269,17 +256,17 @@ class TestForms:
                 ("question_mark", "HelpScreen"),
             ):
                 await pilot.press(key)
-                await settle(app, pilot)
+                await settle(pilot)
                 assert type(app.screen).__name__ == expected, key
                 await pilot.press("escape")
-                await settle(app, pilot)
+                await settle(pilot)
                 assert type(app.screen).__name__ == "SnapshotScreen", key
 
     async def test_new_proposes_next_id(self, app, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("n")
-            await settle(app, pilot)
+            await settle(pilot)
             assert type(app.screen).__name__ == "TaskFormScreen"
             assert app.screen.proposed_id == "UT-008"
 
@@ -287,7 +274,7 @@ class TestForms:
 class TestFilterSortCopy:
     async def test_filter_as_you_type_and_escape(self, app, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("slash", *"vitest")
             await pilot.pause()
             assert [t.id for t in table(app).visible_rows] == ["UT-005", "UT-007"]
@@ -299,7 +286,7 @@ class TestFilterSortCopy:
 
     async def test_filter_matches_every_column(self, app):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("slash", *"2024-05-2", "enter")
             await pilot.pause()
             assert [t.id for t in table(app).visible_rows] == ["UT-003", "UT-004", "UT-005"]
@@ -307,7 +294,7 @@ class TestFilterSortCopy:
 
     async def test_sort_and_reverse(self, app):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("o")
             await pilot.pause()
             await pilot.click("#choices", offset=(2, 2))  # Title
@@ -321,7 +308,7 @@ class TestFilterSortCopy:
 
     async def test_copy_id(self, app):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j", "y")
             assert app.clipboard == "UT-002"
             await pilot.press("Y")
@@ -333,7 +320,7 @@ class TestSafety:
         seed_store.update_task("UT-001", {"notes": "[@click=app.quit]boom[/] [b]x"})
         app = make_app(seed_store, frozen_settings)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             assert "[@click=app.quit]boom" in screen_text(app)
             row_y = table(app).region.y + 1
             await pilot.click(offset=(100, row_y))
@@ -348,7 +335,7 @@ class TestSafety:
         store = Store.open(str(tmp_path / "t.db"), user="alice", read_only=True)
         app = make_app(store, frozen_settings)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             assert "READ-ONLY" in screen_text(app)
             for key in (
                 "s",
@@ -375,7 +362,7 @@ class TestSafety:
 
     async def test_tiny_terminal_and_back(self, app, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j")
             await pilot.resize_terminal(40, 10)
             await pilot.pause()
@@ -389,7 +376,7 @@ class TestSafety:
     async def test_ascii_mode_draws_plain_bars(self, seed_store, frozen_settings, screen_text):
         app = make_app(seed_store, frozen_settings, ascii=True)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             text = screen_text(app)
             assert "#####" in text
             assert "█" not in text
@@ -398,17 +385,17 @@ class TestSafety:
 class TestCommands:
     async def test_jump_to_task(self, app):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("2")
-            await settle(app, pilot)
+            await settle(pilot)
             app.goto_task("UT-005")
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.current_mode == "snapshot"
             assert table(app).cursor_key == "UT-005"
 
     async def test_palette_lists_screens_tasks_and_export(self, app):
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             titles = [command.title for command in app.get_system_commands(app.screen)]
             assert "Go to Risks" in titles
             assert "Export markdown" in titles
@@ -418,9 +405,9 @@ class TestCommands:
     async def test_export_markdown(self, app, tmp_path: Path, monkeypatch):
         monkeypatch.chdir(tmp_path)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             app.export_markdown()
-            await settle(app, pilot)
+            await settle(pilot)
             files = list(tmp_path.glob("*.md"))
             assert len(files) == 1
             assert "UT-007" in files[0].read_text()
@@ -435,24 +422,24 @@ class TestUndoConflict:
     async def test_undo_over_another_users_change_asks_first(self, app, seed_store, screen_text):
         """bob changed the progress since alice's edit: u asks; no keeps his, yes undoes."""
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("minus")
-            await settle(app, pilot)
+            await settle(pilot)
             with Store.open(seed_store.target, user="bob") as bob:
                 bob.update_task("UT-001", {"progress": 50})
             await pilot.press("u")
-            await settle(app, pilot)
+            await settle(pilot)
             assert type(app.screen).__name__ == "ConfirmScreen"
             # Who: the row's updated_by as the store reports it (see conflict_question).
             assert "changed progress of UT-001 since; undo anyway?" in screen_text(app)
             await pilot.press("n")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001").progress == 50
             await pilot.press("u")
-            await settle(app, pilot)
+            await settle(pilot)
             assert type(app.screen).__name__ == "ConfirmScreen"
             await pilot.press("y")
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001").progress == 100
             assert table(app).get_row("UT-001").progress == 100
 
@@ -469,18 +456,18 @@ class TestCompletionThroughTheForm:
         from tracker_tui.screens.task_form import TaskFormScreen
 
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TaskFormScreen)
         app.screen.query_one("#in-status", Select).value = "Complete"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, TaskFormScreen)
 
     async def test_one_undo_takes_back_the_status_and_the_entry(self, in_progress, app):
         store = in_progress
         before = store.activity_count()
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j")
             await self._complete_in_form(app, pilot)
             assert store.task("UT-002").status == "Complete"
@@ -488,7 +475,7 @@ class TestCompletionThroughTheForm:
             assert store.activity_count() == before + 1
             assert table(app).get_row("UT-002").status == "Complete"
             await pilot.press("u")
-            await settle(app, pilot)
+            await settle(pilot)
             assert store.task("UT-002").status == "In Progress"
             assert store.activity_count() == before
             assert table(app).get_row("UT-002").status == "In Progress"
@@ -496,9 +483,9 @@ class TestCompletionThroughTheForm:
     async def test_editing_from_the_detail_screen_logs_the_completion(self, in_progress, app):
         store = in_progress
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j", "enter")
-            await settle(app, pilot)
+            await settle(pilot)
             assert type(app.screen).__name__ == "TaskDetailScreen"
             await self._complete_in_form(app, pilot)
             assert store.task("UT-002").status == "Complete"
@@ -510,7 +497,7 @@ class TestCompletionThroughTheForm:
         app = make_app(store, frozen_settings)
         before = store.activity_count()
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j")
             await self._complete_in_form(app, pilot)
         assert store.task("UT-002").status == "Complete"
@@ -533,12 +520,12 @@ class TestWriteOrder:
 
         monkeypatch.setattr(seed_store, "update_task", slow_update)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             for key, character in (("minus", "-"), ("minus", "-"), ("u", "u")):
                 app.post_message(events.Key(key, character))
-            await settle(app, pilot)
+            await settle(pilot)
             await app.workers.wait_for_complete()
-            await settle(app, pilot)
+            await settle(pilot)
             assert seed_store.task("UT-001").progress == 90
             assert table(app).get_row("UT-001").progress == 90
             assert not [n for n in app._notifications if n.severity == "error"]
@@ -553,12 +540,12 @@ class TestPaletteMarkup:
         seed_store.update_task("UT-003", {"title": self.TITLE})
         app = make_app(seed_store, frozen_settings)
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("ctrl+p")
-            await settle(app, pilot)
+            await settle(pilot)
             assert CommandPalette.is_open(app)
             await pilot.press(*"UT-003")
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.pause(0.5)
             shown = " ".join(
                 str(option.prompt) for option in app.screen.query("CommandList").first().options
@@ -604,6 +591,6 @@ async def test_an_edit_just_before_quitting_is_saved(app, seed_store, monkeypatc
 
     monkeypatch.setattr(seed_store, "update_task", slow_update)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("minus", "q")
     assert seed_store.task("UT-001").progress == 90

@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import settle
 
 from tracker_tui.app import TrackerApp, make_app
 from tracker_tui.config import Settings
@@ -26,17 +28,8 @@ TASKS = FIRST_SCREENFUL + 100
 
 
 @pytest.fixture
-def big_store(tmp_path: Path):
-    store = Store.open(str(tmp_path / "big.db"), user="alice")
-    store.import_document(parse_document(synthetic_tracker(tasks=TASKS, activity=20)))
-    yield store
-    store.close()
-
-
-async def settle(app: TrackerApp, pilot: object) -> None:
-    for _ in range(3):
-        await pilot.pause()  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()
+def big_store(synthetic_store: Callable[[int, int], Store]) -> Store:
+    return synthetic_store(TASKS, 20)
 
 
 def rows_written(app: TrackerApp, monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
@@ -67,7 +60,7 @@ async def test_the_rest_is_read_after_the_first_frame(big_store, frozen_settings
     monkeypatch.setattr(SnapshotScreen, "_read_all", read_all)
     app = make_app(big_store, frozen_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert started == [True]
         assert app.screen.query_one("#tasks", RecordTable).row_count == TASKS
 
@@ -77,7 +70,7 @@ async def test_a_small_store_reads_nothing_more(seed_store, frozen_settings, mon
     monkeypatch.setattr(SnapshotScreen, "_read_all", lambda self, focus: calls.append(focus))
     app = make_app(seed_store, frozen_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.first_frame_shown
     assert calls == []
 
@@ -90,13 +83,13 @@ async def test_first_edit_redraws_the_row_and_header_only(
     big_store.update_task(first, {"status": "Complete"})
     app = make_app(big_store, frozen_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         table = app.screen.query_one("#tasks", RecordTable)
         assert table.cursor_key == first
         status_before = app.screen.query_one("#header-status").render()
         updates = rows_written(app, monkeypatch)
         await pilot.press("minus")
-        await settle(app, pilot)
+        await settle(pilot)
         assert big_store.task(first).status != "Complete"
         assert app.screen.query_one("#header-status").render() != status_before
         written = set().union(*updates)
@@ -148,7 +141,7 @@ class TestKeysBeforeTheRestArrives:
             await pilot.press("G")
             assert table.cursor_row == FIRST_SCREENFUL - 1
             self.release(held)
-            await settle(app, pilot)
+            await settle(pilot)
             assert table.row_count == self.TASKS
             assert table.cursor_row == self.TASKS - 1 and table.cursor_key == last
             # Once everything is here, G is an ordinary key again.
@@ -165,7 +158,7 @@ class TestKeysBeforeTheRestArrives:
             table.sort_by("title")
             await pilot.press("G", "g")
             self.release(held)
-            await settle(app, pilot)
+            await settle(pilot)
             assert table.cursor_row == 0 and table.cursor_key == first_by_title
 
     async def test_a_move_after_G_keeps_the_cursor_on_its_task(
@@ -177,7 +170,7 @@ class TestKeysBeforeTheRestArrives:
             await pilot.press("G", "k")
             chosen = table.cursor_key
             self.release(held)
-            await settle(app, pilot)
+            await settle(pilot)
             assert table.row_count == self.TASKS and table.cursor_key == chosen
 
     async def test_a_filter_typed_early_covers_the_whole_list(
@@ -189,7 +182,7 @@ class TestKeysBeforeTheRestArrives:
             table = await self._opened_with_the_rest_held(app, pilot, held)
             table.filter_text = last
             self.release(held)
-            await settle(app, pilot)
+            await settle(pilot)
             assert [task.id for task in table.visible_rows] == [last]
 
 
@@ -216,16 +209,16 @@ async def test_a_fresh_install_starts_a_tracker_from_the_empty_dashboard(
     path = fresh_store.target.path
     app = make_app(fresh_store, frozen_settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         text = " ".join(screen_text(app).split())
         assert "No tracker yet. Press t to name it and n to add its first task" in text
         assert not path.exists()  # looking creates nothing
 
         await pilot.press("t")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TitlePrompt)
         await pilot.press(*"Release 2", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, TitlePrompt)
         assert fresh_store.tracker_info().title == "Release 2"
         assert screen_text(app).splitlines()[1].strip().startswith("Release 2")  # header
@@ -233,11 +226,11 @@ async def test_a_fresh_install_starts_a_tracker_from_the_empty_dashboard(
         assert "No tasks yet. Press n to add the first one." in text
 
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TaskFormScreen)
         app.screen.query_one("#in-title", Input).focus()
         await pilot.press(*"Kick-off", "ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert [task.title for task in fresh_store.tasks()] == ["Kick-off"]
         assert "Kick-off" in screen_text(app)
     assert path.exists()
@@ -250,13 +243,13 @@ async def test_the_title_prompt_refuses_an_empty_title_and_stays_open(fresh_stor
 
     app = make_app(fresh_store, frozen_settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("t", "space", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TitlePrompt)
         error = app.screen.query_one("#title-error", Static)
         assert "title cannot be empty" in str(error.render())
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, TitlePrompt)
     assert not fresh_store.target.path.exists()

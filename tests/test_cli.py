@@ -46,13 +46,10 @@ CHANGE_KEYS = {"at", "user", "entity", "id", "field", "old", "new"}
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every test away from the real home: platformdirs' dirs go under tmp_path."""
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+def isolated(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI runs as "tester", away from the real home (conftest puts platformdirs' dirs
+    under tmp_path, as ``xdg_data_home`` and so on)."""
     monkeypatch.setenv("TRACKER_TUI_USER", "tester")
-    monkeypatch.delenv("TRACKER_TUI_DB", raising=False)
 
 
 @pytest.fixture
@@ -227,6 +224,23 @@ def test_set_relative_progress(capsys, loaded, argv, expected):
     assert task(loaded, "UT-003").progress == expected
     assert f"{expected}%" in out
     assert "(was 40%" in out or expected == 100
+
+
+def test_set_status_restores_the_progress_from_history(capsys, loaded):
+    """Complete and back (or through Not Started) gives back 40%, not 90% or 0%."""
+    setup = ["set", "UT-003", "--status", "In Progress", "--progress", "40", "--db", loaded]
+    assert main(setup) == 0
+    capsys.readouterr()
+    for status, expected in [
+        ("Complete", 100),
+        ("Blocked", 40),
+        ("Not Started", 0),
+        ("On Hold", 40),
+    ]:
+        code, out, err = run(capsys, "set", "UT-003", "--status", status, "--db", loaded)
+        assert code == 0, err
+        assert out.splitlines()[0].startswith(f"UT-003  {status}  {expected}%"), out
+        assert task(loaded, "UT-003").progress == expected
 
 
 def test_set_other_task_fields(capsys, loaded):

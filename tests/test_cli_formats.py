@@ -6,7 +6,6 @@ import csv
 import io
 import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,12 +21,8 @@ from tracker_tui.export_formats import (
 )
 from tracker_tui.resources import sample_tracker, sample_tracker_text
 
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+# Away from the real home (conftest puts platformdirs' dirs under tmp_path).
+pytestmark = pytest.mark.usefixtures("home")
 
 
 def test_task_dict_hides_internal_extra_keys():

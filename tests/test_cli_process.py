@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import COMMAND
 
 from tracker_tui.resources import sample_tracker
-
-SCRIPT = Path(sys.executable).with_name("tracker-tui")
 
 
 @pytest.fixture
@@ -28,9 +27,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def tracker_tui(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tracker_tui"]
     return subprocess.run(
-        [*command, *argv], env=env, capture_output=True, text=True, timeout=60, check=False
+        [*COMMAND, *argv], env=env, capture_output=True, text=True, timeout=60, check=False
     )
 
 
@@ -73,9 +71,8 @@ def test_python_dash_m(loaded):
 
 
 def test_closed_pipe_is_quiet(loaded):
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tracker_tui"]
     process = subprocess.Popen(
-        [*command, "export", "--format", "json"],
+        [*COMMAND, "export", "--format", "json"],
         env=loaded,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -113,7 +110,7 @@ def test_export_into_head_exits_141(large, unbuffered, export_format):
     """``export | head -1``: the reader leaves after one line, mid-export; the README
     promises 141 and no traceback. (A raw, unbuffered stdout took a short write as the
     whole export and exited 0.)"""
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tracker_tui"]
+    command = COMMAND
     environment = {**large, "PYTHONUNBUFFERED": unbuffered}
     process = subprocess.Popen(
         [*command, "export", "--format", export_format],
@@ -153,8 +150,7 @@ def test_utf8_output_on_a_latin1_terminal(loaded):
     environment = {**loaded, "PYTHONIOENCODING": "latin-1", "PYTHONUTF8": "0"}
     result = subprocess.run(
         [
-            str(SCRIPT) if SCRIPT.exists() else sys.executable,
-            *([] if SCRIPT.exists() else ["-m", "tracker_tui"]),
+            *COMMAND,
             "set",
             "UT-003",
             "--owner",

@@ -8,43 +8,36 @@ on stdin for the go, so that their edits really overlap.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from requirements import missing
+from conftest import COMMAND
 from store_docs import (
     PLUS_ONE,
     assert_clean,
     child_env,
     popen_python,
+    replace_tracker,
     run_python,
     start_together,
     tasks_document,
+    write_after,
 )
 
 from tracker_tui.domain import ConflictError, StoreLockedError, Task
 from tracker_tui.store import Store, engine
 
 
-@pytest.fixture(autouse=True)
-def _user(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRACKER_TUI_USER", "alice")
-
-
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    store_path = tmp_path / "tracker.db"
-    with Store.open(store_path) as store:
-        store.import_document(tasks_document())
+def path(tasks_path: Path) -> Path:
+    """The seven-task store with UT-001 at 0%, so that the additions below count from zero."""
+    with Store.open(tasks_path) as store:
         store.update_task("UT-001", {"progress": 0})
-    return store_path
+    return tasks_path
 
 
 @pytest.mark.slow
@@ -77,14 +70,6 @@ CLI_LOOP = """
 """
 
 
-def _cli() -> str:
-    beside = Path(sys.executable).with_name("tracker-tui")
-    found = str(beside) if beside.exists() else shutil.which("tracker-tui")
-    if found is None:
-        missing("the tracker-tui command is not installed")
-    return found
-
-
 @pytest.mark.slow
 def test_three_cli_processes_adding_one_eight_times_make_24(path: Path) -> None:
     children = [
@@ -100,7 +85,7 @@ def test_three_cli_processes_adding_one_eight_times_make_24(path: Path) -> None:
         assert {"cli0", "cli1", "cli2"} <= users
     # And the installed command itself, once.
     done = subprocess.run(
-        [_cli(), "--db", str(path), "set", "UT-001", "--progress", "+1"],
+        [*COMMAND, "--db", str(path), "set", "UT-001", "--progress", "+1"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -232,38 +217,12 @@ def test_store_held_locked_gives_store_locked_error(
 # -- consistent reads: an export or the header never mixes two states -------------------------
 
 
-def _write_after(store: Store, calls: int, write: Callable[[], object]) -> list[int]:
-    """Make ``write`` commit (through another connection) right after ``store``'s reader
-    has run ``calls`` queries: a write landing between two reads of one export."""
-    connection = store._read().connection  # type: ignore[union-attr]
-    original = connection.fetchall
-    seen = [0]
-
-    def fetchall(sql: str, params: dict | None = None) -> list[tuple]:
-        rows = original(sql, params)
-        seen[0] += 1
-        if seen[0] == calls:
-            write()
-        return rows
-
-    connection.fetchall = fetchall  # type: ignore[method-assign]
-    return seen
-
-
-def _replace_with_other(path: Path | str) -> Callable[[], object]:
-    def write() -> None:
-        with Store.open(path, user="bob") as bob:
-            bob.import_document(tasks_document(3, prefix="NEW-", title="Other"), replace=True)
-
-    return write
-
-
 def test_a_markdown_export_is_one_state_even_if_a_replace_commits_midway(path: Path) -> None:
     from tracker_tui.markdown import render_document
 
     with Store.open(path) as store:
         expected = render_document(store.export_document())
-        seen = _write_after(store, 2, _replace_with_other(path))
+        seen = write_after(store, 2, replace_tracker(path, "Other"))
         assert render_document(store.export_document()) == expected
         assert seen[0] > 2  # the write did land between the export's reads
         assert store.tracker_info().title == "Other"  # and is seen afterwards
@@ -274,7 +233,7 @@ def test_a_json_export_is_one_state_even_if_a_write_commits_midway(path: Path) -
 
     with Store.open(path) as store:
         expected = render_export(store, "json", None)
-        _write_after(store, 1, _replace_with_other(path))
+        write_after(store, 1, replace_tracker(path, "Other"))
         exported = json.loads(render_export(store, "json", None))
         assert exported == json.loads(expected)
         assert exported["tracker"]["title"] == "Tracker" and len(exported["tasks"]) == 7
@@ -283,7 +242,7 @@ def test_a_json_export_is_one_state_even_if_a_write_commits_midway(path: Path) -
 def test_the_header_figures_are_one_state(path: Path) -> None:
     with Store.open(path) as store:
         assert store.summary().tasks == 7
-        seen = _write_after(store, 1, _replace_with_other(path))
+        seen = write_after(store, 1, replace_tracker(path, "Other"))
         summary = store.summary()
         assert seen[0] > 1  # the write landed between the header's queries
         assert summary.tasks == 7

@@ -14,11 +14,11 @@ import contextlib
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import COMMAND, SAMPLE
 from requirements import missing
 from terminal_driver import DEADLINE, Screen, Tmux, tmux_path
 
@@ -30,11 +30,6 @@ def _needs_tmux() -> None:
     if tmux_path() is None:
         missing("tmux is not installed")
 
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample-tracker.md"
-SCRIPT = Path(sys.executable).with_name("tracker-tui")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tracker_tui"]
 
 WIDE = (140, 30)  # wide enough for the Notes column
 
@@ -206,7 +201,7 @@ def test_two_panes_on_one_store_see_each_others_edits(tmux, child_env, db):
     # bob: the next status of UT-002.
     tmux.send(bob, "j")
     tmux.wait_for(bob, lambda s: s.cursor_key() == "UT-002", "bob's cursor on UT-002")
-    tmux.send(bob, "s")
+    tmux.send(bob, "s", "Enter")  # the status picker, opened on the next status
     tmux.wait_for(
         bob,
         lambda s: row_shows(s, "UT-002") and "Complete" not in s.row("UT-002"),

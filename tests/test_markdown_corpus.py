@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE
 from requirements import missing
 
 from tracker_tui.document import Document, TableBlock
@@ -24,7 +25,6 @@ from tracker_tui.domain import TrackerError
 from tracker_tui.markdown import parse_document, read_document, render_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-SEED = Path(__file__).resolve().parents[1] / "data" / "sample-tracker.md"
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
 DOCUMENTS = [p for p in FILES if p.name != "README.md"]
 
@@ -61,7 +61,7 @@ def load(fragment: str) -> Document:
     return read_document(corpus_file(fragment))
 
 
-@pytest.mark.parametrize("path", [SEED, *TRACKERS], ids=lambda p: p.name[:40])
+@pytest.mark.parametrize("path", [SAMPLE, *TRACKERS], ids=lambda p: p.name[:40])
 def test_every_word_survives_export(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     doc = read_document(path)
@@ -84,7 +84,7 @@ def test_unreadable_layouts_are_refused_in_one_line_and_change_nothing(
     from tracker_tui.cli import main
 
     db = tmp_path / "t.db"
-    assert main(["import", str(SEED), "--db", str(db)]) == 0
+    assert main(["import", str(SAMPLE), "--db", str(db)]) == 0
     before = db.read_bytes()
     with pytest.raises(TrackerError) as refused:
         read_document(path)

@@ -6,12 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE
 
 from tracker_tui.document import ListBlock, RawBlock, TableBlock
 from tracker_tui.domain import TrackerError
 from tracker_tui.markdown import parse_document, read_document
-
-SEED = Path(__file__).resolve().parents[1] / "data" / "sample-tracker.md"
 
 TASKS = """\
 # Tracker
@@ -35,7 +34,7 @@ def only_table(text: str) -> TableBlock:
 
 class TestSeed:
     def test_blocks_in_document_order(self) -> None:
-        doc = parse_document(SEED.read_text(encoding="utf-8"))
+        doc = parse_document(SAMPLE.read_text(encoding="utf-8"))
         kinds = [b.kind for b in doc.blocks if not isinstance(b, RawBlock)]
         assert kinds == ["task", "activity", "checkpoint", "risk", "decision", "cadence", "metric"]
         assert (len(doc.tasks), len(doc.activity), len(doc.checkpoints)) == (7, 7, 4)
@@ -47,12 +46,12 @@ class TestSeed:
         )
 
     def test_tracker_info(self) -> None:
-        doc = parse_document(SEED.read_text(encoding="utf-8"))
+        doc = parse_document(SAMPLE.read_text(encoding="utf-8"))
         assert doc.tracker.title == "Version 1.00 Progress Tracker"
         assert doc.tracker.snapshot_date == date(2024, 6, 2)
 
     def test_values(self) -> None:
-        doc = parse_document(SEED.read_text(encoding="utf-8"))
+        doc = parse_document(SAMPLE.read_text(encoding="utf-8"))
         task = doc.tasks[6]
         assert (task.id, task.milestone, task.owner) == ("UT-007", "M3", "Product Engineering Lead")
         assert (task.status, task.progress, task.last_update) == ("Complete", 100, date(2024, 6, 2))
@@ -64,7 +63,7 @@ class TestSeed:
         assert doc.metrics[0].text == "Pipeline success rate & mean duration per stage."
 
     def test_blank_line_inside_table_keeps_following_rows(self) -> None:
-        doc = parse_document(SEED.read_text(encoding="utf-8"))
+        doc = parse_document(SAMPLE.read_text(encoding="utf-8"))
         assert [r.id for r in doc.risks] == ["R-01", "R-02", "R-03", "R-04", "R-05"]
         assert sum(1 for b in doc.blocks if isinstance(b, TableBlock) and b.kind == "risk") == 1
 
@@ -229,7 +228,7 @@ class TestTables:
         assert error.value.line == 7
 
     def test_crlf(self) -> None:
-        doc = parse_document(SEED.read_text(encoding="utf-8").replace("\n", "\r\n"))
+        doc = parse_document(SAMPLE.read_text(encoding="utf-8").replace("\n", "\r\n"))
         assert len(doc.tasks) == 7 and not any("\r" in t.notes for t in doc.tasks)
         assert all("\r" not in b.text for b in doc.blocks if isinstance(b, RawBlock))
 
@@ -342,7 +341,7 @@ class TestRefused:
 
 class TestReadDocument:
     def test_reads_the_seed(self) -> None:
-        assert len(read_document(SEED).tasks) == 7
+        assert len(read_document(SAMPLE).tasks) == 7
 
     def test_missing(self, tmp_path: Path) -> None:
         with pytest.raises(TrackerError, match="no such file"):
@@ -375,7 +374,7 @@ class TestReadDocument:
 
     def test_utf8_bom(self, tmp_path: Path) -> None:
         path = tmp_path / "bom.md"
-        path.write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes())
+        path.write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes())
         assert read_document(path).tracker.title == "Version 1.00 Progress Tracker"
 
     def test_parse_errors_name_the_file(self, tmp_path: Path) -> None:
@@ -391,4 +390,4 @@ class TestReadDocument:
 
         monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
         with pytest.raises(TrackerError, match="too large"):
-            read_document(SEED)
+            read_document(SAMPLE)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
-from pathlib import Path
+
+from conftest import SAMPLE
 
 from tracker_tui.document import Document, ListBlock, RawBlock, TableBlock
 from tracker_tui.domain import ActivityEntry, Decision, Metric, Risk, Task, TrackerInfo
 from tracker_tui.markdown import ensure_block, parse_document, render_document
 from tracker_tui.markdown.sample import synthetic_tracker
 
-SEED = Path(__file__).resolve().parents[1] / "data" / "sample-tracker.md"
-
 
 def seed() -> Document:
-    return parse_document(SEED.read_text(encoding="utf-8"))
+    return parse_document(SAMPLE.read_text(encoding="utf-8"))
 
 
 def normalised_lines(text: str) -> list[str]:
@@ -39,11 +38,11 @@ def replace_item(doc: Document, kind: str, index: int, **changes: object) -> Non
 
 class TestSeedRoundTrip:
     def test_export_reproduces_the_seed_but_for_whitespace(self) -> None:
-        text = SEED.read_text(encoding="utf-8")
+        text = SAMPLE.read_text(encoding="utf-8")
         assert normalised_lines(render_document(seed())) == normalised_lines(text)
 
     def test_only_the_blank_line_inside_the_risk_table_goes(self) -> None:
-        text = SEED.read_text(encoding="utf-8")
+        text = SAMPLE.read_text(encoding="utf-8")
         assert render_document(seed()) == text.replace("Open |\n\n| R-05", "Open |\n| R-05")
 
     def test_parse_of_export_is_the_document(self) -> None:
@@ -51,7 +50,7 @@ class TestSeedRoundTrip:
         assert parse_document(render_document(doc)) == doc
 
     def test_crlf_source_exports_lf(self) -> None:
-        text = SEED.read_text(encoding="utf-8")
+        text = SAMPLE.read_text(encoding="utf-8")
         out = render_document(parse_document(text.replace("\n", "\r\n")))
         assert "\r" not in out and normalised_lines(out) == normalised_lines(text)
 

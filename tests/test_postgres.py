@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,16 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import COMMAND, SAMPLE
 from pg_cluster import PASSWORD, PASSWORD_USER, Cluster, start_cluster
 from requirements import missing
 from store_docs import (
     PLUS_ONE,
-    SAMPLE,
     child_env,
     popen_python,
+    replace_tracker,
     sample_document,
     start_together,
     tasks_document,
+    write_after,
 )
 
 from tracker_tui.domain import (
@@ -79,15 +79,6 @@ def pg_url(pg_cluster: Cluster, pg_db: str) -> str:
 def pg_store(pg_url: str) -> Iterator[Store]:
     """The sample tracker on PostgreSQL, opened as alice."""
     store = Store.open(pg_url, user="alice")
-    store.import_document(read_document(SAMPLE))
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def lite_store(tmp_path: Path) -> Iterator[Store]:
-    """The sample tracker on SQLite, opened as alice: the reference."""
-    store = Store.open(tmp_path / "reference.db", user="alice")
     store.import_document(read_document(SAMPLE))
     yield store
     store.close()
@@ -338,52 +329,52 @@ def test_a_write_waiting_too_long_for_the_lock_gives_up_clearly(
 # -- reads ---------------------------------------------------------------------------------
 
 
-def test_every_read_gives_what_sqlite_gives(pg_store: Store, lite_store: Store) -> None:
-    tasks = _both(pg_store, lite_store, "tasks")
+def test_every_read_gives_what_sqlite_gives(pg_store: Store, seed_store: Store) -> None:
+    tasks = _both(pg_store, seed_store, "tasks")
     assert len(tasks) == 7
-    assert _both(pg_store, lite_store, "tasks", limit=3) == tasks[:3]
-    _both(pg_store, lite_store, "task", "UT-003")
-    _both(pg_store, lite_store, "tasks_by_id", ["UT-002", "UT-005", "nope"])
-    _both(pg_store, lite_store, "summary")
-    _both(pg_store, lite_store, "tracker_info")
-    _both(pg_store, lite_store, "statuses", "task")
-    _both(pg_store, lite_store, "statuses", "risk")
-    assert len(_both(pg_store, lite_store, "risks")) == 5
-    _both(pg_store, lite_store, "risk", "R-02")
-    _both(pg_store, lite_store, "impacts")
-    _both(pg_store, lite_store, "decisions")
-    everything = _both(pg_store, lite_store, "activity")
-    assert _both(pg_store, lite_store, "activity_count") == len(everything) == 7
+    assert _both(pg_store, seed_store, "tasks", limit=3) == tasks[:3]
+    _both(pg_store, seed_store, "task", "UT-003")
+    _both(pg_store, seed_store, "tasks_by_id", ["UT-002", "UT-005", "nope"])
+    _both(pg_store, seed_store, "summary")
+    _both(pg_store, seed_store, "tracker_info")
+    _both(pg_store, seed_store, "statuses", "task")
+    _both(pg_store, seed_store, "statuses", "risk")
+    assert len(_both(pg_store, seed_store, "risks")) == 5
+    _both(pg_store, seed_store, "risk", "R-02")
+    _both(pg_store, seed_store, "impacts")
+    _both(pg_store, seed_store, "decisions")
+    everything = _both(pg_store, seed_store, "activity")
+    assert _both(pg_store, seed_store, "activity_count") == len(everything) == 7
     for offset in range(0, 8, 3):
-        page = _both(pg_store, lite_store, "activity", limit=3, offset=offset)
+        page = _both(pg_store, seed_store, "activity", limit=3, offset=offset)
         assert page == everything[offset : offset + 3]
-    _both(pg_store, lite_store, "checkpoints")
-    _both(pg_store, lite_store, "cadence")
-    _both(pg_store, lite_store, "metrics")
-    _both(pg_store, lite_store, "counts")
-    _both(pg_store, lite_store, "next_id", "task")
-    _both(pg_store, lite_store, "next_id", "risk")
-    mentions = _both(pg_store, lite_store, "mentions", "UT-003")
+    _both(pg_store, seed_store, "checkpoints")
+    _both(pg_store, seed_store, "cadence")
+    _both(pg_store, seed_store, "metrics")
+    _both(pg_store, seed_store, "counts")
+    _both(pg_store, seed_store, "next_id", "task")
+    _both(pg_store, seed_store, "next_id", "risk")
+    mentions = _both(pg_store, seed_store, "mentions", "UT-003")
     assert mentions[0], "the seed's activity log mentions UT-003"
     # The same whatever the case, on both engines; LIKE's wildcards are taken literally.
-    assert _plain(_both(pg_store, lite_store, "mentions", "ut-003")) == _plain(mentions)
-    assert _both(pg_store, lite_store, "mentions", "UT_003") == ([], [], [])
-    assert _both(pg_store, lite_store, "mentions", "%") == ([], [], [])
-    assert pg_store.revision() == lite_store.revision() == 1
+    assert _plain(_both(pg_store, seed_store, "mentions", "ut-003")) == _plain(mentions)
+    assert _both(pg_store, seed_store, "mentions", "UT_003") == ([], [], [])
+    assert _both(pg_store, seed_store, "mentions", "%") == ([], [], [])
+    assert pg_store.revision() == seed_store.revision() == 1
 
 
-def test_history_and_changes_since_name_the_user(pg_store: Store, lite_store: Store) -> None:
-    for store in (pg_store, lite_store):
+def test_history_and_changes_since_name_the_user(pg_store: Store, seed_store: Store) -> None:
+    for store in (pg_store, seed_store):
         store.update_task("UT-003", {"progress": "-10", "owner": "Bea"})
         store.update_risk("R-02", {"owner": "Bea", "impact": "critical"})
-    history = _both(pg_store, lite_store, "history", "UT-003")
+    history = _both(pg_store, seed_store, "history", "UT-003")
     # "user" is a reserved word on PostgreSQL: unquoted, it reads the login (postgres).
     assert {change.user for change in history} == {"alice"}
     assert {change.field for change in history} >= {"progress", "owner"}
-    _both(pg_store, lite_store, "history")
-    since = _both(pg_store, lite_store, "changes_since", 1)
+    _both(pg_store, seed_store, "history")
+    since = _both(pg_store, seed_store, "changes_since", 1)
     assert {(c.entity, c.id) for c in since} == {("task", "UT-003"), ("risk", "R-02")}
-    assert _both(pg_store, lite_store, "changes_since", 3) == []
+    assert _both(pg_store, seed_store, "changes_since", 3) == []
 
 
 # -- writes --------------------------------------------------------------------------------
@@ -416,8 +407,8 @@ def test_relative_progress_reads_the_row_for_update(pg_store: Store) -> None:
     assert pg_store.task("UT-003").status == "Complete"
 
 
-def test_writes_undo_redo_and_conflicts(pg_store: Store, lite_store: Store) -> None:
-    for store in (pg_store, lite_store):
+def test_writes_undo_redo_and_conflicts(pg_store: Store, seed_store: Store) -> None:
+    for store in (pg_store, seed_store):
         task = store.task("UT-002")
         store.update_task("UT-002", {"status": "In Progress", "progress": 40, "notes": "n"})
         with pytest.raises(ConflictError) as conflict:
@@ -431,18 +422,18 @@ def test_writes_undo_redo_and_conflicts(pg_store: Store, lite_store: Store) -> N
         store.delete_task("UT-001")
         store.add_activity("UT-008 started.", on="2024-06-03")
         store.set_tracker(title="Renamed")
-    _both(pg_store, lite_store, "tasks")
-    _both(pg_store, lite_store, "risks")
-    _both(pg_store, lite_store, "activity")
-    _both(pg_store, lite_store, "tracker_info")
-    assert pg_store.revision() == lite_store.revision()
+    _both(pg_store, seed_store, "tasks")
+    _both(pg_store, seed_store, "risks")
+    _both(pg_store, seed_store, "activity")
+    _both(pg_store, seed_store, "tracker_info")
+    assert pg_store.revision() == seed_store.revision()
     for _ in range(4):
-        assert _plain(pg_store.undo()) == _plain(lite_store.undo())
+        assert _plain(pg_store.undo()) == _plain(seed_store.undo())
     assert pg_store.task("UT-001") is not None  # the delete is undone: the row is back
-    assert _plain(pg_store.redo()) == _plain(lite_store.redo())
-    _both(pg_store, lite_store, "tasks")
-    _both(pg_store, lite_store, "risks")
-    _both(pg_store, lite_store, "activity")
+    assert _plain(pg_store.redo()) == _plain(seed_store.redo())
+    _both(pg_store, seed_store, "tasks")
+    _both(pg_store, seed_store, "risks")
+    _both(pg_store, seed_store, "activity")
     # Someone else moves a field this user's next undo would put back: a conflict.
     pg_store.update_task("UT-004", {"notes": "alice's notes"})
     with Store.open(pg_store.target, user="bob") as bob:
@@ -451,7 +442,7 @@ def test_writes_undo_redo_and_conflicts(pg_store: Store, lite_store: Store) -> N
         pg_store.undo()
     assert conflict.value.current.notes == "bob's notes"
     pg_store.undo(force=True)
-    assert pg_store.task("UT-004").notes == lite_store.task("UT-004").notes
+    assert pg_store.task("UT-004").notes == seed_store.task("UT-004").notes
 
 
 def test_a_forms_save_merges_field_by_field(pg_store: Store) -> None:
@@ -490,15 +481,15 @@ def test_an_undone_delete_keeps_its_key_and_later_keys_do_not_collide(pg_store: 
     assert decision.key in keys and len(keys) == len(set(keys))
 
 
-def test_import_replace_and_export_round_trip(pg_store: Store, lite_store: Store) -> None:
-    assert to_json(pg_store) == to_json(lite_store)
+def test_import_replace_and_export_round_trip(pg_store: Store, seed_store: Store) -> None:
+    assert to_json(pg_store) == to_json(seed_store)
     markdown = render_document(pg_store.export_document())
-    assert markdown == render_document(lite_store.export_document())
+    assert markdown == render_document(seed_store.export_document())
     with pytest.raises(TrackerError, match="--replace"):
         pg_store.import_document(sample_document())
     pg_store.update_task("UT-003", {"progress": 10})
     pg_store.import_document(read_document(SAMPLE), replace=True)
-    assert to_json(pg_store) == to_json(lite_store)
+    assert to_json(pg_store) == to_json(seed_store)
     assert render_document(pg_store.export_document()) == markdown
 
 
@@ -548,15 +539,9 @@ def test_three_processes_adding_one_eight_times_make_24(pg_url: str) -> None:
 # -- the command line ----------------------------------------------------------------------
 
 
-def _cli() -> list[str]:
-    beside = Path(sys.executable).with_name("tracker-tui")
-    found = str(beside) if beside.exists() else shutil.which("tracker-tui")
-    return [found] if found else [sys.executable, "-m", "tracker_tui.cli"]
-
-
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*_cli(), *args],
+        [*COMMAND, *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -603,34 +588,15 @@ def test_the_command_line_reports_server_errors_in_one_line(pg_cluster: Cluster)
 # -- consistent reads and check -------------------------------------------------------------
 
 
-def _write_after(store: Store, calls: int, title: str) -> list[int]:
-    """After ``store``'s reader has run ``calls`` more queries, bob replaces the tracker
-    (three NEW- tasks, ``title``) and commits: a write between two reads of one export."""
-    connection = store._read().connection  # type: ignore[union-attr]
-    original = connection.fetchall
-    seen = [0]
-
-    def fetchall(sql: str, params: dict | None = None) -> list[tuple]:
-        rows = original(sql, params)
-        seen[0] += 1
-        if seen[0] == calls:
-            with Store.open(store.target, user="bob") as bob:
-                bob.import_document(tasks_document(3, prefix="NEW-", title=title), replace=True)
-        return rows
-
-    connection.fetchall = fetchall  # type: ignore[method-assign]
-    return seen
-
-
 def test_an_export_is_one_state_even_if_a_replace_commits_midway(pg_store: Store) -> None:
     from tracker_tui.commands.exporting import render_export
 
     expected_json = json.loads(render_export(pg_store, "json", None))
     expected_markdown = render_document(pg_store.export_document())
-    seen = _write_after(pg_store, 2, "Other")
+    seen = write_after(pg_store, 2, replace_tracker(pg_store.target, "Other"))
     assert json.loads(render_export(pg_store, "json", None)) == expected_json
     assert seen[0] > 2 and pg_store.tracker_info().title == "Other"
-    markdown_seen = _write_after(pg_store, 2, "Third")
+    markdown_seen = write_after(pg_store, 2, replace_tracker(pg_store.target, "Third"))
     exported = render_document(pg_store.export_document())
     assert markdown_seen[0] > 2
     assert exported.count("NEW-") == 3 and "# Other" in exported and "Third" not in exported

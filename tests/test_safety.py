@@ -23,11 +23,6 @@ from tracker_tui.domain import ReadOnlyError, TrackerError
 from tracker_tui.store import Store, migrations, rows
 
 
-@pytest.fixture(autouse=True)
-def _user(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRACKER_TUI_USER", "alice")
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from test_screens_support import ScreenHarness, plain, settle
+from conftest import settle
+from test_screens_support import ScreenHarness, plain
 from textual import events
 from textual.widgets import Input, Label, TextArea
 

@@ -63,14 +63,6 @@ def plain(widget: Static) -> str:
     return console.export_text()
 
 
-async def settle(pilot: Any) -> None:
-    """Let workers finish and their results reach the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def wait_for(pilot: Any, predicate: Callable[[], object], timeout: float = 10) -> None:
     """Pause until ``predicate()`` is true (polling, not a fixed sleep); fail after
     ``timeout`` seconds. For what arrives on its own, like a live refresh."""

@@ -13,11 +13,6 @@ from store_docs import run_python, tasks_document
 from tracker_tui.store import Store
 
 
-@pytest.fixture(autouse=True)
-def _user(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRACKER_TUI_USER", "alice")
-
-
 def _modules(code: str) -> dict[str, object]:
     done = run_python(code)
     assert done.returncode == 0, done.stderr

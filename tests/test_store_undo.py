@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,25 +9,6 @@ from store_docs import tasks_document
 
 from tracker_tui.domain import ConflictError, Task, TrackerError
 from tracker_tui.store import Store
-
-
-@pytest.fixture(autouse=True)
-def _user(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRACKER_TUI_USER", "alice")
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    store_path = tmp_path / "tracker.db"
-    with Store.open(store_path, user="alice") as store:
-        store.import_document(tasks_document())
-    return store_path
-
-
-@pytest.fixture
-def alice(path: Path) -> Iterator[Store]:
-    with Store.open(path, user="alice") as store:
-        yield store
 
 
 def test_undo_reverts_own_last_change_and_redo_reapplies(alice: Store) -> None:
@@ -49,20 +29,20 @@ def test_undo_reverts_own_last_change_and_redo_reapplies(alice: Store) -> None:
         alice.redo()
 
 
-def test_undo_survives_a_restart(path: Path) -> None:
-    with Store.open(path, user="alice") as store:
+def test_undo_survives_a_restart(tasks_path: Path) -> None:
+    with Store.open(tasks_path, user="alice") as store:
         store.update_task("UT-003", {"owner": "Dana"})
-    with Store.open(path, user="alice") as restarted:
+    with Store.open(tasks_path, user="alice") as restarted:
         restarted.undo()
         assert restarted.task("UT-003").owner == "Owner 0"
-    with Store.open(path, user="alice") as again:
+    with Store.open(tasks_path, user="alice") as again:
         again.redo()
         assert again.task("UT-003").owner == "Dana"
 
 
-def test_undo_is_per_user(path: Path, alice: Store) -> None:
+def test_undo_is_per_user(tasks_path: Path, alice: Store) -> None:
     alice.update_task("UT-001", {"notes": "alice's"})
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.update_task("UT-002", {"notes": "bob's"})
         bob.undo()
         assert bob.task("UT-002").notes == "notes 2"
@@ -73,9 +53,9 @@ def test_undo_is_per_user(path: Path, alice: Store) -> None:
     assert alice.task("UT-001").notes == "notes 1"
 
 
-def test_undo_conflicts_with_another_users_later_change(path: Path, alice: Store) -> None:
+def test_undo_conflicts_with_another_users_later_change(tasks_path: Path, alice: Store) -> None:
     alice.update_task("UT-001", {"progress": 70})
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.update_task("UT-001", {"progress": 80})
     revision = alice.revision()
     with pytest.raises(ConflictError) as conflict:
@@ -88,9 +68,11 @@ def test_undo_conflicts_with_another_users_later_change(path: Path, alice: Store
     assert alice.task("UT-001").progress == 50
 
 
-def test_another_users_change_to_another_field_is_no_conflict(path: Path, alice: Store) -> None:
+def test_another_users_change_to_another_field_is_no_conflict(
+    tasks_path: Path, alice: Store
+) -> None:
     alice.update_task("UT-001", {"progress": 70})
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.update_task("UT-001", {"notes": "bob was here"})
     alice.undo()
     task = alice.task("UT-001")
@@ -118,9 +100,9 @@ def test_undo_of_create_deletes_and_undo_of_delete_restores(alice: Store) -> Non
     assert [task.id for task in alice.tasks()].index("UT-004") == 3  # back in its place
 
 
-def test_undo_of_create_conflicts_when_someone_edited_it(path: Path, alice: Store) -> None:
+def test_undo_of_create_conflicts_when_someone_edited_it(tasks_path: Path, alice: Store) -> None:
     created = alice.create_task({"title": "shared"})
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.update_task(created.id, {"notes": "bob's work"})
     with pytest.raises(ConflictError):
         alice.undo()
@@ -148,9 +130,9 @@ def test_undo_restores_an_imported_status_spelling(tmp_path: Path) -> None:
         assert (task.status, task.status_text) == ("At Risk", "🟡 AMBER")
 
 
-def test_nothing_before_an_import_can_be_undone(path: Path, alice: Store) -> None:
+def test_nothing_before_an_import_can_be_undone(tasks_path: Path, alice: Store) -> None:
     alice.update_task("UT-001", {"notes": "before the import"})
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.import_document(tasks_document(3), replace=True)
     with pytest.raises(TrackerError, match="nothing to undo"):
         alice.undo()
@@ -179,10 +161,10 @@ def test_undo_of_risks_decisions_and_tracker_title(alice: Store) -> None:
 # -- a row deleted by someone else never blocks undo for good ---------------------------------
 
 
-def test_undo_skips_a_row_someone_else_deleted_and_moves_on(path: Path, alice: Store) -> None:
+def test_undo_skips_a_row_someone_else_deleted_and_moves_on(tasks_path: Path, alice: Store) -> None:
     alice.update_task("UT-001", {"progress": 70})
     alice.update_task("UT-002", {"notes": "alice's notes"})
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.delete_task("UT-002")
     result = alice.undo()  # UT-002's step: its row is gone
     assert list(result) == []
@@ -197,9 +179,9 @@ def test_undo_skips_a_row_someone_else_deleted_and_moves_on(path: Path, alice: S
         alice.undo()
 
 
-def test_undo_with_force_skips_a_deleted_row_too(path: Path, alice: Store) -> None:
+def test_undo_with_force_skips_a_deleted_row_too(tasks_path: Path, alice: Store) -> None:
     alice.update_task("UT-003", {"owner": "Dana"})
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.delete_task("UT-003")
     result = alice.undo(force=True)
     assert [c.id for c in result.skipped] == ["UT-003"]
@@ -207,13 +189,13 @@ def test_undo_with_force_skips_a_deleted_row_too(path: Path, alice: Store) -> No
         alice.undo()
 
 
-def test_redo_skips_a_row_someone_else_deleted(path: Path, alice: Store) -> None:
+def test_redo_skips_a_row_someone_else_deleted(tasks_path: Path, alice: Store) -> None:
     alice.update_task("UT-001", {"progress": 70})
     alice.update_task("UT-002", {"notes": "alice's notes"})
     alice.undo()
     alice.undo()
     alice.redo()  # UT-001 back at 70
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.delete_task("UT-002")
     result = alice.redo()
     assert list(result) == [] and [c.id for c in result.skipped] == ["UT-002"]
@@ -225,10 +207,10 @@ def test_redo_skips_a_row_someone_else_deleted(path: Path, alice: Store) -> None
     assert alice.task("UT-001").progress == 50
 
 
-def test_the_rest_of_a_step_applies_when_one_row_is_gone(path: Path, alice: Store) -> None:
+def test_the_rest_of_a_step_applies_when_one_row_is_gone(tasks_path: Path, alice: Store) -> None:
     count = alice.activity_count()
     alice.update_task("UT-001", {"status": "Complete"}, log_completion=True)
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.delete_task("UT-001")
     result = alice.undo()
     assert alice.activity_count() == count  # the completion entry went
@@ -239,9 +221,9 @@ def test_the_rest_of_a_step_applies_when_one_row_is_gone(path: Path, alice: Stor
         alice.undo()
 
 
-def test_a_conflict_still_asks_and_force_overwrites(path: Path, alice: Store) -> None:
+def test_a_conflict_still_asks_and_force_overwrites(tasks_path: Path, alice: Store) -> None:
     alice.update_task("UT-001", {"notes": "alice's"})
-    with Store.open(path, user="bob") as bob:
+    with Store.open(tasks_path, user="bob") as bob:
         bob.update_task("UT-001", {"notes": "bob's"})
     with pytest.raises(ConflictError) as conflict:
         alice.undo()

@@ -205,7 +205,8 @@ class _Scanner:
         """The run of top-level bullets at ``start`` (blank lines between bullets allowed)."""
         lines, count = self.lines, len(self.lines)
         bullets: list[_Bullet] = []
-        index, blanks = start, []
+        index = start
+        blanks: list[str] = []
         while index < count:
             line = lines[index]
             if BULLET_RE.match(line):
@@ -300,7 +301,7 @@ def _assign_ids(blocks: list[Block], row_lines: dict[int, list[int]]) -> None:
                     identifier = f"{prefix}{number:0{width}d}"
                     if identifier not in first_line:
                         break
-                block.items[position] = dataclasses.replace(item, id=identifier)  # type: ignore[type-var]
+                block.items[position] = dataclasses.replace(item, id=identifier)  # type: ignore[arg-type]
 
 
 def _tracker_info(blocks: list[Block]) -> TrackerInfo:

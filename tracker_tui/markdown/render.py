@@ -136,8 +136,8 @@ def _getter(kind: str, field: str, status: StatusWriter) -> Callable[[Entity], s
     if field == "id":
         return lambda e: id_cell(e.id, e.extra.get(HINT_ID_LINK))  # type: ignore[union-attr]
     if field == ID_TITLE:
-        return lambda e: (  # type: ignore[union-attr]
-            f"{e.id}{e.extra.get(HINT_ID_SEP) or default_id_sep(e.id)}{e.title}"
+        return lambda e: (
+            f"{e.id}{e.extra.get(HINT_ID_SEP) or default_id_sep(e.id)}{e.title}"  # type: ignore[union-attr]
         )
     if field == "progress":
         return lambda e: progress_cell(e.progress, e.extra.get(HINT_PROGRESS))  # type: ignore[union-attr]

@@ -227,6 +227,17 @@ class EditForm(ModalScreen[ResultT]):
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         # priority: the TextArea must not swallow the save key.
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        # priority: the app moves the focus as it takes the key, before it hands out the
+        # letters typed behind it; a plain tab reached the app only after bubbling up from
+        # the field, by which time those letters had gone to the field it was leaving.
+        Binding("tab", "app.focus_next", "Next field", id="form.next-field", priority=True),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            id="form.previous-field",
+            priority=True,
+        ),
     ]
 
     # The first field, not the scrolling container around the fields.

@@ -53,7 +53,8 @@ class RegisterView(ReadOnlyActions, Vertical):
 
     def record_key(self, record: Any) -> Hashable:
         """The table key of ``record``: its store key (a task or risk overrides: its ID)."""
-        return record.key
+        key: Hashable = record.key
+        return key
 
     def detail(self, record: Any | None) -> RenderableType:
         """The highlighted record in full, under the table."""

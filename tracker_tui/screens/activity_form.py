@@ -73,11 +73,11 @@ class ActivityFormScreen(EditForm[ActivityEntry | None]):
         )
 
     def save_operation(self, changes: dict[str, str], base: dict[str, str]) -> Callable[[], Any]:
-        store = self.store
-        if self.is_new:
+        store, entity = self.store, self._entity
+        if entity is None:
             text, on = changes["text"], changes["date"]
             return lambda: store.add_activity(text, on=on)
-        key = self._entity.key
+        key = entity.key
         saved = ActivityEntry(key=key, **{**self._loaded, **changes})
 
         def save() -> ActivityEntry:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
+from rich.console import OverflowMethod
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -112,7 +113,7 @@ class ConflictScreen(ModalScreen[str]):
 
     def _table(self) -> Table:
         table = Table(expand=True, box=None, padding=(0, 1))
-        overflow = "crop" if ascii_mode(self) else "ellipsis"
+        overflow: OverflowMethod = "crop" if ascii_mode(self) else "ellipsis"
         table.add_column("Field", style="bold", no_wrap=True, overflow=overflow)
         table.add_column("Yours", ratio=1)
         one_author = len({conflict.who for conflict in self.conflicts}) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import OverflowMethod
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,7 +34,7 @@ def _where(node: DOMNode) -> str:
 
 
 def help_rows(
-    screen: Screen, bindings: dict[str, ActiveBinding]
+    screen: Screen[object], bindings: dict[str, ActiveBinding]
 ) -> list[tuple[str, str, str, bool]]:
     """(where, keys, description, enabled) for the active bindings, keys of one action
     joined ("down / j"), in the order Textual resolves them (focused widget first)."""
@@ -68,7 +69,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "close", "Close help", show=False, id="help.close-question"),
     ]
 
-    def __init__(self, below: Screen | None = None) -> None:
+    def __init__(self, below: Screen[object] | None = None) -> None:
         """The keys of ``below``.
 
         Args:
@@ -98,7 +99,7 @@ class HelpScreen(ModalScreen[None]):
             rows = help_rows(below, below.active_bindings) if below is not None else []
         table = Table(box=None, expand=True, padding=(0, 1), show_header=True)
         # A cut cell ends in "…" unless the app draws ASCII only.
-        overflow = "crop" if ascii_mode(self) else "ellipsis"
+        overflow: OverflowMethod = "crop" if ascii_mode(self) else "ellipsis"
         table.add_column("Key", style="bold", no_wrap=True, overflow=overflow)
         table.add_column("Does")
         table.add_column("Where", style="dim", no_wrap=True, overflow=overflow)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import Group, OverflowMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -100,7 +100,7 @@ def history_renderable(history: list[Change], *, ascii: bool = False) -> Rendera
     if not history:
         return Text("No changes recorded since the task was imported.", style="dim")
     table = Table(box=None, expand=True, padding=(0, 1), show_header=True)
-    overflow = "crop" if ascii else "ellipsis"
+    overflow: OverflowMethod = "crop" if ascii else "ellipsis"
     table.add_column("When", no_wrap=True, style="dim", overflow=overflow)
     table.add_column("Who", no_wrap=True, overflow=overflow)
     table.add_column("Field", no_wrap=True, style="bold", overflow=overflow)
@@ -130,7 +130,7 @@ def mentions_renderable(details: TaskDetails, *, ascii: bool = False) -> Rendera
     if not (details.activity or details.risks or details.checkpoints):
         return Text("Nothing else mentions this task.", style="dim")
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-    overflow = "crop" if ascii else "ellipsis"
+    overflow: OverflowMethod = "crop" if ascii else "ellipsis"
     table.add_column(no_wrap=True, style="bold", overflow=overflow)
     table.add_column(no_wrap=True, overflow=overflow)
     table.add_column(ratio=1)

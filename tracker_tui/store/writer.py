@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker_tui import rules
 from tracker_tui.domain import (
@@ -52,12 +52,13 @@ from tracker_tui.store.rows import (
 from tracker_tui.store.schema import (
     ROW_MODELS,
     ActivityRow,
+    ChangeRow,
     DecisionRow,
     RiskRow,
     TaskRow,
     TrackerRow,
 )
-from tracker_tui.store.transaction import row_dict
+from tracker_tui.store.transaction import last_import, row_dict
 from tracker_tui.store.undo import Undo
 
 #: What the history records of an edit: the user's fields and those the store derives.
@@ -67,6 +68,11 @@ RISK_DIFF_FIELDS = DIFF_FIELDS["risk"]
 ITEM_FIELDS: dict[str, tuple[str, ...]] = {
     kind: EDITABLE_FIELDS[kind] for kind in ("activity", "checkpoint", "cadence", "metric")
 }
+
+
+#: How far back the history is read for the progress a task had before Complete or Not
+#: Started forced it: enough for any stand-up's back-and-forth, bounded on a big store.
+_RESTORE_HISTORY_LIMIT = 200
 
 
 def _text(field: str, value: object) -> str:
@@ -171,9 +177,56 @@ class Writer(Undo, Loading):
             progress_changed=both or row.progress != old_progress,
             in_progress=IN_PROGRESS,
             not_started=NOT_STARTED,
+            earlier_progress=lambda: rules.progress_before(
+                self._earlier_states(session, row.id, old_status, old_progress),
+                not_started=NOT_STARTED,
+            ),
         )
         if row.status != old_status:
             row.status_text = ""  # the document's spelling described the old status
+
+    def _earlier_states(
+        self, session: Session, task_id: str, status: str, progress: int
+    ) -> Iterator[tuple[str, int]]:
+        """The task's (status, progress) before each of its recorded changes, newest
+        first, from (``status``, ``progress``) now back to its creation or the last
+        import (which replaced every row, so older history describes other data)."""
+        rows = session.execute(
+            select(
+                col(ChangeRow.revision),
+                col(ChangeRow.field),
+                col(ChangeRow.old),
+                col(ChangeRow.new),
+            )
+            .where(
+                col(ChangeRow.entity) == "task",
+                col(ChangeRow.entity_id) == task_id,
+                col(ChangeRow.field).in_(("status", "progress", "*")),
+                col(ChangeRow.revision) > last_import(session),
+            )
+            .order_by(col(ChangeRow.seq).desc())
+            .limit(_RESTORE_HISTORY_LIMIT)
+        )
+        group: int | None = None
+        for revision, field, old, new in rows:
+            if revision != group and group is not None:
+                yield status, progress  # every field of the newer change undone
+            group = revision
+            try:
+                if field == "*":
+                    # Created here (its whole row, as first saved) or deleted: nothing older.
+                    created = json.loads(new) if new else None
+                    if isinstance(created, dict):
+                        yield str(created.get("status", "")), int(created.get("progress") or 0)
+                    return
+                if field == "status":
+                    status = old or ""
+                else:
+                    progress = int(old or 0)
+            except (ValueError, TypeError):
+                return  # not a figure the store wrote: trust nothing older
+        if group is not None:
+            yield status, progress
 
     def _record_diff(
         self,

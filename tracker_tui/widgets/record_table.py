@@ -142,9 +142,8 @@ class Column:
 
 
 def _default_key(row: Any) -> Hashable:
-    if isinstance(row, dict):
-        return row["id"]
-    return row.id
+    key: Hashable = row["id"] if isinstance(row, dict) else row.id
+    return key
 
 
 def _sortable(value: Any) -> tuple[int, Any]:
@@ -252,8 +251,8 @@ class RecordTable(ScrollView, can_focus=True):
         self._layout_width = -1
         self._layout_fit: dict[str, int] = {}
         self._layout_token = 0
-        self._lines: OrderedDict[tuple, Strip] = OrderedDict()
-        self._empty_cache: dict[tuple, list[Text]] = {}
+        self._lines: OrderedDict[tuple[Hashable, ...], Strip] = OrderedDict()
+        self._empty_cache: dict[tuple[Hashable, ...], list[Text]] = {}
         # fit columns: key -> widest value seen (cells); None when a removal may have
         # shrunk it (measured again, once, at the next layout)
         self._fit: dict[str, int | None] = {c.key: 0 for c in self.columns if c.fit}
@@ -484,6 +483,22 @@ class RecordTable(ScrollView, can_focus=True):
             return False
         self.cursor_row = index
         return True
+
+    def cursor_region(self, column_key: str | None = None) -> Region | None:
+        """Where the cursor row is on the screen: its cell in ``column_key`` when that
+        column is shown, else the whole row; None when there is no cursor row in view
+        (for a popup that opens beside the row it acts on)."""
+        key = self.cursor_key
+        content = self.scrollable_content_region
+        y = content.y + 1 + self._cursor - round(self.scroll_y)  # 1: the header line
+        if key is None or not content.y < y < content.bottom:
+            return None
+        x = content.x
+        for column, width in self._columns_for(content.width):
+            if column.key == column_key:
+                return Region(x, y, width, 1)
+            x += width + 1
+        return Region(content.x, y, content.width, 1)
 
     def _page(self) -> int:
         return max(1, self.size.height - 2)

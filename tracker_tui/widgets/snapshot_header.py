@@ -36,7 +36,7 @@ class SnapshotHeader(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self.ascii = ascii
         self._shown: dict[str, Text] = {}
-        self._last: tuple | None = None
+        self._last: tuple[TrackerInfo, Summary, bool, tuple[str, ...], int] | None = None
         self._has_tasks = False
 
     def compose(self) -> ComposeResult:
