@@ -31,7 +31,7 @@ from tracker_tui.screens.task_form import TaskFormScreen
 from tracker_tui.store.store import Store
 
 ScreenText = Callable[[TrackerApp], str]
-CHARACTERS = {"slash": "/", "space": " ", "plus": "+", "minus": "-"}
+CHARACTERS = {"percent_sign": "%", "slash": "/", "space": " ", "plus": "+", "minus": "-"}
 TITLE = "Programme mobilisation, charter, and governance toolkit"  # UT-001 in the sample
 
 
@@ -103,6 +103,28 @@ class TestBurstsKeepEveryKey:
             burst(app, "end", *["backspace"] * len(old), *"Launch", "enter")
             await settle(pilot)
         assert seed_store.tracker_info().title == "Launch"
+
+    async def test_keys_in_the_burst_that_opens_a_form_reach_it(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
+        """``e``, End, "ZZ" and ctrl+s in one burst: the form opens, takes "ZZ" and saves
+        it (the keys came before its field had the focus, and were dropped)."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            burst(app, "e", "end", "Z", "Z", "ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, TaskFormScreen)
+        assert seed_store.task("UT-001").title == TITLE + "ZZ"
+
+    async def test_keys_in_the_burst_that_opens_the_progress_prompt_reach_it(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
+        """``%`` then 66 and enter in one burst set 66 %, not the old figure."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            burst(app, "j", "percent_sign", "6", "6", "enter")
+            await settle(pilot)
+        assert seed_store.task("UT-002").progress == 66
 
     async def test_tab_in_a_burst_moves_on_before_the_next_letters(
         self, app: TrackerApp, seed_store: Store

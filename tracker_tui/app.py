@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar, cast
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, SearchIcon
@@ -41,6 +41,7 @@ from tracker_tui.domain import TrackerError
 from tracker_tui.errors_log import report_unexpected
 from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
 from tracker_tui.screens._writes import WriteQueue
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import ASCII_KEY_NAMES, chrome_text, install_scrollbar_renderer
@@ -435,6 +436,16 @@ class TrackerApp(App[None]):
         if self._poll_failure_told:
             self._poll_failure_told = False
             self.notify("Live refresh works again.", title="Live refresh", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed right behind one that opened a form or prompt (``%``, ``e``, ``n``),
+        which bubbled up from the dashboard after that screen opened, is typed into the
+        new screen instead of being dropped (see ``screens/_early_keys.py``)."""
+        screen = self.screen
+        if isinstance(screen, FocusAfterEarlyKeys) and screen.typed_before_opening(event):
+            event.stop()
+            event.prevent_default()  # the app's own bindings must not act on it as well
+            screen.take_early_key(event)
 
     def on_notify(self, event: Notify) -> None:
         """A notification identical to one still on screen replaces it rather than

@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerState
 from tracker_tui import rules
 from tracker_tui.domain import ConflictError, Merged, TrackerError, ValidationError
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
 from tracker_tui.screens._writes import run_write
 from tracker_tui.widgets.glyphs import ascii_mode, glyphs_for
 from tracker_tui.widgets.in_order_keys import InOrderInput, KeysInOrder
@@ -215,7 +216,7 @@ def choices(values: Iterable[str]) -> list[tuple[Text, str]]:
 ResultT = TypeVar("ResultT")
 
 
-class EditForm(ModalScreen[ResultT]):
+class EditForm(FocusAfterEarlyKeys, ModalScreen[ResultT]):
     """A modal edit form that saves through the store and returns what was saved.
 
     Subclasses give the fields (``compose_fields``), the entity as strings
@@ -241,7 +242,7 @@ class EditForm(ModalScreen[ResultT]):
     ]
 
     # The first field, not the scrolling container around the fields.
-    AUTO_FOCUS = ".field-row Input, .field-row Select, .field-row TextArea"
+    FIRST_FIELD = ".field-row Input, .field-row Select, .field-row TextArea"
 
     #: Field names in display order, and their labels (used by the conflict dialog).
     FIELDS: ClassVar[dict[str, str]] = {}
@@ -429,7 +430,9 @@ class EditForm(ModalScreen[ResultT]):
         """
         focused = self.focused
         if focused is None:
-            self._save_now()
+            # The form is still opening (ctrl+s in the burst that opened it): ask again
+            # once its first field has the keys typed before this one.
+            self.call_later(self.action_save)
         else:
             focused.call_later(self._save_now)
 

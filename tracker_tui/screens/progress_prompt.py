@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
 from tracker_tui.screens._form import (
     FieldError,
     GuardedInput,
@@ -31,7 +32,7 @@ from tracker_tui.screens._form import (
 from tracker_tui.widgets.glyphs import glyphs_for
 
 
-class ProgressPrompt(ModalScreen[str | None]):
+class ProgressPrompt(FocusAfterEarlyKeys, ModalScreen[str | None]):
     """Ask for a task's progress; enter accepts, escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

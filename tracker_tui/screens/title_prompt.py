@@ -22,13 +22,14 @@ from textual.worker import Worker, WorkerState
 
 from tracker_tui import rules
 from tracker_tui.domain import TrackerError, ValidationError
+from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
 from tracker_tui.screens._writes import run_write
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs_for
 from tracker_tui.widgets.in_order_keys import InOrderInput
 
 
-class TitlePrompt(ModalScreen[str | None]):
+class TitlePrompt(FocusAfterEarlyKeys, ModalScreen[str | None]):
     """Ask for the tracker's title and save it; dismissed with the title as saved, or
     None when cancelled."""
 
