@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_screens_support import settle, wait_for
+from conftest import settle
+from test_screens_support import wait_for
 
 import tracker_tui.screens.snapshot as snapshot
 from tracker_tui.app import make_app
