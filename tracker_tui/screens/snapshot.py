@@ -544,7 +544,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         label = "Undone" if action == "undo" else "Redone"
         done = f"{label}: {', '.join(what) if what else 'last change'}"
         # Parts skipped because someone deleted the row since (the store says which).
-        skipped = getattr(changes, "message", "")
+        skipped = changes.message
         self.app.call_from_thread(
             self.notify, f"{done}; {skipped}" if skipped else done, markup=False
         )
