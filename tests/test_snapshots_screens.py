@@ -1,5 +1,6 @@
 """SVG snapshots of the Risks, Decisions, Activity and Plan screens, the task detail, help,
-a form showing a validation error, and the conflict dialog, at 80x24 and 120x40.
+a form showing a validation error, the conflict dialog and the status picker, at 80x24 and
+120x40.
 
 Deterministic: fixed dates (the store's clock is pinned for the one edit made), animations
 off and the cursor still (conftest), and every worker finished before the picture.
@@ -110,6 +111,9 @@ SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "form_error": _form_with_error,
     "conflict": _conflict,
     "progress_error": _progress_prompt_with_error,
+    # s on a row: the status picker under it, opened on the next status.
+    "status_picker": _keys("j", "s"),
+    "risk_status_picker": _keys("2", "j", "j", "s"),
 }
 
 

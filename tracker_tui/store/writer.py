@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -93,6 +93,11 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
     "cadence": ("label", "text"),
     "metric": ("text",),
 }
+
+
+#: How far back the history is read for the progress a task had before Complete or Not
+#: Started forced it: enough for any stand-up's back-and-forth, bounded on a big store.
+_RESTORE_HISTORY_LIMIT = 200
 
 
 def _now() -> str:
@@ -530,9 +535,51 @@ class Writer:
             progress_changed=both or row.progress != old_progress,
             in_progress=IN_PROGRESS,
             not_started=NOT_STARTED,
+            earlier_progress=lambda: rules.progress_before(
+                self._earlier_states(session, row.id, old_status, old_progress),
+                not_started=NOT_STARTED,
+            ),
         )
         if row.status != old_status:
             row.status_text = ""  # the document's spelling described the old status
+
+    def _earlier_states(
+        self, session: Session, task_id: str, status: str, progress: int
+    ) -> Iterator[tuple[str, int]]:
+        """The task's (status, progress) before each of its recorded changes, newest
+        first, from (``status``, ``progress``) now back to its creation or the last
+        import (which replaced every row, so older history describes other data)."""
+        rows = session.execute(
+            select(ChangeRow.revision, ChangeRow.field, ChangeRow.old, ChangeRow.new)
+            .where(
+                ChangeRow.entity == "task",
+                ChangeRow.entity_id == task_id,
+                ChangeRow.field.in_(("status", "progress", "*")),  # type: ignore[attr-defined]
+                ChangeRow.revision > _last_import(session),
+            )
+            .order_by(ChangeRow.seq.desc())  # type: ignore[union-attr]
+            .limit(_RESTORE_HISTORY_LIMIT)
+        )
+        group: int | None = None
+        for revision, field, old, new in rows:
+            if revision != group and group is not None:
+                yield status, progress  # every field of the newer change undone
+            group = revision
+            try:
+                if field == "*":
+                    # Created here (its whole row, as first saved) or deleted: nothing older.
+                    created = json.loads(new) if new else None
+                    if isinstance(created, dict):
+                        yield str(created.get("status", "")), int(created.get("progress") or 0)
+                    return
+                if field == "status":
+                    status = old or ""
+                else:
+                    progress = int(old or 0)
+            except (ValueError, TypeError):
+                return  # not a figure the store wrote: trust nothing older
+        if group is not None:
+            yield status, progress
 
     def _record_diff(
         self,
@@ -1236,7 +1283,10 @@ def _last_import(session: Session) -> int:
     """The revision of the last import (0 if none): it replaced every row, so the history
     before it describes rows that are gone."""
     revision = session.execute(
-        select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
+        # entity_id is indexed: this stays cheap on a long history.
+        select(func.max(ChangeRow.revision)).where(
+            ChangeRow.entity_id == "tracker", ChangeRow.action == "import"
+        )
     ).scalar()
     return int(revision or 0)
 
