@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Any
 from textual._context import active_app
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from textual.app import App
+    from textual.binding import Binding
+    from textual.dom import DOMNode
     from textual.notifications import Notification
 
 
@@ -46,10 +50,27 @@ def withdraw_identical(app: App[Any], new: Notification) -> None:
             app._unnotify(shown, refresh=False)
 
 
+def add_bindings(node: DOMNode, bindings: Iterable[Binding]) -> None:
+    """Give ``node`` (not its class) ``bindings``, each on a key it does not bind yet.
+
+    Textual reads a node's bindings from its own ``BindingsMap`` (``_bindings``), built from
+    the class's ``BINDINGS``; it has no public way to add one to a single node (``App.bind``
+    is the app's only, and marked as may-be-removed). The status picker's keys depend on
+    the store's status list, known only at run time; added here, the footer, the help and
+    the user's keymap see them as they see the rest.
+    """
+    own = node._bindings.key_to_bindings
+    for binding in bindings:
+        if binding.key not in own:  # never a second meaning for a key already bound
+            own[binding.key] = [binding]
+
+
 #: The names the functions above rely on, for tests/test_textual_private.py:
 #: (module, object, attribute) where object is None for a module-level name.
 PRIVATE_NAMES: tuple[tuple[str, str | None, str], ...] = (
     ("textual._context", None, "active_app"),
     ("textual.app", "App", "_unnotify"),
     ("textual.app", "App", "_notifications"),
+    ("textual.widget", "Widget", "_bindings"),
+    ("textual.binding", "BindingsMap", "key_to_bindings"),
 )
