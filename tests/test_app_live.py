@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from test_screens_support import wait_for
 
-from tracker_tui.app import POLL_FAILURES_TOLD, POLL_SECONDS, TrackerApp, make_app
+from tracker_tui.app import TrackerApp, make_app
 from tracker_tui.config import Settings
 from tracker_tui.errors_log import log_path
+from tracker_tui.live_refresh import POLL_FAILURES_TOLD, POLL_SECONDS
 from tracker_tui.screens.snapshot import FIRST_SCREENFUL
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.record_table import RecordTable
@@ -143,7 +144,7 @@ async def test_progress_edit_writes_little(app: TrackerApp, monkeypatch) -> None
         await wait_for(pilot, lambda: app.store.task("UT-001").progress == 90)
         revision = app.store.revision()
         # The poller sees our own write too: no second redraw.
-        await wait_for(pilot, lambda: app._revision == revision)
+        await wait_for(pilot, lambda: app.live_refresh.revision == revision)
         await polls(app, pilot, 1)
         assert 0 < sum(written) <= 2048, written
 
@@ -202,9 +203,9 @@ async def test_a_failing_poller_says_so_once_and_catches_up(
             bob.update_task("UT-005", {"notes": "while it was down"})
         await wait_for(pilot, lambda: any("Live refresh is failing" in m for m in messages(app)))
         assert "RuntimeError: disk went away" in log_path().read_text(encoding="utf-8")
-        assert app._poll_failures >= POLL_FAILURES_TOLD
-        failures = app._poll_failures
-        await wait_for(pilot, lambda: app._poll_failures > failures)
+        assert app.live_refresh.failures >= POLL_FAILURES_TOLD
+        failures = app.live_refresh.failures
+        await wait_for(pilot, lambda: app.live_refresh.failures > failures)
         told = [m for m in messages(app) if "Live refresh is failing" in m]
         assert len(told) == 1  # once, not at every tick
         assert notes_of(app, "UT-005") != "while it was down"
@@ -212,7 +213,7 @@ async def test_a_failing_poller_says_so_once_and_catches_up(
         broken["on"] = False
         await wait_for(pilot, lambda: notes_of(app, "UT-005") == "while it was down")
         await wait_for(pilot, lambda: "Live refresh works again." in messages(app))
-        assert app._poll_failures == 0
+        assert app.live_refresh.failures == 0
 
 
 async def test_a_commit_during_the_first_read_is_shown(

@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 
 from tracker_tui import errors_log
-from tracker_tui.cli import _glue_dash_values, write_atomically
+from tracker_tui.cli import _glue_dash_values
 from tracker_tui.domain import Change, Risk, Task, TrackerError
+from tracker_tui.export_files import write_atomically
 from tracker_tui.export_formats import (
     TABLE_KEYS,
     change_dict,

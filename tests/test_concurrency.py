@@ -229,7 +229,7 @@ def test_a_markdown_export_is_one_state_even_if_a_replace_commits_midway(path: P
 
 
 def test_a_json_export_is_one_state_even_if_a_write_commits_midway(path: Path) -> None:
-    from tracker_tui.commands.exporting import render_export
+    from tracker_tui.export_files import render_export
 
     with Store.open(path) as store:
         expected = render_export(store, "json", None)
@@ -268,7 +268,7 @@ def test_other_threads_read_while_a_snapshot_is_held(path: Path) -> None:
 
 @pytest.mark.slow
 def test_exports_stay_consistent_while_a_writer_hammers(path: Path) -> None:
-    from tracker_tui.commands.exporting import render_export
+    from tracker_tui.export_files import render_export
 
     documents = [
         tasks_document(7, title="Seven"),

@@ -589,7 +589,7 @@ def test_the_command_line_reports_server_errors_in_one_line(pg_cluster: Cluster)
 
 
 def test_an_export_is_one_state_even_if_a_replace_commits_midway(pg_store: Store) -> None:
-    from tracker_tui.commands.exporting import render_export
+    from tracker_tui.export_files import render_export
 
     expected_json = json.loads(render_export(pg_store, "json", None))
     expected_markdown = render_document(pg_store.export_document())

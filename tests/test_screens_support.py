@@ -18,11 +18,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
 import tracker_tui
+from tracker_tui.screens._writes import WritesInOrder
 
 APP_TCSS = Path(tracker_tui.__file__).parent / "app.tcss"
 
 
-class ScreenHarness(App[None]):
+class ScreenHarness(WritesInOrder, App[None]):
     """Pushes ``make_screen()`` at start and records what it dismisses with in ``results``;
     or, given ``make_view``, shows that widget (as the app's ViewScreen would)."""
 

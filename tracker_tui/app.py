@@ -1,135 +1,62 @@
-"""The Textual app: modes (one per screen), global bindings, the live-refresh poller.
+"""The Textual app: the screens (one Textual mode each), the keys that work everywhere,
+and what happens at start and at exit.
 
 Build it with ``make_app(store, settings)``; ``run_dashboard(store)`` is what the CLI
-calls. Nothing here opens a database at import time: the store is injected.
+calls. Nothing here opens a database at import time: the store is injected, and each
+screen is given the store and the settings it needs when the app builds it.
 
 Screens are Textual MODES (each keeps its own stack, so a form open on the Risks screen
 is still there when you come back): the Snapshot screen is the default mode; Risks,
-Decisions, Activity and Plan are views from ``tracker_tui.screens`` wrapped in a
-``ViewScreen``, imported when first shown (a placeholder stands in for one that is
-missing). Below 60x15 a notice covers whatever is in front (``widgets/too_small.py``):
-the screens and any open form stay as they are underneath, and show again when it grows.
+Decisions, Activity and Plan are data views in a ``ViewScreen``, imported when first shown.
+Changes to the store come from ``LiveRefresh`` and are handed to every full screen.
+Below 60x15 a notice covers whatever is in front (``widgets/too_small.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
-import re
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.text import Text
 from textual import events, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, SearchIcon
-from textual.content import Content
+from textual.command import CommandPalette
 from textual.events import Resize
 from textual.markup import escape
 from textual.message import Message
 from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
-from textual.widgets import Static
+from textual.theme import Theme
 
 from tracker_tui.config import Settings, load_settings, save_theme
-from tracker_tui.domain import TrackerError
-from tracker_tui.errors_log import report_unexpected
+from tracker_tui.domain import Task, TrackerError
+from tracker_tui.export_files import export_markdown_into
+from tracker_tui.live_refresh import LiveRefresh
 from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
-from tracker_tui.screens._writes import WriteQueue
+from tracker_tui.screens._writes import WritesInOrder
+from tracker_tui.screens.snapshot import SnapshotScreen
+from tracker_tui.screens.view_screen import DataView, ViewScreen
 from tracker_tui.store.store import Store
-from tracker_tui.widgets.glyphs import ASCII_KEY_NAMES, chrome_text, install_scrollbar_renderer
-from tracker_tui.widgets.key_footer import KeyFooter
+from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars
+from tracker_tui.widgets.mode_tabs import MODES, SNAPSHOT_MODE
+from tracker_tui.widgets.textual_private import withdraw_identical
 from tracker_tui.widgets.too_small import TooSmallOverlay
 
-POLL_SECONDS = 0.5
-#: Failed polls in a row before the user is told (one busy moment is not worth it).
-POLL_FAILURES_TOLD = 3
+if TYPE_CHECKING:
+    from tracker_tui.screens._form import EditForm
+    from tracker_tui.screens.confirm import ConfirmScreen
+
 #: How long quitting waits for the writes already asked for to be saved.
 WRITES_AT_EXIT = 10.0
 
-#: mode name -> (tab label, module under tracker_tui.screens, class names to try)
-SCREENS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "snapshot": ("Snapshot", "snapshot", ("SnapshotScreen",)),
-    "risks": ("Risks", "risks", ("RisksView", "RisksScreen")),
-    "decisions": ("Decisions", "decisions", ("DecisionsView", "DecisionsScreen")),
-    "activity": ("Activity", "activity", ("ActivityView", "ActivityScreen")),
-    "plan": ("Plan", "plan", ("PlanView", "PlanScreen")),
-}
-SNAPSHOT_MODE = "snapshot"
 
-
-class ModeTabs(Static):
-    """The row of screen tabs; the current one is highlighted. Clicking a tab goes there."""
-
-    def __init__(self, current: str, *, ascii: bool = False) -> None:
-        super().__init__(classes="mode-tabs")
-        self.current = current
-        self.ascii = ascii
-
-    def on_mount(self) -> None:
-        # Markup is safe here: the labels are the app's own constants, never user text.
-        parts = []
-        for number, (mode, (label, _, _)) in enumerate(SCREENS.items(), start=1):
-            if mode == self.current:
-                parts.append(f"[b reverse] {number} {label} [/]")
-            else:
-                parts.append(f"[@click=app.go('{mode}')] {number} {label} [/]")
-        self.update(Content.from_markup(("|" if self.ascii else "│").join(parts)))
-
-
-class ViewScreen(Screen[None]):
-    """A screen holding one register view (RisksView...) under the tabs."""
-
-    def __init__(self, mode: str, view: Widget, *, ascii: bool = False) -> None:
-        super().__init__(name=mode)
-        self.mode = mode
-        self.view = view
-        self.ascii = ascii
-
-    def compose(self) -> ComposeResult:
-        yield ModeTabs(self.mode, ascii=self.ascii)
-        yield self.view
-        yield KeyFooter()
-
-    def on_store_changed(self, message: StoreChanged) -> None:
-        refresh = getattr(self.view, "refresh_data", None)
-        if callable(refresh):
-            refresh()
-
-
-class PlaceholderView(Static):
-    """Stands in for a screen that is not available in this build."""
-
-    def __init__(self, label: str, reason: str) -> None:
-        super().__init__(
-            Text.assemble((label, "bold"), f"\n\nThis screen is not available yet ({reason})."),
-            classes="placeholder",
-        )
-
-
-class AsciiCommandPalette(CommandPalette):
-    """The command palette drawn in ASCII: a ``>`` for the search icon, ``...`` for ``…``."""
-
-    def __init__(
-        self, *args: Any, placeholder: str = "Search for commands...", **kwargs: Any
-    ) -> None:
-        super().__init__(*args, placeholder=chrome_text(placeholder), **kwargs)
-
-    def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, SearchIcon):
-                widget.icon = ">"
-            yield widget
-
-
-class TrackerApp(App[None]):
+class TrackerApp(WritesInOrder, App[None]):
     """The dashboard. Keys that work everywhere are here; each screen adds its own."""
 
     CSS_PATH = "app.tcss"
@@ -137,11 +64,10 @@ class TrackerApp(App[None]):
     DEFAULT_MODE = SNAPSHOT_MODE
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "go('snapshot')", "Snapshot", show=False, id="app.screen-snapshot"),
-        Binding("2", "go('risks')", "Risks", show=False, id="app.screen-risks"),
-        Binding("3", "go('decisions')", "Decisions", show=False, id="app.screen-decisions"),
-        Binding("4", "go('activity')", "Activity", show=False, id="app.screen-activity"),
-        Binding("5", "go('plan')", "Plan", show=False, id="app.screen-plan"),
+        *(
+            Binding(str(number), f"go('{mode}')", label, show=False, id=f"app.screen-{mode}")
+            for number, (mode, label) in enumerate(MODES.items(), start=1)
+        ),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -150,29 +76,19 @@ class TrackerApp(App[None]):
         super().__init__()
         self.store = store
         self.settings = settings
-        self.ascii_mode = ascii
-        if ascii:
-            install_scrollbar_renderer()
-        self._revision = 0
-        self._data_version: int | None = None
-        #: Whether ``_revision``/``_data_version`` were read yet (see start_live_refresh).
-        self._live_started = False
-        self._polling = False
-        self._poll_failures = 0
-        self._poll_failure_told = False
-        self._poll_error_logged = False
-        #: Store writes run here, one at a time, in the order the keys were pressed.
-        self.write_queue = WriteQueue()
+        # Set before any screen is built: the glyphs and the stylesheet both key on it.
+        self.set_class(ascii, ASCII_CLASS, update=False)
+        self.live_refresh = LiveRefresh(self, store)
         #: The "quit without saving?" question while it is open (a second ^q adds no other).
-        self._quit_question: Screen | None = None
+        self._quit_question: ConfirmScreen | None = None
         #: The size notice over the screen in front while the terminal is below 60x15.
         self.too_small = TooSmallOverlay(self)
         #: True once the first frame is on the terminal (Textual's Ready event).
         self.first_frame_shown = False
         self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
-        for mode in SCREENS:
+        for mode in MODES:
             if mode != SNAPSHOT_MODE:
-                self.add_mode(mode, self._screen_factory(mode))
+                self.add_mode(mode, partial(self._view_screen, mode))
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         elif settings.theme:
@@ -180,34 +96,54 @@ class TrackerApp(App[None]):
         if settings.keymap:
             self.set_keymap(settings.keymap)
 
+    @property
+    def ascii_mode(self) -> bool:
+        """Whether every character of the app's own chrome is ASCII (``--ascii``)."""
+        return self.has_class(ASCII_CLASS)
+
     # -- screens -----------------------------------------------------------------------
 
-    def _snapshot_screen(self) -> Screen[None]:
-        from tracker_tui.screens.snapshot import SnapshotScreen
+    def _snapshot_screen(self) -> SnapshotScreen:
+        return SnapshotScreen(
+            self.store,
+            self.settings,
+            ascii=self.ascii_mode,
+            first_frame_shown=self.first_frame_shown,
+        )
 
-        return SnapshotScreen(self.store, self.settings, ascii=self.ascii_mode)
+    def _view_screen(self, mode: str) -> ViewScreen:
+        return ViewScreen(mode, self._view(mode), ascii=self.ascii_mode)
 
-    def _screen_factory(self, mode: str) -> Callable[[], Screen[None]]:
-        def build() -> Screen[None]:
-            label, module_name, class_names = SCREENS[mode]
-            try:
-                module = importlib.import_module(f"tracker_tui.screens.{module_name}")
-            except ImportError as err:
-                return ViewScreen(mode, PlaceholderView(label, str(err)), ascii=self.ascii_mode)
-            for class_name in class_names:
-                cls = getattr(module, class_name, None)
-                if cls is None:
-                    continue
-                if isinstance(cls, type) and issubclass(cls, Screen):
-                    # A screen class named in SCREENS takes the store (mypy sees Screen's own
-                    # __init__, whose first parameter is a name).
-                    return cls(self.store)  # type: ignore[arg-type]
-                return ViewScreen(mode, cls(self.store), ascii=self.ascii_mode)
-            return ViewScreen(
-                mode, PlaceholderView(label, f"no {class_names[0]}"), ascii=self.ascii_mode
-            )
+    def _view(self, mode: str) -> DataView:
+        """The data view of ``mode``, its module imported now: not before the first frame."""
+        if mode == "risks":
+            from tracker_tui.screens.risks import RisksView
 
-        return build
+            return RisksView(self.store)
+        if mode == "decisions":
+            from tracker_tui.screens.decisions import DecisionsView
+
+            return DecisionsView(self.store)
+        if mode == "activity":
+            from tracker_tui.screens.activity import ActivityView
+
+            return ActivityView(self.store)
+        if mode == "plan":
+            from tracker_tui.screens.plan import PlanView
+
+            return PlanView(self.store)
+        raise ValueError(f"no view for the mode {mode!r}")
+
+    def _screens(self, modes: Iterable[str] = MODES) -> Iterator[Screen[Any]]:
+        """Every screen in the stacks of ``modes`` (default: all), bottom first."""
+        for mode in modes:
+            with contextlib.suppress(KeyError):  # a mode not shown yet has no stack
+                yield from self.get_screen_stack(mode)
+
+    def _snapshot(self) -> SnapshotScreen | None:
+        """The Snapshot screen, once built."""
+        base = next(self._screens([SNAPSHOT_MODE]), None)
+        return base if isinstance(base, SnapshotScreen) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Switching screens under an open form or question would strand it half-done.
@@ -216,6 +152,26 @@ class TrackerApp(App[None]):
             and (isinstance(self.screen, ModalScreen) or self.too_small.active)
         )
 
+    def action_go(self, name: str) -> None:
+        """Show the screen ``name`` (snapshot, risks, decisions, activity, plan)."""
+        if name in MODES:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        from tracker_tui.screens.help import HelpScreen
+
+        # The keys of the screen in front now, before the help covers it.
+        self.push_screen(HelpScreen(self.screen))
+
+    def goto_task(self, task_id: str) -> None:
+        """Show the Snapshot screen with the cursor on ``task_id``."""
+        self.switch_mode(SNAPSHOT_MODE)
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            self.call_after_refresh(snapshot.focus_task, task_id)
+
+    # -- quitting ----------------------------------------------------------------------
+
     async def action_quit(self) -> None:
         """Quit; when a form holds unsaved edits, ask first (a clean form quits at once)."""
         form = self._form_with_unsaved_edits()
@@ -223,7 +179,7 @@ class TrackerApp(App[None]):
             self.exit()
             return
         question = self._quit_question
-        if question is not None and any(question in st for st in self._screen_stacks.values()):
+        if question is not None and any(screen is question for screen in self._screens()):
             if self.too_small.active:
                 # The question can't be seen or answered below 60x15; the notice says
                 # that a second ctrl+q quits without saving.
@@ -236,31 +192,28 @@ class TrackerApp(App[None]):
             if quit_anyway:
                 self.exit()
 
-        title = getattr(form, "form_title", lambda: "The form")()
         self._quit_question = ConfirmScreen(
-            f"{title}: your changes are not saved. Quit anyway?",
+            f"{form.form_title()}: your changes are not saved. Quit anyway?",
             too_small_hint="Unsaved form: grow the terminal to answer it,"
             " or press ctrl+q again to quit without saving.",
         )
         self.push_screen(self._quit_question, answered)
 
-    def _form_with_unsaved_edits(self) -> Screen | None:
+    def _form_with_unsaved_edits(self) -> EditForm[Any] | None:
+        # Imported here: the forms are not on the path to the first frame.
+        from tracker_tui.screens._form import EditForm
+
         # Every mode's stack: a form stays open under the too-small message too.
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                unsaved = getattr(screen, "has_unsaved_edits", None)
-                if callable(unsaved) and unsaved():
-                    return screen
+        for screen in self._screens():
+            if isinstance(screen, EditForm) and screen.has_unsaved_edits():
+                return screen
         return None
+
+    # -- keys and the palette ----------------------------------------------------------
 
     def check_message_enabled(self, message: Message) -> bool:
         # Keys and clicks while too small would act on a screen nobody can see.
         return super().check_message_enabled(message) and self.too_small.allows(message)
-
-    def action_go(self, name: str) -> None:
-        """Show the screen ``name`` (snapshot, risks, decisions, activity, plan)."""
-        if name in SCREENS:
-            self.switch_mode(name)
 
     def get_key_display(self, binding: Binding) -> str:
         """The key as the footer and help show it; ASCII names in ASCII mode (``enter``)."""
@@ -280,6 +233,8 @@ class TrackerApp(App[None]):
             super().action_command_palette()
         # is_open is typed for App[object]; App is invariant in its result type.
         elif self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            from tracker_tui.screens.ascii_palette import AsciiCommandPalette
+
             self.push_screen(AsciiCommandPalette(id="--command-palette"))
 
     def search_themes(self) -> None:
@@ -287,6 +242,8 @@ class TrackerApp(App[None]):
             super().search_themes()
         else:
             from textual.theme import ThemeProvider
+
+            from tracker_tui.screens.ascii_palette import AsciiCommandPalette
 
             self.push_screen(
                 AsciiCommandPalette(providers=[ThemeProvider], placeholder="Search for themes...")
@@ -300,185 +257,8 @@ class TrackerApp(App[None]):
         else:
             super().action_show_help_panel()
 
-    def action_help(self) -> None:
-        try:
-            from tracker_tui.screens.help import HelpScreen
-        except ImportError:
-            self.notify("Help is not available in this build.", markup=False)
-            return
-        # The keys of the screen in front now, before the help covers it.
-        self.push_screen(HelpScreen(self.screen))
-
-    def goto_task(self, task_id: str) -> None:
-        """Show the Snapshot screen with the cursor on ``task_id``."""
-        self.switch_mode(SNAPSHOT_MODE)
-        base = self.screen_stack[0] if self.screen_stack else None
-        focus = getattr(base, "focus_task", None)
-        if callable(focus):
-            self.call_after_refresh(focus, task_id)
-
-    # -- start-up ----------------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        for warning in self.settings.warnings:
-            self.notify(warning, severity="warning", markup=False)
-        if self.ascii_mode:
-            self.add_class("-ascii")
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-        # The Snapshot screen reads the change counters just before its first read
-        # (start_live_refresh); this is only for a start without it. Then a cheap PRAGMA
-        # each tick, and real reads only when it moved.
-        if not self._live_started:
-            self.start_live_refresh(self.store.revision(), self.store.data_version())
-        self.set_interval(POLL_SECONDS, self._poll)
-        self.too_small.start()
-
-    def start_live_refresh(self, revision: int, data_version: int | None) -> None:
-        """Poll for changes after ``revision`` (and ``data_version``): the counters read
-        together with, and before, the first frame's data."""
-        self._revision = revision
-        self._data_version = data_version
-        self._live_started = True
-
-    async def on_unmount(self) -> None:
-        # An edit made just before quitting is still saved: wait (a while, not forever,
-        # and without blocking the loop the jobs may call back into) for queued writes.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.wrap_future(self.write_queue.drained()), WRITES_AT_EXIT)
-        self.write_queue.shutdown()
-
-    def on_ready(self) -> None:
-        # Ready is posted by the first layout, which may come before that frame is
-        # written (the screen's update can still be pending): wait for the repaint.
-        self.call_after_refresh(self._after_first_frame)
-
-    def _after_first_frame(self) -> None:
-        """The first frame is on the terminal: start what could wait for it."""
-        self.first_frame_shown = True
-        for screen in self._screen_stacks.get(SNAPSHOT_MODE, []):
-            after = getattr(screen, "after_first_frame", None)
-            if callable(after):
-                after()
-
-    def _theme_changed(self, theme: Any) -> None:
-        if theme.name != self.settings.theme:
-            self._save_theme(theme.name)
-
-    @work(thread=True, exit_on_error=False, group="config")
-    def _save_theme(self, name: str) -> None:
-        save_theme(self.settings, name)
-
-    # -- minimum size ------------------------------------------------------------------
-
-    def on_resize(self, event: Resize) -> None:
-        self.too_small.check(event.size)
-
-    # -- live refresh ------------------------------------------------------------------
-
-    def _poll(self) -> None:
-        # One check at a time: a slow disk must not pile up workers.
-        if not self._polling:
-            self._polling = True
-            self._check_store()
-
-    @work(thread=True, exit_on_error=False, group="poll")
-    def _check_store(self) -> None:
-        store = self.store
-        try:
-            data_version = store.data_version()
-            if data_version is None or data_version != self._data_version:
-                revision = store.revision()
-                if revision != self._revision:
-                    changes = store.changes_since(self._revision)
-                    # As many as the store returns at most: there may be more, so the
-                    # screens read everything rather than patch rows.
-                    limit = getattr(store, "CHANGES_LIMIT", 5000)
-                    full = len(changes) >= limit
-                    self.post_message(StoreChanged(changes, revision, full=full))
-                    self._revision = revision
-                # Only now that the reads succeeded: a failed tick is tried again.
-                self._data_version = data_version
-        except Exception as error:
-            self._poll_failed(error)
-        else:
-            if self._poll_failures:
-                self._poll_failures = 0
-                self._poll_error_logged = False
-                self.post_message(RefreshRecovered())
-        finally:
-            self._polling = False
-
-    def _poll_failed(self, error: Exception) -> None:
-        """Runs in the poll worker: count the failure; log an unexpected one (once)."""
-        self._poll_failures += 1
-        if isinstance(error, TrackerError):
-            reason = str(error)
-        else:
-            reason = f"{type(error).__name__}: {error}"
-            if not self._poll_error_logged:
-                self._poll_error_logged = True
-                reason = report_unexpected(error)
-        if self._poll_failures == POLL_FAILURES_TOLD:
-            self.post_message(RefreshFailed(reason, self._poll_failures))
-
-    def on_refresh_failed(self, message: RefreshFailed) -> None:
-        if not self._poll_failure_told:
-            self._poll_failure_told = True
-            self.notify(
-                f"Live refresh is failing ({message.error}); still trying.",
-                title="Live refresh",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-
-    def on_refresh_recovered(self, message: RefreshRecovered) -> None:
-        if self._poll_failure_told:
-            self._poll_failure_told = False
-            self.notify("Live refresh works again.", title="Live refresh", markup=False)
-
-    def on_key(self, event: events.Key) -> None:
-        """A key typed right behind one that opened a form or prompt (``%``, ``e``, ``n``),
-        which bubbled up from the dashboard after that screen opened, is typed into the
-        new screen instead of being dropped (see ``screens/_early_keys.py``)."""
-        screen = self.screen
-        if isinstance(screen, FocusAfterEarlyKeys) and screen.typed_before_opening(event):
-            event.stop()
-            event.prevent_default()  # the app's own bindings must not act on it as well
-            screen.take_early_key(event)
-
-    def on_notify(self, event: Notify) -> None:
-        """A notification identical to one still on screen replaces it rather than
-        stacking a copy (twenty ``u`` with nothing to undo: one toast, its time renewed).
-
-        Runs before Textual's own handler, which then adds the new one. Textual has no
-        public way to withdraw one notification, hence its private collection here.
-        """
-        new = event.notification
-        for shown in list(self._notifications):
-            if (shown.message, shown.title, shown.severity, shown.markup) == (
-                new.message,
-                new.title,
-                new.severity,
-                new.markup,
-            ):
-                self._unnotify(shown, refresh=False)
-
-    def on_store_changed(self, message: StoreChanged) -> None:
-        """Hand the change to every screen that shows data (open modals are left alone)."""
-        for stack in self._screen_stacks.values():
-            # Every full screen of the stack (the mode's base, and a task detail pushed
-            # on it); a modal form keeps what it showed when it opened.
-            for screen in stack:
-                if not isinstance(screen, ModalScreen):
-                    screen.post_message(
-                        StoreChanged(message.changes, message.revision, full=message.full)
-                    )
-
-    # -- commands ----------------------------------------------------------------------
-
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for number, (mode, (label, _, _)) in enumerate(SCREENS.items(), start=1):
+        for number, (mode, label) in enumerate(MODES.items(), start=1):
             yield SystemCommand(
                 f"Go to {label}",
                 f"Show the {label} screen (key {number})",
@@ -499,29 +279,110 @@ class TrackerApp(App[None]):
             )
         yield from super().get_system_commands(screen)
 
-    def _known_tasks(self) -> list[Any]:
-        stack = self._screen_stacks.get(SNAPSHOT_MODE) or []
-        table = getattr(stack[0], "table", None) if stack else None
-        return list(table.rows) if table is not None else []
+    def _known_tasks(self) -> list[Task]:
+        snapshot = self._snapshot()
+        return list(snapshot.table.rows) if snapshot is not None else []
+
+    # -- start and exit ----------------------------------------------------------------
+
+    def on_load(self) -> None:
+        # Before the Snapshot screen's first read (Load comes before the screens are
+        # built): a commit made during that read is shown by the first poll.
+        self.live_refresh.read_counters()
+        if self.ascii_mode:
+            AsciiScrollbars.hold(self)
+
+    def on_mount(self) -> None:
+        for warning in self.settings.warnings:
+            self.notify(warning, severity="warning", markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.live_refresh.start()
+        self.too_small.start()
+
+    def on_ready(self) -> None:
+        # Ready is posted by the first layout, which may come before that frame is
+        # written (the screen's update can still be pending): wait for the repaint.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """The first frame is on the terminal: start what could wait for it."""
+        self.first_frame_shown = True
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            snapshot.after_first_frame()
+
+    async def on_unmount(self) -> None:
+        # An edit made just before quitting is still saved: wait (a while, not forever,
+        # and without blocking the loop the jobs may call back into) for queued writes.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.wrap_future(self.write_queue.drained()), WRITES_AT_EXIT)
+        self.write_queue.shutdown()
+        AsciiScrollbars.release(self)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self.settings.theme:
+            self._save_theme(theme.name)
+
+    @work(thread=True, exit_on_error=False, group="config")
+    def _save_theme(self, name: str) -> None:
+        save_theme(self.settings, name)
+
+    def on_resize(self, event: Resize) -> None:
+        self.too_small.check(event.size)
+
+    # -- what the store and the workers report -----------------------------------------
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """Hand the change to every screen that shows data (open modals are left alone)."""
+        # Every full screen of every stack (the mode's base, and a task detail pushed
+        # on it); a modal form keeps what it showed when it opened.
+        for screen in self._screens():
+            if not isinstance(screen, ModalScreen):
+                screen.post_message(
+                    StoreChanged(message.changes, message.revision, full=message.full)
+                )
+
+    def on_refresh_failed(self, message: RefreshFailed) -> None:
+        self.notify(
+            f"Live refresh is failing ({message.error}); still trying.",
+            title="Live refresh",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
+
+    def on_refresh_recovered(self, message: RefreshRecovered) -> None:
+        self.notify("Live refresh works again.", title="Live refresh", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed right behind one that opened a form or prompt (``%``, ``e``, ``n``),
+        which bubbled up from the dashboard after that screen opened, is typed into the
+        new screen instead of being dropped (see ``screens/_early_keys.py``)."""
+        screen = self.screen
+        if isinstance(screen, FocusAfterEarlyKeys) and screen.typed_before_opening(event):
+            event.stop()
+            event.prevent_default()  # the app's own bindings must not act on it as well
+            screen.take_early_key(event)
+
+    def on_notify(self, event: Notify) -> None:
+        """A notification identical to one still on screen replaces it rather than
+        stacking a copy (twenty ``u`` with nothing to undo: one toast, its time renewed).
+
+        Runs before Textual's own handler, which then adds the new one.
+        """
+        withdraw_identical(self, event.notification)
+
+    # -- export ------------------------------------------------------------------------
 
     def export_markdown(self) -> None:
+        """Write the tracker to a new markdown file in the current directory."""
         self._export(Path.cwd())
 
     @work(thread=True, exit_on_error=False, group="export")
     def _export(self, directory: Path) -> None:
         try:
-            from tracker_tui.markdown import render_document
-
-            text = render_document(self.store.export_document())
-            title = self.store.tracker_info().title or "tracker"
-            slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:40] or "tracker"
-            path = directory / f"{slug}-{self.settings.current_date().isoformat()}.md"
-            number = 1
-            while path.exists():
-                number += 1
-                path = directory / f"{slug}-{self.settings.current_date().isoformat()}-{number}.md"
-            path.write_text(text, encoding="utf-8")
-        except (TrackerError, OSError, ImportError) as err:
+            path = export_markdown_into(self.store, directory, self.settings.current_date())
+        except (TrackerError, OSError) as err:
             self.call_from_thread(self.notify, str(err), severity="error", markup=False)
             return
         self.post_message(DocumentExported(str(path)))
@@ -535,9 +396,6 @@ def make_app(store: Store, settings: Settings | None = None, *, ascii: bool = Fa
     return TrackerApp(store, settings if settings is not None else load_settings(), ascii=ascii)
 
 
-def run_dashboard(store: Store, *, ascii: bool = False, today: date | None = None) -> None:
+def run_dashboard(store: Store, *, ascii: bool = False) -> None:
     """Run the dashboard in this terminal until the user quits (what the CLI calls)."""
-    settings = load_settings()
-    if today is not None:
-        settings.today = today
-    make_app(store, settings, ascii=ascii).run()
+    make_app(store, ascii=ascii).run()

@@ -23,10 +23,10 @@ from datetime import date
 
 from tracker_tui import __version__
 from tracker_tui.commands import CSV_TABLES, EXPORT_FORMATS, SET_OPTIONS
-from tracker_tui.commands.output import PROG, print_error, write_atomically
+from tracker_tui.commands.output import PROG, print_error
 from tracker_tui.domain import TrackerError
 
-__all__ = ["PROG", "build_parser", "main", "write_atomically"]
+__all__ = ["PROG", "build_parser", "main"]
 
 # Options whose value may legitimately start with "-" ("--progress -10", "--notes '-'").
 # argparse would take such a value for an option, so it is glued on as "--opt=value".

@@ -4,36 +4,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tracker_tui.commands import CSV_TABLES
 from tracker_tui.commands.opening import open_store, require_tracker
-from tracker_tui.commands.output import rich_console, say, write_atomically, write_stdout
-
-if TYPE_CHECKING:
-    from tracker_tui.store import Store
-
-
-def render_export(store: Store, export_format: str, table: str | None) -> str:
-    """The whole export as text, read on one snapshot of the store (a write committed
-    meanwhile is all in it or not at all); each format imports its own writer, and only it.
-    """
-    with store.snapshot():
-        return _render(store, export_format, table)
-
-
-def _render(store: Store, export_format: str, table: str | None) -> str:
-    if export_format == "json":
-        from tracker_tui.export_formats import to_json
-
-        return to_json(store)
-    if export_format == "csv":
-        from tracker_tui.export_formats import to_csv
-
-        return to_csv(store, table or "tasks")
-    from tracker_tui.markdown import render_document
-
-    return render_document(store.export_document())
+from tracker_tui.commands.output import rich_console, say, write_stdout
+from tracker_tui.export_files import render_export, write_atomically
 
 
 def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -1,5 +1,5 @@
-"""How the commands write: Rich text for people, data verbatim, errors on one line, and
-files atomically.
+"""How the commands write: Rich text for people, data verbatim, errors on one line (files
+are written atomically by ``tracker_tui.export_files``, which the app shares).
 
 Rich is imported by the first call that draws something, never by this module: a
 command that only writes JSON (or only fails) does not pay for it.
@@ -7,12 +7,9 @@ command that only writes JSON (or only fails) does not pay for it.
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker_tui.domain import TrackerError
 from tracker_tui.sanitize import display_text
 
 if TYPE_CHECKING:
@@ -85,48 +82,3 @@ def print_error(message: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-
-
-def write_atomically(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temporary file and a rename, so that a reader (or
-    a crash) never sees half a file. An existing file keeps its permissions.
-
-    Returns:
-        The path written: the file a symbolic link points at, when ``path`` is one.
-
-    Raises:
-        TrackerError: the file cannot be written.
-    """
-    import tempfile
-
-    path = path.expanduser()
-    if path.is_symlink():
-        path = path.resolve()  # replace the file the link points at, not the link
-    if path.is_dir():
-        raise TrackerError(f"{path} is a directory")
-    folder = path.parent
-    if not folder.is_dir():
-        raise TrackerError(f"{folder}: no such directory")
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise TrackerError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise TrackerError(f"cannot write {path}: {error.strerror}") from None
-        raise
-    return path

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from rich.text import Text
 from textual import events, on
@@ -78,9 +78,10 @@ class GuardedInput(InOrderInput):
         self.limit = limit
         self.max_length = limit
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         if len(event.text) > self.limit:
-            # prevent_default skips Input's own paste handler (which would truncate).
+            # Runs before Input's own paste handler (this class comes first in the MRO);
+            # prevent_default skips that one, which would truncate.
             event.prevent_default()
             event.stop()
             self.post_message(PasteRefused(self, len(event.text), self.limit))
@@ -98,7 +99,7 @@ class GuardedTextArea(KeysInOrder, TextArea):
         """Accept at most ``limit`` characters."""
         self.limit = limit
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    async def on_paste(self, event: events.Paste) -> None:
         if len(self.text) + len(event.text) > self.limit:
             event.prevent_default()
             event.stop()
@@ -209,6 +210,20 @@ def choices(values: Iterable[str]) -> list[tuple[Text, str]]:
     for value in values:
         seen.setdefault(value, None)
     return [(Text(display_text(value) or "(none)"), value) for value in seen]
+
+
+class ChoiceSelect(Select[str]):
+    """A Select of strings (a status, an impact) that knows its choices: Textual keeps a
+    Select's options to itself, and a form sets a value the choices may not hold yet."""
+
+    def __init__(self, values: Iterable[str], *, value: str, **kwargs: Any) -> None:
+        self.choices = list(dict.fromkeys(values))
+        super().__init__(choices(self.choices), value=value, allow_blank=False, **kwargs)
+
+    def set_choices(self, values: Iterable[str]) -> None:
+        """Offer ``values`` instead (the value shown must be one of them, or it is cleared)."""
+        self.choices = list(dict.fromkeys(values))
+        self.set_options(choices(self.choices))
 
 
 # -- the form ----------------------------------------------------------------------------
@@ -331,10 +346,9 @@ class EditForm(FocusAfterEarlyKeys, ModalScreen[ResultT]):
             widget.value = value
         elif isinstance(widget, TextArea):
             widget.load_text(value)
-        elif isinstance(widget, Select):
-            options = [value for _, value in widget._options if isinstance(value, str)]
-            if value not in options:
-                widget.set_options(choices([*options, value]))
+        elif isinstance(widget, ChoiceSelect):
+            if value not in widget.choices:
+                widget.set_choices([*widget.choices, value])
             widget.value = value
 
     def changes(self) -> dict[str, str]:
@@ -542,6 +556,7 @@ class EditForm(FocusAfterEarlyKeys, ModalScreen[ResultT]):
             return
         changes = self.changes()
         if not changes:
-            self.dismiss(error.current if choice == "mine" else None)
+            # The store's current row is this form's entity (a Task for a task form...).
+            self.dismiss(cast("ResultT | None", error.current) if choice == "mine" else None)
             return
         self._start_save(changes)

@@ -15,14 +15,14 @@ from typing import Any, ClassVar
 from textual import work
 from textual.containers import Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from tracker_tui.screens._form import (
+    ChoiceSelect,
     EditForm,
     GuardedInput,
     NewIdValidator,
     ResultT,
-    choices,
     field,
 )
 from tracker_tui.store.store import Store
@@ -66,9 +66,9 @@ class IdentifiedForm(EditForm[ResultT]):
 
     def reset_choices(self, name: str, values: list[str]) -> None:
         """Offer ``values`` in the select ``name``, keeping the value it shows."""
-        select = self.query_one(f"#in-{name}", Select)
+        select = self.query_one(f"#in-{name}", ChoiceSelect)
         current = str(select.value)
-        select.set_options(choices([*values, current]))
+        select.set_choices([*values, current])
         select.value = current
 
     # -- reading the choices -----------------------------------------------------------

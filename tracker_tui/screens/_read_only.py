@@ -11,9 +11,12 @@ this node, the reason is shown.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
+
+if TYPE_CHECKING:
+    from tracker_tui.store.store import Store
 
 
 class ReadOnlyActions:
@@ -22,10 +25,10 @@ class ReadOnlyActions:
     #: action name (no parameters) -> what it would do, for "Read-only: ... is not possible"
     READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {}
 
-    store: Any
+    store: Store
 
     def _read_only(self) -> bool:
-        return bool(getattr(self.store, "read_only", False))
+        return self.store.read_only
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # None: shown, but dimmed (unavailable). False would hide the key altogether.

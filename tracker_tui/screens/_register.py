@@ -15,7 +15,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from tracker_tui.domain import TrackerError
@@ -23,6 +22,7 @@ from tracker_tui.sanitize import display_text
 from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.confirm import ConfirmScreen
+from tracker_tui.screens.view_screen import DataView
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs_for
 from tracker_tui.widgets.record_table import Column, RecordTable
@@ -31,7 +31,7 @@ from tracker_tui.widgets.record_table import Column, RecordTable
 SUMMARY_LENGTH = 60
 
 
-class RegisterView(ReadOnlyActions, Vertical):
+class RegisterView(ReadOnlyActions, DataView):
     """A register's table and detail. Subclasses set the class attributes, read the
     register in ``refresh_data`` and give ``detail``, ``show_title``, ``action_edit``
     and ``delete_record``."""
@@ -47,9 +47,6 @@ class RegisterView(ReadOnlyActions, Vertical):
         self.store = store
 
     # -- for subclasses --------------------------------------------------------------
-
-    def refresh_data(self) -> None:
-        raise NotImplementedError
 
     def record_key(self, record: Any) -> Hashable:
         """The table key of ``record``: its store key (a task or risk overrides: its ID)."""

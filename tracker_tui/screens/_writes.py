@@ -2,10 +2,10 @@
 
 Each write used to be its own thread worker, and threads start in no particular order:
 ``-`` then a quick ``u`` could commit the undo first. Here every write is a job on the
-app's one ``WriteQueue`` (a single thread), submitted on the UI thread as the key is
-handled, so jobs commit in keypress order. A job still shows up as a Textual worker (an
-async one awaiting the job), so ``workers.wait_for_complete()`` and
-``Worker.StateChanged`` handlers see it as before.
+app's one ``WriteQueue`` (a single thread, owned by the app through ``WritesInOrder``),
+submitted on the UI thread as the key is handled, so jobs commit in keypress order. A job
+still shows up as a Textual worker (an async one awaiting the job), so
+``workers.wait_for_complete()`` and ``Worker.StateChanged`` handlers see it as before.
 """
 
 from __future__ import annotations
@@ -45,15 +45,25 @@ class WriteQueue:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
+class WritesInOrder:
+    """Mixed into an App (before ``App``): owns the one ``WriteQueue`` that every store
+    write of its screens goes through."""
+
+    _write_queue: WriteQueue | None = None
+
+    @property
+    def write_queue(self) -> WriteQueue:
+        if self._write_queue is None:
+            self._write_queue = WriteQueue()
+        return self._write_queue
+
+
 def write_queue(node: DOMNode) -> WriteQueue:
-    """The app's write queue (made on first use for an app that has none, e.g. a test
-    harness showing one screen)."""
+    """The write queue of ``node``'s app."""
     app = node.app
-    queue = getattr(app, "write_queue", None)
-    if not isinstance(queue, WriteQueue):
-        queue = WriteQueue()
-        app.write_queue = queue  # type: ignore[attr-defined]
-    return queue
+    if not isinstance(app, WritesInOrder):
+        raise TypeError(f"{type(app).__name__} must mix in WritesInOrder to write to the store")
+    return app.write_queue
 
 
 def run_write(node: DOMNode, job: Callable[..., T], *args: Any, group: str = "write") -> Worker[T]:

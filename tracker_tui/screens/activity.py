@@ -162,7 +162,8 @@ class ActivityView(RegisterView):
         self.confirm_delete(entry, question)
 
     def delete_record(self, entry: ActivityEntry) -> None:
-        self.store.delete_item("activity", entry.key)
+        if entry.key is not None:  # an entry read from the store always has its key
+            self.store.delete_item("activity", entry.key)
 
     def _deleted(self, key: Hashable) -> None:
         super()._deleted(key)

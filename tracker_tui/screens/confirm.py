@@ -13,9 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tracker_tui.sanitize import display_text
+from tracker_tui.widgets.too_small import TooSmallHint
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(TooSmallHint, ModalScreen[bool]):
     """Ask ``question``; dismiss with True for yes, False for no or escape.
 
     The question may quote user text (a risk's description): it is drawn as plain text.

@@ -67,7 +67,14 @@ class DecisionFormScreen(EditForm[Decision | None]):
     def save_operation(self, changes: dict[str, str], base: dict[str, str]) -> Callable[[], Any]:
         store = self.store
         if self.decision is None or self.decision.key is None:
-            decision = Decision(key=None, **self.form_values())
+            values = self.form_values()
+            decision = Decision(
+                key=None,
+                date=values["date"],
+                decision=values["decision"],
+                rationale=values["rationale"],
+                owner=values["owner"],
+            )
             return lambda: store.save_decision(decision)
         key = self.decision.key
         # Only the changed fields, merged by the store with others' changes since ``base``.

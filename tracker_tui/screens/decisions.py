@@ -109,4 +109,5 @@ class DecisionsView(RegisterView):
 
     def delete_record(self, decision: Decision) -> None:
         # Only the decision the user saw: a changed one is refused, not lost.
-        self.store.delete_decision(decision.key, expected_version=decision.version)
+        if decision.key is not None:  # a decision read from the store always has its key
+            self.store.delete_decision(decision.key, expected_version=decision.version)

@@ -9,12 +9,14 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tracker_tui.domain import CadenceItem, Checkpoint, Metric
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens.view_screen import DataView
 from tracker_tui.store.store import Store
+from tracker_tui.widgets.glyphs import ascii_mode
 
 
 def _two_columns(rows: Sequence[tuple[str, str]], empty: str, left_width: int) -> Table | Text:
@@ -50,7 +52,7 @@ def metrics_renderable(metrics: Sequence[Metric], *, ascii: bool = False) -> Tab
     return table
 
 
-class PlanView(Vertical):
+class PlanView(DataView):
     """Checkpoints, cadence and metrics; ``refresh_data()`` reads them again."""
 
     def __init__(self, store: Store, *, id: str | None = "plan-view") -> None:
@@ -84,5 +86,5 @@ class PlanView(Vertical):
         self.query_one("#plan-checkpoints", Static).update(checkpoints_renderable(checkpoints))
         self.query_one("#plan-cadence", Static).update(cadence_renderable(cadence))
         self.query_one("#plan-metrics", Static).update(
-            metrics_renderable(metrics, ascii=getattr(self.app, "ascii_mode", False))
+            metrics_renderable(metrics, ascii=ascii_mode(self))
         )

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.widgets import Select
 
 from tracker_tui.domain import DEFAULT_IMPACTS, DEFAULT_RISK_STATUSES, Risk
-from tracker_tui.screens._form import GuardedInput, Required, choices, field
+from tracker_tui.screens._form import ChoiceSelect, GuardedInput, Required, field
 from tracker_tui.screens._identified_form import IdentifiedForm
 from tracker_tui.store.store import Store
 
@@ -55,15 +54,11 @@ class RiskFormScreen(IdentifiedForm[Risk | None]):
             GuardedInput(risk.description, validators=[Required("Description")]),
         )
         impacts = [*DEFAULT_IMPACTS, risk.impact] if risk.impact else list(DEFAULT_IMPACTS)
-        yield field(
-            "Impact", "impact", Select(choices(impacts), value=risk.impact, allow_blank=False)
-        )
+        yield field("Impact", "impact", ChoiceSelect(impacts, value=risk.impact))
         yield field("Mitigation", "mitigation", GuardedInput(risk.mitigation))
         yield field("Owner", "owner", GuardedInput(risk.owner))
         statuses = [*DEFAULT_RISK_STATUSES, risk.status]
-        yield field(
-            "Status", "status", Select(choices(statuses), value=risk.status, allow_blank=False)
-        )
+        yield field("Status", "status", ChoiceSelect(statuses, value=risk.status))
 
     def read_records(self) -> list[Risk]:
         return self.store.risks()

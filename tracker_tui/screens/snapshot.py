@@ -42,6 +42,7 @@ from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs
 from tracker_tui.widgets.in_order_keys import InOrderInput
 from tracker_tui.widgets.key_footer import KeyFooter
+from tracker_tui.widgets.mode_tabs import ModeTabs
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.record_table import Column, RecordTable
 from tracker_tui.widgets.snapshot_header import SnapshotHeader
@@ -185,11 +186,21 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         Binding("Y", "copy_row", "Copy row", show=False, id="snapshot.copy-row"),
     ]
 
-    def __init__(self, store: Store, settings: Settings, *, ascii: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        ascii: bool = False,
+        first_frame_shown: bool = False,
+    ) -> None:
         super().__init__(name="snapshot")
         self.store = store
         self.settings = settings
         self.ascii = ascii
+        #: False while the app's first frame is still to come: the app then calls
+        #: ``after_first_frame`` once it is on the terminal.
+        self.first_frame_shown = first_frame_shown
         self.today = settings.current_date()
         self._statuses: list[str] = []
         self._info = TrackerInfo(title="", snapshot_date=None)
@@ -202,8 +213,6 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        from tracker_tui.app import ModeTabs
-
         yield ModeTabs("snapshot", ascii=self.ascii)
         yield SnapshotHeader(ascii=self.ascii, id="snapshot-header")
         filter_input = InOrderInput(
@@ -233,12 +242,9 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         if self.store.read_only:
             self.add_class("-read-only")
         # The first read happens here, before the first frame: the screen opens with its
-        # data rather than flashing empty. Everything after this runs in workers.
-        # The change counters first: live refresh starts from them, so that a commit
-        # made while the rows below are read is shown by the first poll, not missed.
-        start_from = getattr(self.app, "start_live_refresh", None)
-        if callable(start_from):
-            start_from(self.store.revision(), self.store.data_version())
+        # data rather than flashing empty. Everything after this runs in workers. (Live
+        # refresh read the change counters before this, when the app loaded: a commit
+        # made while the rows below are read is shown by the first poll, not missed.)
         self._statuses = self.store.statuses("task")
         # Only a screenful before the first frame, so that start-up does not grow with
         # the store; on a big store the rest follows in a worker right after.
@@ -252,7 +258,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             # after_first_frame): a worker building 10,000 rows competes for the GIL
             # with the UI thread, and would delay the frame it is meant to follow.
             self._rest_pending = True
-            if getattr(self.app, "first_frame_shown", True):
+            if self.first_frame_shown:
                 self.call_after_refresh(self.after_first_frame)
         if not self.store.read_only:
             # SQLAlchemy's import (~0.3 s) off the first keystroke, after the first frame.
@@ -424,12 +430,14 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         task = self._current()
         if task is None:
             return
-        try:
-            from tracker_tui.screens.task_detail import TaskDetailScreen
-        except ImportError:
-            self.notify("The task detail screen is not available yet.", markup=False)
-            return
-        self.app.push_screen(TaskDetailScreen(self.store, task.id), self._after_form)
+        from tracker_tui.screens.task_detail import TaskDetailScreen
+
+        # Anything it changes arrives here by live refresh, as any other change does.
+        self.app.push_screen(
+            TaskDetailScreen(
+                self.store, task.id, log_completion=self.settings.complete_adds_activity
+            )
+        )
 
     def action_edit_task(self) -> None:
         task = self._current()
@@ -444,7 +452,8 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
                 self.table.update_row(result.id, result)
                 self._read_saved(result)
 
-        self.app.push_screen(TaskFormScreen(self.store, task), saved)
+        form = TaskFormScreen(self.store, task, log_completion=self.settings.complete_adds_activity)
+        self.app.push_screen(form, saved)
 
     def action_new_task(self) -> None:
         if self._editable("adding a task"):
@@ -516,9 +525,6 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
         self.app.push_screen(ActivityFormScreen(self.store, today=self.settings.today))
 
-    def _after_form(self, result: object = None) -> None:
-        """After a detail screen closes: anything it changed arrives via live refresh."""
-
     @work(thread=True, exclusive=False, group="read", exit_on_error=False)
     def _read_saved(self, task: Task) -> None:
         try:
@@ -557,7 +563,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         label = "Undone" if action == "undo" else "Redone"
         done = f"{label}: {', '.join(what) if what else 'last change'}"
         # Parts skipped because someone deleted the row since (the store says which).
-        skipped = getattr(changes, "message", "")
+        skipped = changes.message
         self.app.call_from_thread(
             self.notify, f"{done}; {skipped}" if skipped else done, markup=False
         )

@@ -11,7 +11,7 @@ opened it saves that one status, once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from tracker_tui import rules
 from tracker_tui.sanitize import display_text
 from tracker_tui.widgets.glyphs import glyphs_for
+from tracker_tui.widgets.textual_private import add_bindings
 
 #: Keys the picker keeps for itself: a status whose initial is one of these gets a digit.
 RESERVED_KEYS = frozenset({"s", "j", "k", "q"})
@@ -55,7 +56,7 @@ def status_keys(statuses: Sequence[str], reserved: Iterable[str] = RESERVED_KEYS
     return keys
 
 
-def binding_keys(screen: Screen, binding_id: str) -> list[str]:
+def binding_keys(screen: Screen[Any], binding_id: str) -> list[str]:
     """The keys that run the binding ``binding_id`` on ``screen`` now, the user's keymap
     applied (so that the key that opened the picker also steps inside it)."""
     return [
@@ -107,8 +108,7 @@ class StatusPicker(ModalScreen[str | None]):
         stepping = {"s", "S", *next_keys, *previous_keys}
         self.choice_keys = status_keys(self.statuses, RESERVED_KEYS | {k.lower() for k in stepping})
         # A status list is known only at run time (a document may bring its own), so its
-        # keys are added to this picker's own map: Textual reads every binding from the
-        # node's BindingsMap, and the help lists these as it lists the rest.
+        # keys are added to this picker's own bindings: the help lists them as the rest.
         added = [
             Binding(key, f"choose({place})", status, show=False, id=f"status-picker.{key}")
             for place, (key, status) in enumerate(zip(self.choice_keys, self.statuses, strict=True))
@@ -116,10 +116,7 @@ class StatusPicker(ModalScreen[str | None]):
         ]
         added += [Binding(key, "move(1)", "Next status", show=False) for key in next_keys]
         added += [Binding(key, "move(-1)", "Previous status", show=False) for key in previous_keys]
-        own = self._bindings.key_to_bindings
-        for binding in added:
-            if binding.key not in own:  # never a second meaning for s, S, j, k...
-                own[binding.key] = [binding]
+        add_bindings(self, added)  # never a second meaning for s, S, j, k...
 
     # -- layout ------------------------------------------------------------------------
 
@@ -202,7 +199,8 @@ class StatusPicker(ModalScreen[str | None]):
     def action_keys(self) -> None:
         from tracker_tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self))
+        # HelpScreen takes a Screen[object]; a screen's result type is invariant.
+        self.app.push_screen(HelpScreen(cast("Screen[object]", self)))
 
     @on(OptionList.OptionSelected, "#picker-options")
     def _clicked(self, event: OptionList.OptionSelected) -> None:

@@ -166,10 +166,12 @@ class TaskDetailScreen(ReadOnlyActions, Screen[None]):
         Binding("e", "edit", "Edit", id="detail.edit"),
     ]
 
-    def __init__(self, store: Store, task_id: str) -> None:
+    def __init__(self, store: Store, task_id: str, *, log_completion: bool = True) -> None:
         super().__init__(classes="task-detail")
         self.store = store
         self.task_id = task_id
+        #: Settings.complete_adds_activity, for the edit form.
+        self.log_completion = log_completion
         self.details: TaskDetails | None = None
 
     def compose(self) -> ComposeResult:
@@ -239,5 +241,6 @@ class TaskDetailScreen(ReadOnlyActions, Screen[None]):
         """Edit this task in a form."""
         if self.details is not None and self.details.task is not None:
             self.app.push_screen(
-                TaskFormScreen(self.store, self.details.task), lambda _: self.refresh_data()
+                TaskFormScreen(self.store, self.details.task, log_completion=self.log_completion),
+                lambda _: self.refresh_data(),
             )

@@ -12,17 +12,16 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.widgets import Select
 
 from tracker_tui import rules
 from tracker_tui.domain import DEFAULT_TASK_STATUSES, Task, ValidationError
 from tracker_tui.screens._form import (
+    ChoiceSelect,
     DateValidator,
     GuardedInput,
     GuardedTextArea,
     ProgressValidator,
     Required,
-    choices,
     field,
 )
 from tracker_tui.screens._identified_form import IdentifiedForm
@@ -46,9 +45,18 @@ class TaskFormScreen(IdentifiedForm[Task | None]):
         "notes": "Notes",
     }
 
-    def __init__(self, store: Store, task: Task | None, proposed_id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        task: Task | None,
+        proposed_id: str | None = None,
+        *,
+        log_completion: bool = True,
+    ) -> None:
         # Not ``self.task``: that name is Textual's (the screen's asyncio task).
         self.editing = task
+        #: Settings.complete_adds_activity: a task made Complete here is logged.
+        self.log_completion = log_completion
         super().__init__(store, task, proposed_id)
 
     def form_title(self) -> str:
@@ -74,9 +82,7 @@ class TaskFormScreen(IdentifiedForm[Task | None]):
         yield field("Milestone", "milestone", GuardedInput(task.milestone))
         yield field("Owner", "owner", GuardedInput(task.owner))
         statuses = [*DEFAULT_TASK_STATUSES, task.status]
-        yield field(
-            "Status", "status", Select(choices(statuses), value=task.status, allow_blank=False)
-        )
+        yield field("Status", "status", ChoiceSelect(statuses, value=task.status))
         yield field(
             "Progress %",
             "progress",
@@ -125,6 +131,5 @@ class TaskFormScreen(IdentifiedForm[Task | None]):
         task_id = self.editing.id
         # A task made Complete here gets its "UT-004 completed." entry in the same
         # transaction, so one undo takes back both.
-        settings = getattr(self.app, "settings", None)
-        log_completion = bool(getattr(settings, "complete_adds_activity", True))
+        log_completion = self.log_completion
         return lambda: store.merge_task(task_id, values, base=base, log_completion=log_completion)

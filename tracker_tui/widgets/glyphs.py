@@ -8,18 +8,29 @@ scrollbars) is ASCII, while user text (titles, notes) is shown as it is.
 - ``truncate(text, width, ascii=...)``: cut at whole characters, the mark right after;
 - ``chrome_text(text)``: an app string (a key description) folded to ASCII;
 - ``AsciiScrollBarRender``: scrollbars without the eighth-block glyphs.
+
+Whether an app is in ASCII mode is its ``-ascii`` class (``ASCII_CLASS``): the class the
+stylesheet already keys its ASCII borders on, so the glyphs and the borders cannot disagree.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segments
 from rich.text import Text
-from textual._context import active_app
-from textual.scrollbar import ScrollBarRender
+from textual.scrollbar import ScrollBar, ScrollBarRender
+
+from tracker_tui.widgets.textual_private import running_app
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+
+#: The app's class in ASCII mode (``--ascii``), set before its first screen is built.
+ASCII_CLASS = "-ascii"
 
 
 class Glyphs(NamedTuple):
@@ -42,15 +53,15 @@ def glyphs(ascii: bool) -> Glyphs:
     return ASCII if ascii else UNICODE
 
 
-def ascii_mode(node: Any) -> bool:
+def ascii_mode(node: DOMNode) -> bool:
     """Whether ``node``'s app draws ASCII only (False outside a running app)."""
     try:
-        return bool(getattr(node.app, "ascii_mode", False))
-    except Exception:  # no active app (a widget built outside one, in a test)
+        return node.app.has_class(ASCII_CLASS)
+    except RuntimeError:  # NoActiveAppError: a widget built outside an app, in a test
         return False
 
 
-def glyphs_for(node: Any) -> Glyphs:
+def glyphs_for(node: DOMNode) -> Glyphs:
     return glyphs(ascii_mode(node))
 
 
@@ -152,27 +163,39 @@ class AsciiScrollBarRender(ScrollBarRender):
 class ChromeScrollBarRender(ScrollBarRender):
     """Draws with ``AsciiScrollBarRender`` while the running app is in ASCII mode.
 
-    ``ScrollBar.renderer`` is a class attribute and Textual creates scrollbars on demand
-    (no hook per app): this renderer asks the active app which glyphs to use, so that
-    installing it changes nothing for an app that is not in ASCII mode.
+    ``ScrollBar.renderer`` is a class attribute (Textual's documented way to change how
+    scrollbars draw), and Textual creates scrollbars on demand with no hook per app. So it
+    is set only while an ASCII app runs (``AsciiScrollbars``), and even then asks the app
+    being drawn which glyphs to use: another app running meanwhile draws as before.
     """
 
     previous: ClassVar[type[ScrollBarRender]] = ScrollBarRender
 
     @classmethod
     def render_bar(cls, *args: Any, **kwargs: Any) -> Segments:
-        try:
-            ascii = bool(getattr(active_app.get(), "ascii_mode", False))
-        except LookupError:
-            ascii = False
+        app = running_app()
+        ascii = app is not None and app.has_class(ASCII_CLASS)
         renderer = AsciiScrollBarRender if ascii else cls.previous
         return renderer.render_bar(*args, **kwargs)
 
 
-def install_scrollbar_renderer() -> None:
-    """Make every scrollbar follow its app's ASCII mode (idempotent)."""
-    from textual.scrollbar import ScrollBar
+class AsciiScrollbars:
+    """``ChromeScrollBarRender`` in place while at least one ASCII app runs."""
 
-    if ScrollBar.renderer is not ChromeScrollBarRender:
-        ChromeScrollBarRender.previous = ScrollBar.renderer
-        ScrollBar.renderer = ChromeScrollBarRender
+    #: The ASCII apps running now.
+    apps: ClassVar[set[int]] = set()
+
+    @classmethod
+    def hold(cls, app: App[Any]) -> None:
+        """``app`` (in ASCII mode) starts: its scrollbars draw in ASCII until ``release``."""
+        if not cls.apps and ScrollBar.renderer is not ChromeScrollBarRender:
+            ChromeScrollBarRender.previous = ScrollBar.renderer
+            ScrollBar.renderer = ChromeScrollBarRender
+        cls.apps.add(id(app))
+
+    @classmethod
+    def release(cls, app: App[Any]) -> None:
+        """``app`` has stopped: once no ASCII app runs, scrollbars draw as Textual's own."""
+        cls.apps.discard(id(app))
+        if not cls.apps and ScrollBar.renderer is ChromeScrollBarRender:
+            ScrollBar.renderer = ChromeScrollBarRender.previous

@@ -27,20 +27,20 @@ from textual.widgets import Input
 class KeysInOrder:
     """Mix into a text widget (before the widget class) so its bindings keep key order."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if event.is_printable:
             return  # the widget's own handler inserts it, in order already
         widget = cast(Widget, self)
-        # The widget's bindings with the user's keymap applied: the same map the app's
-        # binding check would have found first for the focused widget.
-        for binding in widget._bindings.key_to_bindings.get(event.key, ()):
-            if binding.priority:
-                continue
-            if await widget.app.run_action(binding.action, widget):
-                event.stop()
-                # Done: the widget's own key handler must not act on it a second time.
-                event.prevent_default()
-                return
+        # The binding the app's check would find first for this key, with the user's
+        # keymap applied: the focused widget's own, unless a priority binding (already
+        # run by the app before the key got here) or a disabled one.
+        active = widget.screen.active_bindings.get(event.key)
+        if active is None or active.node is not widget or active.binding.priority:
+            return
+        if active.enabled and await widget.app.run_action(active.binding.action, widget):
+            event.stop()
+            # Done: the widget's own key handler must not act on it a second time.
+            event.prevent_default()
 
 
 class InOrderInput(KeysInOrder, Input):

@@ -14,7 +14,7 @@ through only the keys that still make sense when nothing can be seen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -42,12 +42,20 @@ def too_small_message(size: Size) -> str:
     return f"tracker-tui needs at least {MIN_WIDTH}x{MIN_HEIGHT} (now {size.width}x{size.height})"
 
 
+class TooSmallHint:
+    """Mixed into a screen that says, under the notice, what the keys that still work do
+    to it (the quit question: a second ctrl+q quits without saving)."""
+
+    too_small_hint: str = ""
+
+
 class TooSmallNotice(Widget):
     """Covers its screen (and the screens seen through a popup) with the size message."""
 
     def render(self) -> Text:
         # A screen can say what the keys that still work do to it (the quit question).
-        hint = getattr(self.screen, "too_small_hint", "")
+        screen = self.screen
+        hint = screen.too_small_hint if isinstance(screen, TooSmallHint) else ""
         message = too_small_message(self.app.size)
         return Text(f"{message}\n{hint}" if hint else message)
 
@@ -55,7 +63,7 @@ class TooSmallNotice(Widget):
 class TooSmallOverlay:
     """Shows a ``TooSmallNotice`` over the screen in front while the terminal is too small."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.active = False
         self._notice: TooSmallNotice | None = None

@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum
-from typing import Any, Literal
-
-from textual._context import active_app
+from typing import TYPE_CHECKING, Any, Literal
 
 from tracker_tui.domain import DEFAULT_IMPACTS
+from tracker_tui.widgets.textual_private import running_app
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 ColourMode = Literal["full", "16", "none"]
 
@@ -150,17 +152,15 @@ _CALM_STATUS_STYLES: dict[ColourMode, dict[str, str]] = {
 }
 
 
-def colour_mode(app: Any = None) -> ColourMode:
+def colour_mode(app: App[Any] | None = None) -> ColourMode:
     """The colour mode of ``app`` (default: the running app; "full" outside one)."""
     if app is None:
-        try:
-            app = active_app.get()
-        except LookupError:
+        app = running_app()
+        if app is None:
             return "full"
-    if getattr(app, "no_color", False):
+    if app.no_color:
         return "none"
-    console = getattr(app, "console", None)
-    system = getattr(console, "color_system", None)
+    system = app.console.color_system
     return "16" if system in ("standard", "windows") else "full"
 
 

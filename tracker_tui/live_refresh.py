@@ -1,0 +1,104 @@
+"""LiveRefresh: the app sees every commit to the store, whoever made it.
+
+Every ``POLL_SECONDS`` a thread worker asks the store whether anything changed: first the
+free check (SQLite's ``PRAGMA data_version``; None on an engine without one), then, only
+when that moved, the store's own revision counter; only when the revision moved are the
+changes read. The result is posted to the app as ``StoreChanged``, which the app hands to
+its screens.
+
+A failing check is tried again at the next tick. After ``POLL_FAILURES_TOLD`` failures in
+a row the app gets one ``RefreshFailed`` (an unexpected error is logged, once), and when a
+check works again after that, one ``RefreshRecovered``. Nothing is marked as seen until its
+check succeeded, so a change made while the store was unreachable is shown afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tracker_tui.domain import TrackerError
+from tracker_tui.errors_log import report_unexpected
+from tracker_tui.messages import RefreshFailed, RefreshRecovered, StoreChanged
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from tracker_tui.store.store import Store
+
+POLL_SECONDS = 0.5
+#: Failed polls in a row before the user is told (one busy moment is not worth it).
+POLL_FAILURES_TOLD = 3
+
+
+class LiveRefresh:
+    """Polls ``store`` on behalf of ``app`` and posts what changed to it."""
+
+    def __init__(self, app: App[None], store: Store) -> None:
+        self.app = app
+        self.store = store
+        #: The store's revision the screens show, and the data_version it was read at.
+        self.revision = 0
+        self._data_version: int | None = None
+        #: Checks that failed in a row (0 once one works).
+        self.failures = 0
+        self._polling = False
+        self._failure_told = False
+        self._error_logged = False
+
+    def read_counters(self) -> None:
+        """Start from the store's counters as they are now: call it before the screens'
+        first read, so that a commit made during that read is shown by the first poll."""
+        self.revision = self.store.revision()
+        self._data_version = self.store.data_version()
+
+    def start(self) -> None:
+        """Check every ``POLL_SECONDS`` from now on (call once the app is running)."""
+        self.app.set_interval(POLL_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        # One check at a time: a slow disk must not pile up workers.
+        if not self._polling:
+            self._polling = True
+            self.app.run_worker(self._check, thread=True, exit_on_error=False, group="poll")
+
+    def _check(self) -> None:
+        """Runs in a thread worker."""
+        store = self.store
+        try:
+            data_version = store.data_version()
+            if data_version is None or data_version != self._data_version:
+                revision = store.revision()
+                if revision != self.revision:
+                    changes = store.changes_since(self.revision)
+                    # As many as the store returns at most: there may be more, so the
+                    # screens read everything rather than patch rows.
+                    full = len(changes) >= store.CHANGES_LIMIT
+                    self.app.post_message(StoreChanged(changes, revision, full=full))
+                    self.revision = revision
+                # Only now that the reads succeeded: a failed tick is tried again.
+                self._data_version = data_version
+        except Exception as error:
+            self._failed(error)
+        else:
+            if self.failures:
+                self.failures = 0
+                self._error_logged = False
+                if self._failure_told:
+                    self._failure_told = False
+                    self.app.post_message(RefreshRecovered())
+        finally:
+            self._polling = False
+
+    def _failed(self, error: Exception) -> None:
+        """Count the failure; log an unexpected one (once a streak)."""
+        self.failures += 1
+        if isinstance(error, TrackerError):
+            reason = str(error)
+        else:
+            reason = f"{type(error).__name__}: {error}"
+            if not self._error_logged:
+                self._error_logged = True
+                reason = report_unexpected(error)
+        if self.failures == POLL_FAILURES_TOLD:
+            self._failure_told = True
+            self.app.post_message(RefreshFailed(reason, self.failures))

@@ -1,0 +1,76 @@
+"""Every use of Textual's private API, in one place, each with the reason it has no public
+equivalent (Textual 8.2.8, pinned in pyproject.toml).
+
+Nothing else in tracker_tui touches a name of Textual's that starts with ``_``.
+``tests/test_textual_private.py`` checks each of these still exists, so that a Textual
+upgrade that removes one fails there with its name, not somewhere far away.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+# The context variable Textual sets to the running app while it handles events and
+# renders. Public API reaches the app only through a node (``widget.app``); a scrollbar
+# renderer and a style function are given no node, yet must follow their app's mode
+# (``--ascii``, the colour mode).
+from textual._context import active_app
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+    from textual.notifications import Notification
+
+
+def running_app() -> App[Any] | None:
+    """The app handling the current event or render, or None outside one."""
+    try:
+        return active_app.get()
+    except LookupError:
+        return None
+
+
+def withdraw_identical(app: App[Any], new: Notification) -> None:
+    """Take down every notification on screen that says exactly what ``new`` says.
+
+    Textual can only clear all notifications (``App.clear_notifications``); withdrawing one
+    needs its private list and ``_unnotify``. Called from ``App.on_notify``, before Textual
+    adds ``new``: twenty ``u`` with nothing to undo show one toast, its time renewed.
+    """
+    for shown in list(app._notifications):
+        if (shown.message, shown.title, shown.severity, shown.markup) == (
+            new.message,
+            new.title,
+            new.severity,
+            new.markup,
+        ):
+            app._unnotify(shown, refresh=False)
+
+
+def add_bindings(node: DOMNode, bindings: Iterable[Binding]) -> None:
+    """Give ``node`` (not its class) ``bindings``, each on a key it does not bind yet.
+
+    Textual reads a node's bindings from its own ``BindingsMap`` (``_bindings``), built from
+    the class's ``BINDINGS``; it has no public way to add one to a single node (``App.bind``
+    is the app's only, and marked as may-be-removed). The status picker's keys depend on
+    the store's status list, known only at run time; added here, the footer, the help and
+    the user's keymap see them as they see the rest.
+    """
+    own = node._bindings.key_to_bindings
+    for binding in bindings:
+        if binding.key not in own:  # never a second meaning for a key already bound
+            own[binding.key] = [binding]
+
+
+#: The names the functions above rely on, for tests/test_textual_private.py:
+#: (module, object, attribute) where object is None for a module-level name.
+PRIVATE_NAMES: tuple[tuple[str, str | None, str], ...] = (
+    ("textual._context", None, "active_app"),
+    ("textual.app", "App", "_unnotify"),
+    ("textual.app", "App", "_notifications"),
+    ("textual.widget", "Widget", "_bindings"),
+    ("textual.binding", "BindingsMap", "key_to_bindings"),
+)
