@@ -39,6 +39,7 @@ from textual.widgets import Static
 from tracker_tui.config import Settings, load_settings, save_theme
 from tracker_tui.domain import TrackerError
 from tracker_tui.errors_log import report_unexpected
+from tracker_tui.hangup import ending_app
 from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._writes import WriteQueue
@@ -529,4 +530,7 @@ def run_dashboard(store: Store, *, ascii: bool = False, today: date | None = Non
     settings = load_settings()
     if today is not None:
         settings.today = today
-    make_app(store, settings, ascii=ascii).run()
+    app = make_app(store, settings, ascii=ascii)
+    # A dropped SSH connection (SIGHUP) or a SIGTERM quits as q does (tracker_tui.hangup).
+    with ending_app(app.exit):
+        app.run()
