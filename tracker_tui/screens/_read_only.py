@@ -16,6 +16,21 @@ from typing import Any, ClassVar
 from textual import events
 
 
+def read_only_message(store: Any, what: str) -> str:
+    """``Read-only: {what} is not possible; ...``, naming the file that makes the store
+    read-only for this user and the command that fixes it, when permissions do."""
+    message = f"Read-only: {what} is not possible; this store is open read-only"
+    target = getattr(store, "target", None)
+    path = getattr(target, "path", None)
+    if path is not None:
+        from tracker_tui.store.permissions import why_not_writable
+
+        why = why_not_writable(path)
+        if why is not None:
+            return f"{message}: {why}"
+    return f"{message}."
+
+
 class ReadOnlyActions:
     """Mix into a Screen or widget that has ``store`` and write actions."""
 
@@ -37,9 +52,7 @@ class ReadOnlyActions:
         """Say why ``action`` does nothing here."""
         what = self.READ_ONLY_ACTIONS.get(action, "this")
         self.notify(  # type: ignore[attr-defined]
-            f"Read-only: {what} is not possible; this store is open read-only.",
-            severity="warning",
-            markup=False,
+            read_only_message(self.store, what), severity="warning", markup=False
         )
 
     def on_key(self, event: events.Key) -> None:

@@ -35,7 +35,7 @@ from tracker_tui.domain import (
 )
 from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead, WriteFailed
 from tracker_tui.sanitize import display_text
-from tracker_tui.screens._read_only import ReadOnlyActions
+from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
 from tracker_tui.store.store import Store
@@ -322,11 +322,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     def _editable(self, what: str) -> bool:
         if self.store.read_only:
-            self.notify(
-                f"Read-only: {what} is not possible; this store is open read-only.",
-                severity="warning",
-                markup=False,
-            )
+            self.notify(read_only_message(self.store, what), severity="warning", markup=False)
             return False
         return True
 

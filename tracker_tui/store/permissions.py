@@ -106,11 +106,11 @@ def _user_ids(name: str) -> tuple[int, set[int]] | None:
 # -- file systems ----------------------------------------------------------------------
 
 
-def filesystem_type(path: Path, mounts: Path = MOUNTS) -> str | None:
+def filesystem_type(path: Path, mounts: Path | None = None) -> str | None:
     """The type of the file system ``path`` is on (``ext4``, ``nfs4``...), from the mount
-    table; None where there is none to read (not Linux)."""
+    table (``mounts``, default ``MOUNTS``); None where there is none to read (not Linux)."""
     try:
-        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = (mounts or MOUNTS).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
     target = os.path.realpath(path)
@@ -127,7 +127,7 @@ def filesystem_type(path: Path, mounts: Path = MOUNTS) -> str | None:
     return best[1] if best else None
 
 
-def network_filesystem(path: Path, mounts: Path = MOUNTS) -> str | None:
+def network_filesystem(path: Path, mounts: Path | None = None) -> str | None:
     """The network file system type ``path`` is on (``nfs4``, ``cifs``...), or None."""
     kind = filesystem_type(path, mounts)
     return kind if kind in NETWORK_FILESYSTEMS else None
@@ -272,7 +272,7 @@ def share_command(store: Path, group: str, *, as_root: bool) -> str:
     return f"sudo {command}" if as_root else command
 
 
-def sharing(path: Path, mounts: Path = MOUNTS) -> Sharing:
+def sharing(path: Path, mounts: Path | None = None) -> Sharing:
     """Describe how the store at ``path`` is shared with its group (the folder's group
     while the store does not exist yet), flagging every file that would leave one of
     that group's members unable to save, and the command that fixes it."""
@@ -340,30 +340,27 @@ def _fix_for(path: Path, group: str, states: list[FileState]) -> str:
 
 
 def why_not_writable(path: Path) -> str | None:
-    """Why this user cannot save to the store at ``path``: the first of the store, its
-    ``-wal``, its ``-shm`` or its folder they may not write, described with the command
-    that fixes it (``tracker.db-shm is owned by root:root, mode 644; fix: sudo
-    tracker-tui share ...``); None when each is writable (the cause is elsewhere)."""
+    """Why this user cannot save to the store at ``path``: each of the store, its
+    ``-wal`` and ``-shm`` they may not write (else the folder, when one of those is
+    still to be made), described with the command that fixes it (``tracker.db-shm is
+    owned by root:root, mode 644, read-only for you; fix: sudo tracker-tui share ...``);
+    None when each is writable (the cause is elsewhere)."""
     states = store_files(path)
     folder = states[3]
-    blocking = None
-    for state in states[:3]:
-        if state.exists and not os.access(state.path, os.W_OK):
-            blocking = state
-            break
+    blocking = [s for s in states[:3] if s.exists and not os.access(s.path, os.W_OK)]
     missing = [s for s in states[1:3] if not s.exists]
-    if blocking is None and missing and folder.exists and not os.access(folder.path, os.W_OK):
-        blocking = folder
-    if blocking is None:
+    if not blocking and missing and folder.exists and not os.access(folder.path, os.W_OK):
+        blocking = [folder]
+    if not blocking:
         return None
     store = states[0]
     group = store.group if store.exists else folder.group
     me = os.geteuid() if hasattr(os, "geteuid") else -1
-    if blocking.uid == me:
+    if len(blocking) == 1 and blocking[0].uid == me:
         # Our own file: its owner's write bit is all that is missing.
-        fix = shlex.join(
-            ["chmod", "u+wx" if blocking.role == "folder" else "u+w", str(blocking.path)]
-        )
+        only = blocking[0]
+        fix = shlex.join(["chmod", "u+wx" if only.role == "folder" else "u+w", str(only.path)])
     else:
         fix = share_command(path, group, as_root=me != 0)
-    return f"{blocking.describe()}, read-only for you; fix: {fix}"
+    described = " and ".join(state.describe() for state in blocking)
+    return f"{described}, read-only for you; fix: {fix}"
