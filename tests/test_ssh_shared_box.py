@@ -127,11 +127,21 @@ class Box:
     sshd: subprocess.Popen[bytes] | None = None
 
     def folder(self, name: str) -> Path:
-        """A fresh ``/srv/tracker`` for one test: ``2775 root:GROUP`` (README step 1)."""
+        """A fresh ``/srv/tracker`` for one test, shared as README step 1 does it:
+        ``tracker-tui share FOLDER/tracker.db --group GROUP``, run by an admin (root)."""
         folder = self.base / "srv" / name
-        folder.mkdir(parents=True)
-        os.chown(folder, 0, grp.getgrnam(self.group).gr_gid)
-        folder.chmod(0o2775)
+        folder.mkdir(parents=True, mode=0o755)
+        folder.chmod(0o755)
+        code, out, err = local("share", str(folder / "tracker.db"), "--group", self.group)
+        assert code == 0, err
+        assert out.splitlines() == [
+            "changed:",
+            f"  chgrp {self.group} {folder}   (was root)",
+            f"  chmod 2775 {folder}   (was 755)",
+            f"every member of {self.group} can now open and save {folder / 'tracker.db'}",
+        ], out
+        info = folder.stat()
+        assert stat.S_IMODE(info.st_mode) == 0o2775 and info.st_uid == 0
         return folder
 
     def ssh(self, user: str, command: str, *, tty: bool = False) -> list[str]:
@@ -157,18 +167,21 @@ class Box:
             command,
         ]
 
-    def lead(self, store: Path, command: str, *, umask: str = "002") -> str:
-        """What a lead types after logging in (README: umask, TRACKER_TUI_DB, command)."""
-        return (
-            f"umask {umask}; export TRACKER_TUI_DB={shlex.quote(str(store))}; "
-            f"export PATH={shlex.quote(str(self.bin))}:$PATH; {command}"
-        )
+    def lead(self, command: str, *, umask: str = "002") -> str:
+        """What a lead types after logging in: ``umask 002``, then the command (with
+        tracker-tui on the PATH, as the box installs it)."""
+        return f"umask {umask}; export PATH={shlex.quote(str(self.bin))}:$PATH; {command}"
 
     def run(
-        self, user: str, store: Path, command: str, *, umask: str = "002"
+        self, user: str, command: str, *, umask: str = "002"
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``command`` as ``user`` over SSH (no terminal), in the README's setting."""
-        return _run(*self.ssh(user, self.lead(store, command, umask=umask)), check=False)
+        """Run ``command`` as ``user`` over SSH (no terminal)."""
+        return _run(*self.ssh(user, self.lead(command, umask=umask)), check=False)
+
+    def import_seed(self, user: str, store: Path, *, umask: str = "002") -> None:
+        """README step 2: ``umask 002; tracker-tui import seed.md --db STORE``."""
+        done = self.run(user, f"tracker-tui import {self.seed} --db {store}", umask=umask)
+        assert done.returncode == 0, done.stderr
 
     def dashboard(
         self,
@@ -181,7 +194,8 @@ class Box:
     ) -> str:
         """``ssh -t user@box tracker-tui`` in a tmux pane of ``size``, once it is drawn."""
         pane = tmux.start(
-            self.ssh(user, self.lead(store, "tracker-tui"), tty=True),
+            # README step 3: ssh -t lead@box 'umask 002; TRACKER_TUI_DB=... tracker-tui'
+            self.ssh(user, self.lead(f"TRACKER_TUI_DB={store} tracker-tui"), tty=True),
             {"TERM": term, "LANG": "", "LC_ALL": ""},
             size=size,
         )
@@ -385,8 +399,7 @@ def test_readme_recipe_two_leads_both_edit(box: Box, tmux: Tmux) -> None:
     folder = box.folder("recipe")
     store = folder / "tracker.db"
     # 2. The first lead imports the seed, with umask 002.
-    done = box.run(box.first, store, f"tracker-tui import {shlex.quote(str(box.seed))}")
-    assert done.returncode == 0, done.stderr
+    box.import_seed(box.first, store)
     mode = stat.S_IMODE(store.stat().st_mode)
     assert mode == 0o664, f"the store came out {mode:o}"
     assert grp.getgrgid(store.stat().st_gid).gr_name == box.group
@@ -396,6 +409,9 @@ def test_readme_recipe_two_leads_both_edit(box: Box, tmux: Tmux) -> None:
     screen = tmux.capture(second)
     assert "READ-ONLY" not in screen.text
     assert all(len(line) <= 80 for line in screen.lines)
+    # No locale over SSH (sshd passes none), and the drawing is still the full one.
+    assert box.run(box.second, 'echo "[$LANG$LC_ALL]"').stdout.strip() == "[]"
+    assert "│" in screen.text and "█" in screen.text, screen.text
     # Every file SQLite made meanwhile is the group's and group-writable.
     for path in files_of(store):
         if path.exists():
@@ -438,10 +454,7 @@ def test_a_store_that_is_not_group_writable_says_which_file_and_the_fix(
     folder = box.folder("broken")
     store = folder / "tracker.db"
     # The first lead forgot the umask: the store is theirs alone to write.
-    done = box.run(
-        box.first, store, f"tracker-tui import {shlex.quote(str(box.seed))}", umask="022"
-    )
-    assert done.returncode == 0, done.stderr
+    box.import_seed(box.first, store, umask="022")
     second = box.dashboard(tmux, box.second, store)
     tmux.send(second, "j", "-")
     screen = tmux.wait_for(second, lambda s: "tracker.db is owned by" in s.toasts(), "why")
@@ -451,7 +464,7 @@ def test_a_store_that_is_not_group_writable_says_which_file_and_the_fix(
     assert f"sudotracker-tuishare{store}--group{box.group}" in said, screen.text
     tmux.send(second, "q")
     # check, as the second lead runs it, names who cannot save and the fix.
-    done = box.run(box.second, store, "tracker-tui check")
+    done = box.run(box.second, f"tracker-tui check --db {store}")
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"problem: tracker.db is owned by {box.first}:{box.group}, mode 644" in done.stdout
     assert f"{box.second} cannot save" in done.stdout, done.stdout
@@ -464,7 +477,7 @@ def test_a_store_that_is_not_group_writable_says_which_file_and_the_fix(
     store.chmod(0o664)
     shm = store.with_name(store.name + "-shm")
     assert shm.exists() and shm.stat().st_uid == 0, "root's check left no -shm"
-    done = box.run(box.second, store, "tracker-tui set UT-002 --progress -10")
+    done = box.run(box.second, f"tracker-tui set UT-002 --progress -10 --db {store}")
     assert done.returncode == 1
     assert "tracker.db-shm is owned by root" in done.stderr, done.stderr
     assert f"fix: sudo tracker-tui share {store} --group {box.group}" in done.stderr
@@ -474,7 +487,7 @@ def test_a_store_that_is_not_group_writable_says_which_file_and_the_fix(
     code, out, err = local("share", str(store), "--group", box.group)
     assert code == 0, err
     assert f"chmod 664 {shm}" in out, out
-    done = box.run(box.second, store, "tracker-tui set UT-002 --progress -10")
+    done = box.run(box.second, f"tracker-tui set UT-002 --progress -10 --db {store}")
     assert done.returncode == 0, done.stderr
     assert progress_of(store, "UT-002") == 90
     assert check(store)[0] == 0
@@ -489,8 +502,7 @@ def test_a_dropped_session_leaves_no_lock_and_no_half_edit(
 ) -> None:
     folder = box.folder(f"dropped-{moment.replace(' ', '-')}")
     store = folder / "tracker.db"
-    done = box.run(box.first, store, f"tracker-tui import {shlex.quote(str(box.seed))}")
-    assert done.returncode == 0, done.stderr
+    box.import_seed(box.first, store)
     second = box.dashboard(tmux, box.second, store)
     if moment == "form":
         tmux.send(second, "e")

@@ -94,14 +94,16 @@ def _sharing_lines(report: Sharing) -> list[Text]:
     members = f" ({', '.join(report.members)})" if report.members else ""
     lines = [rich_text(("sharing: ", "bold"), f"group {report.group}{members}")]
     width = max(len(str(state.path)) for state in report.files)
+    owners = max(len(f"{state.owner}:{state.group}") for state in report.files)
     for state in report.files:
         if not state.exists:
             lines.append(rich_text(f"  {state.path!s:<{width}}  (none yet)"))
             continue
         writers = ", ".join(state.writers()) or "nobody but root"
+        owner = f"{state.owner}:{state.group}"
         lines.append(
             rich_text(
-                f"  {state.path!s:<{width}}  {state.owner}:{state.group}  "
+                f"  {state.path!s:<{width}}  {owner:<{owners}}  "
                 f"{state.mode_text:>4}  writable by {writers}"
             )
         )

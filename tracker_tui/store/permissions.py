@@ -364,3 +364,10 @@ def why_not_writable(path: Path) -> str | None:
         fix = share_command(path, group, as_root=me != 0)
     described = " and ".join(state.describe() for state in blocking)
     return f"{described}, read-only for you; fix: {fix}"
+
+
+def read_only_message(where: str, path: Path | None) -> str:
+    """``{where} is open read-only: ...``, naming the file that makes it so for this user
+    and the command that fixes it, when permissions are why."""
+    why = why_not_writable(path) if path is not None else None
+    return f"{where} is open read-only: {why or 'you can watch, not edit'}"
