@@ -16,10 +16,16 @@ from tracker_tui.domain import (
     COMPLETE,
     DEFAULT_RISK_STATUSES,
     DEFAULT_TASK_STATUSES,
+    ENTITIES,
     IN_PROGRESS,
     NOT_STARTED,
+    Decision,
+    Risk,
+    Task,
     ValidationError,
 )
+from tracker_tui.fields import DEFAULT_MAX_LENGTH as DEFAULT_MAX_LENGTH
+from tracker_tui.fields import field_specs, max_lengths, names
 
 # Words and symbols that real trackers use for a status, mapped to the default set. Keys
 # are lower-case, with emoji and punctuation already removed by ``_status_words``.
@@ -484,31 +490,22 @@ def limit_text(value: str, *, field: str, max_length: int = 10_000) -> str:
 
 #: Longest text each field accepts from an edit (form, CLI, keystroke): a runaway paste is
 #: refused, never cut. Imported documents are bounded by the markdown layer's own limits.
-FIELD_MAX_LENGTH: dict[str, int] = {
-    "notes": 10_000,
-    "description": 5_000,
-    "mitigation": 5_000,
-    "text": 5_000,
-    "id": 40,
-}
-DEFAULT_MAX_LENGTH = 1_000
+#: Declared with each field in the domain (``spec(max_length=...)``).
+FIELD_MAX_LENGTH: dict[str, int] = max_lengths(*ENTITIES.values())
 #: Fields that keep tabs and newlines; every other field is one line.
-MULTILINE_FIELDS = frozenset({"notes"})
-
-#: What a user may set on a task and on a risk (``set``, forms, quick edits); the store
-#: re-exports these as ``tracker_tui.store.TASK_FIELDS``/``RISK_FIELDS``.
-TASK_FIELDS: tuple[str, ...] = (
-    "title",
-    "milestone",
-    "owner",
-    "status",
-    "progress",
-    "last_update",
-    "notes",
+MULTILINE_FIELDS = frozenset(
+    item.name
+    for entity in ENTITIES.values()
+    for item in field_specs(entity)
+    if item.kind == "multiline"
 )
-RISK_FIELDS: tuple[str, ...] = ("description", "impact", "mitigation", "owner", "status")
-#: What a user may set on a decision (its form).
-DECISION_FIELDS: tuple[str, ...] = ("date", "decision", "rationale", "owner")
+
+#: What a user may set on a task, a risk and a decision (``set``, forms, quick edits), as
+#: the domain declares them; the store re-exports these as ``tracker_tui.store.TASK_FIELDS``/
+#: ``RISK_FIELDS``.
+TASK_FIELDS: tuple[str, ...] = names(Task, editable=True)
+RISK_FIELDS: tuple[str, ...] = names(Risk, editable=True)
+DECISION_FIELDS: tuple[str, ...] = names(Decision, editable=True)
 
 _ID_FORBIDDEN = re.compile(r"[\s|]")
 

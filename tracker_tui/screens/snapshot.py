@@ -33,6 +33,7 @@ from tracker_tui.domain import (
     TrackerError,
     TrackerInfo,
 )
+from tracker_tui.fields import cell_text, labelled
 from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead, WriteFailed
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
@@ -786,16 +787,8 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         task = self._current()
         if task is None:
             return
-        cells = [
-            task.id,
-            task.title,
-            task.milestone,
-            task.owner,
-            task.status,
-            f"{task.progress}%",
-            task.last_update.isoformat() if task.last_update else "",
-            task.notes,
-        ]
+        # The task's columns as the domain declares them (its markdown header's order).
+        cells = [cell_text(field, getattr(task, field.name)) for field in labelled(Task)]
         row = "| " + " | ".join(display_text(c).replace("|", "\\|") for c in cells) + " |"
         self.app.copy_to_clipboard(row)
         self.notify(f"Copied the row of {display_text(task.id)}", markup=False)
