@@ -406,12 +406,11 @@ def test_readme_recipe_two_leads_both_edit(box: Box, tmux: Tmux) -> None:
     # Both dashboards open over ssh -t, with no locale; one xterm, one xterm-256color.
     first = box.dashboard(tmux, box.first, store, size=(100, 30), term="xterm")
     second = box.dashboard(tmux, box.second, store, size=(80, 24))
-    screen = tmux.capture(second)
-    assert "READ-ONLY" not in screen.text
-    assert all(len(line) <= 80 for line in screen.lines)
     # No locale over SSH (sshd passes none), and the drawing is still the full one.
     assert box.run(box.second, 'echo "[$LANG$LC_ALL]"').stdout.strip() == "[]"
-    assert "│" in screen.text and "█" in screen.text, screen.text
+    screen = tmux.wait_for(second, lambda s: "│ 2 Risks" in s.text, "the tabs, drawn in full")
+    assert "█" in screen.text and "READ-ONLY" not in screen.text, screen.text
+    assert all(len(line) <= 80 for line in screen.lines)
     # Every file SQLite made meanwhile is the group's and group-writable.
     for path in files_of(store):
         if path.exists():
