@@ -78,6 +78,32 @@ class TestBurstsKeepEveryKey:
             await settle(pilot)
             assert form.query_one("#in-title", Input).value == TITLE[:-3] + "xQyz"
 
+    async def test_save_in_the_same_burst_saves_what_was_typed_before_it(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
+        """End, four backspaces, "Q1" and ctrl+s in one burst: the save waits for the keys
+        typed before it (ctrl+s is a priority key, taken by the app before the field has
+        handled the letters queued ahead of it)."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_form(app, pilot)
+            burst(app, "end", *["backspace"] * 4, "Q", "1", "ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, TaskFormScreen)
+        assert seed_store.task("UT-001").title == TITLE[:-4] + "Q1"
+
+    async def test_title_prompt_keeps_a_burst_in_order(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
+        """``t``, then End, backspaces over the whole title and a new one, in one burst."""
+        old = seed_store.tracker_info().title
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            burst(app, "end", *["backspace"] * len(old), *"Launch", "enter")
+            await settle(pilot)
+        assert seed_store.tracker_info().title == "Launch"
+
     async def test_tab_in_a_burst_moves_on_before_the_next_letters(
         self, app: TrackerApp, seed_store: Store
     ) -> None:

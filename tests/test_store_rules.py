@@ -684,3 +684,11 @@ def test_list_items_refuse_a_change_since_read(seed_store: Store) -> None:
     entry = seed_store.activity()[0]
     seed_store.delete_item("activity", entry.key, expected=entry)
     assert entry.key not in [e.key for e in seed_store.activity()]
+
+
+def test_progress_on_a_not_started_task_makes_it_in_progress(store: Store) -> None:
+    """``+`` on a Not Started task is work under way: it becomes In Progress, never
+    "Not Started, 40%" (issue 9 QA)."""
+    store.update_task("UT-003", {"status": "Not Started"})
+    nudged = store.update_task("UT-003", {"progress": "+10"})
+    assert (nudged.status, nudged.progress) == ("In Progress", 10)

@@ -357,7 +357,8 @@ def reconcile_status_progress(
 
     - Complete ⇔ 100%: setting one sets the other, and lowering a Complete task's
       progress makes it In Progress.
-    - A task set to Not Started is at 0% ("Not Started, 90%" reads as nonsense).
+    - A task set to Not Started is at 0% ("Not Started, 90%" reads as nonsense), and
+      progress above 0% on a Not Started task makes it In Progress.
     - A task leaving Complete (at 100%) or Not Started (at 0%) gets back the progress it
       had before that status forced its figure: ``earlier_progress()``, read from its
       history (see ``progress_before``). Without one, a Complete task reopened with any
@@ -400,7 +401,8 @@ def reconcile_status_progress(
     if progress_changed:
         if progress == 100:
             return COMPLETE, progress
-        if old_status == COMPLETE:
+        if old_status == COMPLETE or (old_status == not_started and progress > 0):
+            # Work reported on a task that was done, or not begun: it is under way now.
             return in_progress, progress
     return status, progress
 
