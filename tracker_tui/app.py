@@ -35,6 +35,7 @@ from textual.theme import Theme
 from tracker_tui.config import Settings, load_settings, save_theme
 from tracker_tui.domain import Task, TrackerError
 from tracker_tui.export_files import export_markdown_into
+from tracker_tui.hangup import ending_app
 from tracker_tui.live_refresh import LiveRefresh
 from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
 from tracker_tui.sanitize import display_text
@@ -398,4 +399,7 @@ def make_app(store: Store, settings: Settings | None = None, *, ascii: bool = Fa
 
 def run_dashboard(store: Store, *, ascii: bool = False) -> None:
     """Run the dashboard in this terminal until the user quits (what the CLI calls)."""
-    make_app(store, ascii=ascii).run()
+    app = make_app(store, ascii=ascii)
+    # A dropped SSH connection (SIGHUP) or a SIGTERM quits as q does (tracker_tui.hangup).
+    with ending_app(app.exit):
+        app.run()

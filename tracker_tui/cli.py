@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from tracker_tui import __version__
+from tracker_tui import __version__, hangup
 from tracker_tui.commands import CSV_TABLES, EXPORT_FORMATS, SET_OPTIONS
 from tracker_tui.commands.output import PROG, print_error
 from tracker_tui.domain import TrackerError
@@ -197,7 +197,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--limit", type=_positive_int, default=1000, metavar="N", help="default: 1000")
     _add_format(sub)
 
-    sub = command("check", "integrity, schema version and counts of the store")
+    sub = command(
+        "check", "integrity, schema version and counts of the store, and who can write it"
+    )
+    _add_format(sub)
+
+    sub = command(
+        "share",
+        "share a store with a group: its folder setgid and group-writable, the store "
+        "and its -wal and -shm the group's and group-writable",
+    )
+    sub.add_argument(
+        "path", nargs="?", metavar="PATH", help="the store's file (default: the store --db names)"
+    )
+    sub.add_argument("--group", required=True, metavar="GROUP", help="the group of the leads")
+    sub.add_argument(
+        "--check", action="store_true", help="show what would change, without changing it"
+    )
     _add_format(sub)
 
     parser.commands = dict(commands.choices)  # type: ignore[attr-defined]
@@ -260,6 +276,7 @@ _COMMANDS: dict[str | None, Callable[..., int]] = {
     "export": _command("exporting", "cmd_export"),
     "history": _command("history", "cmd_history"),
     "check": _command("check", "cmd_check"),
+    "share": _command("share", "cmd_share"),
 }
 _NEED_PARSER = frozenset({"set", "export"})
 
@@ -315,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         _tolerate_encoding()
-        code = _run(arguments)
+        with hangup.handled():  # SIGHUP, SIGTERM: end as q does, temporary files removed
+            code = _run(arguments)
         # Flushed here, not at interpreter exit: a reader gone by then (``| head``) must
         # still end in 141 and silence, not in "Exception ignored ... BrokenPipeError".
         sys.stdout.flush()

@@ -1,4 +1,5 @@
-"""``tracker-tui check``: integrity, schema version and counts of the store."""
+"""``tracker-tui check``: integrity, schema version and counts of the store, and who can
+write its files (the sharing section: what would leave a lead unable to save, and the fix)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from tracker_tui.domain import TrackerError
 
 if TYPE_CHECKING:
     from rich.text import Text
+
+    from tracker_tui.store.permissions import Sharing
 
 
 def _is_damaged(report: Mapping[str, Any]) -> bool:
@@ -76,6 +79,41 @@ def _check_report(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def _sharing(args: argparse.Namespace) -> Sharing | None:
+    """Who can write the store's files (None for a store on a database server)."""
+    from tracker_tui.store import resolve_target
+    from tracker_tui.store.permissions import sharing
+
+    path = resolve_target(args.db).path
+    return sharing(path) if path is not None and path.exists() else None
+
+
+def _sharing_lines(report: Sharing) -> list[Text]:
+    """The sharing section: one line per file (owner:group, mode, who can write it),
+    then each problem, then the command that fixes them."""
+    members = f" ({', '.join(report.members)})" if report.members else ""
+    lines = [rich_text(("sharing: ", "bold"), f"group {report.group}{members}")]
+    width = max(len(str(state.path)) for state in report.files)
+    owners = max(len(f"{state.owner}:{state.group}") for state in report.files)
+    for state in report.files:
+        if not state.exists:
+            lines.append(rich_text(f"  {state.path!s:<{width}}  (none yet)"))
+            continue
+        writers = ", ".join(state.writers()) or "nobody but root"
+        owner = f"{state.owner}:{state.group}"
+        lines.append(
+            rich_text(
+                f"  {state.path!s:<{width}}  {owner:<{owners}}  "
+                f"{state.mode_text:>4}  writable by {writers}"
+            )
+        )
+    for problem in report.problems:
+        lines.append(rich_text(("  problem: ", "bold red"), problem))
+    if report.fix:
+        lines.append(rich_text(("  fix: ", "bold"), report.fix))
+    return lines
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Report on the store without writing to it: integrity, schema version, counts.
 
@@ -86,12 +124,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     """
     report = _check_report(args)
     damaged = _is_damaged(report)
+    sharing = _sharing(args)
     if args.format == "json":
-        print_json(report)
+        print_json({**report, "sharing": sharing.as_dict()} if sharing else report)
     else:
         console = rich_console()
         for line in _report_lines(report):
             console.print(line, soft_wrap=True)
+        if sharing is not None:
+            for line in _sharing_lines(sharing):
+                console.print(line, soft_wrap=True)
         if damaged:
             say(console, ("The store is damaged or unreadable.", "bold red"))
-    return 1 if damaged else 0
+        elif sharing is not None and not sharing.ok:
+            say(console, ("Some members of the group cannot save: run the fix above.", "bold red"))
+    return 1 if damaged or (sharing is not None and not sharing.ok) else 0

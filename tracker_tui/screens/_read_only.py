@@ -19,6 +19,20 @@ if TYPE_CHECKING:
     from tracker_tui.store.store import Store
 
 
+def read_only_message(store: Store, what: str) -> str:
+    """``Read-only: {what} is not possible; ...``, naming the file that makes the store
+    read-only for this user and the command that fixes it, when permissions do."""
+    message = f"Read-only: {what} is not possible; this store is open read-only"
+    path = store.target.path
+    if path is not None:
+        from tracker_tui.store.permissions import why_not_writable
+
+        why = why_not_writable(path)
+        if why is not None:
+            return f"{message}: {why}"
+    return f"{message}."
+
+
 class ReadOnlyActions:
     """Mix into a Screen or widget that has ``store`` and write actions."""
 
@@ -40,9 +54,7 @@ class ReadOnlyActions:
         """Say why ``action`` does nothing here."""
         what = self.READ_ONLY_ACTIONS.get(action, "this")
         self.notify(  # type: ignore[attr-defined]
-            f"Read-only: {what} is not possible; this store is open read-only.",
-            severity="warning",
-            markup=False,
+            read_only_message(self.store, what), severity="warning", markup=False
         )
 
     def on_key(self, event: events.Key) -> None:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -36,8 +36,9 @@ from tracker_tui.domain import (
 from tracker_tui.fields import cell_text, labelled
 from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead, WriteFailed
 from tracker_tui.sanitize import display_text
-from tracker_tui.screens._read_only import ReadOnlyActions
+from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
 from tracker_tui.screens._writes import run_write
+from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs
 from tracker_tui.widgets.in_order_keys import InOrderInput
@@ -209,6 +210,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         self._marker_timer: Timer | None = None
         self._note_timer: Timer | None = None
         self._rest_pending = False  # rows beyond the first screenful still to read
+        self._unsaved = UnsavedEdit(self, lambda: self.table)
 
     # -- layout ------------------------------------------------------------------------
 
@@ -327,11 +329,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     def _editable(self, what: str) -> bool:
         if self.store.read_only:
-            self.notify(
-                f"Read-only: {what} is not possible; this store is open read-only.",
-                severity="warning",
-                markup=False,
-            )
+            self.notify(read_only_message(self.store, what), severity="warning", markup=False)
             return False
         return True
 
@@ -396,7 +394,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             )
             summary = self.store.summary()
         except TrackerError as err:
-            self.post_message(WriteFailed(str(err)))
+            self.post_message(QuickEditFailed(str(err), task_id))
             return
         self.post_message(TaskSaved(task, summary))
 
@@ -407,6 +405,18 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     def on_write_failed(self, message: WriteFailed) -> None:
         self.notify(message.error, severity="error", markup=False)
+
+    def on_quick_edit_failed(self, message: QuickEditFailed) -> None:
+        self._unsaved.show(message, self._restore_mark)
+
+    def on_key(self, event: events.Key) -> None:
+        # The unsaved mark and its reason stay until the user presses a key.
+        self._unsaved.clear(self._restore_mark)
+        super().on_key(event)
+
+    def _restore_mark(self, task_id: str) -> None:
+        if task_id in self._marks:
+            self.table.set_marker(task_id, Text(EDITED_MARK_ASCII if self.ascii else EDITED_MARK))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # TrackerErrors are expected and become WriteFailed; anything else is a bug, but

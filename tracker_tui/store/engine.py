@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, StatementError
 
 from tracker_tui.domain import StoreLockedError, TrackerError
+from tracker_tui.store.permissions import create_store_file, why_not_writable
 from tracker_tui.store.target import StoreTarget
 
 #: How long one attempt waits in SQLite's busy handler for another writer's lock.
@@ -51,6 +52,14 @@ def make_engine(target: StoreTarget) -> Engine:
         except OSError as error:
             raise TrackerError(
                 f"cannot create the folder {target.path.parent}: {error.strerror}"
+            ) from None
+        # Made by us, not by SQLite (which would make it 0644 whatever the umask): a
+        # lead's umask 002 gives a group-writable store, and its -wal and -shm follow.
+        try:
+            create_store_file(target.path)
+        except OSError as error:
+            raise TrackerError(
+                f"cannot create {target.path}: {error.strerror}; check the folder's permissions"
             ) from None
     busy_timeout_ms = int(BUSY_TIMEOUT_MS)
     engine = create_engine(
@@ -230,6 +239,12 @@ def friendly_error(error: BaseException, where: str, url: str | None = None) -> 
     if from_server is not None:
         return from_server
     message = _message(error)
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
+        # Name the file that is in the way (often the -shm another user left behind),
+        # not the store, and the command that fixes it.
+        culprit = _not_writable(url)
+        if culprit is not None:
+            return TrackerError(f"cannot save to {where}: {culprit}")
     if "readonly" in message or "read-only" in message:
         return TrackerError(
             f"cannot save to {where}: the file or its folder is read-only for you "
@@ -246,6 +261,15 @@ def friendly_error(error: BaseException, where: str, url: str | None = None) -> 
     if "unique constraint" in message:
         return TrackerError(f"cannot save to {where}: that ID is already taken")
     return TrackerError(f"database error on {where}: {_scrub(_first_line(error), url)}")
+
+
+def _not_writable(url: str | None) -> str | None:
+    """Which of a SQLite store's files this user may not write, or None."""
+    if not url or not url.startswith("sqlite:///"):
+        return None
+    from pathlib import Path
+
+    return why_not_writable(Path(url.removeprefix("sqlite:///")))
 
 
 def with_lock_retry(operation: Callable[[], T], where: str, url: str | None = None) -> T:

@@ -213,9 +213,9 @@ class Store:
 
     def _write(self) -> Writer:
         if self.read_only:
-            raise ReadOnlyError(
-                f"{self.target.describe()} is open read-only: you can watch, not edit"
-            )
+            from tracker_tui.store.permissions import read_only_message
+
+            raise ReadOnlyError(read_only_message(self.target.describe(), self.target.path))
         if self._writer is not None:
             return self._writer
         with self._open_lock:
