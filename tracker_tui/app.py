@@ -41,6 +41,7 @@ from tracker_tui.domain import TrackerError
 from tracker_tui.errors_log import report_unexpected
 from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._failures import StoreFailureReports
 from tracker_tui.screens._writes import WriteQueue
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import ASCII_KEY_NAMES, chrome_text, install_scrollbar_renderer
@@ -128,7 +129,7 @@ class AsciiCommandPalette(CommandPalette):
             yield widget
 
 
-class TrackerApp(App[None]):
+class TrackerApp(StoreFailureReports, App[None]):
     """The dashboard. Keys that work everywhere are here; each screen adds its own."""
 
     CSS_PATH = "app.tcss"
