@@ -100,7 +100,7 @@ async def test_keymap_rebinds_a_key(seed_store: Store, frozen_settings: Settings
         await pilot.press("s")
         await app.workers.wait_for_complete()
         assert seed_store.task("UT-001").status == "Complete"
-        await pilot.press("x")
+        await pilot.press("x", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert seed_store.task("UT-001").status != "Complete"

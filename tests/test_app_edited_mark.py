@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_screens_support import settle, wait_for
+from conftest import settle
+from test_screens_support import wait_for
 
 from tracker_tui.app import TrackerApp, make_app
 from tracker_tui.config import Settings

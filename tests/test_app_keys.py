@@ -188,14 +188,14 @@ async def test_repeated_nothing_to_undo_shows_one_toast(app: TrackerApp) -> None
     from textual.widgets._toast import Toast
 
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         for _ in range(20):
             await pilot.press("u")
-        await settle(app, pilot)
+        await settle(pilot)
         toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
         assert len(toasts) == 1, toasts
         assert "nothing to undo" in toasts[0]
         # A different message still gets its own toast beside it.
         app.notify("Saved.")
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(app.screen.query(Toast)) == 2

@@ -150,12 +150,12 @@ class TestQuickEdits:
         statuses = seed_store.statuses("task")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("s")
+            await pilot.press("s", "enter")  # the picker opens on the next status
             await settle(pilot)
             after_next = seed_store.task("UT-001").status
             assert after_next == statuses[(statuses.index("Complete") + 1) % len(statuses)]
             assert table(app).cursor_value.status == after_next
-            await pilot.press("S")
+            await pilot.press("S", "enter")
             await settle(pilot)
             assert seed_store.task("UT-001").status == "Complete"
 

@@ -209,16 +209,16 @@ async def test_a_fresh_install_starts_a_tracker_from_the_empty_dashboard(
     path = fresh_store.target.path
     app = make_app(fresh_store, frozen_settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         text = " ".join(screen_text(app).split())
         assert "No tracker yet. Press t to name it and n to add its first task" in text
         assert not path.exists()  # looking creates nothing
 
         await pilot.press("t")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TitlePrompt)
         await pilot.press(*"Release 2", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, TitlePrompt)
         assert fresh_store.tracker_info().title == "Release 2"
         assert screen_text(app).splitlines()[1].strip().startswith("Release 2")  # header
@@ -226,11 +226,11 @@ async def test_a_fresh_install_starts_a_tracker_from_the_empty_dashboard(
         assert "No tasks yet. Press n to add the first one." in text
 
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TaskFormScreen)
         app.screen.query_one("#in-title", Input).focus()
         await pilot.press(*"Kick-off", "ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert [task.title for task in fresh_store.tasks()] == ["Kick-off"]
         assert "Kick-off" in screen_text(app)
     assert path.exists()
@@ -243,13 +243,13 @@ async def test_the_title_prompt_refuses_an_empty_title_and_stays_open(fresh_stor
 
     app = make_app(fresh_store, frozen_settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("t", "space", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TitlePrompt)
         error = app.screen.query_one("#title-error", Static)
         assert "title cannot be empty" in str(error.render())
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not isinstance(app.screen, TitlePrompt)
     assert not fresh_store.target.path.exists()

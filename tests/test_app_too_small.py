@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from conftest import settle
 from textual.widgets import Input
 
 from tracker_tui.app import TrackerApp, make_app
@@ -22,14 +23,6 @@ from tracker_tui.store.store import Store
 from tracker_tui.widgets.too_small import TooSmallNotice
 
 MESSAGE = "tracker-tui needs at least 60x15 (now 40x10)"
-
-
-async def settle(app: TrackerApp, pilot: object) -> None:
-    """Let workers finish and their messages land."""
-    for _ in range(2):
-        await pilot.pause()  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
 
 
 def words(text: str) -> str:
@@ -46,9 +39,9 @@ async def test_edit_form_keeps_its_edit_through_a_too_small_terminal(
 ) -> None:
     title = seed_store.task("UT-001").title
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         form = app.screen
         assert isinstance(form, TaskFormScreen)
         await pilot.press("end", "space", "v", "2")
@@ -56,24 +49,24 @@ async def test_edit_form_keeps_its_edit_through_a_too_small_terminal(
         assert title_input.value == f"{title} v2"
 
         await pilot.resize_terminal(40, 10)
-        await settle(app, pilot)
+        await settle(pilot)
         # The message alone on the screen, and the form still open underneath it.
         assert words(screen_text(app)) == MESSAGE
         assert app.screen is form
         # Keys typed while nothing can be seen change nothing.
         await pilot.press("x", "backspace", "ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is form
         assert title_input.value == f"{title} v2"
 
         await pilot.resize_terminal(80, 24)
-        await settle(app, pilot)
+        await settle(pilot)
         text = screen_text(app)
         assert "needs at least" not in text
         assert "Edit task UT-001" in text
         assert "Save" in text
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, SnapshotScreen)
     assert seed_store.task("UT-001").title == f"{title} v2"
 
@@ -82,32 +75,32 @@ async def test_escape_closes_the_popup_and_ctrl_q_quits_while_too_small(
     app: TrackerApp, screen_text: Callable[[TrackerApp], str]
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         await pilot.resize_terminal(40, 10)
-        await settle(app, pilot)
+        await settle(pilot)
 
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, SnapshotScreen)
         # The message goes with the screen in front: the dashboard does not show through.
         assert words(screen_text(app)) == MESSAGE
 
         # A popup that opens by itself meanwhile (a save's conflict question) is covered too.
         app.action_help()
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert words(screen_text(app)) == MESSAGE
 
         await pilot.resize_terminal(80, 24)
-        await settle(app, pilot)
+        await settle(pilot)
         assert "escape or ? closes" in screen_text(app)
         await pilot.resize_terminal(40, 10)
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("ctrl+q")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not app.is_running
 
 
@@ -117,7 +110,7 @@ async def test_quit_while_too_small_with_an_unsaved_form_says_how_to_answer(
     """The quit question can't be seen below 60x15: the notice says so, and a second
     ctrl+q quits without saving."""
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("end", "x")

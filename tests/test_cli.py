@@ -226,6 +226,23 @@ def test_set_relative_progress(capsys, loaded, argv, expected):
     assert "(was 40%" in out or expected == 100
 
 
+def test_set_status_restores_the_progress_from_history(capsys, loaded):
+    """Complete and back (or through Not Started) gives back 40%, not 90% or 0%."""
+    setup = ["set", "UT-003", "--status", "In Progress", "--progress", "40", "--db", loaded]
+    assert main(setup) == 0
+    capsys.readouterr()
+    for status, expected in [
+        ("Complete", 100),
+        ("Blocked", 40),
+        ("Not Started", 0),
+        ("On Hold", 40),
+    ]:
+        code, out, err = run(capsys, "set", "UT-003", "--status", status, "--db", loaded)
+        assert code == 0, err
+        assert out.splitlines()[0].startswith(f"UT-003  {status}  {expected}%"), out
+        assert task(loaded, "UT-003").progress == expected
+
+
 def test_set_other_task_fields(capsys, loaded):
     code, out, err = run(
         capsys,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from conftest import settle
 from textual import events
 from textual.widgets import Input, TextArea
 from textual.widgets.input import Selection
@@ -41,21 +42,15 @@ def burst(app: TrackerApp, *keys: str) -> None:
         app.post_message(events.Key(key, character))
 
 
-async def settle(app: TrackerApp, pilot: object) -> None:
-    for _ in range(3):
-        await pilot.pause()  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()
-
-
 @pytest.fixture
 def app(seed_store: Store, frozen_settings: Settings) -> TrackerApp:
     return make_app(seed_store, frozen_settings)
 
 
 async def open_form(app: TrackerApp, pilot: object) -> TaskFormScreen:
-    await settle(app, pilot)
+    await settle(pilot)
     await pilot.press("e")  # type: ignore[attr-defined]
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, TaskFormScreen)
     return app.screen
 
@@ -68,10 +63,10 @@ class TestBurstsKeepEveryKey:
         async with app.run_test(size=(80, 24)) as pilot:
             form = await open_form(app, pilot)
             burst(app, "end", *["backspace"] * 60, *"abcdefghij")
-            await settle(app, pilot)
+            await settle(pilot)
             assert form.query_one("#in-title", Input).value == "abcdefghij"
             await pilot.press("ctrl+s")
-            await settle(app, pilot)
+            await settle(pilot)
             assert not isinstance(app.screen, TaskFormScreen)
         assert seed_store.task("UT-001").title == "abcdefghij"
 
@@ -80,8 +75,34 @@ class TestBurstsKeepEveryKey:
         async with app.run_test(size=(80, 24)) as pilot:
             form = await open_form(app, pilot)
             burst(app, "backspace", "backspace", "backspace", "x", "y", "z", "left", "left", "Q")
-            await settle(app, pilot)
+            await settle(pilot)
             assert form.query_one("#in-title", Input).value == TITLE[:-3] + "xQyz"
+
+    async def test_save_in_the_same_burst_saves_what_was_typed_before_it(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
+        """End, four backspaces, "Q1" and ctrl+s in one burst: the save waits for the keys
+        typed before it (ctrl+s is a priority key, taken by the app before the field has
+        handled the letters queued ahead of it)."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_form(app, pilot)
+            burst(app, "end", *["backspace"] * 4, "Q", "1", "ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, TaskFormScreen)
+        assert seed_store.task("UT-001").title == TITLE[:-4] + "Q1"
+
+    async def test_title_prompt_keeps_a_burst_in_order(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
+        """``t``, then End, backspaces over the whole title and a new one, in one burst."""
+        old = seed_store.tracker_info().title
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            burst(app, "end", *["backspace"] * len(old), *"Launch", "enter")
+            await settle(pilot)
+        assert seed_store.tracker_info().title == "Launch"
 
     async def test_tab_in_a_burst_moves_on_before_the_next_letters(
         self, app: TrackerApp, seed_store: Store
@@ -89,11 +110,11 @@ class TestBurstsKeepEveryKey:
         """``n``, then tab and a title in one burst: the title lands in Title, not after the
         proposed ID (the focus moves at once, before the letters behind it are handed out)."""
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("n")
-            await settle(app, pilot)
+            await settle(pilot)
             burst(app, "tab", *"Shrunk", "shift+tab", "end", "9")
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.screen.query_one("#in-title", Input).value == "Shrunk"
             assert app.screen.query_one("#in-id", Input).value == "UT-0089"
 
@@ -108,17 +129,17 @@ class TestBurstsKeepEveryKey:
             box.move_cursor(box.document.end)
             await pilot.pause()
             burst(app, *["backspace"] * 5, *"xyz")
-            await settle(app, pilot)
+            await settle(pilot)
             assert box.text == notes[:-5] + "xyz"
             await pilot.press("ctrl+s")
-            await settle(app, pilot)
+            await settle(pilot)
         assert seed_store.task("UT-001").notes == notes[:-5] + "xyz"
 
     async def test_filter_keeps_a_burst_with_backspaces(self, app: TrackerApp) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             burst(app, "slash", "x", "x", "x", "backspace", "backspace", "backspace", *"vit")
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.screen.query_one("#filter", Input).value == "vit"
 
 
@@ -200,11 +221,11 @@ class TestProgressPrompt:
     ) -> None:
         before = (seed_store.tasks(), seed_store.activity_count(), seed_store.revision())
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("percent_sign")
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press(*"150", "enter")
-            await settle(app, pilot)
+            await settle(pilot)
             prompt = app.screen
             assert isinstance(prompt, ProgressPrompt), "a bad value must keep the prompt open"
             error = prompt.query_one("#progress-error")
@@ -212,14 +233,14 @@ class TestProgressPrompt:
             assert not app._notifications, "the error is under the field, not a toast"
             # The next keys stay in the prompt: + does not nudge any task.
             await pilot.press("plus")
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.screen is prompt
             assert prompt.query_one("#progress-value", Input).value == "150+"
             assert (seed_store.tasks(), seed_store.activity_count(), seed_store.revision()) == (
                 before
             )
             await pilot.press(*["backspace"] * 4, *"50", "enter")
-            await settle(app, pilot)
+            await settle(pilot)
             assert not isinstance(app.screen, ProgressPrompt)
         assert seed_store.task("UT-001").progress == 50
 
@@ -228,10 +249,10 @@ class TestProgressPrompt:
         self, app: TrackerApp, seed_store: Store, typed: str
     ) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("j", "j", "percent_sign")
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press(*typed, "enter")
-            await settle(app, pilot)
+            await settle(pilot)
             assert not isinstance(app.screen, ProgressPrompt)
         assert seed_store.task("UT-003").progress == {"+5": 100, "-5": 95, "40%": 40}[typed]

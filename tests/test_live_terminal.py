@@ -201,7 +201,7 @@ def test_two_panes_on_one_store_see_each_others_edits(tmux, child_env, db):
     # bob: the next status of UT-002.
     tmux.send(bob, "j")
     tmux.wait_for(bob, lambda s: s.cursor_key() == "UT-002", "bob's cursor on UT-002")
-    tmux.send(bob, "s")
+    tmux.send(bob, "s", "Enter")  # the status picker, opened on the next status
     tmux.wait_for(
         bob,
         lambda s: row_shows(s, "UT-002") and "Complete" not in s.row("UT-002"),

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, text
 from store_docs import child_env, popen_python, run_python, tasks_document
 
 from tracker_tui.domain import ReadOnlyError, TrackerError
-from tracker_tui.store import Store, migrations, safety
+from tracker_tui.store import Store, migrations, rows
 
 
 def sha256(path: Path) -> str:
@@ -144,7 +144,7 @@ def test_check_reports_a_healthy_store(tmp_path: Path) -> None:
         report = store.check()
     assert report["ok"] is True, report
     assert report["integrity"] == "ok"
-    assert report["schema_version"] == safety.SCHEMA_VERSION
+    assert report["schema_version"] == rows.SCHEMA_VERSION
     assert report["counts"]["task"] == 7
     assert report["problems"] == []
 
@@ -176,7 +176,7 @@ def test_v0_store_upgraded_after_a_backup(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setitem(migrations.UPGRADES, 1, _upgrade_marks)
     with Store.open(path) as store:
         assert len(store.tasks()) == 7 and store.risk("R-05") is not None
-        assert store.check()["schema_version"] == safety.SCHEMA_VERSION
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION
         assert store._read().meta("upgraded") == "yes"  # the upgrade ran
         store.update_task("UT-001", {"notes": "after the upgrade"})
     backup = tmp_path / "tracker.db.bak-0"
@@ -195,8 +195,8 @@ def test_store_of_the_previous_release_upgraded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = make_store(tmp_path / "tracker.db")
-    current = safety.SCHEMA_VERSION
-    monkeypatch.setattr(safety, "SCHEMA_VERSION", current + 1)
+    current = rows.SCHEMA_VERSION
+    monkeypatch.setattr(rows, "SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(migrations.UPGRADES, current + 1, _upgrade_adds_a_column)
     with Store.open(path) as store:
         assert [task.id for task in store.tasks()][-1] == "UT-007"
@@ -216,8 +216,8 @@ def test_older_store_without_an_upgrade_refused_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = make_store(tmp_path / "tracker.db")
-    current = safety.SCHEMA_VERSION
-    monkeypatch.setattr(safety, "SCHEMA_VERSION", current + 2)
+    current = rows.SCHEMA_VERSION
+    monkeypatch.setattr(rows, "SCHEMA_VERSION", current + 2)
     monkeypatch.setitem(migrations.UPGRADES, current + 1, _upgrade_adds_a_column)  # none to +2
     assert_refused(path, "no upgrade")
 
@@ -226,8 +226,8 @@ def test_older_store_opened_read_only_is_not_upgraded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = make_store(tmp_path / "tracker.db")
-    current = safety.SCHEMA_VERSION
-    monkeypatch.setattr(safety, "SCHEMA_VERSION", current + 1)
+    current = rows.SCHEMA_VERSION
+    monkeypatch.setattr(rows, "SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(migrations.UPGRADES, current + 1, _upgrade_adds_a_column)
     assert_refused(path, "needs an upgrade", read_only=True)
 

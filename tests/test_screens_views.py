@@ -41,11 +41,11 @@ class TestRisksView:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             app.query_one(RecordTable).move_cursor_to_key("R-03")
-            await pilot.press("s")
+            await pilot.press("s", "enter")  # the picker opens on the next status
             await settle(pilot)
             assert seed_store.risk("R-03").status == "Monitoring"
             assert app.query_one(RecordTable).get_row("R-03").status == "Monitoring"
-            await pilot.press("S", "S")
+            await pilot.press("S", "S", "enter")  # one step back is Open, two: Closed
             await settle(pilot)
         assert seed_store.risk("R-03").status == "Closed"  # Open, then back round the list
 
@@ -57,7 +57,7 @@ class TestRisksView:
             app.query_one(RecordTable).move_cursor_to_key("R-03")
             with Store.open(seed_store.target, user="bob") as bob:
                 bob.update_risk("R-03", {"status": "Mitigated"}, expected_version=1)
-            await pilot.press("s")
+            await pilot.press("s", "enter")
             await settle(pilot)
             assert app.query_one(RecordTable).get_row("R-03").status == "Mitigated"
         assert seed_store.risk("R-03").status == "Mitigated"
@@ -337,7 +337,7 @@ class TestHelp:
             line = next(line for line in text.splitlines() if "Status ▶" in line)
             assert line.split()[0] == "x"
             await pilot.press("escape")
-            await pilot.press("x")
+            await pilot.press("x", "enter")
             await settle(pilot)
         assert seed_store.risk("R-01").status != "Resolved"
 

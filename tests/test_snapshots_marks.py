@@ -5,38 +5,34 @@ is on the row). The store's clock and the marks' clock are held still.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_screens_support import settle, wait_for
+from conftest import settle
+from test_screens_support import wait_for
 
 import tracker_tui.screens.snapshot as snapshot
 from tracker_tui.app import make_app
 from tracker_tui.config import Settings
+from tracker_tui.domain import FixedClock
 from tracker_tui.store.store import Store
 
-
-class _FixedDate(date):
-    @classmethod
-    def today(cls) -> date:  # type: ignore[override]
-        return date(2024, 6, 4)
+#: The store's clock for ann's edit (Last Update, the history's time).
+CLOCK = FixedClock(datetime(2024, 6, 4, 9, 30, tzinfo=UTC))
 
 
 @pytest.fixture
 def still_clocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tracker_tui.store.writer as writer
-
-    monkeypatch.setattr(writer, "_now", lambda: "2024-06-04T09:30:00+00:00")
-    monkeypatch.setattr(writer, "date", _FixedDate)
+    """The marks' clock (how long a mark stays); the store's is ``CLOCK``, injected."""
     monkeypatch.setattr(snapshot, "clock", lambda: 1000.0)
 
 
 def _ann_edits(db: Path) -> Any:
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
-        with Store.open(str(db), user="ann") as ann:
+        with Store.open(str(db), user="ann", clock=CLOCK) as ann:
             ann.update_task("UT-003", {"progress": 40})
         table = pilot.app.screen.query_one("#tasks")
         await wait_for(pilot, lambda: table.get_marker("UT-003") is not None)

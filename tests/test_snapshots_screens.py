@@ -1,5 +1,6 @@
 """SVG snapshots of the Risks, Decisions, Activity and Plan screens, the task detail, help,
-a form showing a validation error, and the conflict dialog, at 80x24 and 120x40.
+a form showing a validation error, the conflict dialog and the status picker, at 80x24 and
+120x40.
 
 Deterministic: fixed dates (the store's clock is pinned for the one edit made), animations
 off and the cursor still (conftest), and every worker finished before the picture.
@@ -10,7 +11,7 @@ change, and look at the new pictures before committing them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,27 +20,20 @@ from textual.widgets import Input
 
 from tracker_tui.app import make_app
 from tracker_tui.config import Settings
+from tracker_tui.domain import FixedClock
 from tracker_tui.screens.task_detail import TaskDetailScreen
 from tracker_tui.screens.task_form import TaskFormScreen
 from tracker_tui.store.store import Store
 
 SIZES = [(80, 24), (120, 40)]
-
-
-class _FixedDate(date):
-    @classmethod
-    def today(cls) -> date:  # type: ignore[override]
-        return date(2024, 6, 4)
+#: The time of every edit made for a picture (Last Update and the history show it).
+CLOCK = FixedClock(datetime(2024, 6, 4, 9, 30, tzinfo=UTC))
 
 
 @pytest.fixture
-def store(seed_store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+def store(seed_store: Store) -> Store:
     """The sample tracker, with one change by bob at a fixed time (for the history)."""
-    import tracker_tui.store.writer as writer
-
-    monkeypatch.setattr(writer, "_now", lambda: "2024-06-04T09:30:00+00:00")
-    monkeypatch.setattr(writer, "date", _FixedDate)
-    with Store.open(seed_store.target, user="bob") as bob:
+    with Store.open(seed_store.target, user="bob", clock=CLOCK) as bob:
         bob.update_task("UT-007", {"owner": "QA Lead", "progress": 80})
     return seed_store
 
@@ -81,7 +75,7 @@ async def _conflict(pilot: Any) -> None:
     await settle(pilot)
     await app.push_screen(TaskFormScreen(app.store, app.store.task("UT-002")))
     await settle(pilot)
-    with Store.open(app.store.target, user="ann") as ann:
+    with Store.open(app.store.target, user="ann", clock=CLOCK) as ann:
         ann.update_task("UT-002", {"owner": "Platform Team", "notes": "Moved to platform."})
     for name, text in (("owner", "DevOps Guild"), ("milestone", "M9")):
         field = app.screen.query_one(f"#in-{name}", Input)
@@ -110,6 +104,9 @@ SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "form_error": _form_with_error,
     "conflict": _conflict,
     "progress_error": _progress_prompt_with_error,
+    # s on a row: the status picker under it, opened on the next status.
+    "status_picker": _keys("j", "s"),
+    "risk_status_picker": _keys("2", "j", "j", "s"),
 }
 
 

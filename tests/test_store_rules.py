@@ -224,16 +224,60 @@ def test_not_started_means_zero_from_any_status(store: Store) -> None:
     assert (both.status, both.progress) == ("Not Started", 20)
 
 
-def test_reopening_keeps_the_figure_but_never_100(store: Store) -> None:
-    store.update_task("UT-004", {"status": "Complete"})
-    for status in ("Blocked", "In Progress"):
+def test_reopening_restores_the_figure_it_had_before_complete(store: Store) -> None:
+    store.update_task("UT-004", {"progress": 40})
+    for status in ("Blocked", "In Progress", "On Hold"):
         store.update_task("UT-004", {"status": "Complete"})
         reopened = store.update_task("UT-004", {"status": status})
-        assert (reopened.status, reopened.progress) == (status, 90)
+        assert (reopened.status, reopened.progress) == (status, 40)
     # A task that was not Complete keeps its progress whatever status it moves to.
     store.update_task("UT-005", {"progress": 40})
     for status in ("At Risk", "On Hold", "Blocked", "In Progress"):
         assert store.update_task("UT-005", {"status": status}).progress == 40
+
+
+def test_reopening_with_no_earlier_figure_is_90_never_100(tmp_path: Path) -> None:
+    # Imported Complete: the history holds no figure from before, so 90% stands in.
+    with Store.open(tmp_path / "complete.db") as opened:
+        opened.import_document(sample_document())  # UT-001 is Complete, 100%
+        reopened = opened.update_task("UT-001", {"status": "Blocked"})
+        assert (reopened.status, reopened.progress) == ("Blocked", 90)
+        # Not Started with nothing earlier: leaving it keeps 0%.
+        opened.update_task("UT-001", {"status": "Not Started"})
+        opened.update_task("UT-001", {"status": "Complete"})
+        assert opened.update_task("UT-001", {"status": "On Hold"}).progress == 90
+
+
+def test_passing_through_not_started_keeps_the_earlier_figure(store: Store) -> None:
+    store.update_task("UT-001", {"progress": 40})
+    assert store.update_task("UT-001", {"status": "Not Started"}).progress == 0
+    back = store.update_task("UT-001", {"status": "In Progress"})
+    assert (back.status, back.progress) == ("In Progress", 40)
+    # Complete, then Not Started, then Blocked: both forced figures are skipped.
+    store.update_task("UT-001", {"status": "Complete"})
+    store.update_task("UT-001", {"status": "Not Started"})
+    assert store.update_task("UT-001", {"status": "Blocked"}).progress == 40
+    # A figure the user gave with Not Started is theirs: leaving keeps it.
+    store.update_task("UT-002", {"status": "Not Started", "progress": 20})
+    assert store.update_task("UT-002", {"status": "At Risk"}).progress == 20
+
+
+def test_the_restored_figure_follows_undo(store: Store) -> None:
+    store.update_task("UT-001", {"progress": 40})
+    store.update_task("UT-001", {"progress": 60})
+    store.update_task("UT-001", {"status": "Complete"})
+    assert store.update_task("UT-001", {"status": "Blocked"}).progress == 60
+    store.undo()  # back to Complete
+    store.undo()  # back to In Progress 60
+    store.undo()  # back to 40
+    store.update_task("UT-001", {"status": "Complete"})
+    assert store.update_task("UT-001", {"status": "Blocked"}).progress == 40
+
+
+def test_a_new_task_restores_the_figure_it_was_created_with(store: Store) -> None:
+    created = store.create_task({"title": "New", "status": "In Progress", "progress": 30})
+    store.update_task(created.id, {"status": "Complete"})
+    assert store.update_task(created.id, {"status": "Blocked"}).progress == 30
 
 
 @pytest.mark.parametrize(
@@ -262,6 +306,42 @@ def test_reconcile_status_change(
     )
     assert result == expected
     assert (result[0] == "Complete") == (result[1] == 100)
+
+
+@pytest.mark.parametrize(
+    ("old_status", "old_progress", "status", "earlier", "expected"),
+    [
+        ("Complete", 100, "Blocked", 40, ("Blocked", 40)),
+        ("Not Started", 0, "In Progress", 40, ("In Progress", 40)),
+        ("Complete", 100, "Not Started", 40, ("Not Started", 0)),
+        ("Blocked", 30, "On Hold", 70, ("On Hold", 30)),  # nothing forced: not asked
+        ("Not Started", 20, "In Progress", 70, ("In Progress", 20)),  # the user's 20%
+    ],
+)
+def test_reconcile_gives_back_the_earlier_figure(
+    old_status: str, old_progress: int, status: str, earlier: int, expected: tuple[str, int]
+) -> None:
+    from tracker_tui.rules import reconcile_status_progress
+
+    result = reconcile_status_progress(
+        status,
+        old_progress,
+        old_status=old_status,
+        old_progress=old_progress,
+        status_changed=True,
+        progress_changed=False,
+        earlier_progress=lambda: earlier,
+    )
+    assert result == expected
+
+
+def test_progress_before_skips_forced_figures() -> None:
+    from tracker_tui.rules import progress_before
+
+    states = [("Not Started", 0), ("Complete", 100), ("In Progress", 40), ("Blocked", 70)]
+    assert progress_before(states) == 40
+    assert progress_before([("Complete", 100), ("Not Started", 0)]) is None
+    assert progress_before([("In Progress", 0)]) == 0  # reported, not forced
 
 
 def test_contradicting_status_and_progress_refused(store: Store) -> None:
@@ -604,3 +684,11 @@ def test_list_items_refuse_a_change_since_read(seed_store: Store) -> None:
     entry = seed_store.activity()[0]
     seed_store.delete_item("activity", entry.key, expected=entry)
     assert entry.key not in [e.key for e in seed_store.activity()]
+
+
+def test_progress_on_a_not_started_task_makes_it_in_progress(store: Store) -> None:
+    """``+`` on a Not Started task is work under way: it becomes In Progress, never
+    "Not Started, 40%" (issue 9 QA)."""
+    store.update_task("UT-003", {"status": "Not Started"})
+    nudged = store.update_task("UT-003", {"progress": "+10"})
+    assert (nudged.status, nudged.progress) == ("In Progress", 10)

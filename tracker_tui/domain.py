@@ -8,8 +8,10 @@ them, and the UI only ever sees them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Generic, Literal, TypeVar
+from datetime import UTC, date, datetime
+from typing import Generic, Literal, Protocol, TypeVar
+
+from tracker_tui.fields import spec
 
 #: The kinds of entity the store holds, as named in the history and in the JSON export.
 EntityKind = Literal[
@@ -39,6 +41,50 @@ def is_open_risk_status(status: str) -> bool:
 COMPLETE = "Complete"
 IN_PROGRESS = "In Progress"
 NOT_STARTED = "Not Started"
+
+
+class Clock(Protocol):
+    """Where the store, the UI and the CLI get the time: one clock per opened store
+    (``Store.open(clock=...)``, ``store.clock``), so that a test freezes all of them at
+    once, without patching modules."""
+
+    def now(self) -> datetime:
+        """The current moment, timezone-aware (history timestamps are UTC)."""
+        ...
+
+    def today(self) -> date:
+        """The local date: what Last Update and a new activity entry are dated."""
+        ...
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        return date.today()
+
+
+@dataclass(frozen=True, slots=True)
+class FixedClock:
+    """A clock that stands still (tests, demos): ``now`` always ``at``, ``today`` its
+    date unless given."""
+
+    at: datetime
+    day: date | None = None
+
+    def now(self) -> datetime:
+        return self.at
+
+    def today(self) -> date:
+        return self.day or self.at.date()
+
+
+def timestamp(clock: Clock) -> str:
+    """``clock``'s now as the store writes it: ISO 8601 in UTC, to the second."""
+    return clock.now().astimezone(UTC).isoformat(timespec="seconds")
 
 
 class TrackerError(Exception):
@@ -144,40 +190,47 @@ class TrackerInfo:
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A row of the Snapshot table."""
+    """A row of the Snapshot table.
 
-    id: str
-    title: str
-    milestone: str = ""
-    owner: str = ""
-    status: str = "Not Started"
-    progress: int = 0
-    last_update: date | None = None
-    notes: str = ""
+    Each field declares itself once (``spec``): the store's columns, the history's
+    diff, the fields users may set, the export's keys and the default markdown header
+    all follow from these lines (see ``tracker_tui.fields``).
+    """
+
+    id: str = field(metadata=spec("Task ID", "id", max_length=40))
+    title: str = field(metadata=spec("Title"))
+    milestone: str = field(default="", metadata=spec("Milestone"))
+    owner: str = field(default="", metadata=spec("Owner"))
+    status: str = field(default="Not Started", metadata=spec("Status", "status"))
     #: The status exactly as the imported document spelt it (``✅ Done``), kept for export
     #: until someone changes the status; empty when it equals ``status``.
-    status_text: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-    version: int = 1
-    updated_by: str = ""
-    updated_at: str = ""  # ISO 8601 timestamp, UTC
+    status_text: str = field(default="", metadata=spec(derived=True))
+    progress: int = field(default=0, metadata=spec("Progress", "progress"))
+    last_update: date | None = field(
+        default=None, metadata=spec("Last Update", "date", derived=True, stamped=True)
+    )
+    notes: str = field(default="", metadata=spec("Notes", "multiline", max_length=10_000))
+    extra: dict[str, str] = field(default_factory=dict, metadata=spec(kind="extra"))
+    version: int = field(default=1, metadata=spec(kind="version"))
+    updated_by: str = field(default="", metadata=spec(kind="stamp"))
+    updated_at: str = field(default="", metadata=spec(kind="stamp"))  # ISO 8601, UTC
 
 
 @dataclass(frozen=True, slots=True)
 class Risk:
     """A row of the Issues & Risks register."""
 
-    id: str
-    description: str
-    impact: str = ""
-    mitigation: str = ""
-    owner: str = ""
-    status: str = "Open"
-    status_text: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-    version: int = 1
-    updated_by: str = ""
-    updated_at: str = ""
+    id: str = field(metadata=spec("ID", "id", max_length=40))
+    description: str = field(metadata=spec("Description", max_length=5_000))
+    impact: str = field(default="", metadata=spec("Impact"))
+    mitigation: str = field(default="", metadata=spec("Mitigation", max_length=5_000))
+    owner: str = field(default="", metadata=spec("Owner"))
+    status: str = field(default="Open", metadata=spec("Status", "status"))
+    status_text: str = field(default="", metadata=spec(derived=True))
+    extra: dict[str, str] = field(default_factory=dict, metadata=spec(kind="extra"))
+    version: int = field(default=1, metadata=spec(kind="version"))
+    updated_by: str = field(default="", metadata=spec(kind="stamp"))
+    updated_at: str = field(default="", metadata=spec(kind="stamp"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,48 +238,61 @@ class Decision:
     """A row of the Decision Log."""
 
     #: Store-assigned key; decisions have no ID of their own in the format.
-    key: int | None
-    date: str
-    decision: str
-    rationale: str = ""
-    owner: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-    version: int = 1
+    key: int | None = field(metadata=spec(kind="key"))
+    date: str = field(metadata=spec("Date"))
+    decision: str = field(metadata=spec("Decision"))
+    rationale: str = field(default="", metadata=spec("Rationale"))
+    owner: str = field(default="", metadata=spec("Owner"))
+    extra: dict[str, str] = field(default_factory=dict, metadata=spec(kind="extra"))
+    version: int = field(default=1, metadata=spec(kind="version"))
 
 
 @dataclass(frozen=True, slots=True)
 class ActivityEntry:
     """An entry of the Activity Log."""
 
-    key: int | None
-    date: str  # usually YYYY-MM-DD; kept as text because real logs are not always ISO
-    text: str
+    key: int | None = field(metadata=spec(kind="key"))
+    # Usually YYYY-MM-DD; kept as text because real logs are not always ISO.
+    date: str = field(metadata=spec("Date"))
+    text: str = field(metadata=spec("Text", max_length=5_000))
 
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
     """An upcoming checkpoint."""
 
-    key: int | None
-    when: str  # "Week 6 Tuesday", "2024-06-10", ...
-    text: str
+    key: int | None = field(metadata=spec(kind="key"))
+    when: str = field(metadata=spec("When"))  # "Week 6 Tuesday", "2024-06-10", ...
+    text: str = field(metadata=spec("Text", max_length=5_000))
 
 
 @dataclass(frozen=True, slots=True)
 class CadenceItem:
     """A line of the Communication Cadence Summary."""
 
-    key: int | None
-    label: str  # "Daily", "Weekly", ...
-    text: str
+    key: int | None = field(metadata=spec(kind="key"))
+    label: str = field(metadata=spec("Label"))  # "Daily", "Weekly", ...
+    text: str = field(metadata=spec("Text", max_length=5_000))
 
 
 @dataclass(frozen=True, slots=True)
 class Metric:
     """A metric to monitor."""
 
-    key: int | None
-    text: str
+    key: int | None = field(metadata=spec(kind="key"))
+    text: str = field(metadata=spec("Text", max_length=5_000))
+
+
+#: The entity kinds the store keeps rows of, and their domain values, in export order.
+ENTITIES: dict[str, type] = {
+    "task": Task,
+    "activity": ActivityEntry,
+    "checkpoint": Checkpoint,
+    "risk": Risk,
+    "decision": Decision,
+    "cadence": CadenceItem,
+    "metric": Metric,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from tracker_tui.domain import (
     Task,
     TrackerInfo,
 )
+from tracker_tui.fields import export_value, field_specs, names
 
 #: The JSON export's top-level keys, in order; also the tables ``--format csv`` accepts.
 TOP_LEVEL_KEYS = (
@@ -68,56 +69,22 @@ def tracker_dict(info: TrackerInfo) -> dict[str, Any]:
     return {"title": info.title, "snapshot_date": _iso(info.snapshot_date)}
 
 
-def task_dict(task: Task) -> dict[str, Any]:
+def entity_dict(item: Any) -> dict[str, Any]:
+    """One task, risk, decision or list item as the JSON export gives it: the fields
+    its domain class declares for export, in declaration order."""
     return {
-        "id": task.id,
-        "title": task.title,
-        "milestone": task.milestone,
-        "owner": task.owner,
-        "status": task.status,
-        "progress": int(task.progress),
-        "last_update": _iso(task.last_update),
-        "notes": task.notes,
-        "extra": public_extra(task.extra),
+        spec.name: export_value(spec, getattr(item, spec.name))
+        for spec in field_specs(type(item))
+        if spec.export
     }
+
+
+def task_dict(task: Task) -> dict[str, Any]:
+    return entity_dict(task)
 
 
 def risk_dict(risk: Risk) -> dict[str, Any]:
-    return {
-        "id": risk.id,
-        "description": risk.description,
-        "impact": risk.impact,
-        "mitigation": risk.mitigation,
-        "owner": risk.owner,
-        "status": risk.status,
-        "extra": public_extra(risk.extra),
-    }
-
-
-def decision_dict(decision: Decision) -> dict[str, Any]:
-    return {
-        "date": decision.date,
-        "decision": decision.decision,
-        "rationale": decision.rationale,
-        "owner": decision.owner,
-        "extra": public_extra(decision.extra),
-    }
-
-
-def activity_dict(entry: ActivityEntry) -> dict[str, Any]:
-    return {"date": entry.date, "text": entry.text}
-
-
-def checkpoint_dict(checkpoint: Checkpoint) -> dict[str, Any]:
-    return {"when": checkpoint.when, "text": checkpoint.text}
-
-
-def cadence_dict(item: CadenceItem) -> dict[str, Any]:
-    return {"label": item.label, "text": item.text}
-
-
-def metric_dict(metric: Metric) -> dict[str, Any]:
-    return {"text": metric.text}
+    return entity_dict(risk)
 
 
 def change_dict(change: Change) -> dict[str, Any]:
@@ -134,21 +101,21 @@ def change_dict(change: Change) -> dict[str, Any]:
 
 
 # For each table: how to read its rows from a source, and how to turn one into a dict.
-_TABLES: dict[str, tuple[Callable[[Source], Iterable[Any]], Callable[[Any], dict[str, Any]]]] = {
-    "tasks": (lambda source: source.tasks(), task_dict),
-    "activity": (lambda source: source.activity(), activity_dict),
-    "checkpoints": (lambda source: source.checkpoints(), checkpoint_dict),
-    "risks": (lambda source: source.risks(), risk_dict),
-    "decisions": (lambda source: source.decisions(), decision_dict),
-    "cadence": (lambda source: source.cadence(), cadence_dict),
-    "metrics": (lambda source: source.metrics(), metric_dict),
+_TABLES: dict[str, tuple[Callable[[Source], Iterable[Any]], type]] = {
+    "tasks": (lambda source: source.tasks(), Task),
+    "activity": (lambda source: source.activity(), ActivityEntry),
+    "checkpoints": (lambda source: source.checkpoints(), Checkpoint),
+    "risks": (lambda source: source.risks(), Risk),
+    "decisions": (lambda source: source.decisions(), Decision),
+    "cadence": (lambda source: source.cadence(), CadenceItem),
+    "metrics": (lambda source: source.metrics(), Metric),
 }
 
 
 def table_rows(source: Source, table: str) -> list[dict[str, Any]]:
     """The rows of one table (one of ``CSV_TABLES``) as JSON-ready dicts."""
-    read, convert = _TABLES[table]
-    return [convert(item) for item in read(source)]
+    read, _entity = _TABLES[table]
+    return [entity_dict(item) for item in read(source)]
 
 
 def export_dict(source: Source) -> dict[str, Any]:
@@ -193,13 +160,7 @@ def rows_to_csv(rows: list[dict[str, Any]], keys: Iterable[str]) -> str:
 
 #: The JSON keys of each table's rows, so that an empty table still gets its header.
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "tasks": tuple(task_dict(Task(id="", title=""))),
-    "activity": ("date", "text"),
-    "checkpoints": ("when", "text"),
-    "risks": tuple(risk_dict(Risk(id="", description=""))),
-    "decisions": tuple(decision_dict(Decision(key=None, date="", decision=""))),
-    "cadence": ("label", "text"),
-    "metrics": ("text",),
+    table: names(entity, export=True) for table, (_read, entity) in _TABLES.items()
 }
 
 

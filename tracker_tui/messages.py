@@ -55,15 +55,6 @@ class TaskSaved(Message):
         super().__init__()
 
 
-class TaskDeleted(Message):
-    """A task was deleted."""
-
-    def __init__(self, task_id: str, summary: Summary | None = None) -> None:
-        self.task_id = task_id
-        self.summary = summary
-        super().__init__()
-
-
 class TasksRead(Message):
     """Tasks were read again after a change.
 

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from tracker_tui.domain import (
     COMPLETE,
     DEFAULT_RISK_STATUSES,
     DEFAULT_TASK_STATUSES,
+    ENTITIES,
     IN_PROGRESS,
     NOT_STARTED,
+    Decision,
+    Risk,
+    Task,
     ValidationError,
 )
+from tracker_tui.fields import DEFAULT_MAX_LENGTH as DEFAULT_MAX_LENGTH
+from tracker_tui.fields import field_specs, max_lengths, names
 
 # Words and symbols that real trackers use for a status, mapped to the default set. Keys
 # are lower-case, with emoji and punctuation already removed by ``_status_words``.
@@ -309,6 +315,32 @@ def relative_delta(value: str) -> int | None:
     return None
 
 
+def is_forced_progress(status: str, progress: int, *, not_started: str = NOT_STARTED) -> bool:
+    """Whether ``progress`` is only what ``status`` forces (Complete at 100%, Not Started
+    at 0%), rather than a figure somebody reported."""
+    return (status == COMPLETE and progress == 100) or (status == not_started and progress == 0)
+
+
+def progress_before(
+    states: Iterable[tuple[str, int]], *, not_started: str = NOT_STARTED
+) -> int | None:
+    """The progress a task had before a status forced it to 100% or 0%.
+
+    Args:
+        states: the task's earlier (status, progress) pairs, newest first, as its history
+            tells them.
+        not_started: the store's name for Not Started.
+
+    Returns:
+        The newest figure that was not forced (and is below 100, which only Complete may
+        have), or None when the history holds none.
+    """
+    for status, progress in states:
+        if progress < 100 and not is_forced_progress(status, progress, not_started=not_started):
+            return progress
+    return None
+
+
 def reconcile_status_progress(
     status: str,
     progress: int,
@@ -319,19 +351,27 @@ def reconcile_status_progress(
     progress_changed: bool,
     in_progress: str = "In Progress",
     not_started: str = NOT_STARTED,
+    earlier_progress: Callable[[], int | None] | None = None,
 ) -> tuple[str, int]:
     """Keep status and progress telling the same story when an edit changes one of them.
 
     - Complete ⇔ 100%: setting one sets the other, and lowering a Complete task's
       progress makes it In Progress.
-    - A task set to Not Started is at 0% (cycling a status with ``s`` wraps from
-      Complete to Not Started: "Not Started, 90%" read as nonsense).
-    - A Complete task reopened with any other status keeps its figure, but not 100%:
-      90%, a visible, editable stand-in rather than a guess at the real figure.
+    - A task set to Not Started is at 0% ("Not Started, 90%" reads as nonsense), and
+      progress above 0% on a Not Started task makes it In Progress.
+    - A task leaving Complete (at 100%) or Not Started (at 0%) gets back the progress it
+      had before that status forced its figure: ``earlier_progress()``, read from its
+      history (see ``progress_before``). Without one, a Complete task reopened with any
+      other status is at 90% (a visible, editable stand-in rather than a guess at the
+      real figure) and a Not Started task stays at 0%.
     - Other status changes leave progress alone.
 
     When one edit sets both, they are taken as given (a Not Started task at 20% is the
     user's call), except that Complete and 100% must agree.
+
+    Args:
+        earlier_progress: called only when a forced figure is left behind, so that the
+            caller reads the history only then.
 
     Raises:
         ValidationError: one edit sets both, and they contradict each other (Complete at
@@ -350,14 +390,19 @@ def reconcile_status_progress(
             return status, 100
         if status == not_started:
             return status, 0
+        if is_forced_progress(old_status, progress, not_started=not_started):
+            earlier = earlier_progress() if earlier_progress is not None else None
+            if earlier is not None and 0 <= earlier < 100:
+                return status, earlier
         if old_status == COMPLETE and progress == 100:
-            # Reopening a finished task: it is no longer 100% done.
+            # Reopening a finished task with no earlier figure: it is no longer 100% done.
             return status, 90
         return status, progress
     if progress_changed:
         if progress == 100:
             return COMPLETE, progress
-        if old_status == COMPLETE:
+        if old_status == COMPLETE or (old_status == not_started and progress > 0):
+            # Work reported on a task that was done, or not begun: it is under way now.
             return in_progress, progress
     return status, progress
 
@@ -447,31 +492,22 @@ def limit_text(value: str, *, field: str, max_length: int = 10_000) -> str:
 
 #: Longest text each field accepts from an edit (form, CLI, keystroke): a runaway paste is
 #: refused, never cut. Imported documents are bounded by the markdown layer's own limits.
-FIELD_MAX_LENGTH: dict[str, int] = {
-    "notes": 10_000,
-    "description": 5_000,
-    "mitigation": 5_000,
-    "text": 5_000,
-    "id": 40,
-}
-DEFAULT_MAX_LENGTH = 1_000
+#: Declared with each field in the domain (``spec(max_length=...)``).
+FIELD_MAX_LENGTH: dict[str, int] = max_lengths(*ENTITIES.values())
 #: Fields that keep tabs and newlines; every other field is one line.
-MULTILINE_FIELDS = frozenset({"notes"})
-
-#: What a user may set on a task and on a risk (``set``, forms, quick edits); the store
-#: re-exports these as ``tracker_tui.store.TASK_FIELDS``/``RISK_FIELDS``.
-TASK_FIELDS: tuple[str, ...] = (
-    "title",
-    "milestone",
-    "owner",
-    "status",
-    "progress",
-    "last_update",
-    "notes",
+MULTILINE_FIELDS = frozenset(
+    item.name
+    for entity in ENTITIES.values()
+    for item in field_specs(entity)
+    if item.kind == "multiline"
 )
-RISK_FIELDS: tuple[str, ...] = ("description", "impact", "mitigation", "owner", "status")
-#: What a user may set on a decision (its form).
-DECISION_FIELDS: tuple[str, ...] = ("date", "decision", "rationale", "owner")
+
+#: What a user may set on a task, a risk and a decision (``set``, forms, quick edits), as
+#: the domain declares them; the store re-exports these as ``tracker_tui.store.TASK_FIELDS``/
+#: ``RISK_FIELDS``.
+TASK_FIELDS: tuple[str, ...] = names(Task, editable=True)
+RISK_FIELDS: tuple[str, ...] = names(Risk, editable=True)
+DECISION_FIELDS: tuple[str, ...] = names(Decision, editable=True)
 
 _ID_FORBIDDEN = re.compile(r"[\s|]")
 

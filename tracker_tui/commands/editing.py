@@ -215,14 +215,14 @@ def cmd_set(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def cmd_log(args: argparse.Namespace) -> int:
     """Add ``TEXT`` (its words joined by spaces) at the top of the activity log, dated
     ``--date`` or today, and show the entry as stored."""
-    from tracker_tui.export_formats import activity_dict
+    from tracker_tui.export_formats import entity_dict
 
     text = " ".join(args.text)
     with open_store(args) as store:
         require_tracker(store)
         entry = store.add_activity(text, on=args.date)
     if args.format == "json":
-        print_json(activity_dict(entry))
+        print_json(entity_dict(entry))
     else:
         say(rich_console(), "Logged  ", (entry.date, "bold"), "  ", entry.text)
     return 0

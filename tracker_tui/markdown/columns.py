@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 from tracker_tui.document import EXTRA_PREFIX
+from tracker_tui.domain import Decision, Risk, Task
+from tracker_tui.fields import labelled
 
 #: A task table cell that holds both the ID and the title (``1. Documentation``), for a
 #: table without an ID column.
@@ -56,27 +58,16 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
 }
 _WORD_ROLE = {word: role for role, words in _ROLE_WORDS.items() for word in words}
 
-#: The entity fields each kind of table can fill, in the order of the default header.
+#: The entity fields each kind of table can fill, in the order of the default header:
+#: the labelled fields the domain declares.
+_TABLE_ENTITIES: dict[str, type] = {"task": Task, "risk": Risk, "decision": Decision}
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "task": ("id", "title", "milestone", "owner", "status", "progress", "last_update", "notes"),
-    "risk": ("id", "description", "impact", "mitigation", "owner", "status"),
-    "decision": ("date", "decision", "rationale", "owner"),
+    kind: tuple(item.name for item in labelled(entity)) for kind, entity in _TABLE_ENTITIES.items()
 }
 
-#: The header a new table of each kind gets (the seed's columns).
+#: The header a new table of each kind gets (the seed's columns): the fields' labels.
 DEFAULT_COLUMNS: dict[str, list[str]] = {
-    "task": [
-        "Task ID",
-        "Title",
-        "Milestone",
-        "Owner",
-        "Status",
-        "Progress",
-        "Last Update",
-        "Notes",
-    ],
-    "risk": ["ID", "Description", "Impact", "Mitigation", "Owner", "Status"],
-    "decision": ["Date", "Decision", "Rationale", "Owner"],
+    kind: [str(item.label) for item in labelled(entity)] for kind, entity in _TABLE_ENTITIES.items()
 }
 DEFAULT_FIELDS: dict[str, list[str]] = {kind: list(KIND_FIELDS[kind]) for kind in KIND_FIELDS}
 

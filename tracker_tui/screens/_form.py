@@ -420,6 +420,20 @@ class EditForm(ModalScreen[ResultT]):
             self.dismiss(None)
 
     def action_save(self) -> None:
+        """Save once the field in focus has handled every key typed before the save key.
+
+        ``ctrl+s`` is a priority key: the app runs it as it takes the key, while letters
+        typed just before it in a burst may still wait in the field's queue. Queued behind
+        them, the save sees the field as typed (issue 9: a burst ending in ctrl+s saved the
+        old text).
+        """
+        focused = self.focused
+        if focused is None:
+            self._save_now()
+        else:
+            focused.call_later(self._save_now)
+
+    def _save_now(self) -> None:
         """Validate every field; save only when all are valid."""
         if self._saving:
             return

@@ -4,11 +4,11 @@ The list is built from ``Screen.active_bindings`` of the screen below (the focus
 widget's bindings, then its ancestors', the screen's and the app's), after the user's
 keymap is applied, so it cannot drift from what the keys actually do.
 
-The keys are grouped under short headings, the screen's own actions first (Edit, Undo,
-Find, Go) and the keys that move the cursor or the focus last, so that at 80x24 the first
-page holds what the screen is for. Which group a key falls in comes from its action, in
-one table (``HELP_GROUPS``). Where the width allows, each part is laid out in two
-columns.
+The keys are grouped under short headings, the screen's own actions first (Edit, Choose,
+Undo, Find, Copy, Go) and the keys that move the cursor or the focus last, so that at
+80x24 the first page holds what the screen is for. Which group a key falls in comes from
+its action, in one table (``HELP_GROUPS``). Where the width allows, each part is laid out
+in two columns.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
         "add_activity",
         "name_tracker",
     ),
+    # In a picker or a question (the status picker, yes/no, a conflict): the answers.
+    "Choose": ("choose", "answer", "move", "select", "accept", "save", "cancel"),
     "Undo": ("undo", "redo"),
     "Find": ("filter", "clear_filter", "sort"),
     "Copy": ("copy_id", "copy_row"),
@@ -59,6 +61,7 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
         "go",
         "command_palette",
         "help",
+        "keys",
         "quit",
     ),
     "Move": (
@@ -70,6 +73,8 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
         "scroll_right",
         "cursor_first",
         "cursor_last",
+        "first",
+        "last",
         "scroll_home",
         "scroll_end",
         "page_up",

@@ -1,7 +1,8 @@
 """RisksView: the risk register, impact and status coloured, with the highlighted risk's
 description and mitigation in full underneath.
 
-Keys: ``s``/``S`` cycle the status through ``store.statuses("risk")``, ``e`` (or enter)
+Keys: ``s``/``S`` pick the status from ``store.statuses("risk")`` in a picker on the row
+(opened on the next/previous one; only the status chosen is saved), ``e`` (or enter)
 edits, ``n`` adds, ``d`` deletes after a yes/no question. Every store call runs in a thread
 worker; the table is updated in place with the row the store returns.
 """
@@ -16,7 +17,6 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
 
-from tracker_tui import rules
 from tracker_tui.domain import ConflictError, Risk, is_open_risk_status
 from tracker_tui.messages import RiskSaved, RisksRead, WriteFailed
 from tracker_tui.sanitize import clean_text, display_text
@@ -24,6 +24,7 @@ from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._register import RegisterView
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.risk_form import RiskFormScreen
+from tracker_tui.screens.status_picker import StatusPicker, binding_keys
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.progress import status_style
 from tracker_tui.widgets.record_table import Column
@@ -86,15 +87,15 @@ class RisksView(RegisterView):
 
     #: On a read-only store these keys show dimmed in the footer and say why when pressed.
     READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
-        "cycle_status": "changing the status",
+        "pick_status": "changing the status",
         "edit": "editing",
         "new": "adding a risk",
         "delete": "deleting",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "cycle_status(1)", "Status ▶", id="risks.status-next"),
-        Binding("S", "cycle_status(-1)", "◀ Status", show=False, id="risks.status-previous"),
+        Binding("s", "pick_status(1)", "Status ▶", id="risks.status-next"),
+        Binding("S", "pick_status(-1)", "◀ Status", show=False, id="risks.status-previous"),
         Binding("e", "edit", "Edit", id="risks.edit"),
         Binding("n", "new", "New risk", id="risks.new"),
         Binding("d", "delete", "Delete", id="risks.delete"),
@@ -149,12 +150,27 @@ class RisksView(RegisterView):
         """Add a risk (its ID continues the register's pattern)."""
         self.app.push_screen(RiskFormScreen(self.store, None), self._show_saved)
 
-    def action_cycle_status(self, step: int) -> None:
-        """Move the highlighted risk to the next (or previous) status in the list."""
+    def action_pick_status(self, step: int) -> None:
+        """Choose the highlighted risk's status in a picker on its row, opened on the
+        next (1) or previous (-1) one; only the status chosen is saved."""
         risk = self.table.cursor_value
         if risk is None or not self._statuses:
             return
-        self._write_status(risk, rules.cycle_status(self._statuses, risk.status, step))
+
+        def chosen(status: str | None) -> None:
+            if status is not None:  # the status it has already: the store writes nothing
+                self._write_status(risk, status)
+
+        picker = StatusPicker(
+            risk.id,
+            self._statuses,
+            risk.status,
+            step=step,
+            anchor=self.table.cursor_region("status"),
+            next_keys=binding_keys(self.screen, "risks.status-next"),
+            previous_keys=binding_keys(self.screen, "risks.status-previous"),
+        )
+        self.app.push_screen(picker, chosen)
 
     def _write_status(self, risk: Risk, status: str) -> None:
         run_write(self, self._write_status_job, risk, status, group="risks-write")

@@ -24,7 +24,6 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from tracker_tui import rules
 from tracker_tui.config import Settings
 from tracker_tui.domain import (
     COMPLETE,
@@ -35,6 +34,7 @@ from tracker_tui.domain import (
     TrackerError,
     TrackerInfo,
 )
+from tracker_tui.fields import cell_text, labelled
 from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
@@ -148,7 +148,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     #: On a read-only store these keys show dimmed in the footer and say why when pressed.
     READ_ONLY_ACTIONS: ClassVar[dict[str, str]] = {
-        "cycle_status": "changing the status",
+        "pick_status": "changing the status",
         "nudge_progress": "changing the progress",
         "set_progress": "changing the progress",
         "edit_task": "editing",
@@ -161,8 +161,9 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "cycle_status(1)", "Status ▶", id="snapshot.status-next"),
-        Binding("S", "cycle_status(-1)", "◀ Status", show=False, id="snapshot.status-previous"),
+        # A picker opens on the next (previous) status: only the status chosen is saved.
+        Binding("s", "pick_status(1)", "Status ▶", id="snapshot.status-next"),
+        Binding("S", "pick_status(-1)", "◀ Status", show=False, id="snapshot.status-previous"),
         Binding("plus", "nudge_progress('+10')", "+10%", id="snapshot.progress-up"),
         Binding("minus", "nudge_progress('-10')", "-10%", id="snapshot.progress-down"),
         Binding(
@@ -332,12 +333,30 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     # -- quick edits -------------------------------------------------------------------
 
-    def action_cycle_status(self, step: int) -> None:
+    def action_pick_status(self, step: int) -> None:
+        """Choose the status in a picker on the row, opened on the next (1) or previous
+        (-1) one; nothing is saved until a status is chosen, and then only that one."""
         task = self._current()
         if task is None or not self._editable("changing the status"):
             return
-        new = rules.cycle_status(self._statuses or [task.status], task.status, step)
-        self._update_task(task.id, {"status": new})
+        from tracker_tui.screens.status_picker import StatusPicker, binding_keys
+
+        task_id, status = task.id, task.status
+
+        def chosen(new: str | None) -> None:
+            if new is not None:  # the status it has already: the store writes nothing
+                self._update_task(task_id, {"status": new})
+
+        picker = StatusPicker(
+            task_id,
+            self._statuses or [status],
+            status,
+            step=step,
+            anchor=self.table.cursor_region("status"),
+            next_keys=binding_keys(self, "snapshot.status-next"),
+            previous_keys=binding_keys(self, "snapshot.status-previous"),
+        )
+        self.app.push_screen(picker, chosen)
 
     def action_nudge_progress(self, delta: str) -> None:
         task = self._current()
@@ -740,16 +759,8 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         task = self._current()
         if task is None:
             return
-        cells = [
-            task.id,
-            task.title,
-            task.milestone,
-            task.owner,
-            task.status,
-            f"{task.progress}%",
-            task.last_update.isoformat() if task.last_update else "",
-            task.notes,
-        ]
+        # The task's columns as the domain declares them (its markdown header's order).
+        cells = [cell_text(field, getattr(task, field.name)) for field in labelled(Task)]
         row = "| " + " | ".join(display_text(c).replace("|", "\\|") for c in cells) + " |"
         self.app.copy_to_clipboard(row)
         self.notify(f"Copied the row of {display_text(task.id)}", markup=False)

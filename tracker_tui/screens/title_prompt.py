@@ -25,6 +25,7 @@ from tracker_tui.domain import TrackerError, ValidationError
 from tracker_tui.screens._writes import run_write
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs_for
+from tracker_tui.widgets.in_order_keys import InOrderInput
 
 
 class TitlePrompt(ModalScreen[str | None]):
@@ -58,7 +59,8 @@ class TitlePrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
             yield Static(Text("Name the tracker", style="bold"))
-            yield Input(
+            # In-order keys: a burst of backspaces then letters keeps its order (issue 9).
+            yield InOrderInput(
                 self.current,
                 placeholder="e.g. Release 2 Progress Tracker",
                 id="title-value",

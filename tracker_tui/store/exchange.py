@@ -18,35 +18,43 @@ from tracker_tui.document import (
     RawBlock,
     TableBlock,
 )
-from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES, TrackerInfo
+from tracker_tui.domain import (
+    DEFAULT_RISK_STATUSES,
+    DEFAULT_TASK_STATUSES,
+    ENTITIES,
+    TrackerInfo,
+)
+from tracker_tui.fields import FieldSpec, field_specs, labelled
 from tracker_tui.rules import canonical_status, next_id
 from tracker_tui.sanitize import clean_text
 
 if TYPE_CHECKING:
+    from tracker_tui.store.loading import Loading
     from tracker_tui.store.reader import Reader
-    from tracker_tui.store.store import Store
 
-#: Where a kind with no block in the document goes, and with which columns.
+_HEADINGS: dict[str, str] = {
+    "task": "## Snapshot",
+    "risk": "## Issues & Risks",
+    "decision": "## Decision Log",
+    "activity": "## Activity Log",
+    "checkpoint": "## Upcoming Checkpoints",
+    "cadence": "## Communication Cadence Summary",
+    "metric": "## Metrics to Monitor",
+}
+
+
+def _section(kind: str) -> tuple[str, list[str], list[str]]:
+    """A table kind's heading, header labels and fields; a list kind has no columns."""
+    if kind in LIST_KINDS:
+        return _HEADINGS[kind], [], []
+    shown = labelled(ENTITIES[kind])
+    return _HEADINGS[kind], [str(item.label) for item in shown], [item.name for item in shown]
+
+
+#: Where a kind with no block in the document goes, and with which columns (the
+#: entity's labelled fields, as the domain declares them).
 DEFAULT_SECTIONS: dict[str, tuple[str, list[str], list[str]]] = {
-    "task": (
-        "## Snapshot",
-        ["Task ID", "Title", "Milestone", "Owner", "Status", "Progress", "Last Update", "Notes"],
-        ["id", "title", "milestone", "owner", "status", "progress", "last_update", "notes"],
-    ),
-    "risk": (
-        "## Issues & Risks",
-        ["ID", "Description", "Impact", "Mitigation", "Owner", "Status"],
-        ["id", "description", "impact", "mitigation", "owner", "status"],
-    ),
-    "decision": (
-        "## Decision Log",
-        ["Date", "Decision", "Rationale", "Owner"],
-        ["date", "decision", "rationale", "owner"],
-    ),
-    "activity": ("## Activity Log", [], []),
-    "checkpoint": ("## Upcoming Checkpoints", [], []),
-    "cadence": ("## Communication Cadence Summary", [], []),
-    "metric": ("## Metrics to Monitor", [], []),
+    kind: _section(kind) for kind in _HEADINGS
 }
 
 
@@ -178,57 +186,36 @@ def rows_from_document(document: Document) -> dict[str, Any]:
     return rows
 
 
-def _progress(value: object) -> int:
+def _progress(value: Any) -> int:
     try:
-        number = int(value)  # type: ignore[call-overload]
+        number = int(value)
     except (TypeError, ValueError):
         return 0
     return max(0, min(100, number))
 
 
+def _stored(item: FieldSpec, value: Any) -> Any:
+    """An imported field's value as its column stores it."""
+    if item.kind == "status":
+        return value  # cleaned and mapped by the ``_StatusNormaliser``
+    if item.kind == "progress":
+        return _progress(value)
+    if item.kind == "date":
+        return value.isoformat() if value else None
+    if item.kind == "extra":
+        return _extra_json(value)
+    if item.kind == "version":
+        return 1
+    return _clean(value, multiline=item.kind == "multiline")
+
+
 def _entity_row(kind: str, item: Any) -> dict[str, Any]:
-    if kind == "task":
-        return {
-            "id": _clean(item.id),
-            "title": _clean(item.title),
-            "milestone": _clean(item.milestone),
-            "owner": _clean(item.owner),
-            "status": item.status,
-            "status_text": _clean(item.status_text),
-            "progress": _progress(item.progress),
-            "last_update": item.last_update.isoformat() if item.last_update else None,
-            "notes": _clean(item.notes, multiline=True),
-            "extra": _extra_json(item.extra),
-            "version": 1,
-        }
-    if kind == "risk":
-        return {
-            "id": _clean(item.id),
-            "description": _clean(item.description),
-            "impact": _clean(item.impact),
-            "mitigation": _clean(item.mitigation),
-            "owner": _clean(item.owner),
-            "status": item.status,
-            "status_text": _clean(item.status_text),
-            "extra": _extra_json(item.extra),
-            "version": 1,
-        }
-    if kind == "decision":
-        return {
-            "date": _clean(item.date),
-            "decision": _clean(item.decision),
-            "rationale": _clean(item.rationale),
-            "owner": _clean(item.owner),
-            "extra": _extra_json(item.extra),
-            "version": 1,
-        }
-    if kind == "activity":
-        return {"date": _clean(item.date), "text": _clean(item.text)}
-    if kind == "checkpoint":
-        return {"when": _clean(item.when), "text": _clean(item.text)}
-    if kind == "cadence":
-        return {"label": _clean(item.label), "text": _clean(item.text)}
-    return {"text": _clean(item.text)}
+    """An imported entity as its table's row (the store sets keys and stamps)."""
+    return {
+        spec.name: _stored(spec, getattr(item, spec.name))
+        for spec in field_specs(ENTITIES[kind])
+        if spec.kind not in ("key", "stamp")
+    }
 
 
 def _clean_extra(extra: dict[str, str] | None) -> dict[str, str]:
@@ -240,15 +227,25 @@ def _extra_json(extra: dict[str, str] | None) -> str:
     return json.dumps(_clean_extra(extra)) if extra else "{}"
 
 
-def document_from_store(store: Store) -> Document:
+def import_document(writer: Loading, document: Document, *, replace: bool) -> dict[str, int]:
+    """Load a parsed document into the store through ``writer``, in one transaction;
+    return the counts.
+
+    Raises:
+        TrackerError: the store already holds a tracker and ``replace`` is False.
+    """
+    return writer.load_rows(rows_from_document(document), replace=replace)
+
+
+def document_from_reader(reader: Reader | None) -> Document:
     """Rebuild the Document from the store: its layout, with each entity in its block.
 
     Every table is read on one snapshot of the store (``Reader.snapshot``): a write or an
     ``import --replace`` committed meanwhile is either all in the document or not at all.
+    ``reader`` None (or a store without a schema yet) gives an empty document.
     """
-    reader = store._read()
     if reader is None or not reader.has_schema():
-        return Document(tracker=store.tracker_info())
+        return Document(tracker=TrackerInfo(title="", snapshot_date=None))
     with reader.snapshot():
         return _document_from_reader(reader)
 

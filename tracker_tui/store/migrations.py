@@ -6,7 +6,7 @@ the version bump, and a SQLite store is copied to ``<file>.bak-<version>`` (with
 online backup API, so the copy is consistent) before any upgrade touches it.
 
 To change the schema: edit ``schema.py``, add ``_upgrade_to_N`` here and register it in
-``UPGRADES``, and bump ``safety.SCHEMA_VERSION``.
+``UPGRADES``, and bump ``rows.SCHEMA_VERSION``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import SQLModel
 
 from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES, TrackerError
-from tracker_tui.store import safety
+from tracker_tui.store import rows
 from tracker_tui.store.engine import schema_lock
 from tracker_tui.store.schema import (  # noqa: F401  (ROW_MODELS registers the tables)
     ORDER_INDEXES,
@@ -52,10 +52,10 @@ def stored_version(connection: Connection) -> int | None:
 
 
 def refuse_newer(version: int, where: str) -> None:
-    if version > safety.SCHEMA_VERSION:
+    if version > rows.SCHEMA_VERSION:
         raise TrackerError(
             f"{where} was written by a newer tracker-tui (schema {version}; this one reads "
-            f"up to {safety.SCHEMA_VERSION}); upgrade tracker-tui to open it. "
+            f"up to {rows.SCHEMA_VERSION}); upgrade tracker-tui to open it. "
             "The store is untouched."
         )
 
@@ -69,7 +69,7 @@ def ensure_schema(engine: Engine, target: StoreTarget) -> None:
     is taken inside that transaction, so nothing can commit between the copy and the
     upgrade; a failed upgrade rolls back and leaves the store as it was.
     """
-    current = safety.SCHEMA_VERSION
+    current = rows.SCHEMA_VERSION
     with engine.begin() as connection:
         schema_lock(connection)
         version = stored_version(connection)
@@ -105,19 +105,19 @@ def _create(connection: Connection, version: int) -> None:
     connection.execute(
         text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
         [
-            {"k": "application", "v": safety.APPLICATION},
+            {"k": "application", "v": rows.APPLICATION},
             {"k": "schema_version", "v": str(version)},
             {"k": "revision", "v": "0"},
         ],
     )
     connection.execute(text("INSERT INTO tracker (id, title) VALUES (1, '')"))
-    rows = [
+    statuses = [
         {"kind": kind, "name": name, "position": position}
         for kind, names in (("task", DEFAULT_TASK_STATUSES), ("risk", DEFAULT_RISK_STATUSES))
         for position, name in enumerate(names)
     ]
     connection.execute(
-        text("INSERT INTO status (kind, name, position) VALUES (:kind, :name, :position)"), rows
+        text("INSERT INTO status (kind, name, position) VALUES (:kind, :name, :position)"), statuses
     )
 
 

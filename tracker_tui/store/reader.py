@@ -3,7 +3,7 @@
 Reads are what the dashboard needs before its first frame, so this module stays light: for
 SQLite it uses the standard library's ``sqlite3`` (a hundredth of a second to import)
 rather than SQLAlchemy (half a second). Other engines run the same SQL through a
-SQLAlchemy connection (``SqlAlchemyConnection``). The SQL uses ``:name`` parameters,
+SQLAlchemy connection (``connections.SqlAlchemyConnection``). The SQL uses ``:name`` parameters,
 which both understand, and only portable constructs: reserved words used as column names
 (``"user"``, ``"when"``) are double-quoted, text matching is made case-insensitive
 explicitly (SQLite's ``LIKE`` ignores ASCII case, PostgreSQL's does not), and text is
@@ -15,19 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
-import threading
-import time
 from collections.abc import Iterator, Sequence
-from datetime import date
-from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import quote
+from typing import Any
 
 from tracker_tui.domain import (
     DEFAULT_IMPACTS,
     DEFAULT_RISK_STATUSES,
     DEFAULT_TASK_STATUSES,
+    ENTITIES,
     ActivityEntry,
     CadenceItem,
     Change,
@@ -43,306 +38,20 @@ from tracker_tui.domain import (
     TrackerInfo,
     is_open_risk_status,
 )
-
-TASK_COLUMNS = (
-    "id, title, milestone, owner, status, progress, last_update, notes, status_text, extra, "
-    "version, updated_by, updated_at"
+from tracker_tui.store.connections import Connection
+from tracker_tui.store.rows import (
+    CHANGE_COLUMNS,
+    RISK_COLUMNS,
+    TASK_COLUMNS,
+    from_row,
+    parse_date,
+    risk_from_row,
+    select_list,
+    task_from_row,
 )
-RISK_COLUMNS = (
-    "id, description, impact, mitigation, owner, status, status_text, extra, version, "
-    "updated_by, updated_at"
-)
-#: The history's columns, as ``Change`` takes them. ``user`` is a reserved word in
-#: PostgreSQL (unquoted, it is ``current_user``): always quoted.
-CHANGE_COLUMNS = 'at, "user", entity, entity_id, field, old, new, revision'
 
-
-class Connection(Protocol):
-    """What the reader needs of a database connection."""
-
-    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]: ...
-
-    def close(self) -> None: ...
-
-
-def _cannot_open_wal(error: sqlite3.Error) -> bool:
-    """Whether ``error`` is SQLite failing to open or create the WAL index (``-shm``),
-    which is what a user without write permission on the store's folder meets."""
-    message = str(error).lower()
-    return "readonly" in message or "read-only" in message or "unable to open" in message
-
-
-class SqliteConnection:
-    """A long-lived stdlib ``sqlite3`` connection used only for reading.
-
-    One connection is shared by the UI thread and worker threads, so calls are
-    serialised with a lock. It is always opened ``mode=ro`` (and ``query_only``): reading
-    never writes the main file, whoever the user is; ``read_only`` only records whether
-    the store as a whole refuses edits.
-
-    A WAL store can be read ``mode=ro`` as long as its ``-wal`` and ``-shm`` files exist
-    (a writer has it open) or can be created. When neither holds (a lead who may only
-    read the file, in a folder they cannot write, with no writer active), the main file
-    holds every commit and is read ``immutable``; the files are then watched, and the
-    connection reopened through the WAL as soon as a writer appears (and immutable again
-    after it leaves). See https://www.sqlite.org/wal.html#readonly. Limit: if the last
-    writer was killed and left a ``-wal`` with commits but such a reader cannot open its
-    index, the reader shows the main file's state until a writer opens the store.
-    """
-
-    def __init__(self, path: Path, *, read_only: bool, immutable: bool = False) -> None:
-        self.path = path
-        self.read_only = read_only
-        self.immutable = False
-        self._lock = threading.RLock()
-        #: How deep the current thread is in ``snapshot()`` (only read under ``_lock``).
-        self._snapshot_depth = 0
-        self._generation = 0
-        self._last_token: tuple[int, int] | None = None
-        self._version = 0
-        self._file_signature = self._signature()
-        self._connection = self._open(prefer_immutable=immutable)
-
-    def _connect(self, *, immutable: bool) -> sqlite3.Connection:
-        suffix = "&immutable=1" if immutable else ""
-        # Quoted: a path with "?", "#" or "%" in it would otherwise change the URI.
-        connection = sqlite3.connect(
-            f"file:{quote(str(self.path))}?mode=ro{suffix}",
-            uri=True,
-            check_same_thread=False,
-            timeout=5.0,
-            # Autocommit: every read sees the latest commit, and ``snapshot`` issues its
-            # own BEGIN/COMMIT (no implicit transactions from the driver).
-            isolation_level=None,
-        )
-        try:
-            connection.execute("PRAGMA query_only = ON")
-            # Reading the schema opens the WAL index: this is where a read-only user
-            # without -shm fails, so fail here rather than on the first real query.
-            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except BaseException:
-            connection.close()
-            raise
-        return connection
-
-    def _open(self, *, prefer_immutable: bool = False) -> sqlite3.Connection:
-        """The best connection this user can have: read-only (``mode=ro``: reading never
-        writes the main file, whatever it turns out to hold), else immutable (no writer
-        active, and no right to create the WAL index)."""
-        self._file_signature = self._signature()
-        self._generation += 1
-        if not prefer_immutable:
-            try:
-                connection = self._connect(immutable=False)
-            except sqlite3.OperationalError as error:
-                if not _cannot_open_wal(error):
-                    raise
-            else:
-                self.immutable = False
-                return connection
-        connection = self._connect(immutable=True)
-        self.immutable = True
-        return connection
-
-    def _reopen(self, *, prefer_immutable: bool = False) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._connection.close()
-        self._connection = self._open(prefer_immutable=prefer_immutable)
-
-    def _wal_exists(self) -> bool:
-        return self.path.with_name(self.path.name + "-wal").exists()
-
-    def _signature(self) -> tuple[int, ...]:
-        """What changes when a writer commits to, opens or leaves the store."""
-        values: list[int] = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
-            try:
-                stat = path.stat()
-            except OSError:
-                values.extend((0, 0, 0))
-            else:
-                values.extend((stat.st_ino, stat.st_mtime_ns, stat.st_size))
-        return tuple(values)
-
-    def _check_immutable(self) -> None:
-        """An immutable connection sees no change by itself: reopen when the files move."""
-        if self.immutable and self._signature() != self._file_signature:
-            self._reopen()
-
-    @contextlib.contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Run the reads inside on one snapshot of the store: a deferred read transaction
-        (``BEGIN`` ... ``COMMIT``), which in WAL mode sees the database as of its first
-        read, whatever commits meanwhile. The connection's lock is held throughout, so
-        other threads' reads wait (they would otherwise read inside this transaction).
-        Re-entrant: an inner snapshot joins the outer one."""
-        with self._lock:
-            if self._snapshot_depth:
-                self._snapshot_depth += 1
-                try:
-                    yield
-                finally:
-                    self._snapshot_depth -= 1
-                return
-            self._check_immutable()
-            self._connection.execute("BEGIN")
-            self._snapshot_depth = 1
-            try:
-                yield
-            finally:
-                self._snapshot_depth = 0
-                with contextlib.suppress(sqlite3.Error):
-                    self._connection.execute("COMMIT")
-
-    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
-        with self._lock:
-            if self._snapshot_depth:
-                # Inside a snapshot: no reopening (it would leave the transaction).
-                return self._connection.execute(sql, params or {}).fetchall()
-            self._check_immutable()
-            try:
-                return self._connection.execute(sql, params or {}).fetchall()
-            except sqlite3.OperationalError as error:
-                # The writer left (its -wal/-shm gone) or arrived under our feet.
-                if not _cannot_open_wal(error):
-                    raise
-            except sqlite3.DatabaseError:
-                # An immutable read may have raced a checkpoint into the main file: read
-                # again, immutable still if no writer has appeared (a damaged file fails
-                # the same way twice, and nothing is created next to it).
-                if not self.immutable:
-                    raise
-                time.sleep(0.05)
-                self._reopen(prefer_immutable=not self._wal_exists())
-                return self._connection.execute(sql, params or {}).fetchall()
-            self._reopen()
-            return self._connection.execute(sql, params or {}).fetchall()
-
-    def data_version(self) -> int:
-        """A number that goes up whenever another connection has committed since the last
-        call: SQLite's ``PRAGMA data_version`` (no I/O beyond the WAL index), plus a
-        reopen of the connection, which counts as a change. Never goes down."""
-        with self._lock:
-            self._check_immutable()
-            try:
-                pragma = self._connection.execute("PRAGMA data_version").fetchone()[0]
-            except sqlite3.OperationalError as error:
-                if not _cannot_open_wal(error):
-                    raise
-                self._reopen()
-                pragma = self._connection.execute("PRAGMA data_version").fetchone()[0]
-            token = (self._generation, int(pragma))
-            if token != self._last_token:
-                self._last_token = token
-                self._version += 1
-            return self._version
-
-    def close(self) -> None:
-        with self._lock:
-            self._connection.close()
-
-
-class MissingTableError(Exception):
-    """A server says a table does not exist: a database without the schema (yet)."""
-
-
-class SqlAlchemyConnection:
-    """The same reads through a SQLAlchemy engine, for engines other than SQLite.
-
-    Each call checks a connection out of the engine's pool (safe from any thread). Server
-    errors become one-line ``TrackerError``s (a refused connection, a failed login, a
-    missing database), except a missing table, raised as ``MissingTableError``.
-    """
-
-    def __init__(self, engine: Any, where: str = "the store", url: str | None = None) -> None:
-        self._engine = engine
-        self._where = where
-        self._url = url
-        # The connection of this thread's ``snapshot()``, if it is in one.
-        self._local = threading.local()
-
-    @property
-    def dialect(self) -> str:
-        return str(self._engine.dialect.name)
-
-    def _run(self, work: Any) -> Any:
-        from sqlalchemy.exc import DBAPIError
-
-        from tracker_tui.store.engine import friendly_error, is_missing_table
-
-        try:
-            held = getattr(self._local, "connection", None)
-            if held is not None:
-                return work(held)
-            with self._engine.connect() as connection:
-                return work(connection)
-        except DBAPIError as error:
-            if is_missing_table(error):
-                raise MissingTableError(str(error.orig).splitlines()[0]) from None
-            raise friendly_error(error, self._where, self._url) from None
-
-    @contextlib.contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Run this thread's reads inside on one snapshot: a ``REPEATABLE READ``, read-only
-        transaction on one connection (PostgreSQL: every statement sees the database as
-        of the first). Re-entrant; other threads keep using the pool."""
-        if getattr(self._local, "connection", None) is not None:
-            yield
-            return
-        from sqlalchemy.exc import DBAPIError
-
-        from tracker_tui.store.engine import friendly_error
-
-        try:
-            connection = self._engine.connect()
-        except DBAPIError as error:
-            raise friendly_error(error, self._where, self._url) from None
-        try:
-            options: dict[str, Any] = {"isolation_level": "REPEATABLE READ"}
-            if self.dialect == "postgresql":
-                options["postgresql_readonly"] = True
-            connection = connection.execution_options(**options)
-            connection.begin()
-            self._local.connection = connection
-            try:
-                yield
-            finally:
-                self._local.connection = None
-                with contextlib.suppress(Exception):
-                    connection.rollback()  # read only: nothing to keep
-        finally:
-            connection.close()
-
-    def fetchall(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
-        from sqlalchemy import text
-
-        return self._run(
-            lambda connection: [tuple(row) for row in connection.execute(text(sql), params or {})]
-        )
-
-    def table_names(self) -> list[str]:
-        """The tables visible in the connection's default schema."""
-        from sqlalchemy import inspect
-
-        return self._run(lambda connection: list(inspect(connection).get_table_names()))
-
-    def can_write(self, *, has_schema: bool) -> bool:
-        """Whether this login may write the store: on PostgreSQL, a role with UPDATE on
-        ``meta`` (or, in an empty database, CREATE in the current schema), outside a
-        read-only server (a standby). Other engines: assumed so."""
-        if self.dialect != "postgresql":
-            return True
-        privilege = (
-            "has_table_privilege('meta', 'UPDATE')"
-            if has_schema
-            else "has_schema_privilege(current_schema(), 'CREATE')"
-        )
-        rows = self.fetchall(f"SELECT {privilege}, current_setting('transaction_read_only') = 'on'")
-        allowed, read_only_server = rows[0]
-        return bool(allowed) and not read_only_server
-
-    def close(self) -> None:
-        pass
+ACTIVITY_COLUMNS = select_list(ActivityEntry)
+CHECKPOINT_COLUMNS = select_list(Checkpoint)
 
 
 def _mean(total: int | None, count: int) -> float:
@@ -360,57 +69,6 @@ def _contains(column: str) -> str:
     return f"LOWER({column}) LIKE LOWER(:p) ESCAPE '\\'"
 
 
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _extra(value: str | None) -> dict[str, str]:
-    # Most rows have no extra columns: skip the JSON parser for them (a third of the
-    # time of reading 20,000 tasks).
-    if not value or value == "{}":
-        return {}
-    return json.loads(value)
-
-
-def task_from_row(row: Sequence[Any]) -> Task:
-    return Task(
-        id=row[0],
-        title=row[1],
-        milestone=row[2],
-        owner=row[3],
-        status=row[4],
-        progress=row[5],
-        last_update=_date(row[6]),
-        notes=row[7],
-        status_text=row[8],
-        extra=_extra(row[9]),
-        version=row[10],
-        updated_by=row[11],
-        updated_at=row[12],
-    )
-
-
-def risk_from_row(row: Sequence[Any]) -> Risk:
-    return Risk(
-        id=row[0],
-        description=row[1],
-        impact=row[2],
-        mitigation=row[3],
-        owner=row[4],
-        status=row[5],
-        status_text=row[6],
-        extra=_extra(row[7]),
-        version=row[8],
-        updated_by=row[9],
-        updated_at=row[10],
-    )
-
-
 class Reader:
     """Every query the dashboard, the CLI and the exporter run, on one connection."""
 
@@ -418,7 +76,7 @@ class Reader:
         self.connection = connection
         self._has_schema = False
 
-    def _all(self, sql: str, **params: Any) -> list[tuple]:
+    def _all(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         return self.connection.fetchall(sql, params)
 
     @contextlib.contextmanager
@@ -460,7 +118,7 @@ class Reader:
         rows = self._all("SELECT title, snapshot_date FROM tracker WHERE id = 1")
         if not rows:
             return None
-        return TrackerInfo(title=rows[0][0], snapshot_date=_date(rows[0][1]))
+        return TrackerInfo(title=rows[0][0], snapshot_date=parse_date(rows[0][1]))
 
     def statuses(self, kind: str) -> list[str]:
         rows = self._all(
@@ -497,7 +155,7 @@ class Reader:
     def task_ids(self) -> list[str]:
         return [row[0] for row in self._all("SELECT id FROM task")]
 
-    def summary(self, today: date | None = None) -> Summary:
+    def summary(self) -> Summary:
         """The Snapshot header's figures, from aggregate queries (no Python loops over
         rows), all read on one snapshot of the store."""
         with self.snapshot():
@@ -529,9 +187,9 @@ class Reader:
                 open_counts[impact] = open_counts.get(impact, 0) + n
         open_risks = tuple(sorted(open_counts.items()))
         first = self._all(
-            'SELECT key, "when", text FROM checkpoint ORDER BY block, position LIMIT 1'
+            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint ORDER BY block, position LIMIT 1"
         )
-        next_checkpoint = Checkpoint(*first[0]) if first else None
+        next_checkpoint = from_row(Checkpoint, first[0]) if first else None
         return Summary(
             tasks=count,
             mean_progress=_mean(total, count),
@@ -561,46 +219,38 @@ class Reader:
 
     def decisions(self) -> list[Decision]:
         rows = self._all(
-            "SELECT key, date, decision, rationale, owner, extra, version FROM decision "
-            "ORDER BY block, position, key"
+            f"SELECT {select_list(Decision)} FROM decision ORDER BY block, position, key"
         )
-        return [
-            Decision(
-                key=r[0],
-                date=r[1],
-                decision=r[2],
-                rationale=r[3],
-                owner=r[4],
-                extra=_extra(r[5]),
-                version=r[6],
-            )
-            for r in rows
-        ]
+        return [from_row(Decision, row) for row in rows]
 
     def activity(self, *, limit: int | None = None, offset: int = 0) -> list[ActivityEntry]:
         """Activity entries in document order (the log is kept newest first)."""
-        sql = "SELECT key, date, text FROM activity ORDER BY block, position, key"
+        sql = f"SELECT {ACTIVITY_COLUMNS} FROM activity ORDER BY block, position, key"
         if limit is not None:
             sql += " LIMIT :limit OFFSET :offset"
             rows = self._all(sql, limit=limit, offset=offset)
         else:
             rows = self._all(sql)
-        return [ActivityEntry(*row) for row in rows]
+        return [from_row(ActivityEntry, row) for row in rows]
 
     def activity_count(self) -> int:
-        return self._all("SELECT COUNT(*) FROM activity")[0][0]
+        return int(self._all("SELECT COUNT(*) FROM activity")[0][0])
 
     def checkpoints(self) -> list[Checkpoint]:
-        rows = self._all('SELECT key, "when", text FROM checkpoint ORDER BY block, position, key')
-        return [Checkpoint(*row) for row in rows]
+        rows = self._all(
+            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint ORDER BY block, position, key"
+        )
+        return [from_row(Checkpoint, row) for row in rows]
 
     def cadence(self) -> list[CadenceItem]:
-        rows = self._all("SELECT key, label, text FROM cadence ORDER BY block, position, key")
-        return [CadenceItem(*row) for row in rows]
+        rows = self._all(
+            f"SELECT {select_list(CadenceItem)} FROM cadence ORDER BY block, position, key"
+        )
+        return [from_row(CadenceItem, row) for row in rows]
 
     def metrics(self) -> list[Metric]:
-        rows = self._all("SELECT key, text FROM metric ORDER BY block, position, key")
-        return [Metric(*row) for row in rows]
+        rows = self._all(f"SELECT {select_list(Metric)} FROM metric ORDER BY block, position, key")
+        return [from_row(Metric, row) for row in rows]
 
     def mentions(self, entity_id: str) -> tuple[list[ActivityEntry], list[Risk], list[Checkpoint]]:
         """Activity entries, risks and checkpoints whose text mentions ``entity_id``,
@@ -608,9 +258,9 @@ class Reader:
         literally (``%``, ``_`` and ``\\`` in it are escaped)."""
         pattern = "%" + like_literal(entity_id) + "%"
         activity = [
-            ActivityEntry(*row)
+            from_row(ActivityEntry, row)
             for row in self._all(
-                f"SELECT key, date, text FROM activity WHERE {_contains('text')} "
+                f"SELECT {ACTIVITY_COLUMNS} FROM activity WHERE {_contains('text')} "
                 "ORDER BY block, position LIMIT 200",
                 p=pattern,
             )
@@ -624,9 +274,9 @@ class Reader:
             )
         ]
         checkpoints = [
-            Checkpoint(*row)
+            from_row(Checkpoint, row)
             for row in self._all(
-                f'SELECT key, "when", text FROM checkpoint WHERE {_contains("text")} '
+                f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint WHERE {_contains('text')} "
                 "ORDER BY block, position",
                 p=pattern,
             )
@@ -672,29 +322,12 @@ class Reader:
         ]
 
     def items_by_block(self, table: str) -> list[tuple[int, Any]]:
-        """(block, item) for every row of a list table, for export."""
-        if table == "task":
-            rows = self._all(f"SELECT block, {TASK_COLUMNS} FROM task ORDER BY block, position")
-            return [(row[0], task_from_row(row[1:])) for row in rows]
-        if table == "risk":
-            rows = self._all(f"SELECT block, {RISK_COLUMNS} FROM risk ORDER BY block, position")
-            return [(row[0], risk_from_row(row[1:])) for row in rows]
-        if table == "decision":
-            rows = self._all(
-                "SELECT block, key, date, decision, rationale, owner, extra, version "
-                "FROM decision ORDER BY block, position"
-            )
-            return [
-                (r[0], Decision(r[1], r[2], r[3], r[4], r[5], _extra(r[6]), r[7])) for r in rows
-            ]
-        columns = {
-            "activity": ("key, date, text", ActivityEntry),
-            "checkpoint": ('key, "when", text', Checkpoint),
-            "cadence": ("key, label, text", CadenceItem),
-            "metric": ("key, text", Metric),
-        }[table]
-        rows = self._all(f"SELECT block, {columns[0]} FROM {table} ORDER BY block, position")
-        return [(row[0], columns[1](*row[1:])) for row in rows]
+        """(block, item) for every row of an entity table, in document order, for export."""
+        entity = ENTITIES[table]
+        rows = self._all(
+            f"SELECT block, {select_list(entity)} FROM {table} ORDER BY block, position"
+        )
+        return [(row[0], from_row(entity, row[1:])) for row in rows]
 
     def counts(self) -> dict[str, int]:
         tables = ("task", "activity", "checkpoint", "risk", "decision", "cadence", "metric")

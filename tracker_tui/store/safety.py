@@ -16,19 +16,25 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tracker_tui.domain import TrackerError
-from tracker_tui.store.reader import MissingTableError, SqliteConnection
+from tracker_tui.store import rows
+from tracker_tui.store.connections import (
+    MissingTableError,
+    SqlAlchemyConnection,
+    SqliteConnection,
+)
+from tracker_tui.store.reader import Reader
+from tracker_tui.store.rows import APPLICATION
+from tracker_tui.store.target import StoreTarget
 
-if TYPE_CHECKING:
-    from tracker_tui.store.store import Store
+# ``rows.SCHEMA_VERSION`` is read at call time here (never imported by value), so that a
+# test can pretend to be a newer release.
 
-#: The schema version this tracker-tui writes. Read at call time everywhere (never
-#: imported by value), so that a test can pretend to be a newer release.
-SCHEMA_VERSION = 2
-APPLICATION = "tracker-tui"
 SQLITE_HEADER = b"SQLite format 3\x00"
 RECOVERY_HINT = (
     "restore the latest tracker.db.bak-* copy, or re-import your last exported markdown "
@@ -88,8 +94,8 @@ def _probe(path: Path) -> SqliteConnection:
 
 
 def _meta(probe: SqliteConnection, key: str) -> str | None:
-    rows = probe.fetchall("SELECT value FROM meta WHERE key = :key", {"key": key})
-    return rows[0][0] if rows else None
+    found = probe.fetchall("SELECT value FROM meta WHERE key = :key", {"key": key})
+    return found[0][0] if found else None
 
 
 def _quick_check(path: Path, probe: SqliteConnection) -> list[str]:
@@ -162,19 +168,36 @@ class BackgroundCheck:
             raise TrackerError(self._error)
 
 
-def check_compatible(store: Store, *, verify: bool = True) -> None:
-    """Refuse a foreign, damaged or newer store; upgrade an older one (after a backup).
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What the opening checks found that the caller must act on."""
+
+    #: The user may only read this store (a role without write rights on a server).
+    read_only: bool = False
+    #: The store needs its write path now: an upgrade (after a backup), or the schema
+    #: of an empty server database.
+    needs_writer: bool = False
+
+
+def check_compatible(
+    target: StoreTarget, *, read_only: bool, verify: bool = True, reader: Reader | None = None
+) -> Opening:
+    """Refuse a foreign, damaged or newer store; say whether it needs an upgrade (or,
+    on a server, its schema) and whether it can only be read.
 
     Args:
-        store: the store being opened.
+        target: the store being opened.
+        read_only: it is being opened read-only.
         verify: also read every page (``quick_check``) and refuse a damaged store.
+        reader: the store's reader (a server store's is needed; a SQLite file is
+            probed on its own, without creating anything next to it).
     """
-    if not store.target.is_sqlite:
-        _check_server(store)
-        return
-    path = store.target.path
+    if not target.is_sqlite:
+        assert reader is not None, "a server store is checked through its reader"
+        return _check_server(target.describe(), reader, read_only=read_only)
+    path = target.path
     if path is None or not path.exists():
-        return
+        return Opening()
     sniff_file(path)
     try:
         probe = _probe(path)
@@ -186,52 +209,49 @@ def check_compatible(store: Store, *, verify: bool = True) -> None:
         raise TrackerError(_describe_open_error(path, error)) from None
     finally:
         probe.close()
-    if version is not None and version < SCHEMA_VERSION:
-        if store.read_only:
+    if version is not None and version < rows.SCHEMA_VERSION:
+        if read_only:
             raise TrackerError(
-                f"{path} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
+                f"{path} needs an upgrade (schema {version} to {rows.SCHEMA_VERSION}), "
                 "which only a user who can write it can do; the store is untouched"
             )
-        store._write()  # migrates, after writing a backup copy next to the store
+        return Opening(needs_writer=True)  # migrates, after writing a backup copy
+    return Opening()
 
 
-def _check_server(store: Store) -> None:
+def _check_server(where: str, reader: Reader, *, read_only: bool) -> Opening:
     """``check_compatible`` for a store on a database server, through its reader.
 
     Raises:
         TrackerError: unreachable, login refused, no such database, another application's
             tables, or a newer schema; nothing is written to the database then.
     """
-    from tracker_tui.store.reader import SqlAlchemyConnection
-
-    where = store.target.describe()
-    reader = store._read()
-    assert reader is not None and isinstance(reader.connection, SqlAlchemyConnection)
     connection = reader.connection
+    assert isinstance(connection, SqlAlchemyConnection)
     tables = set(connection.table_names())
     if not tables:
         # An empty database: the schema is made now, so that the first reads find it,
         # by a login that may create tables; anyone else reads an empty store.
-        if not store.read_only and connection.can_write(has_schema=False):
-            store._write()
-        else:
-            store.read_only = True
-        return
+        if not read_only and connection.can_write(has_schema=False):
+            return Opening(needs_writer=True)
+        return Opening(read_only=True)
     foreign = (
         f"{where} is another application's database, not a tracker store; it was left untouched"
     )
     if "meta" not in tables or reader.meta("application") != APPLICATION:
         raise TrackerError(foreign)
     version = _readable_version(where, reader.meta("schema_version"))
-    if not store.read_only and not connection.can_write(has_schema=True):
-        store.read_only = True  # the database role may only read: watch, not edit
-    if version < SCHEMA_VERSION:
-        if store.read_only:
+    if not read_only and not connection.can_write(has_schema=True):
+        read_only = True  # the database role may only read: watch, not edit
+    if version < rows.SCHEMA_VERSION:
+        if read_only:
             raise TrackerError(
-                f"{where} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
+                f"{where} needs an upgrade (schema {version} to {rows.SCHEMA_VERSION}), "
                 "which only a role that can write it can do; the store is untouched"
             )
-        store._write()  # upgrades in one transaction (no file to copy: keep pg_dump backups)
+        # Upgrades in one transaction (no file to copy: keep pg_dump backups).
+        return Opening(needs_writer=True)
+    return Opening(read_only=read_only)
 
 
 def _readable_version(where: object, raw_version: str | None) -> int:
@@ -246,10 +266,10 @@ def _readable_version(where: object, raw_version: str | None) -> int:
         raise TrackerError(
             f"{where} has an unreadable schema version {raw_version!r}; it was left untouched"
         ) from None
-    if version > SCHEMA_VERSION:
+    if version > rows.SCHEMA_VERSION:
         raise TrackerError(
             f"{where} was written by a newer tracker-tui (schema {version}; this one reads "
-            f"up to {SCHEMA_VERSION}); upgrade tracker-tui to open it. The store is untouched."
+            f"up to {rows.SCHEMA_VERSION}); upgrade tracker-tui to open it. The store is untouched."
         )
     return version
 
@@ -282,24 +302,33 @@ def _check_probe(path: Path, probe: SqliteConnection, *, verify: bool) -> int | 
     return version
 
 
-def check_store(store: Store) -> dict[str, Any]:
+def check_store(
+    target: StoreTarget, open_reader: Callable[[], Reader | None], *, read_only: bool
+) -> dict[str, Any]:
     """Integrity, schema version and counts; ``ok`` is False when something is wrong,
-    and then ``problems`` says what and ``recovery`` what to do."""
-    report: dict[str, Any] = {"store": store.target.describe(), "ok": True, "problems": []}
-    path = store.target.path
+    and then ``problems`` says what and ``recovery`` what to do.
+
+    Args:
+        target: the store checked.
+        open_reader: its reader, opened on demand (failing to open is a finding).
+        read_only: whether it is open read-only (reported).
+    """
+    report: dict[str, Any] = {"store": target.describe(), "ok": True, "problems": []}
+    path = target.path
     if path is not None and not path.exists():
         report.update(exists=False, schema_version=None, counts={})
         return report
+    reader: Reader | None
     try:
-        reader = store._read()
+        reader = open_reader()
     except TrackerError as error:
         reader = None
         report["problems"].append(str(error))
     if reader is not None:
         try:
             if isinstance(reader.connection, SqliteConnection):
-                rows = reader.connection.fetchall("PRAGMA integrity_check(50)")
-                integrity = [row[0] for row in rows]
+                checked = reader.connection.fetchall("PRAGMA integrity_check(50)")
+                integrity = [row[0] for row in checked]
                 report["integrity"] = "ok" if integrity == ["ok"] else integrity[:20]
                 report["journal_mode"] = reader.connection.fetchall("PRAGMA journal_mode")[0][0]
                 if integrity != ["ok"]:
@@ -315,7 +344,7 @@ def check_store(store: Store) -> dict[str, Any]:
             if application != APPLICATION:
                 report["problems"].append("not a tracker store (no tracker-tui marker)")
             report["schema_version"] = int(reader.meta("schema_version") or 0)
-            if report["schema_version"] > SCHEMA_VERSION:
+            if report["schema_version"] > rows.SCHEMA_VERSION:
                 report["problems"].append(
                     f"written by a newer tracker-tui (schema {report['schema_version']})"
                 )
@@ -325,8 +354,8 @@ def check_store(store: Store) -> dict[str, Any]:
             report["problems"].append(
                 f"cannot read the store: {(str(error).splitlines() or ['unknown error'])[0]}"
             )
-    report["read_only"] = store.read_only
+    report["read_only"] = read_only
     if report["problems"]:
         report["ok"] = False
-        report["recovery"] = RECOVERY_HINT if store.target.is_sqlite else SERVER_RECOVERY_HINT
+        report["recovery"] = RECOVERY_HINT if target.is_sqlite else SERVER_RECOVERY_HINT
     return report

@@ -4,14 +4,25 @@ This module imports SQLModel (and so SQLAlchemy's ORM), which costs about half a
 only the write path and migrations import it, never the path to the dashboard's first
 frame (the read path in ``reader.py`` speaks plain SQL to these same tables).
 
+The entity tables (task, risk, decision and the list items) are generated from the
+fields the domain declares (``tracker_tui.fields``), so that a field is declared once;
+the store's own tables (meta, tracker, layout, status, history) are written out here.
 Every change to these tables needs a migration in ``migrations.py`` and a bump of
-``SCHEMA_VERSION`` there.
+``rows.SCHEMA_VERSION``; ``tests/test_fields.py`` holds the schema as it is, so that
+such a change cannot go unnoticed.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import types
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+from tracker_tui.domain import ENTITIES
+from tracker_tui.fields import FieldSpec, field_specs
 
 #: Indexes added in schema 2 for the reads before the dashboard's first frame (and the
 #: Activity screen's pages): document order without a sort, and the Snapshot header's
@@ -66,91 +77,79 @@ class StatusRow(SQLModel, table=True):
     position: int = 0
 
 
-class TaskRow(SQLModel, table=True):
-    __tablename__ = "task"
-    __table_args__ = _indexes("task")
-    id: str = Field(primary_key=True)
-    title: str = ""
-    milestone: str = Field(default="", index=True)
-    owner: str = ""
-    status: str = Field(default="Not Started", index=True)
-    status_text: str = ""
-    progress: int = 0
-    last_update: str | None = None  # YYYY-MM-DD
-    notes: str = ""
-    extra: str = "{}"  # JSON
-    block: int = 0
-    position: int = Field(default=0, index=True)
-    version: int = 1
-    updated_by: str = ""
-    updated_at: str = ""
+#: Columns indexed on their own (``ix_<table>_<column>``), besides ``ORDER_INDEXES``.
+_INDEXED: dict[str, frozenset[str]] = {
+    "task": frozenset({"milestone", "status", "position"}),
+    "risk": frozenset({"status", "position"}),
+}
+_DEFAULT_INDEXED = frozenset({"position"})
 
 
-class RiskRow(SQLModel, table=True):
-    __tablename__ = "risk"
-    __table_args__ = _indexes("risk")
-    id: str = Field(primary_key=True)
-    description: str = ""
-    impact: str = ""
-    mitigation: str = ""
-    owner: str = ""
-    status: str = Field(default="Open", index=True)
-    status_text: str = ""
-    extra: str = "{}"
-    block: int = 0
-    position: int = Field(default=0, index=True)
-    version: int = 1
-    updated_by: str = ""
-    updated_at: str = ""
+def _column(item: FieldSpec, default: Any, indexed: bool) -> tuple[Any, Any]:
+    """The annotation and the ``Field`` of one declared field, as stored."""
+    if item.kind == "id":
+        return str, Field(primary_key=True)
+    if item.kind == "key":
+        return int | None, Field(default=None, primary_key=True)
+    if item.kind == "date":
+        return str | None, Field(default=None, index=indexed)  # YYYY-MM-DD
+    if item.kind == "extra":
+        return str, Field(default="{}", index=indexed)  # JSON
+    if item.kind in ("progress", "version"):
+        return int, Field(default=default, index=indexed)
+    return str, Field(default="" if default is dataclasses.MISSING else default, index=indexed)
 
 
-class DecisionRow(SQLModel, table=True):
-    __tablename__ = "decision"
-    key: int | None = Field(default=None, primary_key=True)
-    date: str = ""
-    decision: str = ""
-    rationale: str = ""
-    owner: str = ""
-    extra: str = "{}"
-    block: int = 0
-    position: int = Field(default=0, index=True)
-    version: int = 1
+def entity_table(kind: str, entity: type, *, name: str | None = None) -> type[SQLModel]:
+    """The SQLModel table of ``entity``: its declared fields, in order, with the
+    placement columns after the content (before the version and stamps, as schema 1
+    laid them out)."""
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {
+        "__tablename__": kind,
+        "__table_args__": _indexes(kind),
+        "__module__": __name__,
+        "__annotations__": annotations,
+    }
+    indexed = _INDEXED.get(kind, _DEFAULT_INDEXED)
+    defaults = {item.name: item.default for item in dataclasses.fields(entity)}
+    specs = field_specs(entity)
+    content = [item for item in specs if item.kind not in ("version", "stamp")]
+    bookkeeping = [item for item in specs if item.kind in ("version", "stamp")]
+    for item in content:
+        annotations[item.name], namespace[item.name] = _column(
+            item, defaults[item.name], item.name in indexed
+        )
+    annotations["block"], namespace["block"] = int, 0
+    annotations["position"], namespace["position"] = int, Field(default=0, index=True)
+    for item in bookkeeping:
+        annotations[item.name], namespace[item.name] = _column(
+            item, defaults[item.name], item.name in indexed
+        )
+    class_name = name or f"{entity.__name__}Row"
+    return types.new_class(
+        class_name, (SQLModel,), {"table": True}, lambda body: body.update(namespace)
+    )
 
 
-class ActivityRow(SQLModel, table=True):
-    __tablename__ = "activity"
-    __table_args__ = _indexes("activity")
-    key: int | None = Field(default=None, primary_key=True)
-    date: str = ""
-    text: str = ""
-    block: int = 0
-    position: int = Field(default=0, index=True)
-
-
-class CheckpointRow(SQLModel, table=True):
-    __tablename__ = "checkpoint"
-    key: int | None = Field(default=None, primary_key=True)
-    when: str = ""
-    text: str = ""
-    block: int = 0
-    position: int = Field(default=0, index=True)
-
-
-class CadenceRow(SQLModel, table=True):
-    __tablename__ = "cadence"
-    key: int | None = Field(default=None, primary_key=True)
-    label: str = ""
-    text: str = ""
-    block: int = 0
-    position: int = Field(default=0, index=True)
-
-
-class MetricRow(SQLModel, table=True):
-    __tablename__ = "metric"
-    key: int | None = Field(default=None, primary_key=True)
-    text: str = ""
-    block: int = 0
-    position: int = Field(default=0, index=True)
+# To the type checker a generated row is Any: its attributes are the declared fields,
+# which it cannot see through ``entity_table``.
+if TYPE_CHECKING:
+    TaskRow: TypeAlias = Any
+    RiskRow: TypeAlias = Any
+    DecisionRow: TypeAlias = Any
+    ActivityRow: TypeAlias = Any
+    CheckpointRow: TypeAlias = Any
+    CadenceRow: TypeAlias = Any
+    MetricRow: TypeAlias = Any
+else:
+    TaskRow = entity_table("task", ENTITIES["task"])
+    RiskRow = entity_table("risk", ENTITIES["risk"])
+    DecisionRow = entity_table("decision", ENTITIES["decision"])
+    ActivityRow = entity_table("activity", ENTITIES["activity"], name="ActivityRow")
+    CheckpointRow = entity_table("checkpoint", ENTITIES["checkpoint"])
+    CadenceRow = entity_table("cadence", ENTITIES["cadence"], name="CadenceRow")
+    MetricRow = entity_table("metric", ENTITIES["metric"])
 
 
 class ChangeRow(SQLModel, table=True):
@@ -175,8 +174,9 @@ class ChangeRow(SQLModel, table=True):
     undoes: int | None = None
 
 
-#: Entity kind → its table's model, for generic code (import, export, check).
-ROW_MODELS: dict[str, type[SQLModel]] = {
+#: Entity kind → its table's model, for generic code (import, export, check). Any to
+#: the type checker, as each generated model is.
+ROW_MODELS: dict[str, Any] = {
     "task": TaskRow,
     "risk": RiskRow,
     "decision": DecisionRow,

@@ -14,35 +14,46 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tracker_tui.domain import (
+    DEFAULT_IMPACTS,
+    DEFAULT_RISK_STATUSES,
+    DEFAULT_TASK_STATUSES,
     ActivityEntry,
     CadenceItem,
     Change,
     Checkpoint,
+    Clock,
     Decision,
     Merged,
     Metric,
     ReadOnlyError,
     Risk,
     Summary,
+    SystemClock,
     Task,
     TrackerError,
     TrackerInfo,
 )
-from tracker_tui.rules import RISK_FIELDS, TASK_FIELDS
-from tracker_tui.store.reader import Reader, SqliteConnection
+from tracker_tui.rules import RISK_FIELDS, TASK_FIELDS, next_id
+from tracker_tui.store.connections import SqlAlchemyConnection, SqliteConnection
+from tracker_tui.store.reader import Reader
+from tracker_tui.store.replayed import Replayed
 from tracker_tui.store.target import StoreTarget, current_user, resolve_target
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from tracker_tui.document import Document
     from tracker_tui.store.safety import BackgroundCheck
     from tracker_tui.store.writer import Writer
 
 __all__ = ["RISK_FIELDS", "TASK_FIELDS", "Replayed", "Store"]
+
+R = TypeVar("R")
 
 
 #: A list item as read: what ``save_item``/``delete_item`` take as ``expected``.
@@ -60,33 +71,6 @@ def _expected_values(expected: Mapping[str, Any] | ItemValue | None) -> dict[str
     return values
 
 
-class Replayed(list[Change]):
-    """What an undo or redo did: the changes it made (a plain ``list`` of ``Change``, as
-    always), plus ``skipped``, those it could not make because someone else has deleted
-    the row since. ``message`` says so in one line ("" when nothing was skipped).
-
-    A step whose every change was skipped still counts as undone (or redone): the next
-    undo goes on to this user's step before it.
-    """
-
-    def __init__(
-        self, applied: list[Change], skipped: list[Change] | None = None, *, action: str = "undo"
-    ) -> None:
-        super().__init__(applied)
-        self.skipped: list[Change] = list(skipped or [])
-        self.action = action
-
-    @property
-    def message(self) -> str:
-        if not self.skipped:
-            return ""
-        gone = ", ".join(dict.fromkeys(f"{c.entity} {c.id}" for c in self.skipped))
-        verb = "undo" if self.action == "undo" else "redo"
-        if not self:
-            return f"nothing to {verb} there: {gone} no longer exists; skipped"
-        return f"{gone} no longer exists: that part of the {verb} was skipped"
-
-
 class Store:
     """A tracker store at one target, used by one user.
 
@@ -98,14 +82,19 @@ class Store:
     #: more: reload everything" (a class attribute: a test or a caller may lower it).
     CHANGES_LIMIT: int = 5_000
 
-    def __init__(self, target: StoreTarget, *, user: str, read_only: bool) -> None:
+    def __init__(
+        self, target: StoreTarget, *, user: str, read_only: bool, clock: Clock | None = None
+    ) -> None:
         self.target = target
         self.user = user
         self.read_only = read_only
+        #: The one clock of this store: Last Update, the history's timestamps, and what
+        #: the UI and the CLI call today.
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self._reader: Reader | None = None
         self._writer: Writer | None = None
         # A database server (PostgreSQL): one engine (one pool) for reads and writes.
-        self._engine: Any = None
+        self._engine: Engine | None = None
         # Workers may make the first read or write at the same moment: one reader and
         # one writer per store, created under this lock.
         self._open_lock = threading.RLock()
@@ -120,6 +109,7 @@ class Store:
         user: str | None = None,
         read_only: bool = False,
         verify: bool = True,
+        clock: Clock | None = None,
     ) -> Store:
         """Open (without creating) the store at ``target``.
 
@@ -139,6 +129,8 @@ class Store:
             read_only: refuse every edit (``--read-only``); reads stay live.
             verify: read every page of the file first and refuse a damaged store. Pass
                 False to open a damaged store anyway, e.g. to ``check()`` it.
+            clock: the store's clock (``store.clock``), for Last Update and the history's
+                timestamps; default the system clock. A test passes a ``FixedClock``.
 
         Raises:
             TrackerError: the target is not a tracker store, is damaged, or was written by
@@ -154,7 +146,7 @@ class Store:
                 raise TrackerError(f"{resolved.path} is a directory, not a tracker store")
             if not os.access(resolved.path, os.W_OK):
                 read_only = True
-        store = cls(resolved, user=user or current_user(), read_only=read_only)
+        store = cls(resolved, user=user or current_user(), read_only=read_only, clock=clock)
         try:
             store._check_compatible(verify=verify)
         except BaseException:
@@ -182,7 +174,7 @@ class Store:
                 self._engine.dispose()
                 self._engine = None
 
-    def _server_engine(self) -> Any:
+    def _server_engine(self) -> Engine:
         """The engine of a store on a database server, created once (no connection yet)."""
         with self._open_lock:
             if self._engine is None:
@@ -212,8 +204,6 @@ class Store:
 
                     self._reader = Reader(open_sqlite_reader(self.target.path, self.read_only))
                 else:
-                    from tracker_tui.store.reader import SqlAlchemyConnection
-
                     self._reader = Reader(
                         SqlAlchemyConnection(
                             self._server_engine(), self.target.describe(), self.target.url
@@ -233,7 +223,7 @@ class Store:
                 from tracker_tui.store.writer import Writer
 
                 engine = None if self.target.is_sqlite else self._server_engine()
-                self._writer = Writer(self.target, user=self.user, engine=engine)
+                self._writer = Writer(self.target, user=self.user, engine=engine, clock=self.clock)
             return self._writer
 
     def prepare_writer(self) -> None:
@@ -264,7 +254,16 @@ class Store:
     def _check_compatible(self, *, verify: bool = True) -> None:
         from tracker_tui.store.safety import check_compatible
 
-        check_compatible(self, verify=verify)
+        # A SQLite file is probed on its own (nothing created next to it); a server
+        # store is checked through the reader it will use.
+        reader = None if self.target.is_sqlite else self._read()
+        opening = check_compatible(
+            self.target, read_only=self.read_only, verify=verify, reader=reader
+        )
+        if opening.read_only:
+            self.read_only = True
+        if opening.needs_writer:
+            self._write()  # upgrades (after a backup) or creates the schema
 
     # -- reads -------------------------------------------------------------------------
 
@@ -286,77 +285,70 @@ class Store:
             return reader.connection.data_version()
         return None
 
-    def _reads(self, method: str, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+    def _reads(self, read: Callable[[Reader], R], default: R) -> R:
+        """``read(reader)``, or ``default`` while the store has no schema (a new store)."""
         reader = self._read()
         if reader is None or not reader.has_schema():
             return default
-        return getattr(reader, method)(*args, **kwargs)
+        return read(reader)
 
     def tasks(self, *, limit: int | None = None) -> list[Task]:
         """Every task in document order, or the first ``limit`` (a first screenful)."""
-        return self._reads("tasks", limit=limit, default=[])
+        return self._reads(lambda reader: reader.tasks(limit=limit), [])
 
     def task(self, task_id: str) -> Task | None:
-        return self._reads("task", task_id)
+        return self._reads(lambda reader: reader.task(task_id), None)
 
     def tasks_by_id(self, ids: list[str]) -> list[Task]:
-        return self._reads("tasks_by_id", ids, default=[])
+        return self._reads(lambda reader: reader.tasks_by_id(ids), [])
 
     def summary(self) -> Summary:
-        return self._reads(
-            "summary",
-            default=Summary(0, 0.0, (), (), (), None),
-        )
+        return self._reads(Reader.summary, Summary(0, 0.0, (), (), (), None))
 
     def statuses(self, kind: str = "task") -> list[str]:
         """The store's status list for ``task`` or ``risk``, in cycling order."""
-        reader = self._read()
-        if reader is None or not reader.has_schema():
-            from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES
-
-            return list(DEFAULT_RISK_STATUSES if kind == "risk" else DEFAULT_TASK_STATUSES)
-        return reader.statuses(kind)
+        defaults = DEFAULT_RISK_STATUSES if kind == "risk" else DEFAULT_TASK_STATUSES
+        return self._reads(lambda reader: reader.statuses(kind), list(defaults))
 
     def risks(self) -> list[Risk]:
-        return self._reads("risks", default=[])
+        return self._reads(Reader.risks, [])
 
     def impacts(self) -> list[str]:
         """Risk impacts to offer, in order: Low, Medium, High, Critical, then any other
         the register uses. ``update_risk`` stores a typed impact in the spelling of the
         one it matches case-insensitively (``high`` → ``High``), else as written."""
-        from tracker_tui.domain import DEFAULT_IMPACTS
-
-        return self._reads("impacts", default=list(DEFAULT_IMPACTS))
+        return self._reads(Reader.impacts, list(DEFAULT_IMPACTS))
 
     def risk(self, risk_id: str) -> Risk | None:
-        return self._reads("risk", risk_id)
+        return self._reads(lambda reader: reader.risk(risk_id), None)
 
     def decisions(self) -> list[Decision]:
-        return self._reads("decisions", default=[])
+        return self._reads(Reader.decisions, [])
 
     def activity(self, *, limit: int | None = None, offset: int = 0) -> list[ActivityEntry]:
         """Activity entries in log order (newest first, as the document keeps them)."""
-        return self._reads("activity", limit=limit, offset=offset, default=[])
+        return self._reads(lambda reader: reader.activity(limit=limit, offset=offset), [])
 
     def activity_count(self) -> int:
-        return self._reads("activity_count", default=0)
+        return self._reads(Reader.activity_count, 0)
 
     def checkpoints(self) -> list[Checkpoint]:
-        return self._reads("checkpoints", default=[])
+        return self._reads(Reader.checkpoints, [])
 
     def cadence(self) -> list[CadenceItem]:
-        return self._reads("cadence", default=[])
+        return self._reads(Reader.cadence, [])
 
     def metrics(self) -> list[Metric]:
-        return self._reads("metrics", default=[])
+        return self._reads(Reader.metrics, [])
 
     def mentions(self, entity_id: str) -> tuple[list[ActivityEntry], list[Risk], list[Checkpoint]]:
         """Activity entries, risks and checkpoints that mention ``entity_id``."""
-        return self._reads("mentions", entity_id, default=([], [], []))
+        nothing: tuple[list[ActivityEntry], list[Risk], list[Checkpoint]] = ([], [], [])
+        return self._reads(lambda reader: reader.mentions(entity_id), nothing)
 
     def history(self, entity_id: str | None = None, *, limit: int = 1000) -> list[Change]:
         """Who changed what, newest first; of one entity when ``entity_id`` is given."""
-        return self._reads("history", entity_id, limit=limit, default=[])
+        return self._reads(lambda reader: reader.history(entity_id, limit=limit), [])
 
     def changes_since(self, revision: int) -> list[Change]:
         """Changes committed after ``revision``, oldest first: what a live view must redraw.
@@ -365,17 +357,16 @@ class Store:
         may be cut short (an import, a bulk edit, a long absence), and means "reload
         everything" rather than "redraw these rows".
         """
-        return self._reads("changes_since", revision, limit=self.CHANGES_LIMIT, default=[])
+        limit = self.CHANGES_LIMIT
+        return self._reads(lambda reader: reader.changes_since(revision, limit=limit), [])
 
     def counts(self) -> dict[str, int]:
-        return self._reads("counts", default={})
+        return self._reads(Reader.counts, {})
 
     def next_id(self, kind: str = "task") -> str:
         """The ID a new task (or risk) would get: UT-008 after UT-007."""
-        from tracker_tui.rules import next_id
-
-        ids = self._reads("task_ids" if kind == "task" else "risk_ids", default=[])
-        return next_id(ids, "T-" if kind == "task" else "R-")
+        read = Reader.task_ids if kind == "task" else Reader.risk_ids
+        return next_id(self._reads(read, []), "T-" if kind == "task" else "R-")
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -393,9 +384,9 @@ class Store:
 
     def export_document(self) -> Document:
         """The whole tracker as a Document, ready for ``render_document``."""
-        from tracker_tui.store.exchange import document_from_store
+        from tracker_tui.store.exchange import document_from_reader
 
-        return document_from_store(self)
+        return document_from_reader(self._read())
 
     # -- writes ------------------------------------------------------------------------
 
@@ -559,7 +550,9 @@ class Store:
         Raises:
             TrackerError: the store already holds a tracker and ``replace`` is False.
         """
-        return self._write().import_document(document, replace=replace)
+        from tracker_tui.store.exchange import import_document
+
+        return import_document(self._write(), document, replace=replace)
 
     def undo(self, *, force: bool = False) -> Replayed:
         """Revert this user's last change that is not yet undone; return what changed.
@@ -574,7 +567,7 @@ class Store:
         Raises:
             ConflictError: someone else has changed one of those fields since (``current``
                 is that row now, a domain value); ``force=True`` overwrites their value.
-            TrackerError: nothing to undo.
+            NothingToReplayError: nothing to undo (a TrackerError).
         """
         return self._write().undo(force=force)
 
@@ -586,4 +579,4 @@ class Store:
         """Integrity, schema version and counts, for ``tracker-tui check``."""
         from tracker_tui.store.safety import check_store
 
-        return check_store(self)
+        return check_store(self.target, self._read, read_only=self.read_only)

@@ -1,102 +1,78 @@
-"""The store's write path: validated edits, each one short transaction with its history.
+"""The store's edits: validated, each one short transaction with its history.
 
-Every public method here runs one transaction through ``_transaction``: it takes the write
-lock first (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on rows elsewhere),
-bumps the store's revision, applies the change, and writes one history row per changed
-field. Relative progress edits read the current value inside that transaction, so
-concurrent ``+1``s from several processes all count. A transaction that fails validation,
-or changes nothing, is rolled back whole: no revision bump, no history row.
+Every public method here runs one transaction through ``_transaction`` (``transaction.py``):
+it takes the write lock first (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on
+rows elsewhere), bumps the store's revision, applies the change, and writes one history
+row per changed field. Relative progress edits read the current value inside that
+transaction, so concurrent ``+1``s from several processes all count. A transaction that
+fails validation, or changes nothing, is rolled back whole: no revision bump, no history
+row. Undo and redo (``undo.py``) and an import's load (``loading.py``) complete the
+``Writer``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, text
-from sqlmodel import Session
+from sqlalchemy import func, select
+from sqlmodel import Session, col
 
 from tracker_tui import rules
 from tracker_tui.domain import (
     COMPLETE,
     DEFAULT_IMPACTS,
-    DEFAULT_RISK_STATUSES,
-    DEFAULT_TASK_STATUSES,
     IN_PROGRESS,
     NOT_STARTED,
     ActivityEntry,
-    CadenceItem,
-    Change,
-    Checkpoint,
     ConflictError,
     Decision,
-    FieldConflict,
     Merged,
     MergedField,
-    Metric,
     NotFoundError,
-    NothingToReplayError,
     Risk,
     Task,
-    TrackerError,
-    TrackerInfo,
     ValidationError,
 )
 from tracker_tui.sanitize import clean_text
-from tracker_tui.store.engine import make_engine, with_lock_retry
-from tracker_tui.store.migrations import ensure_schema
+from tracker_tui.store.loading import Loading
+from tracker_tui.store.merging import merge_fields, own_changes
+from tracker_tui.store.rows import (
+    DIFF_FIELDS,
+    EDITABLE_FIELDS,
+    as_text,
+    decision_from,
+    domain_value,
+    risk_from,
+    task_from,
+)
 from tracker_tui.store.schema import (
     ROW_MODELS,
     ActivityRow,
     ChangeRow,
     DecisionRow,
-    LayoutBlockRow,
-    Meta,
     RiskRow,
-    StatusRow,
     TaskRow,
     TrackerRow,
 )
-from tracker_tui.store.store import Replayed
-from tracker_tui.store.target import StoreTarget
-
-T = TypeVar("T")
-
-
-class _RowGone(Exception):
-    """Undo or redo met a row that someone else has deleted since."""
-
+from tracker_tui.store.transaction import last_import, row_dict
+from tracker_tui.store.undo import Undo
 
 #: What the history records of an edit: the user's fields and those the store derives.
-TASK_DIFF_FIELDS = (
-    "title",
-    "milestone",
-    "owner",
-    "status",
-    "status_text",
-    "progress",
-    "last_update",
-    "notes",
-)
-RISK_DIFF_FIELDS = ("description", "impact", "mitigation", "owner", "status", "status_text")
-#: Fields the store sets by itself as a consequence of an edit: undo puts them back only
-#: if nobody has moved them since, and their moving is never a conflict.
-DERIVED_FIELDS = frozenset({"last_update", "status_text"})
-#: Columns that change with every write whoever makes it (not content).
-_BOOKKEEPING = frozenset({"version", "updated_by", "updated_at", "last_update"})
+TASK_DIFF_FIELDS = DIFF_FIELDS["task"]
+RISK_DIFF_FIELDS = DIFF_FIELDS["risk"]
+#: The fields of each kind of list item that ``save_item`` accepts.
 ITEM_FIELDS: dict[str, tuple[str, ...]] = {
-    "activity": ("date", "text"),
-    "checkpoint": ("when", "text"),
-    "cadence": ("label", "text"),
-    "metric": ("text",),
+    kind: EDITABLE_FIELDS[kind] for kind in ("activity", "checkpoint", "cadence", "metric")
 }
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+#: How far back the history is read for the progress a task had before Complete or Not
+#: Started forced it: enough for any stand-up's back-and-forth, bounded on a big store.
+_RESTORE_HISTORY_LIMIT = 200
 
 
 def _text(field: str, value: object) -> str:
@@ -110,275 +86,9 @@ def _text(field: str, value: object) -> str:
     return rules.limit_text(cleaned, field=field, max_length=limit)
 
 
-def _as_str(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _text_of(value: object) -> str:
-    """A field's value as text, for comparing values across versions: "" for none."""
-    return _as_str(value) or ""
-
-
-def _mine(changes: Mapping[str, Any], base: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The ``changes`` that really change something against ``base`` (the row as the
-    caller read it): a field sent with the value it was read with is no edit of the
-    caller's, and must not put back a value someone else has changed since."""
-    if base is None:
-        return dict(changes)
-    return {
-        field: value
-        for field, value in changes.items()
-        if field not in base or _text_of(value) != _text_of(base[field])
-    }
-
-
-def task_from(row: TaskRow) -> Task:
-    return Task(
-        id=row.id,
-        title=row.title,
-        milestone=row.milestone,
-        owner=row.owner,
-        status=row.status,
-        progress=row.progress,
-        last_update=date.fromisoformat(row.last_update) if row.last_update else None,
-        notes=row.notes,
-        status_text=row.status_text,
-        extra=json.loads(row.extra or "{}"),
-        version=row.version,
-        updated_by=row.updated_by,
-        updated_at=row.updated_at,
-    )
-
-
-def risk_from(row: RiskRow) -> Risk:
-    return Risk(
-        id=row.id,
-        description=row.description,
-        impact=row.impact,
-        mitigation=row.mitigation,
-        owner=row.owner,
-        status=row.status,
-        status_text=row.status_text,
-        extra=json.loads(row.extra or "{}"),
-        version=row.version,
-        updated_by=row.updated_by,
-        updated_at=row.updated_at,
-    )
-
-
-def decision_from(row: DecisionRow) -> Decision:
-    return Decision(
-        row.key,
-        row.date,
-        row.decision,
-        row.rationale,
-        row.owner,
-        json.loads(row.extra or "{}"),
-        row.version,
-    )
-
-
-def domain_value(kind: str, row: Any) -> object:
-    """A row as the domain value the UI may see (``ConflictError.current``): never an ORM
-    object, which would be detached and lazy-loading outside its session."""
-    if row is None:
-        return None
-    if kind == "task":
-        return task_from(row)
-    if kind == "risk":
-        return risk_from(row)
-    if kind == "decision":
-        return decision_from(row)
-    if kind == "activity":
-        return ActivityEntry(row.key, row.date, row.text)
-    if kind == "checkpoint":
-        return Checkpoint(row.key, row.when, row.text)
-    if kind == "cadence":
-        return CadenceItem(row.key, row.label, row.text)
-    if kind == "metric":
-        return Metric(row.key, row.text)
-    if kind == "tracker":
-        return TrackerInfo(
-            row.title, date.fromisoformat(row.snapshot_date) if row.snapshot_date else None
-        )
-    return None
-
-
-def _row_dict(row: Any) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in type(row).model_fields}
-
-
-def _content(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A row's user-visible content: what undo compares to tell whether someone else has
-    changed a row since (bookkeeping columns move with every edit, undo included)."""
-    return {k: v for k, v in values.items() if k not in _BOOKKEEPING}
-
-
-class Writer:
-    """Validated writes to one store, on behalf of one user."""
-
-    def __init__(self, target: StoreTarget, *, user: str, engine: Engine | None = None) -> None:
-        """``engine``: one to share (a server store's, also used for reads); by default
-        the writer makes its own."""
-        self.target = target
-        self.user = user
-        self.engine = engine if engine is not None else make_engine(target)
-        try:
-            with_lock_retry(
-                lambda: ensure_schema(self.engine, target), target.describe(), target.url
-            )
-        except BaseException:
-            self.engine.dispose()
-            raise
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    # -- the transaction -----------------------------------------------------------------
-
-    def _transaction(self, work: Callable[[Session, int], T]) -> T:
-        """Run ``work(session, revision)`` in one write transaction, retrying on a lock.
-
-        The revision is bumped first, so that the lock is taken at once (``BEGIN
-        IMMEDIATE``) and the history rows carry it. A transaction that records no change
-        (an edit to the same values) is rolled back: the revision only moves when
-        something did, so live views do not redraw for nothing.
-        """
-
-        def attempt() -> T:
-            with Session(self.engine, expire_on_commit=False) as session:
-                session.begin()
-                try:
-                    session.execute(
-                        text(
-                            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                            "WHERE key = 'revision'"
-                        )
-                    )
-                    revision = int(session.get(Meta, "revision").value)  # type: ignore[union-attr]
-                    session.info["changes"] = 0
-                    result = work(session, revision)
-                    if session.info["changes"]:
-                        session.commit()
-                    else:
-                        session.rollback()
-                    return result
-                except BaseException:
-                    session.rollback()
-                    raise
-
-        return with_lock_retry(attempt, self.target.describe(), self.target.url)
-
-    def _record(
-        self,
-        session: Session,
-        revision: int,
-        entity: str,
-        entity_id: str,
-        field: str,
-        old: object,
-        new: object,
-        *,
-        action: str = "edit",
-        undoes: int | None = None,
-    ) -> None:
-        session.info["changes"] = session.info.get("changes", 0) + 1
-        session.add(
-            ChangeRow(
-                revision=revision,
-                at=_now(),
-                user=self.user,
-                entity=entity,
-                entity_id=entity_id,
-                field=field,
-                old=_as_str(old),
-                new=_as_str(new),
-                action=action,
-                undoes=undoes,
-            )
-        )
-
-    def _statuses(self, session: Session, kind: str) -> list[str]:
-        names = list(
-            session.execute(
-                select(StatusRow.name).where(StatusRow.kind == kind).order_by(StatusRow.position)
-            ).scalars()
-        )
-        if names:
-            return names
-        return list(DEFAULT_RISK_STATUSES if kind == "risk" else DEFAULT_TASK_STATUSES)
-
-    def _block_for(self, session: Session, kind: str) -> int:
-        """The layout block where a new entity of ``kind`` goes: the last of its kind."""
-        block = session.execute(
-            select(func.max(LayoutBlockRow.position)).where(LayoutBlockRow.kind == kind)
-        ).scalar()
-        return -1 if block is None else int(block)
-
-    def _find(self, session: Session, kind: str, entity_id: str, *, lock: bool = False) -> Any:
-        """The row of ``kind`` with ``entity_id``; task and risk IDs match whatever their
-        case (``ut-001`` finds ``UT-001``), as they are unique that way."""
-        model = ROW_MODELS[kind]
-        if kind in ("task", "risk"):
-            row = session.get(model, entity_id, with_for_update=lock)
-            if row is None:
-                query = select(model).where(func.lower(model.id) == str(entity_id).lower())
-                row = session.execute(query.with_for_update() if lock else query).scalar()
-            return row
-        try:
-            key = int(entity_id)
-        except (TypeError, ValueError):
-            return None
-        return session.get(model, key, with_for_update=lock)
-
-    def _taken_ids(self, session: Session, model: Any) -> list[str]:
-        return list(session.execute(select(model.id)).scalars())
-
-    def _next_position(self, session: Session, model: Any) -> int:
-        """The position after the last row of ``model``: a new row goes at the end."""
-        return (session.execute(select(func.max(model.position))).scalar() or 0) + 1
-
-    def _record_created(
-        self, session: Session, revision: int, kind: str, entity_id: str, row: Any
-    ) -> None:
-        """Log a new row whole, so that undo can take it away again."""
-        self._record(
-            session,
-            revision,
-            kind,
-            entity_id,
-            "*",
-            None,
-            json.dumps(_row_dict(row)),
-            action="create",
-        )
-
-    def _row_to_edit(
-        self, session: Session, kind: str, entity_id: str, expected_version: int | None
-    ) -> Any:
-        """The locked task or risk row to edit; refused when it is gone, or when someone
-        has changed it since the user read ``expected_version``."""
-        row = self._find(session, kind, entity_id, lock=True)
-        if row is None:
-            raise NotFoundError(f"no {kind} {entity_id!r}")
-        if expected_version is not None and row.version != expected_version:
-            raise ConflictError(
-                f"{row.id} was changed by {row.updated_by or 'someone'} since you opened it",
-                current=domain_value(kind, row),
-                entity=kind,
-                id=row.id,
-            )
-        return row
-
-    def _stamp_edit(self, row: Any) -> None:
-        """Mark a task or risk row as edited now, by this user."""
-        row.version += 1
-        row.updated_by = self.user
-        row.updated_at = _now()
+class Writer(Undo, Loading):
+    """Validated writes to one store, on behalf of one user: the edits here, undo and
+    redo from ``Undo``, an import's load from ``Loading``, all on ``Transactions``."""
 
     def _merge(
         self,
@@ -389,77 +99,14 @@ class Writer:
         base: Mapping[str, Any] | None,
         mine: Mapping[str, Any],
     ) -> tuple[MergedField, ...]:
-        """Merge an edit made over ``base`` (the row as the caller read it) with what
-        others changed since, field by field. ``before`` is the row now, ``after`` the
-        row with the caller's edit applied, inside the same write transaction: nobody
-        else can commit in between.
+        """An edit made over ``base`` merged with what others changed since, field by
+        field (``merging.merge_fields``), inside this write transaction: nobody else can
+        commit in between. Who changed a field comes from the history."""
 
-        A field only the caller changed is saved, a field only others changed keeps
-        their value, a field both changed to the same value is fine. Fields the store
-        derives (Last Update) are never in conflict.
+        def last_editor(entity_id: str, field: str, fallback: str) -> str:
+            return self._last_editor(session, kind, entity_id, field, fallback)
 
-        Returns:
-            The fields others changed that the edit keeps, with who changed them.
-
-        Raises:
-            ConflictError: the edit would change a field that others changed since
-                ``base`` to another value (typed by the caller, or derived by the store
-                as with Complete and 100 %). ``fields`` lists only those fields; the
-                transaction is rolled back, so nothing is saved.
-        """
-        if base is None:
-            return ()
-        entity_id = str(getattr(before, "id", None) or getattr(before, "key", ""))
-        fields = [name for name in base if hasattr(before, name) and name not in DERIVED_FIELDS]
-        theirs = [
-            name for name in fields if _text_of(getattr(before, name)) != _text_of(base[name])
-        ]
-        if not theirs:
-            return ()
-        fallback = str(getattr(before, "updated_by", "") or "")
-        who = {name: self._last_editor(session, kind, entity_id, name, fallback) for name in theirs}
-        conflicts = tuple(
-            FieldConflict(
-                name, _text_of(getattr(after, name)), _text_of(getattr(before, name)), who[name]
-            )
-            for name in theirs
-            if _text_of(getattr(after, name)) != _text_of(getattr(before, name))
-        )
-        if conflicts:
-            names = ", ".join(conflict.field.replace("_", " ") for conflict in conflicts)
-            who_first = conflicts[0].who or "someone"
-            raise ConflictError(
-                f"{entity_id}: {who_first} changed {names} since you opened it",
-                current=before,
-                entity=kind,
-                id=entity_id,
-                fields=conflicts,
-            )
-        return tuple(
-            MergedField(name, _text_of(getattr(before, name)), who[name])
-            for name in theirs
-            if name not in mine
-        )
-
-    def _last_editor(
-        self, session: Session, kind: str, entity_id: str, field: str, fallback: str
-    ) -> str:
-        """Who last changed ``field`` of the row, from the history (``fallback`` when the
-        history does not say, as for a value that came with the import: an import replaces
-        every row, so nothing before the last one counts)."""
-        last_import = _last_import(session)
-        user = session.execute(
-            select(ChangeRow.user)
-            .where(
-                ChangeRow.entity == kind,
-                ChangeRow.entity_id == entity_id,
-                ChangeRow.field == field,
-                ChangeRow.revision > last_import,
-            )
-            .order_by(ChangeRow.seq.desc())  # type: ignore[union-attr]
-            .limit(1)
-        ).scalar()
-        return str(user or fallback)
+        return merge_fields(kind, before, after, base, mine, last_editor)
 
     # -- tasks -----------------------------------------------------------------------------
 
@@ -475,7 +122,7 @@ class Writer:
         """``base``: the row as the caller read it, to merge with what others changed
         since (see ``_merge``); None applies ``changes`` to the row as it is now."""
         _refuse_unknown("task", changes, rules.TASK_FIELDS)
-        mine = _mine(changes, base)
+        mine = own_changes(changes, base)
 
         def work(session: Session, revision: int) -> Merged[Task]:
             row = self._row_to_edit(session, "task", task_id, expected_version)
@@ -485,7 +132,7 @@ class Writer:
             if not _differs(before, task_from(row), TASK_DIFF_FIELDS):
                 return Merged(before, merged)
             if "last_update" not in mine:
-                row.last_update = date.today().isoformat()  # any edit dates the task
+                row.last_update = self.clock.today().isoformat()  # any edit dates the task
             self._stamp_edit(row)
             after = task_from(row)
             self._record_diff(session, revision, "task", before, after, TASK_DIFF_FIELDS)
@@ -530,9 +177,56 @@ class Writer:
             progress_changed=both or row.progress != old_progress,
             in_progress=IN_PROGRESS,
             not_started=NOT_STARTED,
+            earlier_progress=lambda: rules.progress_before(
+                self._earlier_states(session, row.id, old_status, old_progress),
+                not_started=NOT_STARTED,
+            ),
         )
         if row.status != old_status:
             row.status_text = ""  # the document's spelling described the old status
+
+    def _earlier_states(
+        self, session: Session, task_id: str, status: str, progress: int
+    ) -> Iterator[tuple[str, int]]:
+        """The task's (status, progress) before each of its recorded changes, newest
+        first, from (``status``, ``progress``) now back to its creation or the last
+        import (which replaced every row, so older history describes other data)."""
+        rows = session.execute(
+            select(
+                col(ChangeRow.revision),
+                col(ChangeRow.field),
+                col(ChangeRow.old),
+                col(ChangeRow.new),
+            )
+            .where(
+                col(ChangeRow.entity) == "task",
+                col(ChangeRow.entity_id) == task_id,
+                col(ChangeRow.field).in_(("status", "progress", "*")),
+                col(ChangeRow.revision) > last_import(session),
+            )
+            .order_by(col(ChangeRow.seq).desc())
+            .limit(_RESTORE_HISTORY_LIMIT)
+        )
+        group: int | None = None
+        for revision, field, old, new in rows:
+            if revision != group and group is not None:
+                yield status, progress  # every field of the newer change undone
+            group = revision
+            try:
+                if field == "*":
+                    # Created here (its whole row, as first saved) or deleted: nothing older.
+                    created = json.loads(new) if new else None
+                    if isinstance(created, dict):
+                        yield str(created.get("status", "")), int(created.get("progress") or 0)
+                    return
+                if field == "status":
+                    status = old or ""
+                else:
+                    progress = int(old or 0)
+            except (ValueError, TypeError):
+                return  # not a figure the store wrote: trust nothing older
+        if group is not None:
+            yield status, progress
 
     def _record_diff(
         self,
@@ -560,8 +254,8 @@ class Writer:
                 block=self._block_for(session, "task"),
                 position=self._next_position(session, TaskRow),
                 updated_by=self.user,
-                updated_at=_now(),
-                last_update=date.today().isoformat(),
+                updated_at=self._now(),
+                last_update=self.clock.today().isoformat(),
             )
             values = {k: v for k, v in fields.items() if k != "id" and v is not None}
             values.setdefault("title", "")
@@ -622,7 +316,7 @@ class Writer:
     ) -> Merged[Risk]:
         """``base``: as ``update_task``."""
         _refuse_unknown("risk", changes, rules.RISK_FIELDS)
-        mine = _mine(changes, base)
+        mine = own_changes(changes, base)
 
         def work(session: Session, revision: int) -> Merged[Risk]:
             row = self._row_to_edit(session, "risk", risk_id, expected_version)
@@ -649,7 +343,7 @@ class Writer:
                 block=self._block_for(session, "risk"),
                 position=self._next_position(session, RiskRow),
                 updated_by=self.user,
-                updated_at=_now(),
+                updated_at=self._now(),
             )
             values = {k: v for k, v in fields.items() if k != "id" and v is not None}
             values.setdefault("description", "")
@@ -713,7 +407,9 @@ class Writer:
         """Change fields of a decision edited over ``base`` (as read), merged with what
         others changed since (see ``_merge``)."""
         _refuse_unknown("decision", changes, rules.DECISION_FIELDS)
-        mine = {field: _text(field, value) for field, value in _mine(changes, base).items()}
+        mine: dict[str, Any] = {
+            field: _text(field, value) for field, value in own_changes(changes, base).items()
+        }
 
         def work(session: Session, revision: int) -> Merged[Decision]:
             row = session.get(DecisionRow, key, with_for_update=True)
@@ -754,9 +450,9 @@ class Writer:
             when = on.isoformat()
         elif on:
             parsed = rules.parse_date(_text("date", on))
-            when = parsed.isoformat() if parsed else date.today().isoformat()
+            when = parsed.isoformat() if parsed else self.clock.today().isoformat()
         else:
-            when = date.today().isoformat()
+            when = self.clock.today().isoformat()
         body = rules.require_text(_text("text", text_), field="text")
         # The log is kept newest first: a new entry goes above the current top.
         top = session.execute(select(func.min(ActivityRow.position))).scalar()
@@ -846,7 +542,7 @@ class Writer:
                 kind,
                 str(getattr(row, "id", None) or row.key),
                 "*",
-                json.dumps(_row_dict(row)),
+                json.dumps(row_dict(row)),
                 None,
                 action="delete",
             )
@@ -879,367 +575,6 @@ class Writer:
 
         self._transaction(work)
 
-    # -- import ----------------------------------------------------------------------------
-
-    def import_document(self, document: Any, *, replace: bool) -> dict[str, int]:
-        from tracker_tui.store.exchange import rows_from_document
-
-        rows = rows_from_document(document)
-
-        def work(session: Session, revision: int) -> dict[str, int]:
-            holds = session.execute(select(func.count()).select_from(TaskRow)).scalar() or 0
-            title = session.execute(select(TrackerRow.title)).scalar() or ""
-            layout = session.execute(select(func.count()).select_from(LayoutBlockRow)).scalar()
-            if (holds or title or layout) and not replace:
-                raise TrackerError(
-                    "the store already holds a tracker; use --replace to overwrite it"
-                )
-            # One transaction: a crash (even kill -9) leaves the old tracker or the new
-            # one, never a mixture.
-            for model in (*ROW_MODELS.values(), LayoutBlockRow, StatusRow):
-                session.execute(delete(model))
-            tracker = session.get(TrackerRow, 1) or TrackerRow(id=1)
-            tracker.title = rows["tracker"]["title"]
-            tracker.snapshot_date = rows["tracker"]["snapshot_date"]
-            session.add(tracker)
-            stamp = _now()
-            for table, model in (("layout", LayoutBlockRow), ("status", StatusRow)):
-                if rows[table]:
-                    _bulk_insert(session, model, rows[table])
-            for kind, model in ROW_MODELS.items():
-                items = rows[kind]
-                if kind in ("task", "risk"):
-                    for item in items:
-                        item["updated_by"], item["updated_at"] = self.user, stamp
-                if items:
-                    _bulk_insert(session, model, items)
-            counts = {kind: len(rows[kind]) for kind in ROW_MODELS}
-            self._record(
-                session,
-                revision,
-                "tracker",
-                "tracker",
-                "import",
-                None,
-                json.dumps(counts),
-                action="import",
-            )
-            return counts
-
-        return self._transaction(work)
-
-    # -- undo and redo -----------------------------------------------------------------------
-
-    def _undo_state(self, session: Session) -> tuple[list[int], list[int]]:
-        """Replay this user's history since the last import (by anyone: an import
-        replaces every row, so nothing before it can be undone): the revisions that can
-        be undone, and those that can be redone, oldest first."""
-        last_import = _last_import(session)
-        groups = session.execute(
-            select(ChangeRow.revision, ChangeRow.action, ChangeRow.undoes)
-            .where(ChangeRow.user == self.user, ChangeRow.revision > last_import)
-            .group_by(ChangeRow.revision, ChangeRow.action, ChangeRow.undoes)
-            .order_by(ChangeRow.revision)
-        ).all()
-        # One entry per revision: an edit that also logs an activity entry has rows of
-        # two actions (edit and create) but is one step to undo.
-        steps: dict[int, tuple[str, int | None]] = {}
-        for revision, action, undoes in groups:
-            if action in ("undo", "redo"):
-                steps[revision] = (action, undoes)
-            else:
-                steps.setdefault(revision, ("edit", None))
-        done: list[int] = []
-        undone: list[int] = []
-        for revision, (action, undoes) in steps.items():
-            if action == "edit":
-                done.append(revision)
-                undone.clear()
-            elif action == "undo" and undoes in done:
-                done.remove(undoes)
-                undone.append(undoes)
-            elif action == "redo" and undoes in undone:
-                undone.remove(undoes)
-                done.append(undoes)
-        return done, undone
-
-    def undo(self, *, force: bool = False) -> Replayed:
-        return self._replay("undo", force=force)
-
-    def redo(self, *, force: bool = False) -> Replayed:
-        return self._replay("redo", force=force)
-
-    def _replay(self, action: str, *, force: bool) -> Replayed:
-        def work(session: Session, revision: int) -> Replayed:
-            done, undone = self._undo_state(session)
-            stack = done if action == "undo" else undone
-            if not stack:
-                raise NothingToReplayError(f"nothing to {action}")
-            target = stack[-1]
-            changes = list(
-                session.execute(
-                    select(ChangeRow).where(ChangeRow.revision == target).order_by(ChangeRow.seq)
-                ).scalars()
-            )
-            if action == "undo":
-                changes.reverse()
-            # Fields the store sets by itself follow the others: they are put back only
-            # when nobody has moved them since, and never cause a conflict (unless they
-            # are all the step changed).
-            only_derived = all(change.field in DERIVED_FIELDS for change in changes)
-            # Stable sort: the user's own fields first, so that a conflict is found before
-            # anything (such as updated_by) is touched, and names who really changed it.
-            changes.sort(key=lambda change: change.field in DERIVED_FIELDS)
-            applied: list[Change] = []
-            skipped: list[Change] = []
-            for change in changes:
-                old, new = (
-                    (change.new, change.old) if action == "undo" else (change.old, change.new)
-                )
-                derived = change.field in DERIVED_FIELDS and not only_derived
-                step = Change(
-                    _now(),
-                    self.user,
-                    change.entity,
-                    change.entity_id,
-                    change.field,
-                    old,
-                    new,
-                    revision,
-                )
-                try:
-                    restored = self._restore(
-                        session, change, expected=old, value=new, force=force, derived=derived
-                    )
-                except _RowGone:
-                    # Someone else deleted the row since: nothing to put back into it.
-                    # The rest of the step still applies, and the step is passed either
-                    # way, so that this user's earlier steps stay within reach. (Fields
-                    # the store derived go unmentioned: their row is named already.)
-                    if not derived:
-                        skipped.append(step)
-                    continue
-                if not restored:
-                    continue
-                self._record(
-                    session,
-                    revision,
-                    change.entity,
-                    change.entity_id,
-                    change.field,
-                    old,
-                    new,
-                    action=action,
-                    undoes=target,
-                )
-                applied.append(step)
-            if not applied:
-                self._record_passed(session, revision, action, target, changes, skipped)
-            return Replayed(applied, skipped, action=action)
-
-        return self._transaction(work)
-
-    def _record_passed(
-        self,
-        session: Session,
-        revision: int,
-        action: str,
-        target: int,
-        changes: list[ChangeRow],
-        skipped: list[Change],
-    ) -> None:
-        """Mark step ``target`` as undone (or redone) although nothing could be put back:
-        without a row of ``action`` for it, ``_undo_state`` would offer the same step
-        again and again, and every earlier one would be out of reach for good. The
-        marker names what was skipped (field ``skipped``); it changes no row."""
-        named = {(change.entity, change.id) for change in skipped}
-        if not named:
-            named = {(change.entity, change.entity_id) for change in changes[:1]}
-        for entity, entity_id in sorted(named) or [("tracker", "tracker")]:
-            self._record(
-                session,
-                revision,
-                entity,
-                entity_id,
-                "skipped",
-                None,
-                "no longer exists" if skipped else "nothing to put back",
-                action=action,
-                undoes=target,
-            )
-
-    def _restore(
-        self,
-        session: Session,
-        change: ChangeRow,
-        *,
-        expected: str | None,
-        value: str | None,
-        force: bool,
-        derived: bool,
-    ) -> bool:
-        """Put ``value`` back into one field (or a whole row, for field ``*``), provided
-        the field still holds ``expected`` (what this user's change left there).
-
-        Returns whether anything was put back (a derived field that moved is skipped).
-
-        Raises:
-            ConflictError: someone changed it since, and ``force`` is False (with
-                ``force``, their value is overwritten).
-            _RowGone: the row was deleted since (``force`` or not: there is nothing to
-                put a field back into).
-        """
-        if change.entity == "tracker":
-            row = session.get(TrackerRow, 1)
-            if row is None or change.field not in ("title", "snapshot_date"):
-                return False
-            current = getattr(row, change.field)
-            if (current or None) != (expected or None) and not force:
-                raise ConflictError(
-                    f"the tracker's {change.field} was changed since; "
-                    f"{'undo' if change.action != 'undo' else 'redo'} would overwrite it",
-                    current=domain_value("tracker", row),
-                    entity="tracker",
-                    id="tracker",
-                    fields=(
-                        FieldConflict(
-                            change.field,
-                            value or "",
-                            _text_of(current),
-                            self._last_editor(session, "tracker", "tracker", change.field, ""),
-                        ),
-                    ),
-                )
-            setattr(row, change.field, value or ("" if change.field == "title" else None))
-            return True
-        model = ROW_MODELS.get(change.entity)
-        if model is None:
-            return False
-        row = self._find(session, change.entity, change.entity_id, lock=True)
-        if change.field == "*":
-            return self._restore_row(session, change, row, expected, value, force)
-        if row is None:
-            raise _RowGone(change.entity, change.entity_id)
-        current = _as_str(getattr(row, change.field))
-        if current != expected:
-            if derived:
-                return False
-            if not force:
-                who = self._last_editor(
-                    session,
-                    change.entity,
-                    change.entity_id,
-                    change.field,
-                    str(getattr(row, "updated_by", "") or ""),
-                )
-                raise ConflictError(
-                    f"{change.entity_id} {change.field} was changed by {who or 'someone'} "
-                    "since; this would overwrite it (force to do it anyway)",
-                    current=domain_value(change.entity, row),
-                    entity=change.entity,
-                    id=change.entity_id,
-                    fields=(FieldConflict(change.field, value or "", current or "", who),),
-                )
-        if change.field == "progress":
-            setattr(row, change.field, int(value or 0))
-        elif value is None:
-            setattr(row, change.field, None if change.field == "last_update" else "")
-        else:
-            setattr(row, change.field, value)
-        if hasattr(row, "version"):
-            row.version += 1
-        if hasattr(row, "updated_by"):
-            row.updated_by, row.updated_at = self.user, _now()
-        return True
-
-    def _restore_row(
-        self,
-        session: Session,
-        change: ChangeRow,
-        row: Any,
-        expected: str | None,
-        value: str | None,
-        force: bool,
-    ) -> bool:
-        """Undo of a create or redo of a delete (``value`` None: the row goes); undo of a
-        delete or redo of a create (``value`` the row's JSON: it comes back)."""
-        model = ROW_MODELS[change.entity]
-        if value is None:
-            if row is None:
-                return True  # someone deleted it already: the outcome is the same
-            moved = expected is not None and _content(_row_dict(row)) != _content(
-                json.loads(expected)
-            )
-            if moved and not force:
-                raise ConflictError(
-                    f"{change.entity_id} was changed since it was created; "
-                    "removing it would lose that (force to do it anyway)",
-                    current=domain_value(change.entity, row),
-                    entity=change.entity,
-                    id=change.entity_id,
-                )
-            session.delete(row)
-            return True
-        if row is not None:
-            if not force:
-                raise ConflictError(
-                    f"a {change.entity} {change.entity_id} exists again; "
-                    "restoring would replace it (force to do it anyway)",
-                    current=domain_value(change.entity, row),
-                    entity=change.entity,
-                    id=change.entity_id,
-                )
-            session.delete(row)
-            session.flush()
-        values = json.loads(value)
-        if "version" in values:
-            # A new version, so that a form still holding the old one sees a conflict.
-            values["version"] = int(values["version"] or 0) + 1
-        if "updated_by" in values:
-            values["updated_by"], values["updated_at"] = self.user, _now()
-        session.add(model(**values))
-        return True
-
-
-def _bulk_insert(session: Session, model: Any, items: list[dict[str, Any]]) -> None:
-    """Insert plain dicts (no ORM objects) in one ``executemany``.
-
-    On SQLite the statement goes to the driver as is: SQLAlchemy's Core insert processes
-    every parameter set in Python first, a tenth of a second for 20,000 rows, for nothing
-    (the values are plain strings and integers already). Columns a row leaves out get
-    their model defaults. Other engines, and rows whose keys differ, take the Core insert.
-    """
-    table = model.__table__
-    connection = session.connection()
-    keys = items[0].keys()
-    if connection.dialect.name != "sqlite" or any(item.keys() != keys for item in items):
-        session.execute(table.insert(), items)
-        return
-    defaults = {
-        column.name: column.default.arg
-        for column in table.columns
-        if column.name not in keys and column.default is not None and column.default.is_scalar
-    }
-    if defaults:
-        items = [{**defaults, **item} for item in items]
-    names = [
-        column.name for column in table.columns if column.name in keys or column.name in defaults
-    ]
-    quoted = ", ".join(f'"{name}"' for name in names)
-    placeholders = ", ".join(f":{name}" for name in names)
-    connection.exec_driver_sql(
-        f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})', items
-    )
-
-
-def _last_import(session: Session) -> int:
-    """The revision of the last import (0 if none): it replaced every row, so the history
-    before it describes rows that are gone."""
-    revision = session.execute(
-        select(func.max(ChangeRow.revision)).where(ChangeRow.action == "import")
-    ).scalar()
-    return int(revision or 0)
-
 
 def _refuse_unknown(kind: str, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(values) - set(allowed))
@@ -1264,7 +599,7 @@ def _refuse_if_moved(kind: str, row: Any, expected: Mapping[str, Any] | None) ->
     moved = [
         field
         for field in ITEM_FIELDS.get(kind, ())
-        if field in expected and _as_str(getattr(row, field)) != _as_str(expected[field])
+        if field in expected and as_text(getattr(row, field)) != as_text(expected[field])
     ]
     if moved:
         raise ConflictError(

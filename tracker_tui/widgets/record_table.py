@@ -514,6 +514,22 @@ class RecordTable(ScrollView, can_focus=True):
         self.cursor_row = index
         return True
 
+    def cursor_region(self, column_key: str | None = None) -> Region | None:
+        """Where the cursor row is on the screen: its cell in ``column_key`` when that
+        column is shown, else the whole row; None when there is no cursor row in view
+        (for a popup that opens beside the row it acts on)."""
+        key = self.cursor_key
+        content = self.scrollable_content_region
+        y = content.y + 1 + self._cursor - round(self.scroll_y)  # 1: the header line
+        if key is None or not content.y < y < content.bottom:
+            return None
+        x = content.x
+        for column, width in self._columns_for(content.width):
+            if column.key == column_key:
+                return Region(x, y, width, 1)
+            x += width + 1
+        return Region(content.x, y, content.width, 1)
+
     def _page(self) -> int:
         return max(1, self.size.height - 2)
 
