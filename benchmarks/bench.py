@@ -26,6 +26,9 @@ Method (docs/performance.md has the long form):
 - Live edit: this process writes through ``Store.update_task`` (another process as far
   as the dashboard is concerned); timed from the commit's return until the row shows it.
 - Idle: CPU (``/proc/PID/stat`` utime+stime) and pty bytes over a quiet window.
+- Edit bytes: ``-`` on the seed's first row, bytes until 250 ms of silence, the session's
+  first edit apart from the rest; once with Textual's animations on (unset
+  ``TEXTUAL_ANIMATIONS``: what users get) and once with them off.
 - Peak memory: ``VmHWM`` of the dashboard on the big store after start-up and keystrokes.
 - Import/export: whole ``tracker-tui import`` / ``tracker-tui export -o`` commands.
 """
@@ -55,6 +58,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))
 
 import bench_data  # noqa: E402
+import bench_edits  # noqa: E402
 from bench_pty import PtySession  # noqa: E402
 
 PYTHON = sys.executable
@@ -77,6 +81,10 @@ FIGURES = (
     "idle CPU",
     "idle bytes written",
     "bytes per progress edit",
+    "bytes, first edit, animations on",
+    "bytes per edit, animations on",
+    "bytes, first edit, animations off",
+    "bytes per edit, animations off",
     "peak RSS, big store",
     "import 20k rows",
     "export 20k rows",
@@ -388,6 +396,7 @@ class Bench:
 
     def interactive(self) -> None:
         self.warm_bytecode()
+        self.edit_bytes()
         if not self.args.quick:
             opened = self.open_dashboard(self.stores["seed-edit"])
             if opened is not None:
@@ -516,6 +525,42 @@ class Bench:
                 f"{[round(v) for v in latency.samples]} ms; bytes "
                 f"{[int(v) for v in written.samples]}"
             )
+
+    def edit_bytes(self) -> None:
+        """Bytes written per ``-`` on the seed (every header line filled in), with the
+        animations on and off; the session's first edit is a figure of its own."""
+        for label, animations in (("on", None), ("off", "none")):
+            env = dict(self.env)
+            if animations is None:
+                env.pop("TEXTUAL_ANIMATIONS", None)
+            else:
+                env["TEXTUAL_ANIMATIONS"] = animations
+            path = self.work / f"seed-bytes-{label}.db"
+            copy_store(self.stores["seed"], path)
+            first, later = bench_edits.edit_bytes(
+                PtySession(
+                    [TRACKER, "--db", str(path)],
+                    env=env,
+                    columns=self.columns,
+                    rows=self.rows,
+                    cwd=str(self.work),
+                ),
+                path,
+                edits=max(2, self.args.keystrokes // 2),
+                timeout=self.args.timeout,
+            )
+            limit = [("max", 2048.0)]
+            first_figure = self.figure(
+                f"bytes, first edit, animations {label}", "B", target="≤ 2 KB", limits=limit
+            )
+            later_figure = self.figure(
+                f"bytes per edit, animations {label}", "B", target="≤ 2 KB", limits=limit
+            )
+            if first is not None:
+                first_figure.samples.append(float(first))
+            later_figure.samples.extend(float(value) for value in later)
+            later_figure.note = f"seed, edits after the first: {later} B"
+            self.log(f"edit bytes, animations {label}: first {first} B, then {later} B")
 
     def live_edits(self, session: PtySession, path: Path, ids: list[str]) -> None:
         """Another writer (this process, through ``Store``) changes a visible row; timed

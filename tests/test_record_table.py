@@ -8,7 +8,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
-from textual.geometry import Region
 
 from tracker_tui.widgets.record_table import Column, RecordTable
 
@@ -137,10 +136,31 @@ class TestUpdates:
                 return original(*args, **kwargs)
 
             monkeypatch.setattr(table, "refresh", spy)
-            table.update_row("R00003", Row("R00003", "changed", "n", 1))
-            assert regions == [(Region(0, 4, table.size.width, 1),)]
+            table.update_row("R00003", Row("R00003", "changed", "note 3", 3))
+            # Only the row's line, and on it only the cells that changed (the title):
+            # the terminal is not sent the ID again.
+            [(region,)] = regions
+            assert region.y == 4 and region.height == 1
+            assert region.x > 0 and region.right < table.size.width
             await pilot.pause()
             assert "changed" in lines(table)[4]
+
+    async def test_update_row_with_nothing_new_to_show_repaints_nothing(self, monkeypatch):
+        app = TableApp(rows(5))
+        async with app.run_test(size=(60, 12)) as pilot:
+            await pilot.pause()
+            table = app.query_one(RecordTable)
+            regions: list[tuple] = []
+            original = table.refresh
+
+            def spy(*args, **kwargs):
+                regions.append(args)
+                return original(*args, **kwargs)
+
+            monkeypatch.setattr(table, "refresh", spy)
+            same = table.get_row("R00003")
+            table.update_row("R00003", same)
+            assert regions == []
 
     async def test_set_rows_keeps_cursor_on_its_key(self):
         app = TableApp(rows(20))

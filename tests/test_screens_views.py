@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import settle
 from test_screens_support import ScreenHarness, plain
@@ -318,9 +320,9 @@ class TestHelp:
             assert isinstance(app.screen, HelpScreen)
             text = plain(app.screen.query_one("#help-table", Static))
             for key, does in [("s", "Status ▶"), ("S", "◀ Status"), ("d", "Delete"), ("⏎", "Open")]:
-                assert any(
-                    line.split()[:1] == [key] and does in line for line in text.splitlines()
-                ), (key, text)
+                # In either column: the key, then what it does.
+                pattern = re.compile(rf"(?:^|\s\s){re.escape(key)}\s+{re.escape(does)}")
+                assert any(pattern.search(line) for line in text.splitlines()), (key, text)
             await pilot.press("question_mark")
             assert not isinstance(app.screen, HelpScreen)
 
@@ -338,6 +340,49 @@ class TestHelp:
             await pilot.press("x", "enter")
             await settle(pilot)
         assert seed_store.risk("R-01").status != "Resolved"
+
+    async def test_at_80x24_the_screen_own_actions_come_first_in_two_columns(
+        self, seed_store, frozen_settings, screen_text
+    ):
+        """On the Snapshot screen the first page holds Edit, Undo, Find and Go (undo
+        included); moving and focus keys come after every one of them."""
+        app = make_app(seed_store, frozen_settings)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            shown = [line for line in screen_text(app).splitlines() if "│" in line]
+            page = "\n".join(shown)
+            for words in ("Edit", "Undo", "Find", "Go", "Status ▶", "Progress…", "Redo", "Sort"):
+                assert words in page, (words, page)
+            assert re.search(r"u\s+Undo", page)
+            # Two columns: a line holds an Edit key and a Find or Go key side by side.
+            assert any("Status ▶" in line and "Filter" in line for line in shown), page
+            rows = app.screen._rows
+            groups = list(dict.fromkeys(row.group for row in rows))
+            assert groups[-2:] == ["Move", "Focus"], groups
+            assert groups[:4] == ["Edit", "Undo", "Find", "Copy"], groups
+
+    async def test_one_column_when_narrow(self, seed_store, screen_text):
+        app = ScreenHarness(make_view=lambda: RisksView(seed_store))
+        async with app.run_test(size=(60, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            table = app.screen.query_one("#help-table", Static)
+            lines = [line for line in screen_text(app).splitlines() if "Status ▶" in line]
+            assert lines and "Open" not in lines[0]  # nothing beside it
+            assert table.size.width < 56
+
+    def test_every_binding_of_the_app_has_a_heading(self):
+        """The group table covers every action bound on the app's screens (a new action
+        goes in HELP_GROUPS, or shows under "More")."""
+        from tracker_tui.screens.help import HELP_GROUPS, help_group
+        from tracker_tui.screens.snapshot import SnapshotScreen
+
+        actions = [binding.action for binding in SnapshotScreen.BINDINGS]  # type: ignore[union-attr]
+        actions += [binding.action for binding in RisksView.BINDINGS]  # type: ignore[union-attr]
+        assert all(help_group(action) in HELP_GROUPS for action in actions), actions
 
     def test_uses_no_private_textual_module(self):
         import inspect

@@ -40,6 +40,7 @@ from tracker_tui.live_refresh import LiveRefresh
 from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
+from tracker_tui.screens._failures import StoreFailureReports
 from tracker_tui.screens._writes import WritesInOrder
 from tracker_tui.screens.snapshot import SnapshotScreen
 from tracker_tui.screens.view_screen import DataView, ViewScreen
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 WRITES_AT_EXIT = 10.0
 
 
-class TrackerApp(WritesInOrder, App[None]):
+class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
     """The dashboard. Keys that work everywhere are here; each screen adds its own."""
 
     CSS_PATH = "app.tcss"

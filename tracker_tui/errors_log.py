@@ -44,8 +44,16 @@ def _rotate(path: Path) -> None:
         pass
 
 
-def write_log(exc: BaseException, argv: list[str] | None = None) -> Path:
-    """Append ``exc``'s traceback, with the version and command line, to the log.
+def write_log(
+    exc: BaseException,
+    argv: list[str] | None = None,
+    *,
+    context: str = "",
+    details: bool = True,
+) -> Path:
+    """Append ``exc``'s traceback, with the version and command line, to the log;
+    ``context`` says what was being done when it was raised; without ``details``, only
+    the exception's type and message are written, not its traceback.
 
     Raises:
         OSError: the log could not be written.
@@ -55,16 +63,31 @@ def write_log(exc: BaseException, argv: list[str] | None = None) -> Path:
     _rotate(path)
     when = datetime.now(UTC).isoformat(timespec="seconds")
     command = " ".join(argv if argv is not None else sys.argv[1:])
-    details = "".join(traceback.format_exception(exc))
+    if details:
+        trace = "".join(traceback.format_exception(exc))
+    else:
+        trace = "".join(traceback.format_exception_only(exc))
+    doing = f"while: {context}\n" if context else ""
     entry = (
         f"=== {when} tracker-tui {__version__} on Python {sys.version.split()[0]}\n"
-        f"command: tracker-tui {command}\n{details}\n"
+        f"command: tracker-tui {command}\n{doing}{trace}\n"
     )
     # 0o600: a traceback can quote tracker text, which is the team's business only.
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(descriptor, "a", encoding="utf-8", errors="replace") as log:
         log.write(_hide_passwords(entry))
     return path
+
+
+def log_failure(what: str, exc: BaseException, *, traceback: bool = True) -> Path:
+    """Append a failed store call of the dashboard to the log: what it was doing, and the
+    exception, with its traceback unless ``traceback`` is False (a refusal the store
+    explained, such as a lock, needs no more than its message; a bug needs it all).
+
+    Raises:
+        OSError: the log could not be written.
+    """
+    return write_log(exc, context=what, details=traceback)
 
 
 def report_unexpected(exc: BaseException, argv: list[str] | None = None) -> str:

@@ -6,9 +6,23 @@ thread update widgets in place.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from textual.message import Message
 
-from tracker_tui.domain import Change, Summary, Task, TrackerInfo
+from tracker_tui.domain import (
+    ActivityEntry,
+    CadenceItem,
+    Change,
+    Checkpoint,
+    Decision,
+    Metric,
+    Risk,
+    Summary,
+    Task,
+    TrackerError,
+    TrackerInfo,
+)
 
 
 class StoreChanged(Message, bubble=False):
@@ -68,11 +82,96 @@ class TasksRead(Message):
         super().__init__()
 
 
-class WriteFailed(Message):
-    """A store write was refused; ``error`` is the one-line message for the user."""
+class StoreCallFailed(Message):
+    """A store call made for the UI failed (the base of ``ReadFailed``/``WriteFailed``).
 
-    def __init__(self, error: str) -> None:
-        self.error = error
+    ``what`` names the call for the user ("the risk register", "UT-003"), ``exception``
+    is what was raised, and ``title`` a heading for the notification ("Not deleted").
+    They bubble up to the app, whose one handler (``screens/_failures.py``) shows each as
+    one line and logs it.
+    """
+
+    def __init__(self, what: str, exception: BaseException, *, title: str = "") -> None:
+        self.what = what
+        self.exception = exception
+        self.title = title
+        super().__init__()
+
+    @property
+    def expected(self) -> bool:
+        """A refusal the store explains in its own words (locked, read-only, changed by
+        someone else...), as opposed to a bug."""
+        return isinstance(self.exception, TrackerError)
+
+    @property
+    def error(self) -> str:
+        """The store's one-line reason (or the exception's type and text for a bug)."""
+        if self.expected:
+            return str(self.exception)
+        return f"{type(self.exception).__name__}: {self.exception}"
+
+
+class ReadFailed(StoreCallFailed):
+    """Reading ``what`` from the store failed."""
+
+
+class WriteFailed(StoreCallFailed):
+    """Writing ``what`` to the store was refused or failed."""
+
+
+class RisksRead(Message, bubble=False):
+    """The risk register was read: the risks in order, and the statuses a risk can have."""
+
+    def __init__(self, risks: list[Risk], statuses: list[str]) -> None:
+        self.risks = risks
+        self.statuses = statuses
+        super().__init__()
+
+
+class RiskSaved(Message, bubble=False):
+    """A risk was written (a quick status change); ``risk`` is the row as saved."""
+
+    def __init__(self, risk: Risk) -> None:
+        self.risk = risk
+        super().__init__()
+
+
+class RecordDeleted(Message, bubble=False):
+    """A register's record (risk, decision, activity entry) was deleted; ``key`` is its
+    key in the register's table."""
+
+    def __init__(self, key: Hashable) -> None:
+        self.key = key
+        super().__init__()
+
+
+class DecisionsRead(Message, bubble=False):
+    """The decision log was read."""
+
+    def __init__(self, decisions: list[Decision]) -> None:
+        self.decisions = decisions
+        super().__init__()
+
+
+class ActivityPageRead(Message, bubble=False):
+    """A page of the activity log was read: ``entries`` from ``offset``, of ``total``."""
+
+    def __init__(self, offset: int, total: int, entries: list[ActivityEntry]) -> None:
+        self.offset = offset
+        self.total = total
+        self.entries = entries
+        super().__init__()
+
+
+class PlanRead(Message, bubble=False):
+    """The checkpoints, the communication cadence and the metrics were read."""
+
+    def __init__(
+        self, checkpoints: list[Checkpoint], cadence: list[CadenceItem], metrics: list[Metric]
+    ) -> None:
+        self.checkpoints = checkpoints
+        self.cadence = cadence
+        self.metrics = metrics
         super().__init__()
 
 

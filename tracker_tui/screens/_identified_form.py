@@ -14,9 +14,11 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.containers import Vertical
+from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
+from tracker_tui.screens._failures import reading
 from tracker_tui.screens._form import (
     ChoiceSelect,
     EditForm,
@@ -26,6 +28,17 @@ from tracker_tui.screens._form import (
     field,
 )
 from tracker_tui.store.store import Store
+
+
+class ChoicesRead(Message, bubble=False):
+    """What a form offers was read: the records (for taken IDs and owners), the
+    statuses, and the next ID when the form adds a record."""
+
+    def __init__(self, records: list[Any], statuses: list[str], next_id: str) -> None:
+        self.records = records
+        self.statuses = statuses
+        self.next_id = next_id
+        super().__init__()
 
 
 class IdentifiedForm(EditForm[ResultT]):
@@ -79,10 +92,15 @@ class IdentifiedForm(EditForm[ResultT]):
 
     @work(thread=True, exit_on_error=False, group="form-load")
     def _load_choices(self) -> None:
-        records = self.read_records()
-        statuses = self.store.statuses(self.KIND)
-        next_id = self.store.next_id(self.KIND) if self.is_new and not self.proposed_id else ""
-        self.app.call_from_thread(self._apply_choices, records, statuses, next_id)
+        with reading(self, "the form's choices (owners, statuses, the next ID)"):
+            records = self.read_records()
+            statuses = self.store.statuses(self.KIND)
+            is_new = self.is_new and not self.proposed_id
+            next_id = self.store.next_id(self.KIND) if is_new else ""
+            self.post_message(ChoicesRead(records, statuses, next_id))
+
+    def on_choices_read(self, message: ChoicesRead) -> None:
+        self._apply_choices(message.records, message.statuses, message.next_id)
 
     def _apply_choices(self, records: list[Any], statuses: list[str], next_id: str) -> None:
         self._taken.update(record.id.casefold() for record in records)

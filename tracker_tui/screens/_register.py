@@ -17,8 +17,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from tracker_tui.domain import TrackerError
+from tracker_tui.messages import RecordDeleted
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._failures import writing
 from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.confirm import ConfirmScreen
@@ -142,16 +143,14 @@ class RegisterView(ReadOnlyActions, DataView):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _delete_job(self, record: Any) -> None:
-        """Runs on the app's write queue."""
-        try:
+        """Runs on the app's write queue; a refusal is told by the app (WriteFailed)."""
+        key = self.record_key(record)
+        with writing(self, display_text(str(key)), title="Not deleted"):
             self.delete_record(record)
-        except TrackerError as error:
-            self.app.call_from_thread(self.delete_refused, error)
-        else:
-            self.app.call_from_thread(self._deleted, self.record_key(record))
+            self.post_message(RecordDeleted(key))
 
-    def delete_refused(self, error: TrackerError) -> None:
-        self.app.notify(str(error), title="Not deleted", severity="error", markup=False)
+    def on_record_deleted(self, message: RecordDeleted) -> None:
+        self._deleted(message.key)
 
     def _deleted(self, key: Hashable) -> None:
         self.table.remove_row(key)

@@ -6,6 +6,11 @@ app's one ``WriteQueue`` (a single thread, owned by the app through ``WritesInOr
 submitted on the UI thread as the key is handled, so jobs commit in keypress order. A job
 still shows up as a Textual worker (an async one awaiting the job), so
 ``workers.wait_for_complete()`` and ``Worker.StateChanged`` handlers see it as before.
+
+A job ends in a message: it runs its store call under ``writing()``
+(``screens/_failures.py``), which posts ``WriteFailed`` for whatever the call raises, and
+posts what was saved itself. A form, which shows a refusal in the form, reads the
+worker's result or error from ``Worker.StateChanged`` instead.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from tracker_tui.domain import ActivityEntry
+from tracker_tui.messages import ActivityPageRead
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._failures import reading
 from tracker_tui.screens._register import RegisterView
 from tracker_tui.screens.activity_form import ActivityFormScreen
 from tracker_tui.store.store import Store
@@ -81,12 +83,16 @@ class ActivityView(RegisterView):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="activity-load")
     def _load(self, offset: int) -> None:
-        total = self.store.activity_count()
-        # A page past the end (entries were deleted meanwhile) falls back to the last one.
-        if offset >= total:
-            offset = max(0, (total - 1) // self.page_size * self.page_size)
-        entries = self.store.activity(limit=self.page_size, offset=offset)
-        self.app.call_from_thread(self._loaded, offset, total, entries)
+        with reading(self, "the activity log"):
+            total = self.store.activity_count()
+            # A page past the end (entries were deleted meanwhile) falls back to the last.
+            if offset >= total:
+                offset = max(0, (total - 1) // self.page_size * self.page_size)
+            entries = self.store.activity(limit=self.page_size, offset=offset)
+            self.post_message(ActivityPageRead(offset, total, entries))
+
+    def on_activity_page_read(self, message: ActivityPageRead) -> None:
+        self._loaded(message.offset, message.total, message.entries)
 
     def _loaded(self, offset: int, total: int, entries: list[ActivityEntry]) -> None:
         self.page_offset, self.total = offset, total

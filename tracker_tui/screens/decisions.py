@@ -12,7 +12,9 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from tracker_tui.domain import Decision
+from tracker_tui.messages import DecisionsRead
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._failures import reading
 from tracker_tui.screens._register import RegisterView
 from tracker_tui.screens.decision_form import DecisionFormScreen
 from tracker_tui.store.store import Store
@@ -71,8 +73,11 @@ class DecisionsView(RegisterView):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decisions-load")
     def _load(self) -> None:
-        decisions = self.store.decisions()
-        self.app.call_from_thread(self._loaded, decisions)
+        with reading(self, "the decision log"):
+            self.post_message(DecisionsRead(self.store.decisions()))
+
+    def on_decisions_read(self, message: DecisionsRead) -> None:
+        self._loaded(message.decisions)
 
     def _loaded(self, decisions: list[Decision]) -> None:
         self.table.set_rows(decisions)

@@ -3,13 +3,21 @@
 The list is built from ``Screen.active_bindings`` of the screen below (the focused
 widget's bindings, then its ancestors', the screen's and the app's), after the user's
 keymap is applied, so it cannot drift from what the keys actually do.
+
+The keys are grouped under short headings, the screen's own actions first (Edit, Choose,
+Undo, Find, Copy, Go) and the keys that move the cursor or the focus last, so that at
+80x24 the first page holds what the screen is for. Which group a key falls in comes from
+its action, in one table (``HELP_GROUPS``). Where the width allows, each part is laid out
+in two columns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import OverflowMethod
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +28,71 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from tracker_tui.widgets.glyphs import ascii_mode, chrome_text
+
+#: The headings, in the order they are shown, and the actions listed under each (an
+#: action's name without its namespace or parameters: ``go('risks')`` is ``go``). Within
+#: a heading, keys follow the order of the actions here, then the order of the bindings.
+HELP_GROUPS: dict[str, tuple[str, ...]] = {
+    "Edit": (
+        "pick_status",
+        "cycle_status",
+        "nudge_progress",
+        "set_progress",
+        "edit",
+        "edit_task",
+        "new",
+        "new_task",
+        "delete",
+        "delete_task",
+        "add",
+        "add_activity",
+        "name_tracker",
+    ),
+    # In a picker or a question (the status picker, yes/no, a conflict): the answers.
+    "Choose": ("choose", "answer", "move", "select", "accept", "save", "cancel"),
+    "Undo": ("undo", "redo"),
+    "Find": ("filter", "clear_filter", "sort"),
+    "Copy": ("copy_id", "copy_row"),
+    "Go": (
+        "select_cursor",
+        "open_task",
+        "close",
+        "page",
+        "go",
+        "command_palette",
+        "help",
+        "keys",
+        "quit",
+    ),
+    "Move": (
+        "cursor_up",
+        "cursor_down",
+        "scroll_up",
+        "scroll_down",
+        "scroll_left",
+        "scroll_right",
+        "cursor_first",
+        "cursor_last",
+        "first",
+        "last",
+        "scroll_home",
+        "scroll_end",
+        "page_up",
+        "page_down",
+        "page_left",
+        "page_right",
+    ),
+    "Focus": ("focus_next", "focus_previous", "copy_text"),
+}
+#: An action missing from the table is listed under this heading, after the screen's
+#: own groups and before the moving keys.
+OTHER_GROUP = "More"
+#: The groups shown last, after the screen's own actions.
+LAST_GROUPS = ("Move", "Focus")
+#: Below this many cells a part of the help is one column, not two.
+TWO_COLUMNS_WIDTH = 56
+#: Cells between the two columns.
+COLUMN_GAP = 3
 
 _PLACES = {"RecordTable": "Table", "VerticalScroll": "Scrolling", "TextArea": "Text"}
 
@@ -33,32 +106,175 @@ def _where(node: DOMNode) -> str:
     return _PLACES.get(name, name.removesuffix("View"))
 
 
-def help_rows(
-    screen: Screen[object], bindings: dict[str, ActiveBinding]
-) -> list[tuple[str, str, str, bool]]:
-    """(where, keys, description, enabled) for the active bindings, keys of one action
-    joined ("down / j"), in the order Textual resolves them (focused widget first)."""
-    grouped: dict[tuple[int, str], list[str]] = {}
+def _action_name(action: str) -> str:
+    """``app.go('risks')`` -> ``go``."""
+    return action.split("(", 1)[0].rsplit(".", 1)[-1]
+
+
+def help_group(action: str) -> str:
+    """The heading ``action`` is listed under."""
+    name = _action_name(action)
+    for group, actions in HELP_GROUPS.items():
+        if name in actions:
+            return group
+    return OTHER_GROUP
+
+
+def _group_order() -> list[str]:
+    own = [group for group in HELP_GROUPS if group not in LAST_GROUPS]
+    return [*own, OTHER_GROUP, *LAST_GROUPS]
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRow:
+    """One action of the screen underneath: its keys, what it does, where it is bound."""
+
+    group: str
+    keys: str
+    description: str
+    where: str
+    enabled: bool
+
+
+def help_rows(screen: Screen[object], bindings: dict[str, ActiveBinding]) -> list[HelpRow]:
+    """The active bindings as rows, keys of one action joined ("↓ / j"), grouped under
+    their headings in the order of ``HELP_GROUPS``."""
+    keys: dict[tuple[int, str], list[str]] = {}
     info: dict[tuple[int, str], tuple[str, str, bool]] = {}
-    shown: set[tuple[int, str]] = set()
     for active in bindings.values():
         binding = active.binding
         slot = (id(active.node), binding.action)
         display = screen.app.get_key_display(binding)
-        grouped.setdefault(slot, [])
-        if display not in grouped[slot]:
-            grouped[slot].append(display)
+        keys.setdefault(slot, [])
+        if display not in keys[slot]:
+            keys[slot].append(display)
         description = binding.description or binding.action.replace("_", " ")
         if ascii_mode(screen):
             description = chrome_text(description)
         info[slot] = (_where(active.node), description, active.enabled)
-        if binding.show:
-            shown.add(slot)
-    # The keys the footer shows come first; movement and scrolling keys after them.
-    order = sorted(info, key=lambda slot: slot not in shown)
-    return [
-        (info[slot][0], " / ".join(grouped[slot]), info[slot][1], info[slot][2]) for slot in order
-    ]
+    groups = _group_order()
+    first_seen = {slot: index for index, slot in enumerate(info)}
+
+    def order(slot: tuple[int, str]) -> tuple[int, int, int]:
+        action = slot[1]
+        group = help_group(action)
+        actions = HELP_GROUPS.get(group, ())
+        name = _action_name(action)
+        rank = actions.index(name) if name in actions else len(actions)
+        return groups.index(group), rank, first_seen[slot]
+
+    rows: list[HelpRow] = []
+    for slot in sorted(info, key=order):
+        where, description, enabled = info[slot]
+        group = help_group(slot[1])
+        rows.append(HelpRow(group, " / ".join(keys[slot]), description, where, enabled))
+    return rows
+
+
+# -- layout ----------------------------------------------------------------------------
+
+#: A line of one column: a heading (``keys`` is None) or a key and what it does.
+_Line = tuple[str, str | None, bool]
+
+
+def _lines(rows: Iterable[HelpRow]) -> list[_Line]:
+    lines: list[_Line] = []
+    group = None
+    for row in rows:
+        if row.group != group:
+            group = row.group
+            lines.append((group, None, True))
+        lines.append((row.description, row.keys, row.enabled))
+    return lines
+
+
+#: Lines a cut inside a group must save over the best cut between groups: a group read
+#: in one piece is worth a slightly longer column.
+_MID_GROUP_COST = 3
+
+
+def _split(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
+    """Two columns of about the same height, cut between two groups unless a cut inside
+    one (which repeats its heading at the top of the second column) is much more even."""
+    if len(lines) < 2:
+        return lines, []
+    best: tuple[int, bool, int] | None = None  # (cost, inside a group, index)
+    for index in range(1, len(lines)):
+        if lines[index][1] is None:
+            candidate = (max(index, len(lines) - index), False, index)
+        elif lines[index - 1][1] is not None:
+            height = max(index, len(lines) - index + 1)
+            candidate = (height + _MID_GROUP_COST, True, index)
+        else:
+            continue  # never leave a heading alone at the bottom of a column
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    if best is None:
+        return lines, []
+    index = best[2]
+    left, right = lines[:index], lines[index:]
+    if right[0][1] is not None:
+        heading = next(line for line in reversed(left) if line[1] is None)
+        right = [heading, *right]
+    return left, right
+
+
+class HelpColumns:
+    """The help's rows, in two columns per part when the width allows, else one.
+
+    A Rich renderable, so that the layout follows the width it is drawn at (a resize
+    lays it out again).
+    """
+
+    def __init__(self, rows: list[HelpRow], *, ascii: bool = False) -> None:
+        self.parts = [
+            [row for row in rows if row.group not in LAST_GROUPS],
+            [row for row in rows if row.group in LAST_GROUPS],
+        ]
+        self.ascii = ascii
+
+    def _grid(self, width: int) -> Table:
+        two = width >= TWO_COLUMNS_WIDTH
+        grid = Table.grid(expand=True)
+        for index in range(2 if two else 1):
+            if index:
+                grid.add_column(width=COLUMN_GAP)
+            grid.add_column(no_wrap=True)
+            grid.add_column(ratio=1, no_wrap=True, overflow="crop" if self.ascii else "ellipsis")
+        blank = [Text("")] * (5 if two else 2)
+        first = True
+        for part in self.parts:
+            lines = _lines(part)
+            if not lines:
+                continue
+            if not first:
+                grid.add_row(*blank)
+            first = False
+            columns = list(_split(lines)) if two else [lines]
+            height = max(len(column) for column in columns)
+            for y in range(height):
+                cells: list[Text] = []
+                for index, column in enumerate(columns):
+                    if index:
+                        cells.append(Text(""))
+                    cells.extend(self._cells(column[y] if y < len(column) else None))
+                while len(cells) < len(blank):
+                    cells.append(Text(""))
+                grid.add_row(*cells)
+        return grid
+
+    @staticmethod
+    def _cells(line: _Line | None) -> list[Text]:
+        if line is None:
+            return [Text(""), Text("")]
+        text, keys, enabled = line
+        if keys is None:
+            return [Text(text, style="bold underline"), Text("")]
+        style = "" if enabled else "dim"
+        return [Text(keys + " ", style=f"bold {style}".strip()), Text(text, style=style)]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self._grid(options.max_width)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -79,7 +295,7 @@ class HelpScreen(ModalScreen[None]):
         super().__init__(classes="dialog")
         # Read the keys now, while the screen underneath is still the active one: once
         # this modal is up, the app rightly disables its screen-switching keys.
-        self._rows: list[tuple[str, str, str, bool]] | None = (
+        self._rows: list[HelpRow] | None = (
             help_rows(below, below.active_bindings) if below is not None else None
         )
 
@@ -97,16 +313,7 @@ class HelpScreen(ModalScreen[None]):
             index = stack.index(self) if self in stack else len(stack)
             below = stack[index - 1] if index > 0 else None
             rows = help_rows(below, below.active_bindings) if below is not None else []
-        table = Table(box=None, expand=True, padding=(0, 1), show_header=True)
-        # A cut cell ends in "…" unless the app draws ASCII only.
-        overflow: OverflowMethod = "crop" if ascii_mode(self) else "ellipsis"
-        table.add_column("Key", style="bold", no_wrap=True, overflow=overflow)
-        table.add_column("Does")
-        table.add_column("Where", style="dim", no_wrap=True, overflow=overflow)
-        for where, keys, description, enabled in rows:
-            style = "" if enabled else "dim"
-            table.add_row(Text(keys, style=style), Text(description, style=style), Text(where))
-        self.query_one("#help-table", Static).update(table)
+        self.query_one("#help-table", Static).update(HelpColumns(rows, ascii=ascii_mode(self)))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -13,7 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tracker_tui.domain import CadenceItem, Checkpoint, Metric
+from tracker_tui.messages import PlanRead
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._failures import reading
 from tracker_tui.screens.view_screen import DataView
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import ascii_mode
@@ -77,8 +79,12 @@ class PlanView(DataView):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan-load")
     def _load(self) -> None:
-        data = (self.store.checkpoints(), self.store.cadence(), self.store.metrics())
-        self.app.call_from_thread(self._loaded, *data)
+        with reading(self, "the plan"):
+            store = self.store
+            self.post_message(PlanRead(store.checkpoints(), store.cadence(), store.metrics()))
+
+    def on_plan_read(self, message: PlanRead) -> None:
+        self._loaded(message.checkpoints, message.cadence, message.metrics)
 
     def _loaded(
         self, checkpoints: list[Checkpoint], cadence: list[CadenceItem], metrics: list[Metric]

@@ -17,8 +17,10 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
 
-from tracker_tui.domain import ConflictError, Risk, TrackerError, is_open_risk_status
+from tracker_tui.domain import ConflictError, Risk, is_open_risk_status
+from tracker_tui.messages import RiskSaved, RisksRead, WriteFailed
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._register import RegisterView
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.risk_form import RiskFormScreen
@@ -109,9 +111,11 @@ class RisksView(RegisterView):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="risks-load")
     def _load(self) -> None:
-        risks = self.store.risks()
-        statuses = self.store.statuses("risk")
-        self.app.call_from_thread(self._loaded, risks, statuses)
+        with reading(self, "the risk register"):
+            self.post_message(RisksRead(self.store.risks(), self.store.statuses("risk")))
+
+    def on_risks_read(self, message: RisksRead) -> None:
+        self._loaded(message.risks, message.statuses)
 
     def _loaded(self, risks: list[Risk], statuses: list[str]) -> None:
         self._statuses = statuses
@@ -173,21 +177,21 @@ class RisksView(RegisterView):
 
     def _write_status_job(self, risk: Risk, status: str) -> None:
         """Runs on the app's write queue."""
-        try:
+        with writing(self, risk.id, title="Not saved"):
             saved = self.store.update_risk(
                 risk.id, {"status": status}, expected_version=risk.version
             )
-        except TrackerError as error:
-            self.app.call_from_thread(self._refused, error)
-        else:
-            self.app.call_from_thread(self._show_saved, saved)
+            self.post_message(RiskSaved(saved))
 
-    def _refused(self, error: TrackerError) -> None:
-        # Someone else changed it: show theirs, and say so, rather than overwrite it.
+    def on_risk_saved(self, message: RiskSaved) -> None:
+        self._show_saved(message.risk)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        # Someone else changed it: show theirs (the app says so) rather than overwrite it.
+        error = message.exception
         current = error.current if isinstance(error, ConflictError) else None
         if isinstance(current, Risk):
             self._show_saved(current)
-        self.app.notify(str(error), title="Not saved", severity="error", markup=False)
 
     def action_delete(self) -> None:
         """Delete the highlighted risk, after a yes/no question."""
@@ -199,9 +203,6 @@ class RisksView(RegisterView):
 
     def delete_record(self, risk: Risk) -> None:
         self.store.delete_risk(risk.id, expected_version=risk.version)
-
-    def delete_refused(self, error: TrackerError) -> None:
-        self._refused(error)
 
     def _deleted(self, risk_id: Hashable) -> None:
         super()._deleted(risk_id)

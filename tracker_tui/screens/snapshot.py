@@ -1,10 +1,11 @@
 """SnapshotScreen: the programme at a glance and the task table, with quick edits.
 
 Every store call runs in a thread worker and comes back as a message (``TaskSaved``,
-``TasksRead``, ``WriteFailed``); the handler patches the one row that changed and the
-header lines that moved. Live changes (``StoreChanged`` from the app's poller) are handled
-the same way: only the task IDs named in the changes are read again, and the cursor stays
-on its task (by key), the filter and the scroll position hold.
+``TasksRead``, or ``ReadFailed``/``WriteFailed``, which the app tells); the handler
+patches the one row that changed and the header lines that moved. Live changes
+(``StoreChanged`` from the app's poller) are handled the same way: only the task IDs named
+in the changes are read again, and the cursor stays on its task (by key), the filter and
+the scroll position hold.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ from tracker_tui.domain import (
     TrackerInfo,
 )
 from tracker_tui.fields import cell_text, labelled
-from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead, WriteFailed
+from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead
 from tracker_tui.sanitize import display_text
+from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
@@ -386,25 +388,24 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     def _update_task_job(self, task_id: str, changes: dict[str, Any]) -> None:
         """Runs on the app's write queue."""
-        try:
-            # The completion entry ("UT-004 completed.") is written in the same transaction,
-            # so one undo takes back the whole edit.
-            task = self.store.update_task(
-                task_id, changes, log_completion=self.settings.complete_adds_activity
-            )
-            summary = self.store.summary()
-        except TrackerError as err:
-            self.post_message(QuickEditFailed(str(err), task_id))
-            return
-        self.post_message(TaskSaved(task, summary))
+        with writing(self, task_id):
+            try:
+                # The completion entry ("UT-004 completed.") is written in the same
+                # transaction, so one undo takes back the whole edit.
+                task = self.store.update_task(
+                    task_id, changes, log_completion=self.settings.complete_adds_activity
+                )
+                summary = self.store.summary()
+            except TrackerError as err:
+                # Refused (locked, read-only, a bad value): the row stays marked unsaved.
+                self.post_message(QuickEditFailed(str(err), task_id))
+                return
+            self.post_message(TaskSaved(task, summary))
 
     def on_task_saved(self, message: TaskSaved) -> None:
         self.table.update_row(message.task.id, message.task)
         if message.summary is not None:
             self._show_figures(self._info, message.summary)
-
-    def on_write_failed(self, message: WriteFailed) -> None:
-        self.notify(message.error, severity="error", markup=False)
 
     def on_quick_edit_failed(self, message: QuickEditFailed) -> None:
         self._unsaved.show(message, self._restore_mark)
@@ -419,8 +420,8 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             self.table.set_marker(task_id, Text(EDITED_MARK_ASCII if self.ascii else EDITED_MARK))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # TrackerErrors are expected and become WriteFailed; anything else is a bug, but
-        # one that must not take the dashboard down with it.
+        # A store call's failure arrives as ReadFailed/WriteFailed (told by the app); an
+        # error outside one is a bug, but one that must not take the dashboard down.
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             self.notify(
@@ -471,12 +472,9 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     @work(thread=True, group="read", exit_on_error=False)
     def _open_new_form(self) -> None:
-        try:
+        with reading(self, "the next task ID"):
             proposed = self.store.next_id("task")
-        except TrackerError as err:
-            self.post_message(WriteFailed(str(err)))
-            return
-        self.app.call_from_thread(self._push_new_form, proposed)
+            self.app.call_from_thread(self._push_new_form, proposed)
 
     def _push_new_form(self, proposed: str) -> None:
         from tracker_tui.screens.task_form import TaskFormScreen
@@ -519,14 +517,13 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     def _delete_job(self, task_id: str, version: int) -> None:
         """Runs on the app's write queue."""
-        try:
+        with writing(self, task_id):
             self.store.delete_task(task_id, expected_version=version)
-        except TrackerError as err:
-            self.post_message(WriteFailed(str(err)))
-            return
-        self.post_message(
-            TasksRead([], self.store.summary(), self.store.tracker_info(), removed=[task_id])
-        )
+            with reading(self, "the tracker's totals"):
+                store = self.store
+                self.post_message(
+                    TasksRead([], store.summary(), store.tracker_info(), removed=[task_id])
+                )
 
     def action_add_activity(self) -> None:
         if not self._editable("adding to the activity log"):
@@ -537,11 +534,8 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     @work(thread=True, exclusive=False, group="read", exit_on_error=False)
     def _read_saved(self, task: Task) -> None:
-        try:
-            summary = self.store.summary()
-        except TrackerError:
-            return  # the header catches up with the next live change
-        self.post_message(TaskSaved(task, summary))
+        with reading(self, "the tracker's totals"):
+            self.post_message(TaskSaved(task, self.store.summary()))
 
     # -- undo / redo -------------------------------------------------------------------
 
@@ -558,25 +552,23 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     def _replay_job(self, action: str, force: bool) -> None:
         """Runs on the app's write queue: undo or redo, then read what it changed."""
-        try:
-            replay = self.store.undo if action == "undo" else self.store.redo
-            changes = replay(force=force)
-        except ConflictError as err:
-            # Someone changed it since: ask before overwriting their change.
-            self.app.call_from_thread(self._ask_force, action, err)
-            return
-        except TrackerError as err:
-            self.post_message(WriteFailed(str(err)))
-            return
-        self._read_changed(changes)
-        what = sorted({c.id for c in changes if c.entity == "task"})
-        label = "Undone" if action == "undo" else "Redone"
-        done = f"{label}: {', '.join(what) if what else 'last change'}"
-        # Parts skipped because someone deleted the row since (the store says which).
-        skipped = changes.message
-        self.app.call_from_thread(
-            self.notify, f"{done}; {skipped}" if skipped else done, markup=False
-        )
+        with writing(self, action):
+            try:
+                replay = self.store.undo if action == "undo" else self.store.redo
+                changes = replay(force=force)
+            except ConflictError as err:
+                # Someone changed it since: ask before overwriting their change.
+                self.app.call_from_thread(self._ask_force, action, err)
+                return
+            self._read_changed(changes)
+            what = sorted({c.id for c in changes if c.entity == "task"})
+            label = "Undone" if action == "undo" else "Redone"
+            done = f"{label}: {', '.join(what) if what else 'last change'}"
+            # Parts skipped because someone deleted the row since (the store says which).
+            skipped = changes.message
+            self.app.call_from_thread(
+                self.notify, f"{done}; {skipped}" if skipped else done, markup=False
+            )
 
     def _ask_force(self, action: str, error: ConflictError) -> None:
         """``action`` would overwrite another user's change: do it only after a yes."""
@@ -604,7 +596,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
 
     def _read_changed(self, changes: list[Change]) -> None:
         """Runs in a worker: read the tasks ``changes`` name, post them as ``TasksRead``."""
-        try:
+        with reading(self, "the changed tasks"):
             ids = list(dict.fromkeys(c.id for c in changes if c.entity == "task"))
             structural = any(c.entity == "task" and c.field == "*" for c in changes) or any(
                 c.entity == "tracker" and c.field in ("*", "import") for c in changes
@@ -620,26 +612,21 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
                 found = {task.id for task in tasks}
                 removed = [task_id for task_id in ids if task_id not in found]
                 message = TasksRead(tasks, summary, info, removed=removed, changes=changes)
-        except TrackerError:
-            return
-        self._statuses = statuses
-        self.post_message(message)
+            self._statuses = statuses
+            self.post_message(message)
 
     def _reload(self, *, focus: str | None = None) -> None:
         self._read_all(focus)
 
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
     def _read_all(self, focus: str | None) -> None:
-        try:
-            message = TasksRead(
-                self.store.tasks(), self.store.summary(), self.store.tracker_info(), full=True
+        with reading(self, "the tasks"):
+            store = self.store
+            self.post_message(
+                TasksRead(store.tasks(), store.summary(), store.tracker_info(), full=True)
             )
-        except TrackerError as err:
-            self.post_message(WriteFailed(str(err)))
-            return
-        self.post_message(message)
-        if focus is not None:
-            self.app.call_from_thread(self.focus_task, focus)
+            if focus is not None:
+                self.app.call_from_thread(self.focus_task, focus)
 
     def on_tasks_read(self, message: TasksRead) -> None:
         table = self.table

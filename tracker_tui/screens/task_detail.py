@@ -18,12 +18,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
 from tracker_tui.domain import ActivityEntry, Change, Checkpoint, Risk, Task
 from tracker_tui.messages import StoreChanged
 from tracker_tui.sanitize import clean_text, display_text
+from tracker_tui.screens._failures import reading
 from tracker_tui.screens._read_only import ReadOnlyActions
 from tracker_tui.screens.task_form import TaskFormScreen
 from tracker_tui.store.store import Store
@@ -41,6 +43,14 @@ class TaskDetails:
     activity: list[ActivityEntry]
     risks: list[Risk]
     checkpoints: list[Checkpoint]
+
+
+class TaskDetailsRead(Message, bubble=False):
+    """The task, its history and its mentions were read."""
+
+    def __init__(self, details: TaskDetails) -> None:
+        self.details = details
+        super().__init__()
 
 
 def _heading(text: str) -> Text:
@@ -202,11 +212,15 @@ class TaskDetailScreen(ReadOnlyActions, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail-load")
     def _load(self) -> None:
-        task = self.store.task(self.task_id)
-        history = self.store.history(self.task_id, limit=200)
-        activity, risks, checkpoints = self.store.mentions(self.task_id)
-        details = TaskDetails(task, history, activity, risks, checkpoints)
-        self.app.call_from_thread(self._show, details)
+        with reading(self, f"task {display_text(self.task_id)}"):
+            task = self.store.task(self.task_id)
+            history = self.store.history(self.task_id, limit=200)
+            activity, risks, checkpoints = self.store.mentions(self.task_id)
+            details = TaskDetails(task, history, activity, risks, checkpoints)
+            self.post_message(TaskDetailsRead(details))
+
+    def on_task_details_read(self, message: TaskDetailsRead) -> None:
+        self._show(message.details)
 
     def _show(self, details: TaskDetails) -> None:
         self.details = details

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.message import Message
 from textual.widget import Widget
 
-from tracker_tui.messages import WriteFailed
 from tracker_tui.widgets.record_table import RecordTable
 
 #: The gutter mark of a row whose quick edit was not saved (ASCII already).
@@ -22,12 +22,17 @@ UNSAVED_MARK = "!"
 UNTIL_A_KEY = 24 * 3600.0
 
 
-class QuickEditFailed(WriteFailed):
-    """A quick edit of ``task_id`` was refused; ``error`` says why, in one line."""
+class QuickEditFailed(Message):
+    """A quick edit of ``task_id`` was refused; ``error`` says why, in one line.
+
+    Not a ``WriteFailed``: the Snapshot screen shows it on the row, and it must not reach
+    the app's handler for failures that have no better place to be shown.
+    """
 
     def __init__(self, error: str, task_id: str) -> None:
+        self.error = error
         self.task_id = task_id
-        super().__init__(error)
+        super().__init__()
 
 
 class UnsavedEdit:

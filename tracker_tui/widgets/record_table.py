@@ -310,6 +310,7 @@ class RecordTable(ScrollView, can_focus=True):
             self._fit_row(row)
             self._rebuild_view(self.cursor_key)
             return
+        before = self._rows[key]
         self._rows[key] = row
         self._versions[key] = self._versions.get(key, 0) + 1
         widened = self._fit_row(row)
@@ -322,7 +323,7 @@ class RecordTable(ScrollView, can_focus=True):
         if widened:
             self.refresh()  # every line: the columns moved
         else:
-            self.refresh_key(key)
+            self._refresh_changed_cells(key, before, row)
         if key == self.cursor_key:
             self._post_highlighted(force=True)
 
@@ -340,14 +341,43 @@ class RecordTable(ScrollView, can_focus=True):
         keep = self.cursor_key if self.cursor_key != key else None
         self._rebuild_view(keep, fallback_index=index)
 
-    def refresh_key(self, key: Hashable) -> None:
-        """Redraw the line of ``key`` if it is on screen (nothing else)."""
+    def refresh_key(self, key: Hashable, start: int = 0, end: int | None = None) -> None:
+        """Redraw the line of ``key`` if it is on screen (nothing else); only its cells
+        ``start`` to ``end`` (x, the whole line by default)."""
         index = self._index.get(key)
         if index is None:
             return
         y = index + 1 - round(self.scroll_y)
         if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+            right = self.size.width if end is None else min(end, self.size.width)
+            if right > start:
+                self.refresh(Region(start, y, right - start, 1))
+
+    def _refresh_changed_cells(self, key: Hashable, before: Any, after: Any) -> None:
+        """Redraw the cells of ``key``'s line that look different now.
+
+        Textual writes only the part of a line that was refreshed, so a progress edit
+        sends the terminal its bar (and date), not the whole row: an edit stays a few
+        hundred bytes on a wide terminal.
+        """
+        width = self.scrollable_content_region.width
+        classes = self.row_classes
+        if width <= 0 or (classes is not None and classes(before) != classes(after)):
+            self.refresh_key(key)
+            return
+        layout = self._columns_for(width)
+        first: int | None = None
+        last = 0
+        x = 0
+        for position, (column, cell_width) in enumerate(layout):
+            if column.key != self.marker_column and self._cell(
+                column, before, cell_width
+            ) != self._cell(column, after, cell_width):
+                first = x if first is None else first
+                last = x + cell_width
+            x += cell_width + (column.gap if position < len(layout) - 1 else 0)
+        if first is not None:
+            self.refresh_key(key, first, last)
 
     # -- markers -----------------------------------------------------------------------
 

@@ -7,10 +7,13 @@ rather than the whole header.
 
 from __future__ import annotations
 
+from typing import Self
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.widgets import Static
 
 from tracker_tui.domain import Summary, TrackerInfo
@@ -20,6 +23,43 @@ from tracker_tui.widgets.progress import progress_bar, status_style
 from tracker_tui.widgets.urgency import impact_style, impact_urgency
 
 _MILESTONE_LINES = 2
+
+
+class HeaderLine(Static):
+    """One line (or two) of the header, repainted only as far as its text reaches.
+
+    A ``Static`` repaints its whole width on ``update``, and the terminal is sent the
+    blank cells after the text as well; here an update that keeps the height repaints
+    only the cells the old or the new text cover (the rest is blank before and after),
+    which keeps a progress edit's output small on a wide terminal.
+    """
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self._text_width = 0
+        self._repaint_width: int | None = None
+
+    def show(self, text: Text, *, layout: bool) -> None:
+        """Show ``text``; ``layout`` when its height may have changed."""
+        width = max((cell_len(line) for line in text.plain.split("\n")), default=0)
+        if not layout:
+            self._repaint_width = max(width, self._text_width)
+        self._text_width = width
+        try:
+            self.update(text, layout=layout)
+        finally:
+            self._repaint_width = None
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        if self._repaint_width is not None and not regions and not layout and not recompose:
+            regions = (Region(0, 0, self._repaint_width, max(1, self.size.height)),)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 class SnapshotHeader(Vertical):
@@ -40,11 +80,11 @@ class SnapshotHeader(Vertical):
         self._has_tasks = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="header-title")
-        yield Static(id="header-programme")
-        yield Static(id="header-milestones")
-        yield Static(id="header-status")
-        yield Static(id="header-risks")
+        yield HeaderLine(id="header-title")
+        yield HeaderLine(id="header-programme")
+        yield HeaderLine(id="header-milestones")
+        yield HeaderLine(id="header-status")
+        yield HeaderLine(id="header-risks")
 
     def show(
         self,
@@ -59,13 +99,25 @@ class SnapshotHeader(Vertical):
         if state == self._last:
             return
         self._last = state
-        width = max(self.size.width, 40)
+        width = max(self._width(), 40)
         self._has_tasks = summary.tasks > 0
         self._set("header-title", self._title_line(info, read_only, width))
         self._set("header-programme", self._programme_line(summary, width))
         self._set("header-milestones", self._milestone_lines(summary, width))
         self._set("header-status", self._status_line(summary, statuses or [], width))
         self._set("header-risks", self._risk_line(summary, width))
+
+    def _width(self) -> int:
+        """The width the lines are laid out for.
+
+        Before its first layout the header has no size yet (the Snapshot screen fills it
+        in ``on_mount``): the lines are laid out for the width it is about to get, the
+        terminal's less the padding. A guess that wrapped the milestones onto a second line
+        would make the first layout shrink the header and resize the task table, and that
+        leaves the table with a whole-table repaint pending, which the first edit after
+        launch would then write out (5 KB instead of a row).
+        """
+        return self.size.width or self.app.size.width - self.styles.gutter.width
 
     def on_resize(self) -> None:
         if self._last is not None:
@@ -77,14 +129,14 @@ class SnapshotHeader(Vertical):
         if previous is not None and previous == text:
             return
         self._shown[widget_id] = text
-        static = self.query_one(f"#{widget_id}", Static)
+        line = self.query_one(f"#{widget_id}", HeaderLine)
         # A layout pass only when the line's height may change. Static.update() asks for
         # one by default, and every layout pass of the screen makes the task table (a
         # ScrollView) repaint its scrollbar: ~2 KB at 40 rows, on an edit that changed
         # a count in this header.
         same_height = previous is not None and self._rows(previous) == self._rows(text) > 0
-        static.update(text, layout=not same_height)
-        static.display = bool(text.plain)
+        line.show(text, layout=not same_height)
+        line.display = bool(text.plain)
 
     def _rows(self, text: Text) -> int:
         """The lines ``text`` takes, or 0 when that is not known without wrapping it."""
