@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -413,9 +413,24 @@ class TestCommands:
             assert "UT-007" in files[0].read_text()
             assert any(str(files[0]) in n.message for n in app._notifications)
 
+    def test_today_comes_from_the_stores_clock(self, tmp_path):
+        """One clock: with no date pinned in the settings, the dashboard's today is the
+        store's clock's (the one the writer stamps Last Update with)."""
+        from datetime import datetime
+
+        from tracker_tui.domain import FixedClock
+
+        clock = FixedClock(datetime(2031, 1, 2, 9, 0, tzinfo=UTC))
+        with Store.open(str(tmp_path / "c.db"), user="alice", clock=clock) as store:
+            assert make_app(store, Settings()).settings.current_date(store.clock) == date(
+                2031, 1, 2
+            )
+
     def test_today_comes_from_settings(self, seed_store):
         settings = Settings(today=date(2024, 6, 5))
-        assert make_app(seed_store, settings).settings.current_date() == date(2024, 6, 5)
+        assert make_app(seed_store, settings).settings.current_date(seed_store.clock) == date(
+            2024, 6, 5
+        )
 
 
 class TestUndoConflict:

@@ -383,7 +383,9 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
     @work(thread=True, exit_on_error=False, group="export")
     def _export(self, directory: Path) -> None:
         try:
-            path = export_markdown_into(self.store, directory, self.settings.current_date())
+            path = export_markdown_into(
+                self.store, directory, self.settings.current_date(self.store.clock)
+            )
         except (TrackerError, OSError) as err:
             self.call_from_thread(self.notify, str(err), severity="error", markup=False)
             return

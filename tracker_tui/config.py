@@ -18,6 +18,10 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker_tui.domain import Clock
 
 APP_NAME = "tracker-tui"
 DEFAULT_THEME = "textual-dark"
@@ -32,7 +36,7 @@ def config_path() -> Path:
 
 @dataclass(slots=True)
 class Settings:
-    """The dashboard's settings. ``today`` fixes the date (tests); None means the clock."""
+    """The dashboard's settings. ``today`` fixes the date (tests); None means the store's clock."""
 
     theme: str = DEFAULT_THEME
     stale_days: int = 7
@@ -42,8 +46,10 @@ class Settings:
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
-    def current_date(self) -> date:
-        return self.today or date.today()
+    def current_date(self, clock: Clock) -> date:
+        """Today: ``today`` when a test pins it, else the store's clock (one clock for
+        the store, the UI and the CLI)."""
+        return self.today or clock.today()
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -45,7 +45,7 @@ class ActivityFormScreen(EditForm[ActivityEntry | None]):
         self, store: Store, entry: ActivityEntry | None = None, *, today: date | None = None
     ) -> None:
         self.store = store
-        self.today = today or date.today()
+        self.today = today or store.clock.today()
         super().__init__(entry)
 
     def form_title(self) -> str:

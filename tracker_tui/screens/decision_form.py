@@ -29,7 +29,7 @@ class DecisionFormScreen(EditForm[Decision | None]):
     ) -> None:
         self.store = store
         self.decision = decision
-        self.today = today or date.today()
+        self.today = today or store.clock.today()
         super().__init__(decision)
 
     def form_title(self) -> str:

@@ -204,7 +204,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         #: False while the app's first frame is still to come: the app then calls
         #: ``after_first_frame`` once it is on the terminal.
         self.first_frame_shown = first_frame_shown
-        self.today = settings.current_date()
+        self.today = settings.current_date(store.clock)
         self._statuses: list[str] = []
         self._info = TrackerInfo(title="", snapshot_date=None)
         self._summary: Summary | None = None
