@@ -166,3 +166,9 @@ def test_error_log_unwritable(tmp_path, monkeypatch):
 def test_sample_is_bundled():
     assert sample_tracker().is_file()
     assert sample_tracker_text().startswith("# Version 1.00 Progress Tracker")
+
+
+def test_the_csv_table_names_the_cli_offers_are_the_exports_own() -> None:
+    from tracker_tui import commands, export_formats
+
+    assert commands.CSV_TABLES == export_formats.CSV_TABLES
