@@ -47,6 +47,8 @@ HINT_BOX = "_box"
 HINT_TAIL = "_tail"
 HINT_INDENT = "_indent"
 HINT_SEP = "_id_sep"
+#: A blank line before the item in the source.
+HINT_GAP = "_gap"
 
 
 def is_check_item(line: str) -> bool:
@@ -98,10 +100,12 @@ def id_prefix(heading: str) -> str:
 
 @dataclass
 class ChecklistItem:
-    """One ``- [ ]`` item as read: its line, the indented lines under it."""
+    """One ``- [ ]`` item as read: its line, the indented lines under it, and whether a
+    blank line came before it."""
 
     line: str
     more: list[str]
+    gap: bool = False
 
 
 def owners_in_parens(items: list[ChecklistItem]) -> bool:
@@ -128,7 +132,9 @@ def _read_tail(tail: str, parens_are_owners: bool) -> tuple[str, str] | None:
             day = date_match.group(0)
             continue
         name = mark.strip("()")
-        if name.casefold().startswith("owner:"):
+        if mark.startswith("@"):
+            name = name[1:]
+        elif name.casefold().startswith("owner:"):
             name = name[6:].strip()
         elif (
             mark.startswith("(")
@@ -209,6 +215,8 @@ def read_items(
             extra["_marker"] = match["marker"]
         if match["text"] is None:
             extra["_bare"] = "1"
+        if item.gap:
+            extra[HINT_GAP] = "1"
         tasks.append(
             Task(
                 id=identifier,
@@ -246,7 +254,8 @@ def render_item(task: Task) -> list[str]:
     text += tail
     marker = extra.get("_marker") or "-"
     line = f"{marker} [{box}]" + ("" if extra.get("_bare") and not text else f" {text}")
-    lines = [line]
+    lines = [""] if extra.get(HINT_GAP) else []
+    lines.append(line)
     if task.notes:
         indent = extra.get(HINT_INDENT) or "  "
         lines += [indent + part if part.strip() else part for part in task.notes.split("\n")]

@@ -285,10 +285,12 @@ class _Scanner:
         items: list[ChecklistItem] = []
         numbers: list[int] = []
         index, end = start, start
+        gap = False
         while index < count:
             line = lines[index]
             if is_check_item(line):
-                item = ChecklistItem(line, [])
+                item = ChecklistItem(line, [], gap)
+                gap = False
                 numbers.append(index + 1)
                 index += 1
                 while index < count and lines[index][:1] in (" ", "\t") and lines[index].strip():
@@ -302,15 +304,13 @@ class _Scanner:
                 while after < count and is_blank(lines[after]):
                     after += 1
                 if after < count and is_check_item(lines[after]):
-                    index = after
+                    index, gap = after, True
                     continue
             break
         heading = self._heading
         milestone = checklist_milestone(heading)
         tasks = read_items(items, heading, milestone, self.statuses["task"])
         style = {"layout": "checklist", "prefix": id_prefix(milestone)}
-        if any(lines[n] == "" for n in range(start, end)):
-            style["spaced"] = "1"
         self._add(TableBlock("task", [], [], list(tasks), style), start, end, numbers)
         self.reading.found.append(
             Found(start + 1, end, "checklist", "task", len(tasks), f"items under {heading!r}")

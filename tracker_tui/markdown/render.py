@@ -96,9 +96,7 @@ def _record_lines(block: TableBlock) -> list[str]:
     layout = block.style.get("layout")
     lines: list[str] = []
     if layout == "checklist":
-        for position, item in enumerate(block.items):
-            if position and block.style.get("spaced"):
-                lines.append("")
+        for item in block.items:
             lines.extend(render_item(item))  # type: ignore[arg-type]
         return lines
     if layout == "sections":

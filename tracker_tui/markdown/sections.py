@@ -249,8 +249,8 @@ def _read_record(
     pieces = [(first, "date" if dated is not None else "id"), (MAIN_FIELD[kind], "title")]
     for name, group in pieces:
         spans.append((head_match.start(group), head_match.end(group), name))
-    heading_fields: list[tuple[str, str]] = []
     assigned: list[tuple[str, str]] = []
+    covered: set[int] = set()
     for number, match in field_lines:
         label = match["label"].strip()
         mapped = _label_field(kind, label, options)
@@ -274,11 +274,12 @@ def _read_record(
             while nxt < end_line and not body[nxt].strip():
                 nxt += 1
             begin = starts[nxt + 1] if nxt < end_line else offset
-        finish = starts[end_line + 1] - 1 if end_line > number else starts[number + 2] - 1
+        finish = starts[end_line + 2] - 1
+        covered.update(range(number, end_line + 1))
         finish = max(finish, begin)
         spans.append((begin, finish, name))
     if dated is not None and "rationale" not in taken:
-        _dated_rationale(body, field_lines, starts, spans)
+        _dated_rationale(body, covered, starts, spans)
     text = "\n".join(lines)
     spans.sort()
     for begin, finish, name in spans:
@@ -297,20 +298,21 @@ def _read_record(
 
 def _dated_rationale(
     body: list[str],
-    field_lines: list[tuple[int, re.Match[str]]],
+    covered: set[int],
     starts: list[int],
     spans: list[tuple[int, int, str]],
 ) -> None:
-    """A dated decision's rationale: the paragraphs under its heading, before any label."""
-    stop = field_lines[0][0] if field_lines else len(body)
-    first = 0
-    while first < stop and not body[first].strip():
-        first += 1
-    last = stop
-    while last > first and not body[last - 1].strip():
-        last -= 1
-    if last > first:
-        spans.append((starts[first + 1], starts[last + 1] - 1, "rationale"))
+    """A dated decision's rationale: its first run of paragraphs that no label holds."""
+    first = next((n for n, line in enumerate(body) if line.strip() and n not in covered), None)
+    if first is None:
+        return
+    last = first
+    for number in range(first, len(body)):
+        if number in covered:
+            break
+        if body[number].strip():
+            last = number
+    spans.append((starts[first + 1], starts[last + 2] - 1, "rationale"))
 
 
 def _label_field(kind: str, label: str, options: ReadOptions) -> str | None:

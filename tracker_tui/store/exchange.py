@@ -257,7 +257,8 @@ def _entity_row(kind: str, item: Any) -> dict[str, Any]:
 def _clean_extra(extra: dict[str, str] | None) -> dict[str, str]:
     # A format hint (``_tail``, ``_indent``...) may be whitespace that matters: not stripped.
     return {
-        _clean(key): clean_text(value) if key.startswith("_") else _clean(value)
+        # Extra fields of a record written as a section may hold paragraphs.
+        _clean(key): clean_text(value) if key.startswith("_") else _clean(value, multiline=True)
         for key, value in (extra or {}).items()
     }
 
