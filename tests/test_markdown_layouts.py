@@ -70,7 +70,7 @@ def test_checklist_items_are_tasks_under_their_heading() -> None:
 
 def test_checklist_ids_written_in_items_are_kept_with_their_formatting() -> None:
     doc = parse_document(RELEASE)
-    first, second, third = doc.tasks
+    _, second, third = doc.tasks
     assert [t.id for t in doc.tasks] == ["REL-101", "REL-102", "REL-103"]
     assert second.extra["_wrap_id"] == "**{}**"
     assert second.notes == "Signed with the release key.\n- [x] checked by Dana"
