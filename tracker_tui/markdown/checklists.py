@@ -39,6 +39,8 @@ _TAIL_PART = (
 )
 _TAIL_RE = re.compile(r"(?P<tail>(?:" + _TAIL_PART + r")+)$", re.IGNORECASE)
 _PART_RE = re.compile(_TAIL_PART, re.IGNORECASE)
+_DATE_RE = re.compile(_DATE)
+_MAY_END_TAIL = re.compile(r"(?:@[A-Za-z0-9_.\-]+|\)|[0-9]{4}-[0-9]{2}-[0-9]{2})[,;]?$")
 _NAME_RE = re.compile(r"^[A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,2}$")
 _PREFIX_WORD_RE = re.compile(r"[A-Za-z]+")
 _NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
@@ -125,7 +127,7 @@ def _read_tail(tail: str, parens_are_owners: bool) -> tuple[str, str] | None:
     owner, day = "", ""
     for part in _PART_RE.findall(tail):
         mark = part.strip(" \t,;–—-")
-        date_match = re.search(_DATE, mark)
+        date_match = _DATE_RE.search(mark)
         if date_match is not None and not mark.startswith("@"):
             if day:
                 return None
@@ -176,7 +178,7 @@ def read_items(
         box, text = match["box"], match["text"] or ""
         extra: dict[str, str] = {}
         identifier = ""
-        found = _ID_RE.match(text)
+        found = _ID_RE.match(text) if text[:1].isalpha() or text[:1] in "*`" else None
         if found is not None:
             identifier, wrapper = unwrap(found["id"])
             if wrapper:
@@ -187,7 +189,8 @@ def read_items(
         owner, day = "", ""
         # Owner and date marks are short: only the end of a long item is searched.
         start = max(0, len(text) - 160)
-        tail = _TAIL_RE.search(text, start)
+        # Every mark ends in a letter, digit, ")" or "."; most items end otherwise.
+        tail = _TAIL_RE.search(text, start) if _MAY_END_TAIL.search(text) else None
         if tail is not None and tail.start() > 0:
             read = _read_tail(tail["tail"], parens)
             if read is not None:

@@ -26,6 +26,7 @@ default form: the heading, a blank line, then a ``**Label:** value`` line per fi
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -376,6 +377,7 @@ def _template(text: str, spans: list[tuple[int, int, str]]) -> list[str]:
     return parts
 
 
+@functools.lru_cache(maxsize=4)
 def _status_writer(kind: str) -> StatusWriter:
     from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES
 

@@ -15,8 +15,8 @@ task Complete, and that date is its last update.
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 
 #: kind → field → synonyms (normalised), best first. Kinds: task, risk, decision (tables
 #: and section records), checkpoint and metric (named in refusals and ``--dry-run``: they are
@@ -178,6 +178,7 @@ _PARENS_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _MARKUP_RE = re.compile(r"[*_`~]")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_header(label: str) -> str:
     """A header as the synonym table spells it: ``**Date (UTC)** 📅`` → ``date``.
 
@@ -192,15 +193,13 @@ def normalise_header(label: str) -> str:
     return _words(text)
 
 
+_NOT_WORD_RE = re.compile(r"[^\w%#]+")
+
+
 def _words(text: str) -> str:
+    # \w: letters and digits of any script (emoji and punctuation are not words).
     text = _MARKUP_RE.sub("", text).casefold()
-    kept = []
-    for char in text:
-        if char in "%#" or unicodedata.category(char)[0] in "LN":
-            kept.append(char)
-        else:
-            kept.append(" ")
-    return " ".join("".join(kept).split())
+    return " ".join(_NOT_WORD_RE.sub(" ", text).split())
 
 
 #: normalised header → field, per kind (the first kind's own synonyms are checked first).
