@@ -92,13 +92,18 @@ def test_owners_in_parentheses_when_most_items_have_one() -> None:
     assert doc.tasks[0].title == "Charts (Recharts)" and doc.tasks[0].owner == ""
 
 
-def test_completing_a_task_checks_its_box(tmp_path: Path) -> None:
+def through_the_store(tmp_path: Path, text: str, *edit: str) -> str:
+    """``text`` imported, edited with ``tracker-tui set`` (``edit``), and exported."""
     source, db, out = tmp_path / "r.md", tmp_path / "t.db", tmp_path / "out.md"
-    source.write_text(ROADMAP, encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     assert main(["import", str(source), "--db", str(db)]) == 0
-    assert main(["set", "P2-01", "--status", "Complete", "--db", str(db)]) == 0
+    assert main(["set", *edit, "--db", str(db)]) == 0
     assert main(["export", "--db", str(db), "-o", str(out)]) == 0
-    written = out.read_text(encoding="utf-8")
+    return out.read_text(encoding="utf-8")
+
+
+def test_completing_a_task_checks_its_box(tmp_path: Path) -> None:
+    written = through_the_store(tmp_path, ROADMAP, "P2-01", "--status", "Complete")
     assert "- [x] Invite testers @bob" in written
     assert (
         written.replace("- [x] Invite testers", "- [ ] Invite testers").split("\n")[:8]
@@ -197,14 +202,8 @@ def test_a_second_section_register_with_qualified_labels_and_code() -> None:
 
 
 def test_editing_a_record_changes_only_that_field(tmp_path: Path) -> None:
-    source, db, out = tmp_path / "r.md", tmp_path / "t.db", tmp_path / "out.md"
-    source.write_text(RISKS_WITH_FIELDS, encoding="utf-8")
-    assert main(["import", str(source), "--db", str(db)]) == 0
-    assert main(["set", "RISK-001", "--owner", "Priya", "--db", str(db)]) == 0
-    assert main(["export", "--db", str(db), "-o", str(out)]) == 0
-    assert out.read_text(encoding="utf-8") == RISKS_WITH_FIELDS.replace(
-        "**Owner:** TBD", "**Owner:** Priya"
-    )
+    written = through_the_store(tmp_path, RISKS_WITH_FIELDS, "RISK-001", "--owner", "Priya")
+    assert written == RISKS_WITH_FIELDS.replace("**Owner:** TBD", "**Owner:** Priya")
 
 
 DECISIONS_DATED = """\

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from tracker_tui.commands.opening import open_store
 from tracker_tui.commands.output import print_error, print_json, rich_console, say
-from tracker_tui.domain import TrackerError
 
 if TYPE_CHECKING:
     from tracker_tui.document import Document
@@ -117,17 +116,9 @@ def document_headers(path: Path, options: ReadOptions) -> set[str]:
 
 
 def _reading(path: Path, options: ReadOptions) -> tuple[Document, Reading]:
-    from tracker_tui.markdown.parse import read_markdown
-    from tracker_tui.markdown.source import file_error, read_text
+    from tracker_tui.markdown.parse import read_file
 
-    file, text = read_text(path)
-    try:
-        return read_markdown(text, options)
-    except TrackerError as error:
-        message = str(error)
-        if error.line is not None:
-            message = message.removeprefix(f"line {error.line}: ")
-        raise file_error(file, message, error.line) from None
+    return read_file(path, options)
 
 
 def _unknown_headers(options: ReadOptions, headers: set[str]) -> str:

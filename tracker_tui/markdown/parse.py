@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from os import PathLike
+from pathlib import Path
 
 from tracker_tui.document import EXTRA_PREFIX, Block, Document, ListBlock, RawBlock, TableBlock
 from tracker_tui.domain import (
@@ -576,9 +577,24 @@ def read_document(path: str | PathLike[str], options: ReadOptions | None = None)
             applies) when the path is missing, a directory, too large, unreadable,
             binary, not UTF-8, or not a tracker.
     """
+    document, reading = read_file(path, options)
+    if not understood(document):
+        raise file_error(Path(path), refusal(reading), None)
+    return document
+
+
+def read_file(
+    path: str | PathLike[str], options: ReadOptions | None = None
+) -> tuple[Document, Reading]:
+    """``read_markdown`` on the file at ``path``: the document and what was understood of
+    it, whether or not it is a tracker (``--dry-run`` shows both).
+
+    Raises:
+        TrackerError: as ``read_document``, except for a document that is not a tracker.
+    """
     file, text = read_text(path)
     try:
-        return parse_document(text, options)
+        return read_markdown(text, options)
     except TrackerError as error:
         message = str(error)
         if error.line is not None:

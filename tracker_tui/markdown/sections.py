@@ -36,7 +36,7 @@ from tracker_tui.document import EXTRA_PREFIX, Entity
 from tracker_tui.domain import Decision, Risk, Task
 from tracker_tui.fields import labelled
 from tracker_tui.markdown.cells import StatusReader, StatusWriter
-from tracker_tui.markdown.lines import FENCE_RE, HEADING_RE, fence_closes
+from tracker_tui.markdown.lines import FENCE_RE, HEADING_RE, fence_closes, outside_fences
 from tracker_tui.markdown.options import ReadOptions
 from tracker_tui.markdown.synonyms import field_for, normalise_header
 from tracker_tui.markdown.values import cell_getter, read_value
@@ -198,16 +198,8 @@ def read_run(
 
 
 def _field_lines(body: list[str]) -> list[tuple[int, re.Match[str]]]:
-    found, fence = [], ""
-    for number, line in enumerate(body):
-        if fence:
-            if fence_closes(fence, line):
-                fence = ""
-            continue
-        opened = FENCE_RE.match(line)
-        if opened:
-            fence = opened.group(1)
-            continue
+    found = []
+    for number, line in outside_fences(enumerate(body)):
         match = FIELD_RE.match(line)
         if match is not None:
             found.append((number, match))
