@@ -234,13 +234,18 @@ def write_after(store: Store, calls: int, write: Callable[[], object]) -> list[i
 
 
 def replace_tracker(where: Path | str | StoreTarget, title: str) -> Callable[[], None]:
-    """A write for ``write_after``: bob replaces the tracker with three NEW- tasks under
-    ``title``, and commits."""
+    """A write for ``write_after``: bob replaces the (only) tracker with three NEW- tasks
+    under ``title`` (``import --replace`` under its name), and commits."""
 
     def write() -> None:
         from tracker_tui.store import Store
 
         with Store.open(where, user="bob") as bob:
-            bob.import_document(tasks_document(3, prefix="NEW-", title=title), replace=True)
+            current = bob.tracker()
+            bob.import_document(
+                tasks_document(3, prefix="NEW-", title=title),
+                replace=True,
+                name=current.name if current is not None else None,
+            )
 
     return write

@@ -45,9 +45,12 @@ from tracker_tui.domain import (
 from tracker_tui.export_formats import to_json
 from tracker_tui.markdown import read_document, render_document
 from tracker_tui.store import Store, engine
+from tracker_tui.store.rows import SCHEMA_VERSION
 from tracker_tui.store.target import resolve_target
 
 pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 # -- fixtures ------------------------------------------------------------------------------
@@ -146,7 +149,7 @@ def test_open_on_an_empty_database_creates_the_schema(
         assert not store.read_only
     assert {"meta", "task", "risk", "change", "layout_block"} <= _tables(pg_cluster, pg_db)
     meta = dict(_rows(pg_cluster, pg_db, "SELECT key, value FROM meta"))
-    assert meta == {"application": "tracker-tui", "schema_version": "2", "revision": "0"}
+    assert meta == {"application": "tracker-tui", "schema_version": str(SCHEMA_VERSION)}
     indexes = {row[0] for row in _rows(pg_cluster, pg_db, "SELECT indexname FROM pg_indexes")}
     assert {"ix_task_document_order", "ix_activity_document_order"} <= indexes
 
@@ -221,8 +224,8 @@ def test_another_applications_database_is_refused_and_left_untouched(
 
 
 def test_an_older_store_is_upgraded(pg_cluster: Cluster, pg_db: str, pg_url: str) -> None:
-    with Store.open(pg_url) as store:
-        store.import_document(tasks_document())
+    """A schema-1 store (the schema-2 fixture without schema 2's indexes) goes all the way."""
+    pg_cluster.execute((FIXTURES / "store-schema2.pg.sql").read_text(), pg_db)
     for name in ("ix_task_document_order", "ix_task_milestone_progress"):
         pg_cluster.execute(f"DROP INDEX {name}", pg_db)
     pg_cluster.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'", pg_db)
@@ -231,7 +234,7 @@ def test_an_older_store_is_upgraded(pg_cluster: Cluster, pg_db: str, pg_url: str
     with Store.open(pg_url) as store:
         assert len(store.tasks()) == 7
     assert _rows(pg_cluster, pg_db, "SELECT value FROM meta WHERE key = 'schema_version'") == [
-        ("2",)
+        (str(SCHEMA_VERSION),)
     ]
     indexes = {row[0] for row in _rows(pg_cluster, pg_db, "SELECT indexname FROM pg_indexes")}
     assert "ix_task_document_order" in indexes
@@ -318,7 +321,7 @@ def test_a_write_waiting_too_long_for_the_lock_gives_up_clearly(
         store.import_document(tasks_document())
         dsn = f"host={pg_cluster.socket_dir} port={pg_cluster.port} user=postgres dbname={pg_db}"
         with psycopg.connect(dsn) as holder:
-            holder.execute("SELECT * FROM meta WHERE key = 'revision' FOR UPDATE")
+            holder.execute("SELECT * FROM trackers FOR UPDATE")
             started = time.monotonic()
             with pytest.raises(StoreLockedError, match="busy"):
                 store.update_task("UT-001", {"progress": "+1"})
@@ -498,7 +501,7 @@ def test_check_reports_sensibly(pg_store: Store) -> None:
     assert report["ok"] is True and report["problems"] == []
     assert report["integrity"].startswith("not applicable")
     assert report["engine"] == "postgresql"
-    assert report["schema_version"] == 2 and report["revision"] == 1
+    assert report["schema_version"] == SCHEMA_VERSION and report["revision"] == 1
     assert report["counts"]["task"] == 7
     assert "***" not in report["store"]  # no password in the URL: nothing to hide
 
@@ -614,7 +617,9 @@ def test_the_header_figures_are_one_state_on_postgresql(pg_store: Store) -> None
         seen[0] += 1
         if seen[0] == 1:
             with Store.open(pg_store.target, user="bob") as bob:
-                bob.import_document(tasks_document(3, prefix="NEW-"), replace=True)
+                bob.import_document(
+                    tasks_document(3, prefix="NEW-"), replace=True, name=pg_store.tracker().name
+                )
         return rows
 
     connection.fetchall = fetchall  # type: ignore[method-assign]

@@ -53,16 +53,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Load ``FILE`` into the store and say what was loaded.
 
     The file is parsed in full before the store is opened, so a file that is not a
-    tracker changes nothing. A store that already holds a tracker is only replaced with
-    ``--replace`` (the store refuses otherwise). An ID that a task and a risk share is
+    tracker changes nothing. It becomes a new tracker, named after its title (or
+    ``--name``); a tracker of that name is only replaced with ``--replace`` (the store
+    refuses otherwise). Other trackers are never touched. An ID that a task and a risk share is
     warned about on stderr, one line each.
     """
     from tracker_tui.rules import shared_ids
 
     document = read_tracker_file(Path(args.file))
     with open_store(args) as store:
-        counts = store.import_document(document, replace=args.replace)
+        counts = store.import_document(document, replace=args.replace, name=args.name)
         title = store.tracker_info().title
+        tracker = store.tracker()
+        name = tracker.name if tracker is not None else title
         where = store.target.describe()
     # Imported all the same (the document is the user's), but said, one line each:
     # `set ID` cannot guess which of the two is meant.
@@ -73,10 +76,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"'tracker-tui set {shared}' needs --task or --risk"
         )
     if args.format == "json":
-        print_json({"store": where, "title": title, "counts": dict(counts)})
+        print_json({"store": where, "tracker": name, "title": title, "counts": dict(counts)})
         return 0
     console = rich_console()
-    say(console, "Imported ", (title or args.file, "bold"), f" into {where}")
+    say(console, "Imported ", (name or args.file, "bold"), f" into {where}")
     if counts:
         say(console, "  ", describe_counts(counts))
     return 0
