@@ -122,3 +122,39 @@ def test_the_schema_2_fixture_upgrades_on_postgresql_with_everything_kept(
             assert imported["task"] == 3 and len(store.trackers()) == 2
     finally:
         pg_cluster.drop_database(database)
+
+
+@pytest.mark.slow
+def test_copy_from_sqlite_to_postgresql_and_back(pg_cluster: Cluster, tmp_path: Path) -> None:
+    """Every tracker with its history and undo, both ways; a non-empty target is refused."""
+    source = tmp_path / "source.db"
+    with Store.open(source, user="alice") as store:
+        store.import_document(tasks_document(5, title="Alpha"))
+        store.import_document(tasks_document(4, title="Beta"))
+        store.update_task("UT-002", {"progress": 80})
+        expected = (store.trackers(), store.tasks(), store.history())
+    database = pg_cluster.create_database()
+    url = pg_cluster.url(database)
+    try:
+        with Store.open(source, user="alice") as store, Store.open(url, user="alice") as server:
+            from tracker_tui.store.copying import copy_store
+
+            counts = copy_store(store, server, replace=False)
+            assert counts["trackers"] == 2 and counts["task"] == 9
+            with pytest.raises(Exception, match="--replace"):
+                copy_store(store, server, replace=False)
+        with Store.open(url, user="alice", tracker="beta") as server:
+            assert (server.trackers(), server.tasks(), server.history()) == expected
+            assert server.undo()[0].id == "UT-002"  # alice's undo came along
+            # New rows on the server take keys after the copied ones.
+            server.add_activity("on the server")
+            server.import_document(tasks_document(2, title="Gamma"))
+        back = tmp_path / "back.db"
+        with Store.open(url) as server, Store.open(back) as copy:
+            from tracker_tui.store.copying import copy_store
+
+            assert copy_store(server, copy, replace=False)["trackers"] == 3
+        with Store.open(back, tracker="beta") as copy:
+            assert copy.task("UT-002").progress == 50 and copy.activity()[0].text == "on the server"
+    finally:
+        pg_cluster.drop_database(database)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from tracker_tui.domain import TrackerError
 from tracker_tui.errors_log import report_unexpected
 from tracker_tui.messages import RefreshFailed, RefreshRecovered, StoreChanged
+from tracker_tui.tracker_messages import TrackersChanged
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,6 +40,9 @@ class LiveRefresh:
         #: The store's revision the screens show, and the data_version it was read at.
         self.revision = 0
         self._data_version: int | None = None
+        #: Every tracker's revision, as last seen: a move in any of them (or a tracker
+        #: added or deleted) is a ``TrackersChanged`` for the portfolio.
+        self._revisions: dict[int, int] | None = None
         #: Checks that failed in a row (0 once one works).
         self.failures = 0
         self._polling = False
@@ -50,6 +54,12 @@ class LiveRefresh:
         first read, so that a commit made during that read is shown by the first poll."""
         self.revision = self.store.revision()
         self._data_version = self.store.data_version()
+        self._revisions = self.store.revisions()
+
+    def follow(self, store: Store) -> None:
+        """Watch ``store`` (a view on another tracker) from now on: the app opened it."""
+        self.store = store
+        self.revision = store.revision()
 
     def start(self) -> None:
         """Check every ``POLL_SECONDS`` from now on (call once the app is running)."""
@@ -67,6 +77,10 @@ class LiveRefresh:
         try:
             data_version = store.data_version()
             if data_version is None or data_version != self._data_version:
+                revisions = store.revisions()
+                if revisions != self._revisions:
+                    self._revisions = revisions
+                    self.app.post_message(TrackersChanged(revisions))
                 revision = store.revision()
                 if revision != self.revision:
                     changes = store.changes_since(self.revision)

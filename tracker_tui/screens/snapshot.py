@@ -196,8 +196,11 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
         *,
         ascii: bool = False,
         first_frame_shown: bool = False,
+        tracker: str | None = None,
     ) -> None:
         super().__init__(name="snapshot")
+        #: The tracker's name, for the tabs, when the store holds several.
+        self.tracker = tracker
         self.store = store
         self.settings = settings
         self.ascii = ascii
@@ -217,7 +220,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield ModeTabs("snapshot", ascii=self.ascii)
+        yield ModeTabs("snapshot", ascii=self.ascii, tracker=self.tracker)
         yield SnapshotHeader(ascii=self.ascii, id="snapshot-header")
         filter_input = InOrderInput(
             placeholder="filter: type to match any column; enter keeps, escape clears",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, Integer, inspect, text
 from sqlmodel import SQLModel
 
 from tracker_tui.domain import TrackerError
@@ -126,6 +126,8 @@ def restart_sequences(connection: Connection, tables: list[Any]) -> None:
     """A server's serial keys go on after rows inserted with their own keys (PostgreSQL)."""
     for table in tables:
         for column in table.primary_key.columns:
+            if not isinstance(column.type, Integer):
+                continue
             if column.autoincrement is True or (
                 column.autoincrement == "auto" and len(table.primary_key.columns) == 1
             ):

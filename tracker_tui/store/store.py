@@ -134,6 +134,8 @@ class Store:
         self._tracker: TrackerRef | None = None
         #: A view (``for_tracker``) leaves the shared connections to the store it came from.
         self._owns_connections = True
+        #: A view on no tracker (``without_tracker``): nothing is chosen, ever.
+        self._chosen_none = False
 
     # -- opening -----------------------------------------------------------------------
 
@@ -231,6 +233,15 @@ class Store:
 
     # -- the current tracker -----------------------------------------------------------
 
+    def without_tracker(self) -> Store:
+        """A view of this store on no tracker: its reads of one tracker are empty, and
+        the store-wide ones (``trackers``, ``portfolio``...) work. For a dashboard that
+        opens on the portfolio of a store whose tracker is still to be chosen."""
+        view = self.for_tracker(TrackerRef(0, ""))
+        view._tracker = None
+        view._chosen_none = True
+        return view
+
     def for_tracker(self, tracker: TrackerRef) -> Store:
         """A view of this store on ``tracker``: the same connections, user, clock and
         read-only state; every read and edit of it is about ``tracker``. Closing it
@@ -263,7 +274,7 @@ class Store:
             TrackerError: the ``tracker`` given to ``open`` matches none or several, or
                 the store holds several and this user has opened none of them yet.
         """
-        if self._tracker is not None:
+        if self._tracker is not None or self._chosen_none:
             return self._tracker
         base = self._base_reader()
         if base is None or not base.has_schema():
