@@ -59,6 +59,7 @@ sys.path.insert(1, str(ROOT))
 
 import bench_data  # noqa: E402
 import bench_edits  # noqa: E402
+import bench_trackers  # noqa: E402
 from bench_pty import PtySession  # noqa: E402
 
 PYTHON = sys.executable
@@ -88,6 +89,7 @@ FIGURES = (
     "peak RSS, big store",
     "import 20k rows",
     "export 20k rows",
+    *bench_trackers.FIGURES,
 )
 
 
@@ -930,9 +932,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("startup", "interactive", "exchange"),
+        choices=("startup", "interactive", "exchange", "trackers"),
         action="append",
         help="run only these parts (repeatable)",
+    )
+    parser.add_argument("--trackers", type=int, help="trackers in one store (default 50; quick 10)")
+    parser.add_argument(
+        "--tracker-tasks", type=int, help="tasks per tracker (default 1000; quick 200)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
@@ -945,6 +951,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "keystrokes": 6 if quick else 21,
         "live_edits": 3 if quick else 8,
         "idle_seconds": 2.0 if quick else 5.0,
+        "trackers": 10 if quick else 50,
+        "tracker_tasks": 200 if quick else 1000,
     }
     for key, value in defaults.items():
         if getattr(args, key) is None:
@@ -955,7 +963,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    parts = set(args.only or ("startup", "interactive", "exchange"))
+    parts = set(args.only or ("startup", "interactive", "exchange", "trackers"))
     if args.keep:
         work = Path(args.keep).resolve()
         work.mkdir(parents=True, exist_ok=True)
@@ -972,6 +980,9 @@ def main(argv: list[str] | None = None) -> int:
             bench.interactive()
         if "exchange" in parts:
             bench.exchange()
+        if "trackers" in parts:
+            bench.warm_bytecode()
+            bench_trackers.run(bench, TRACKER)
         report = bench.report()
         if args.json_out:
             Path(args.json_out).write_text(

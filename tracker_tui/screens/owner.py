@@ -138,9 +138,11 @@ class OwnerScreen(FilterSort):
         if message.owner != self.owner:
             return  # an older read, for the owner shown before
         trackers = len({row.tracker.id for row in message.rows})
+        # The owner as the trackers spell it (matched whatever the case).
+        spelt = message.rows[0].task.owner if message.rows else self.owner
         heading = Text.assemble(
             "Open tasks of ",
-            (display_text(self.owner), "bold"),
+            (display_text(spelt), "bold"),
             f": {len(message.rows)} in {trackers} tracker{'s' if trackers != 1 else ''}",
         )
         self.query_one("#owner-heading", Static).update(heading)
