@@ -123,6 +123,8 @@ class Store:
         self.target = target
         self.user = user
         self.read_only = read_only
+        #: Read-only because this user may not write its files, not because they asked.
+        self.read_only_by_permissions = False
         #: The one clock of this store: Last Update, the history's timestamps, and what
         #: the UI and the CLI call today.
         self.clock: Clock = clock if clock is not None else SystemClock()
@@ -249,6 +251,7 @@ class Store:
         view = Store(self.target, user=self.user, read_only=self.read_only, clock=self.clock)
         view._shared = self._shared
         view._open_lock = self._shared.lock
+        view.read_only_by_permissions = self.read_only_by_permissions
         view._tracker = tracker
         view._owns_connections = False
         return view
@@ -396,7 +399,13 @@ class Store:
         if self.read_only:
             from tracker_tui.store.permissions import read_only_message
 
-            raise ReadOnlyError(read_only_message(self.target.describe(), self.target.path))
+            raise ReadOnlyError(
+                read_only_message(
+                    self.target.describe(),
+                    self.target.path,
+                    by_permissions=self.read_only_by_permissions,
+                )
+            )
         shared = self._shared
         if shared.writer is not None:
             return shared.writer
@@ -448,6 +457,8 @@ class Store:
             self.target, read_only=self.read_only, verify=verify, reader=reader
         )
         if opening.read_only:
+            # Not asked for: the files' permissions leave this user only reading.
+            self.read_only_by_permissions = not self.read_only
             self.read_only = True
         if opening.needs_writer:
             self._base_writer()  # upgrades (after a backup) or creates the schema
