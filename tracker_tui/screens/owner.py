@@ -39,7 +39,7 @@ def owner_columns(*, ascii: bool) -> list[Column]:
         Column(
             "tracker",
             "Tracker",
-            width=10,
+            width=14,
             max_width=24,
             priority=95,
             value=lambda row: row.tracker.name,
@@ -79,6 +79,8 @@ def owner_columns(*, ascii: bool) -> list[Column]:
 
 class OwnerScreen(FilterSort):
     """The open tasks of ``owner`` in every tracker."""
+
+    AUTO_FOCUS = "#owner-tasks"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "pick_status(1)", "Status ▶", id="owner.status-next"),

@@ -113,6 +113,8 @@ def portfolio_columns(*, ascii: bool) -> list[Column]:
 class PortfolioScreen(FilterSort):
     """Every tracker of the store, one row each."""
 
+    AUTO_FOCUS = "#trackers"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_tracker", "Open", id="portfolio.open"),
         Binding("slash", "filter", "Filter", priority=True, id="portfolio.filter"),
