@@ -25,7 +25,11 @@ def filter_input() -> InOrderInput:
 
 
 class FilterSort(Screen[None]):
-    """``action_filter``, ``action_clear_filter`` and ``action_sort`` over ``table``."""
+    """``action_filter``, ``action_clear_filter`` and ``action_sort`` over ``table``,
+    for the Snapshot screen, the portfolio and the owner view."""
+
+    #: The sort choice that undoes sorting: the rows' own order.
+    UNSORTED_LABEL = "Document order"
 
     @property
     def table(self) -> RecordTable:
@@ -35,18 +39,28 @@ class FilterSort(Screen[None]):
         focused = self.focused
         return focused is not None and focused.id == "filter"
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def filter_allows(self, action: str) -> bool:
+        """Whether the filter leaves ``action`` to its binding now. While the filter has
+        the focus, / and +/- are text (Textual does not know that "slash", "plus" and
+        "minus" are printable): hidden from the footer, and / is not taken by its
+        priority binding. "esc Clear filter" shows only while there is a filter."""
         if action in ("filter", "nudge_progress") and self._typing_in_filter():
             return False
-        if action == "clear_filter" and not (
-            self.is_mounted and (self._typing_in_filter() or bool(self.table.filter_text))
-        ):
+        return not (
+            action == "clear_filter"
+            and not (self.is_mounted and (self._typing_in_filter() or bool(self.table.filter_text)))
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.filter_allows(action):
             return False
         return super().check_action(action, parameters)
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.add_class("-active")
+        # Shown and focused now, not after the next refresh, so that keys typed right
+        # after / (a fast typist, a paste) land in the filter.
         field.display = True
         self.set_focus(field)
 
@@ -64,18 +78,20 @@ class FilterSort(Screen[None]):
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if not field.has_class("-active") and not self.table.filter_text:
+            return
         field.value = ""
         field.remove_class("-active")
         field.display = False
         self.table.filter_text = ""
         self.table.focus()
-        self.refresh_bindings()
+        self.refresh_bindings()  # "esc Clear filter" leaves the footer
 
     def action_sort(self) -> None:
         from tracker_tui.screens.progress_prompt import ChoicePrompt
 
         table = self.table
-        choices = [("", "Name order")] + [
+        choices = [("", self.UNSORTED_LABEL)] + [
             (column.key, column.label) for column in table.columns if column.label
         ]
 

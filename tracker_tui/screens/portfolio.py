@@ -114,6 +114,7 @@ class PortfolioScreen(FilterSort):
     """Every tracker of the store, one row each."""
 
     AUTO_FOCUS = "#trackers"
+    UNSORTED_LABEL = "Name order"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_tracker", "Open", id="portfolio.open"),
