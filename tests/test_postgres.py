@@ -142,7 +142,8 @@ def test_open_on_an_empty_database_creates_the_schema(
         assert store.exists
         assert store.revision() == 0
         assert store.tasks() == []
-        assert store.data_version() is None  # no PRAGMA data_version: poll revision()
+        # No PRAGMA data_version: a LISTEN/NOTIFY counter (tests/test_postgres_faults.py).
+        assert isinstance(store.data_version(), int)
         assert not store.read_only
     assert {"meta", "task", "risk", "change", "layout_block"} <= _tables(pg_cluster, pg_db)
     meta = dict(_rows(pg_cluster, pg_db, "SELECT key, value FROM meta"))
@@ -506,12 +507,23 @@ def test_check_reports_sensibly(pg_store: Store) -> None:
 # -- several users -------------------------------------------------------------------------
 
 
+def _moves_past(read: Any, value: int | None) -> int:
+    """Wait (up to a generous minute) for ``read()`` to go past ``value``; return it."""
+    deadline = time.monotonic() + 60
+    while (now := read()) == value:
+        assert time.monotonic() < deadline, "the change signal never moved"
+        time.sleep(0.02)
+    return int(now)
+
+
 def test_a_second_store_sees_the_revision_move(pg_store: Store) -> None:
     with Store.open(pg_store.target, user="bob") as watcher:
-        assert watcher.data_version() is None  # so the app polls revision()
+        # The first call starts listening; the version moves once it listens.
+        listening = _moves_past(watcher.data_version, watcher.data_version())
         seen = watcher.revision()
         assert watcher.revision() == seen  # nothing moved: nothing to redraw
         pg_store.update_task("UT-003", {"progress": "-10"})
+        _moves_past(watcher.data_version, listening)  # the commit's NOTIFY is heard
         assert watcher.revision() == seen + 1
         changes = watcher.changes_since(seen)
         assert {(c.id, c.field, c.user) for c in changes} >= {("UT-003", "progress", "alice")}

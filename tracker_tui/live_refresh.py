@@ -6,6 +6,12 @@ when that moved, the store's own revision counter; only when the revision moved 
 changes read. The result is posted to the app as ``StoreChanged``, which the app hands to
 its screens.
 
+On PostgreSQL the free check is the store's LISTEN/NOTIFY counter (the revision is read
+only when a commit was announced, or at a heartbeat). A check that finds the server away
+(``UnreachableError``: refused, restarting) posts ``StoreUnreachable`` at once, which the
+app shows as "reconnecting…" in every screen's tab row; the first check that works again
+reads what changed meanwhile and posts ``StoreReachable``.
+
 A failing check is tried again at the next tick. After ``POLL_FAILURES_TOLD`` failures in
 a row the app gets one ``RefreshFailed`` (an unexpected error is logged, once), and when a
 check works again after that, one ``RefreshRecovered``. Nothing is marked as seen until its
@@ -16,9 +22,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tracker_tui.domain import TrackerError
+from tracker_tui.domain import TrackerError, UnreachableError
 from tracker_tui.errors_log import report_unexpected
-from tracker_tui.messages import RefreshFailed, RefreshRecovered, StoreChanged
+from tracker_tui.messages import (
+    RefreshFailed,
+    RefreshRecovered,
+    StoreChanged,
+    StoreReachable,
+    StoreUnreachable,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -44,6 +56,8 @@ class LiveRefresh:
         self._polling = False
         self._failure_told = False
         self._error_logged = False
+        #: True from a check that found the server away until one that reached it.
+        self.unreachable = False
 
     def read_counters(self) -> None:
         """Start from the store's counters as they are now: call it before the screens'
@@ -83,6 +97,9 @@ class LiveRefresh:
             if self.failures:
                 self.failures = 0
                 self._error_logged = False
+                if self.unreachable:
+                    self.unreachable = False
+                    self.app.post_message(StoreReachable())
                 if self._failure_told:
                     self._failure_told = False
                     self.app.post_message(RefreshRecovered())
@@ -92,6 +109,9 @@ class LiveRefresh:
     def _failed(self, error: Exception) -> None:
         """Count the failure; log an unexpected one (once a streak)."""
         self.failures += 1
+        if isinstance(error, UnreachableError) and not self.unreachable:
+            self.unreachable = True
+            self.app.post_message(StoreUnreachable(str(error)))
         if isinstance(error, TrackerError):
             reason = str(error)
         else:

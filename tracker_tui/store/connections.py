@@ -221,6 +221,8 @@ class SqlAlchemyConnection:
         self._url = url
         # The connection of this thread's ``snapshot()``, if it is in one.
         self._local = threading.local()
+        self._listener: Any = None  # a ChangeListener, from the first data_version()
+        self._listener_lock = threading.Lock()
 
     @property
     def dialect(self) -> str:
@@ -304,5 +306,47 @@ class SqlAlchemyConnection:
         allowed, read_only_server = rows[0]
         return bool(allowed) and not read_only_server
 
+    def data_version(self) -> int | None:
+        """On PostgreSQL, a number that goes up whenever another connection may have
+        committed (``store/notifications.py``: LISTEN/NOTIFY, a reconnection, a heartbeat);
+        the first call starts listening, on a connection of its own. Other engines: None
+        (poll the revision).
+
+        Raises:
+            TrackerError: the server cannot be reached now (``UnreachableError``).
+        """
+        if self.dialect != "postgresql":
+            return None
+        with self._listener_lock:
+            if self._listener is None:
+                from tracker_tui.store.engine import CHANGES_CHANNEL
+                from tracker_tui.store.notifications import ChangeListener
+
+                self._listener = ChangeListener(
+                    self._connect_listener, CHANGES_CHANNEL, self._describe_error
+                )
+            listener = self._listener
+        version: int = listener.version()
+        return version
+
+    def _connect_listener(self) -> Any:
+        """A psycopg connection outside the pool, in autocommit, for the listener."""
+        import psycopg
+
+        from tracker_tui.store.engine import server_connect_args
+
+        _args, params = self._engine.dialect.create_connect_args(self._engine.url)
+        return psycopg.connect(
+            **{**params, **server_connect_args(str(self._url or ""))}, autocommit=True
+        )
+
+    def _describe_error(self, error: BaseException) -> Any:
+        from tracker_tui.store.engine import friendly_error
+
+        return friendly_error(error, self._where, self._url)
+
     def close(self) -> None:
-        pass
+        with self._listener_lock:
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
