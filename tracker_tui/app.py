@@ -38,6 +38,7 @@ from tracker_tui.export_files import export_markdown_into
 from tracker_tui.hangup import ending_app
 from tracker_tui.live_refresh import LiveRefresh
 from tracker_tui.messages import (
+    ChangeAnnounced,
     DocumentExported,
     RefreshFailed,
     RefreshRecovered,
@@ -352,6 +353,9 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
                 screen.post_message(
                     StoreChanged(message.changes, message.revision, full=message.full)
                 )
+
+    def on_change_announced(self, message: ChangeAnnounced) -> None:
+        self.live_refresh.check_now()
 
     def on_store_unreachable(self, message: StoreUnreachable) -> None:
         # Forms stay open and keep what was typed: saving says why it failed, in one line.

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from tracker_tui.domain import TrackerError, UnreachableError
 from tracker_tui.errors_log import report_unexpected
 from tracker_tui.messages import (
+    ChangeAnnounced,
     RefreshFailed,
     RefreshRecovered,
     StoreChanged,
@@ -66,8 +67,19 @@ class LiveRefresh:
         self._data_version = self.store.data_version()
 
     def start(self) -> None:
-        """Check every ``POLL_SECONDS`` from now on (call once the app is running)."""
+        """Check every ``POLL_SECONDS`` from now on (call once the app is running), and
+        at once when the store announces a commit (the app hands ``ChangeAnnounced`` to
+        ``check_now``)."""
         self.app.set_interval(POLL_SECONDS, self._tick)
+        self.store.wake_on_change(self._announced)
+
+    def _announced(self) -> None:
+        """On the store's listener thread (post_message is safe from any thread)."""
+        self.app.post_message(ChangeAnnounced())
+
+    def check_now(self) -> None:
+        """Check now, unless a check is under way (the next tick sees what it missed)."""
+        self._tick()
 
     def _tick(self) -> None:
         # One check at a time: a slow disk must not pile up workers.

@@ -188,6 +188,10 @@ class RefreshRecovered(Message, bubble=False):
     """Live refresh works again after failing."""
 
 
+class ChangeAnnounced(Message, bubble=False):
+    """The store announced a commit (PostgreSQL's NOTIFY): live refresh checks now."""
+
+
 class StoreUnreachable(Message, bubble=False):
     """The store's server cannot be reached (``error`` says why); live refresh keeps
     trying. Posted once, on the first check that found it away."""

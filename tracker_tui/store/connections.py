@@ -12,7 +12,7 @@ import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -223,6 +223,7 @@ class SqlAlchemyConnection:
         self._local = threading.local()
         self._listener: Any = None  # a ChangeListener, from the first data_version()
         self._listener_lock = threading.Lock()
+        self._wake: Callable[[], None] | None = None
 
     @property
     def dialect(self) -> str:
@@ -325,9 +326,17 @@ class SqlAlchemyConnection:
                 self._listener = ChangeListener(
                     self._connect_listener, CHANGES_CHANNEL, self._describe_error
                 )
+                self._listener.wake = self._wake
             listener = self._listener
         version: int = listener.version()
         return version
+
+    def wake_on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (on the listener's thread) whenever ``data_version`` moves."""
+        with self._listener_lock:
+            self._wake = callback
+            if self._listener is not None:
+                self._listener.wake = callback
 
     def _connect_listener(self) -> Any:
         """A psycopg connection outside the pool, in autocommit, for the listener."""

@@ -50,6 +50,8 @@ class ChangeListener:
         self._channel = channel
         self._describe_error = describe_error
         self._lock = threading.Lock()
+        #: Called (on the listener's thread) after each bump: set by ``wake_on_change``.
+        self.wake: Callable[[], None] | None = None
         self._version = 0
         self._error: TrackerError | None = None
         self._stop = threading.Event()
@@ -71,10 +73,13 @@ class ChangeListener:
         """Stop listening; the thread closes its connection within ``_WAIT_SECONDS``."""
         self._stop.set()
 
-    def _bump(self, error: TrackerError | None = None) -> None:
+    def _bump(self) -> None:
         with self._lock:
             self._version += 1
-            self._error = error
+            self._error = None
+        wake = self.wake
+        if wake is not None:
+            wake()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -107,6 +112,11 @@ class ChangeListener:
                 self._bump()
 
     def _failed(self, error: BaseException) -> None:
+        described = self._describe_error(error)
         with self._lock:
-            self._error = self._describe_error(error)
+            newly = self._error is None
+            self._error = described
+        wake = self.wake
+        if newly and wake is not None:
+            wake()  # the dashboard says "reconnecting…" now, not at its next tick
         self._stop.wait(RETRY_SECONDS)

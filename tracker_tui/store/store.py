@@ -293,6 +293,14 @@ class Store:
             return reader.connection.data_version()
         return None
 
+    def wake_on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback``, from another thread, as soon as ``data_version()`` moves,
+        where the engine announces commits (PostgreSQL's NOTIFY); elsewhere never (poll
+        ``data_version()``). A dashboard checks at once rather than at its next tick."""
+        reader = self._read()
+        if reader is not None and isinstance(reader.connection, SqlAlchemyConnection):
+            reader.connection.wake_on_change(callback)
+
     def _reads(self, read: Callable[[Reader], R], default: R) -> R:
         """``read(reader)``, or ``default`` while the store has no schema (a new store)."""
         reader = self._read()
