@@ -201,6 +201,8 @@ async def test_an_outage_says_reconnecting_and_leaves_the_edit_to_retry(
             assert "cannot connect to" in str(status.render())
             assert app.screen is form
             assert form.query_one("#in-title", Input).value == "Saved after the outage"
+            # The header says it; no "Live refresh is failing" toast on top of it.
+            assert not any("Live refresh" in message for message in said(app))
         await wait_for(pilot, lambda: tab_note(app) == "", ARRIVES_WITHIN)
         assert "reconnecting" not in tab_row(app)
 

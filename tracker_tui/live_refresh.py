@@ -13,9 +13,10 @@ app shows as "reconnecting…" in every screen's tab row; the first check that w
 reads what changed meanwhile and posts ``StoreReachable``.
 
 A failing check is tried again at the next tick. After ``POLL_FAILURES_TOLD`` failures in
-a row the app gets one ``RefreshFailed`` (an unexpected error is logged, once), and when a
-check works again after that, one ``RefreshRecovered``. Nothing is marked as seen until its
-check succeeded, so a change made while the store was unreachable is shown afterwards.
+a row (other than a server away, told already) the app gets one ``RefreshFailed`` (an
+unexpected error is logged, once), and when a check works again after that, one
+``RefreshRecovered``. Nothing is marked as seen until its check succeeded, so a change
+made while the store was unreachable is shown afterwards.
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ class LiveRefresh:
             if not self._error_logged:
                 self._error_logged = True
                 reason = report_unexpected(error)
-        if self.failures == POLL_FAILURES_TOLD:
+        # A server away has been told already ("reconnecting…"): no toast on top of it.
+        if self.failures == POLL_FAILURES_TOLD and not self.unreachable:
             self._failure_told = True
             self.app.post_message(RefreshFailed(reason, self.failures))
