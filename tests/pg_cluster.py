@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,3 +244,17 @@ def start_cluster(
             time.sleep(0.2)
     cluster.execute(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{PASSWORD}'")
     return cluster, ""
+
+
+def running_cluster(
+    max_connections: int = 60, *, durable_commits: bool = False
+) -> Iterator[Cluster]:
+    """A fixture's body: a cluster from ``start_cluster`` (the test is ``missing`` it
+    otherwise: skipped, or failed under CI=true), stopped afterwards."""
+    from requirements import missing
+
+    cluster, why = start_cluster(max_connections, durable_commits=durable_commits)
+    if cluster is None:
+        missing(why)
+    yield cluster
+    cluster.stop()

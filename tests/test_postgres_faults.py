@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import COMMAND, SAMPLE, TODAY, settle
-from pg_cluster import PASSWORD_USER, Cluster, start_cluster
-from requirements import missing
-from store_docs import child_env, tasks_document
+from conftest import SAMPLE, TODAY, settle
+from pg_cluster import PASSWORD_USER, Cluster, running_cluster
+from store_docs import run_cli_as_carol, tasks_document
 from test_screens_support import wait_for
 
 from tracker_tui.app import TrackerApp, make_app
@@ -42,11 +41,7 @@ VIEWERS = 30
 @pytest.fixture(scope="module")
 def fault_cluster() -> Iterator[Cluster]:
     # Durable commits: an immediate stop must not lose what a test committed before it.
-    cluster, why = start_cluster(max_connections=120, durable_commits=True)
-    if cluster is None:
-        missing(why)
-    yield cluster
-    cluster.stop()
+    yield from running_cluster(max_connections=120, durable_commits=True)
 
 
 @pytest.fixture
@@ -68,6 +63,11 @@ def server_down(cluster: Cluster, mode: str = "fast") -> Iterator[None]:
         yield
     finally:
         cluster.start_again()
+
+
+def database_of(url: str) -> str:
+    """The database name in a cluster URL (``…@/NAME?host=…``)."""
+    return url.split("@/")[1].split("?")[0]
 
 
 def dashboard(url: str, tmp_path: Path, user: str = "alice") -> TrackerApp:
@@ -107,18 +107,6 @@ def no_traceback(app: TrackerApp) -> None:
 async def in_thread(work: Callable[[], Any]) -> Any:
     """Run ``work`` (pg_ctl, a CLI) off the event loop: the dashboards keep running."""
     return await asyncio.to_thread(work)
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*COMMAND, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=child_env(TRACKER_TUI_USER="carol"),
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
 
 
 def one_line(done: subprocess.CompletedProcess[str]) -> str:
@@ -221,7 +209,7 @@ def test_a_command_during_the_outage_exits_1_with_one_line(
 ) -> None:
     with server_down(fault_cluster, "immediate"):
         for args in (("set", "UT-003", "--progress", "+10"), ("export",), ()):
-            line = one_line(run_cli(*args, "--db", team_url))
+            line = one_line(run_cli_as_carol(*args, "--db", team_url))
             assert line.startswith("tracker-tui: cannot connect to"), line
     with Store.open(team_url) as store:
         assert store.task("UT-003").progress == 50
@@ -236,7 +224,7 @@ def test_a_write_cut_off_by_the_server_is_not_half_applied(
 
     import psycopg
 
-    database = team_url.split("@/")[1].split("?")[0]
+    database = database_of(team_url)
     with Store.open(team_url) as store:
         revision = store.revision()
         history = len(store.history())
@@ -295,7 +283,7 @@ def connections_by_application(cluster: Cluster, database: str) -> dict[str, int
 async def test_thirty_dashboards_see_every_edit_on_two_connections_each(
     fault_cluster: Cluster, team_url: str, tmp_path: Path
 ) -> None:
-    database = team_url.split("@/")[1].split("?")[0]
+    database = database_of(team_url)
     apps = [
         dashboard(f"{team_url}&application_name=viewer{index}", tmp_path, user=f"v{index}")
         for index in range(VIEWERS)
@@ -350,9 +338,9 @@ def wrong_targets(cluster: Cluster, database: str) -> dict[str, tuple[str, str]]
 def test_a_wrong_target_is_one_line_naming_host_and_database_never_the_password(
     fault_cluster: Cluster, team_url: str, command: tuple[str, ...]
 ) -> None:
-    database = team_url.split("@/")[1].split("?")[0]
+    database = database_of(team_url)
     for name, (url, expected) in wrong_targets(fault_cluster, database).items():
-        line = one_line(run_cli(*command, "--db", url))
+        line = one_line(run_cli_as_carol(*command, "--db", url))
         assert expected in line, (name, line)
         assert "wrong-horse-99" not in line and "s3cret-pw" not in line, name
         host = "127.0.0.1" if "127.0.0.1" in url else url.split("host=")[1].split("&")[0]
@@ -363,7 +351,7 @@ def test_a_wrong_target_is_one_line_naming_host_and_database_never_the_password(
 def test_a_wrong_target_in_process_is_one_tracker_error(
     fault_cluster: Cluster, team_url: str
 ) -> None:
-    database = team_url.split("@/")[1].split("?")[0]
+    database = database_of(team_url)
     for name, (url, expected) in wrong_targets(fault_cluster, database).items():
         with pytest.raises(TrackerError) as refused:
             Store.open(url)
@@ -385,7 +373,7 @@ def test_a_role_that_may_not_create_tables_is_told_so(
     fault_cluster.execute(f"CREATE ROLE {role} LOGIN")
     try:
         fault_cluster.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC", database)
-        line = one_line(run_cli(*command, "--db", fault_cluster.url(database, login=role)))
+        line = one_line(run_cli_as_carol(*command, "--db", fault_cluster.url(database, login=role)))
         assert "may not create tables" in line and database in line, line
     finally:
         fault_cluster.drop_database(database)
