@@ -180,6 +180,11 @@ class ReadOnlyError(TrackerError):
     """An edit was attempted on a store opened read-only."""
 
 
+class UnreachableError(TrackerError):
+    """The store's database server cannot be reached now (refused, gone, restarting):
+    nothing was done, and the same call may work once the server is back."""
+
+
 @dataclass(frozen=True, slots=True)
 class TrackerInfo:
     """The tracker's title and snapshot date."""

@@ -55,8 +55,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Load ``FILE`` into the store and say what was loaded.
 
     The file is parsed in full before the store is opened, so a file that is not a
-    tracker changes nothing. A store that already holds a tracker is only replaced with
-    ``--replace`` (the store refuses otherwise). An ID that a task and a risk share is
+    tracker changes nothing. It becomes a new tracker, named after its title (or
+    ``--name``); a tracker of that name is only replaced with ``--replace`` (the store
+    refuses otherwise). Other trackers are never touched. An ID that a task and a risk share is
     warned about on stderr, one line each.
     """
     from tracker_tui.markdown.options import ReadOptions, UsageError, fields_help
@@ -70,15 +71,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args, options)
     if options.empty and args.replace:
-        options = _recorded_options(args)
+        options = _recorded_options(args, Path(args.file))
     document = read_tracker_file(Path(args.file), options)
     unknown = _unknown_headers(options, document_headers(Path(args.file), options))
     if unknown:
         print_error(f"{unknown}; valid fields: {fields_help()}")
         return 2
     with open_store(args) as store:
-        counts = store.import_document(document, replace=args.replace)
+        counts = store.import_document(document, replace=args.replace, name=args.name)
         title = store.tracker_info().title
+        tracker = store.tracker()
+        name = tracker.name if tracker is not None else title
         where = store.target.describe()
     # Imported all the same (the document is the user's), but said, one line each:
     # `set ID` cannot guess which of the two is meant.
@@ -89,22 +92,28 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"'tracker-tui set {shared}' needs --task or --risk"
         )
     if args.format == "json":
-        print_json({"store": where, "title": title, "counts": dict(counts)})
+        print_json({"store": where, "tracker": name, "title": title, "counts": dict(counts)})
         return 0
     console = rich_console()
-    say(console, "Imported ", (title or args.file, "bold"), f" into {where}")
+    say(console, "Imported ", (name or args.file, "bold"), f" into {where}")
     if counts:
         say(console, "  ", describe_counts(counts))
     return 0
 
 
-def _recorded_options(args: argparse.Namespace) -> ReadOptions:
-    """The ``--map``/``--kind`` the store's tracker was imported with: a re-import
-    (``--replace``) without its own reads the document the same way."""
+def _recorded_options(args: argparse.Namespace, path: Path) -> ReadOptions:
+    """The ``--map``/``--kind`` the tracker this import replaces was imported with: a
+    re-import (``--replace``) without its own reads the document the same way."""
     from tracker_tui.markdown.options import ReadOptions
 
+    document, _ = _reading(path, ReadOptions())
+    name = (args.name or document.tracker.title).casefold()
     with open_store(args, read_only=True) as store:
-        return ReadOptions.from_json(store.export_document().read_options)
+        for tracker in store.trackers():
+            if tracker.name.casefold() == name:
+                recorded = store.for_tracker(tracker).export_document().read_options
+                return ReadOptions.from_json(recorded)
+    return ReadOptions()
 
 
 def document_headers(path: Path, options: ReadOptions) -> set[str]:

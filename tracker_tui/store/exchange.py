@@ -215,13 +215,6 @@ def _read_document_row(document: Document, style: dict[str, str]) -> None:
     document.read_options = str(style.get("read_options") or "")
 
 
-def read_options(reader: Reader | None) -> str:
-    """The ``--map``/``--kind`` the store's tracker was imported with (JSON), "" for none."""
-    if reader is None or not reader.has_schema():
-        return ""
-    return document_from_reader(reader).read_options
-
-
 def _progress(value: Any) -> int:
     try:
         number = int(value)
@@ -268,14 +261,17 @@ def _extra_json(extra: dict[str, str] | None) -> str:
     return json.dumps(_clean_extra(extra)) if extra else "{}"
 
 
-def import_document(writer: Loading, document: Document, *, replace: bool) -> dict[str, int]:
-    """Load a parsed document into the store through ``writer``, in one transaction;
-    return the counts.
+def import_document(
+    writer: Loading, document: Document, *, replace: bool, name: str | None = None
+) -> tuple[int, dict[str, int]]:
+    """Load a parsed document into the store through ``writer``, in one transaction, as
+    a new tracker called ``name`` (default: its title), or in place of the tracker of
+    that name with ``replace``; return the tracker's key and the counts.
 
     Raises:
-        TrackerError: the store already holds a tracker and ``replace`` is False.
+        TrackerError: a tracker has that name and ``replace`` is False.
     """
-    return writer.load_rows(rows_from_document(document), replace=replace)
+    return writer.load_rows(rows_from_document(document), replace=replace, name=name)
 
 
 def document_from_reader(reader: Reader | None) -> Document:
