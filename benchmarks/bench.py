@@ -1007,9 +1007,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="append",
         help="run only these parts (repeatable)",
     )
-    parser.add_argument("--trackers", type=int, help="trackers in one store (default 50; quick 10)")
+    parser.add_argument("--trackers", type=int, help="trackers in one store (default 50; quick 4)")
     parser.add_argument(
-        "--tracker-tasks", type=int, help="tasks per tracker (default 1000; quick 200)"
+        "--tracker-tasks", type=int, help="tasks per tracker (default 1000; quick 100)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
@@ -1022,8 +1022,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "keystrokes": 6 if quick else 21,
         "live_edits": 3 if quick else 8,
         "idle_seconds": 2.0 if quick else 5.0,
-        "trackers": 10 if quick else 50,
-        "tracker_tasks": 200 if quick else 1000,
+        "trackers": 4 if quick else 50,
+        "tracker_tasks": 100 if quick else 1000,
         "viewers": 5 if quick else 30,
     }
     for key, value in defaults.items():

@@ -229,7 +229,7 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             if owner:
                 self.show_owner(owner)
 
-        self.push_screen(OwnerPrompt(owners), chosen)
+        self.push_screen(OwnerPrompt(owners, ascii=self.ascii_mode), chosen)
 
     def _view(self, mode: str) -> DataView:
         """The data view of ``mode``, its module imported now: not before the first frame."""
@@ -391,13 +391,14 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
                 f"Show the {label} screen (key {number})",
                 lambda mode=mode: self.action_go(mode),
             )
+        ellipsis = "..." if self.ascii_mode else "…"
         yield SystemCommand(
-            "Switch tracker…",
+            f"Switch tracker{ellipsis}",
             "Choose another tracker on the portfolio (key 0)",
             lambda: self.action_go(PORTFOLIO_MODE),
         )
         yield SystemCommand(
-            "Tasks of…",
+            f"Tasks of{ellipsis}",
             "One owner's open tasks in every tracker, editable in place",
             self.ask_owner,
         )

@@ -67,7 +67,9 @@ def RenamePrompt(current: str) -> TextPrompt:
     return TextPrompt("Rename the tracker", current, placeholder="e.g. Release 2")
 
 
-def OwnerPrompt(owners: Sequence[str]) -> TextPrompt:
+def OwnerPrompt(owners: Sequence[str], *, ascii: bool = False) -> TextPrompt:
     return TextPrompt(
-        "Tasks of…", placeholder="an owner, e.g. DevOps Lead (any case)", choices=owners
+        "Tasks of..." if ascii else "Tasks of…",
+        placeholder="an owner, e.g. DevOps Lead (any case)",
+        choices=owners,
     )
