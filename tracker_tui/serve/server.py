@@ -109,8 +109,18 @@ class DashboardServer(Server):
         self._refusal_page = _page("refusal.html")
         self._static_files = _static_files(Path(self.statics_path))
         self._stopping = asyncio.Event()
-        self.token_cookie = f"tracker_tui_token_{options.port}"
-        self.name_cookie = f"tracker_tui_name_{options.port}"
+        #: The port listened on (``--port 0``: the one the OS chose), once listening.
+        self.bound_port = options.port
+
+    # Cookies do not tell ports apart: the port in their names keeps two servers on one
+    # host from overwriting each other's.
+    @property
+    def token_cookie(self) -> str:
+        return f"tracker_tui_token_{self.bound_port}"
+
+    @property
+    def name_cookie(self) -> str:
+        return f"tracker_tui_name_{self.bound_port}"
 
     # -- the application ---------------------------------------------------------------
 
@@ -305,7 +315,8 @@ class DashboardServer(Server):
         try:
             site = web.TCPSite(runner, self.options.host, self.options.port)
             await site.start()
-            ready(_bound_port(runner, self.options.port))
+            self.bound_port = _bound_port(runner, self.options.port)
+            ready(self.bound_port)
             await self._stopping.wait()
             log.info("stopping: ending %d open tab(s)", len(self.cap.open))
         finally:
