@@ -201,11 +201,16 @@ def screen_text(page: Page) -> str:
 def wait_for_text(page: Page, text: str, timeout: float = WAIT) -> str:
     """Wait until the page's dashboard shows ``text``; return the screen."""
 
+    last = [""]
+
     def shown() -> str | None:
-        screen = screen_text(page)
+        last[0] = screen = screen_text(page)
         return screen if text in screen else None
 
-    return str(wait_for(shown, f"{text!r} in the page", timeout))
+    try:
+        return str(wait_for(shown, f"{text!r} in the page", timeout))
+    except AssertionError as error:
+        raise AssertionError(f"{error}; the page shows:\n{last[0]}") from None
 
 
 def press(page: Page, *keys: str) -> None:

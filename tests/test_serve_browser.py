@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import pytest
 from browser import (
+    TERMINAL_HOOK,
     TOKEN,
     Served,
     chromium,
@@ -297,3 +298,157 @@ def test_read_only_refuses_edits_and_the_cap_says_so(
         page.context.close()
     finally:
         server.stop()
+
+
+# -- keys --------------------------------------------------------------------------------
+
+#: Keys Chromium (and Firefox) keep for the browser: a page never sees them, whatever it
+#: does. Chromium's list is its reserved commands (close, new and reopen tab or window,
+#: next and previous tab, quit); headless Chromium cannot show this (keys typed through
+#: DevTools reach the page), so the dashboard must simply bind none of them.
+BROWSER_RESERVED = frozenset(
+    {
+        "ctrl+n",
+        "ctrl+t",
+        "ctrl+w",
+        "ctrl+shift+n",
+        "ctrl+shift+t",
+        "ctrl+shift+w",
+        "ctrl+shift+q",
+        "ctrl+tab",
+        "ctrl+shift+tab",
+        "ctrl+pageup",
+        "ctrl+pagedown",
+        "ctrl+f4",
+        "alt+f4",
+        "f11",
+    }
+)
+_PLAYWRIGHT_NAMES = {
+    "enter": "Enter",
+    "escape": "Escape",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "up": "ArrowUp",
+    "down": "ArrowDown",
+    "left": "ArrowLeft",
+    "right": "ArrowRight",
+    "home": "Home",
+    "end": "End",
+    "pageup": "PageUp",
+    "pagedown": "PageDown",
+    "backspace": "Backspace",
+    "delete": "Delete",
+    "space": " ",
+}
+#: Records what the page sends over its WebSocket; with ``__dropKeys`` set, keeps the
+#: keys from the dashboard (so that pressing q, d or ctrl+q there does nothing).
+_SEND_RECORDER = """
+window.__sent = [];
+const originalSend = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  const message = JSON.parse(data);
+  if (message[0] === "stdin") {
+    window.__sent.push(message[1]);
+    if (window.__dropKeys) return;
+  }
+  return originalSend.call(this, data);
+};
+"""
+
+
+def _dashboard_keys() -> set[str]:
+    """Every key the dashboard binds: the app's, each screen's, each widget's, Textual's."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import tracker_tui.screens
+    import tracker_tui.widgets
+    from textual.app import App
+    from textual.binding import Binding
+
+    from tracker_tui.app import TrackerApp
+
+    owners: list[type] = [TrackerApp, App]
+    for package in (tracker_tui.screens, tracker_tui.widgets):
+        for module_info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+            owners += [
+                owner
+                for _, owner in inspect.getmembers(module, inspect.isclass)
+                if owner.__module__ == module.__name__ and "BINDINGS" in vars(owner)
+            ]
+    keys = {App.COMMAND_PALETTE_BINDING}
+    for owner in owners:
+        for binding in vars(owner)["BINDINGS"]:
+            key = binding.key if isinstance(binding, Binding) else binding[0]
+            keys.update(part.strip() for part in key.split(","))
+    return keys
+
+
+def _playwright_key(key: str) -> str:
+    from textual.keys import _character_to_key
+
+    if key in _PLAYWRIGHT_NAMES:
+        return _PLAYWRIGHT_NAMES[key]
+    if key.startswith("ctrl+"):
+        return "Control+" + _playwright_key(key.removeprefix("ctrl+"))
+    # Textual names a printable key after its character ("minus", "question_mark").
+    by_name = {_character_to_key(chr(code)): chr(code) for code in range(33, 127)}
+    return by_name[key]
+
+
+def _textual_keys(sent: str) -> set[str]:
+    """The keys Textual reads from what the browser sent, as it does from a terminal."""
+    import time
+
+    from textual import events
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    read = list(parser.feed(sent))
+    time.sleep(0.15)  # a lone escape is a key once nothing follows it
+    read += list(parser.tick())
+    return {alias for event in read if isinstance(event, events.Key) for alias in event.aliases}
+
+
+def test_no_dashboard_key_is_one_the_browser_keeps() -> None:
+    assert not _dashboard_keys() & BROWSER_RESERVED
+
+
+def test_every_dashboard_key_reaches_the_dashboard_in_chromium(
+    served: Served, browser: Browser
+) -> None:
+    keys = sorted(_dashboard_keys())
+    assert {"ctrl+p", "ctrl+q", "ctrl+r", "ctrl+s", "question_mark", "minus", "escape"} <= set(keys)
+    context = browser.new_context(viewport={"width": 1000, "height": 620})
+    context.add_init_script(_SEND_RECORDER)
+    page = context.new_page()
+    page.add_init_script(TERMINAL_HOOK)
+    page.goto(served.url_with_token + "&name=tester")
+    wait_for_text(page, "UT-001")
+    page.evaluate("window.__dropKeys = true")
+    lost = []
+    for key in keys:
+        page.evaluate("window.__sent = []")
+        press(page, _playwright_key(key))
+        sent = "".join(page.evaluate("window.__sent"))
+        if key not in _textual_keys(sent):
+            lost.append(f"{key}: sent {sent!r}")
+    assert lost == []
+    # And they act: the palette, the help, a screen key, over the live connection.
+    page.evaluate("window.__dropKeys = false")
+    press(page, "Control+p")
+    wait_for_text(page, "Search for commands")
+    # One at a time, as a person types: an escape with a key right behind it is alt+key,
+    # in a browser as in a terminal.
+    press(page, "Escape")
+    wait_for(lambda: "Search for commands" not in screen_text(page), "the palette to close")
+    press(page, "?")
+    wait_for_text(page, "escape or ? closes")
+    press(page, "Escape")
+    wait_for(lambda: "escape or ? closes" not in screen_text(page), "the help to close")
+    press(page, "2")
+    wait_for_text(page, "R-01")
+    context.close()
