@@ -363,11 +363,11 @@ def _dashboard_keys() -> set[str]:
     import inspect
     import pkgutil
 
-    import tracker_tui.screens
-    import tracker_tui.widgets
     from textual.app import App
     from textual.binding import Binding
 
+    import tracker_tui.screens
+    import tracker_tui.widgets
     from tracker_tui.app import TrackerApp
 
     owners: list[type] = [TrackerApp, App]
