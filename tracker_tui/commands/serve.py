@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import socket
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -91,8 +92,6 @@ def _serve(args: argparse.Namespace, token: str, target: str, title: str) -> int
     from tracker_tui.store import current_user
     from tracker_tui.store.target import DB_ENV
 
-    if not is_loopback(args.host):
-        print(plain_http_warning(args.host, args.port), file=sys.stderr)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr
     )
@@ -111,6 +110,8 @@ def _serve(args: argparse.Namespace, token: str, target: str, title: str) -> int
     server = DashboardServer(options)
 
     def ready(port: int) -> None:
+        if not is_loopback(args.host):
+            print(plain_http_warning(args.host, port, socket.gethostname()), file=sys.stderr)
         url = url_with_token(browser_url(args.host, port, args.public_url), token)
         view = "read-only presenter view" if args.read_only else "editable"
         print(

@@ -93,12 +93,13 @@ def url_with_token(url: str, token: str) -> str:
     return f"{url}?{TOKEN_PARAMETER}={token}"
 
 
-def plain_http_warning(host: str, port: int) -> str:
-    """What ``serve`` prints when it listens beyond loopback: how to keep it private."""
+def plain_http_warning(host: str, port: int, box: str) -> str:
+    """What ``serve`` prints when it listens beyond loopback: how to keep it private;
+    ``box`` is this machine's name, for the tunnel's command."""
     return (
         f"warning: listening on {host}, not only on this machine. The traffic is plain HTTP:\n"
         "anyone on the path can read the token and the tracker. Put a TLS proxy in front\n"
         "(README: In the browser), or listen on 127.0.0.1 and reach it through an SSH tunnel:\n"
-        f"  ssh -L {port}:localhost:{port} box\n"
+        f"  ssh -L {port}:localhost:{port} {box}\n"
         f"then open http://localhost:{port}/ on your own machine."
     )

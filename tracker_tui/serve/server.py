@@ -142,7 +142,7 @@ class DashboardServer(Server):
         given = in_query if in_query is not None else request.cookies.get(self.token_cookie)
         if not token_matches(given, self.options.token) or not self._same_origin(request):
             return self._refusal(
-                web.HTTPForbidden,
+                403,
                 "Forbidden",
                 "This address needs the access token: open the URL that "
                 "<code>tracker-tui serve</code> printed.",
@@ -151,7 +151,7 @@ class DashboardServer(Server):
             # The first visit: the token goes into a cookie and out of the address bar.
             rest = {key: value for key, value in request.query.items() if key != TOKEN_PARAMETER}
             location = self.base + (f"?{urlencode(rest)}" if rest else "")
-            response: web.StreamResponse = web.HTTPSeeOther(location)
+            response: web.StreamResponse = web.Response(status=303, headers={"Location": location})
             self._set_token_cookie(response)
         else:
             response = await handler(request)
@@ -181,9 +181,9 @@ class DashboardServer(Server):
             secure=self.public_url.startswith("https:"),
         )
 
-    def _refusal(self, kind: type[web.HTTPException], heading: str, text: str) -> web.Response:
+    def _refusal(self, status: int, heading: str, text: str) -> web.Response:
         body = self._refusal_page.substitute(heading=html.escape(heading), text=text)
-        response = kind(text=body, content_type="text/html")
+        response = web.Response(status=status, text=body, content_type="text/html")
         response.headers.update(_HEADERS)
         return response
 
@@ -207,7 +207,7 @@ class DashboardServer(Server):
     def _over_cap_page(self) -> web.Response:
         limit = self.cap.limit
         return self._refusal(
-            web.HTTPServiceUnavailable,
+            503,
             "Too many open dashboards",
             f"All {limit} dashboards this server allows are open. Close another tab of it, "
             "then reload this page, or ask whoever runs the server to raise "
