@@ -31,6 +31,7 @@ Method (docs/performance.md has the long form):
   ``TEXTUAL_ANIMATIONS``: what users get) and once with them off.
 - Peak memory: ``VmHWM`` of the dashboard on the big store after start-up and keystrokes.
 - Import/export: whole ``tracker-tui import`` / ``tracker-tui export -o`` commands.
+- Browser (``bench_browser.py``): ``tracker-tui serve`` in Debian's chromium.
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ FIGURES = (
     "peak RSS, big store",
     "import 20k rows",
     "export 20k rows",
+    "browser: page to first frame",
+    "browser: keystroke to row",
+    "browser: edit seen in another tab",
+    "browser: memory per tab",
+    "browser: server memory",
 )
 
 
@@ -930,7 +936,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("startup", "interactive", "exchange"),
+        choices=("startup", "interactive", "exchange", "browser"),
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -955,7 +961,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    parts = set(args.only or ("startup", "interactive", "exchange"))
+    parts = set(args.only or ("startup", "interactive", "exchange", "browser"))
     if args.keep:
         work = Path(args.keep).resolve()
         work.mkdir(parents=True, exist_ok=True)
@@ -972,6 +978,10 @@ def main(argv: list[str] | None = None) -> int:
             bench.interactive()
         if "exchange" in parts:
             bench.exchange()
+        if "browser" in parts:
+            import bench_browser
+
+            bench_browser.measure(bench)
         report = bench.report()
         if args.json_out:
             Path(args.json_out).write_text(

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from requirements import in_ci
+from requirements import missing as requirement_missing
 
 BENCH = ROOT / "benchmarks" / "bench.py"
 
@@ -36,13 +38,17 @@ def test_quick_benchmark_prints_every_figure(tmp_path: Path) -> None:
         [sys.executable, str(BENCH), "--quick", "--quiet", "--json-out", str(report_path)],
         capture_output=True,
         text=True,
-        timeout=150,
+        timeout=300,
         cwd=tmp_path,
         env=env,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     names = _figure_names()
     assert len(names) >= 13
+    if not Path("/usr/bin/chromium").exists():  # the browser figures need Debian's chromium
+        if in_ci():
+            requirement_missing("no /usr/bin/chromium for the browser figures")
+        names = tuple(name for name in names if not name.startswith("browser:"))
     table = result.stdout
     missing = [name for name in names if name not in table]
     assert not missing, f"not printed: {missing}\n{table}\n{result.stderr[-3000:]}"
