@@ -35,6 +35,7 @@ Method (docs/performance.md has the long form):
   (Pilot apps) and one writer on a throwaway cluster; the server's queries/s, CPU and
   connections while they idle, with LISTEN/NOTIFY and with revision polling; each edit
   until every screen shows it; a server restart until a dashboard is live again.
+- Browser (``bench_browser.py``): ``tracker-tui serve`` in Debian's chromium.
 """
 
 from __future__ import annotations
@@ -100,6 +101,11 @@ FIGURES = (
     "viewers: connections per dashboard",
     "restart -m fast to live",
     "restart -m immediate to live",
+    "browser: page to first frame",
+    "browser: keystroke to row",
+    "browser: edit seen in another tab",
+    "browser: memory per tab",
+    "browser: server memory",
 )
 
 
@@ -1003,7 +1009,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("startup", "interactive", "exchange", "trackers", "viewers"),
+        choices=("startup", "interactive", "exchange", "trackers", "viewers", "browser"),
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -1035,7 +1041,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    parts = set(args.only or ("startup", "interactive", "exchange", "trackers", "viewers"))
+    parts = set(
+        args.only or ("startup", "interactive", "exchange", "trackers", "viewers", "browser")
+    )
     if args.keep:
         work = Path(args.keep).resolve()
         work.mkdir(parents=True, exist_ok=True)
@@ -1057,6 +1065,10 @@ def main(argv: list[str] | None = None) -> int:
             bench_trackers.run(bench, TRACKER)
         if "viewers" in parts:
             bench.viewers()
+        if "browser" in parts:
+            import bench_browser
+
+            bench_browser.measure(bench)
         report = bench.report()
         if args.json_out:
             Path(args.json_out).write_text(
