@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import COMMAND, ROOT, SAMPLE
 from requirements import missing
 
 from tracker_tui.document import Document, ListBlock, RawBlock, TableBlock
@@ -79,6 +79,19 @@ def child_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)
     return env
+
+
+def run_cli_as_carol(*args: str) -> subprocess.CompletedProcess[str]:
+    """``tracker-tui ARGS`` as user carol, its output captured, with no terminal input."""
+    return subprocess.run(
+        [*COMMAND, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=child_env(TRACKER_TUI_USER="carol"),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 _NOBODY_CHECK = "import sqlite3, sqlmodel, tracker_tui.store.writer"

@@ -38,7 +38,15 @@ from tracker_tui.domain import Task, TrackerError
 from tracker_tui.export_files import export_markdown_into
 from tracker_tui.hangup import ending_app
 from tracker_tui.live_refresh import LiveRefresh
-from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
+from tracker_tui.messages import (
+    ChangeAnnounced,
+    DocumentExported,
+    RefreshFailed,
+    RefreshRecovered,
+    StoreChanged,
+    StoreReachable,
+    StoreUnreachable,
+)
 from tracker_tui.portfolio import TrackerRef
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
@@ -48,13 +56,14 @@ from tracker_tui.screens.snapshot import SnapshotScreen
 from tracker_tui.screens.view_screen import DataView, ViewScreen
 from tracker_tui.store.store import Store
 from tracker_tui.tracker_messages import TrackersChanged
-from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars
+from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars, glyphs
 from tracker_tui.widgets.mode_tabs import (
     MODES,
     OWNER_MODE,
     PORTFOLIO_LABEL,
     PORTFOLIO_MODE,
     SNAPSHOT_MODE,
+    ModeTabs,
 )
 from tracker_tui.widgets.textual_private import outliving_its_terminal, withdraw_identical
 from tracker_tui.widgets.too_small import TooSmallOverlay
@@ -114,6 +123,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self.too_small = TooSmallOverlay(self)
         #: True once the first frame is on the terminal (Textual's Ready event).
         self.first_frame_shown = False
+        #: What every screen's tab row says about the store's server ("" when all is well).
+        self.connection_note = ""
         self._add_tracker_modes()
         self.add_mode(PORTFOLIO_MODE, self._portfolio_screen)
         self.add_mode(OWNER_MODE, self._owner_screen)
@@ -475,6 +486,23 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         for screen in self._screens([PORTFOLIO_MODE, OWNER_MODE]):
             if not isinstance(screen, ModalScreen):
                 screen.post_message(TrackersChanged(message.revisions))
+
+    def on_change_announced(self, message: ChangeAnnounced) -> None:
+        self.live_refresh.check_now()
+
+    def on_store_unreachable(self, message: StoreUnreachable) -> None:
+        # Forms stay open and keep what was typed: saving says why it failed, in one line.
+        self._show_connection_note(f"reconnecting{glyphs(self.ascii_mode).ellipsis}")
+
+    def on_store_reachable(self, message: StoreReachable) -> None:
+        self._show_connection_note("")
+
+    def _show_connection_note(self, note: str) -> None:
+        """Say ``note`` in the tab row of every screen, and of those built later."""
+        self.connection_note = note
+        for screen in self._screens():
+            for tabs in screen.query(ModeTabs):
+                tabs.show_note(note)
 
     def on_refresh_failed(self, message: RefreshFailed) -> None:
         self.notify(

@@ -134,6 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--replace", action="store_true", help="replace the tracker of that name, if there is one"
     )
+    sub.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="change nothing: show each table, checklist and section found and how it was read",
+    )
+    sub.add_argument(
+        "--map",
+        action="append",
+        metavar="[KIND:]HEADER=FIELD",
+        help="read a column or label as a field ('Decided by=owner', "
+        "'risks:Response=mitigation', 'Area=extra'); repeatable",
+    )
+    sub.add_argument(
+        "--kind",
+        choices=("tasks", "risks", "decisions"),
+        help="read every table that has fields of this kind as this kind",
+    )
     _add_format(sub)
 
     sub = command("trackers", "list the store's trackers, with their counts")

@@ -477,12 +477,28 @@ class Store:
         return reader.revision() if reader and reader.has_schema() else 0
 
     def data_version(self) -> int | None:
-        """A cheap engine-level change signal (SQLite's ``PRAGMA data_version``), or None
-        when the engine has none and ``revision()`` must be polled instead."""
+        """A cheap change signal that goes up when another connection may have committed:
+        SQLite's ``PRAGMA data_version``; on PostgreSQL, LISTEN/NOTIFY (the first call
+        starts listening, on a connection of its own). None when the engine has neither,
+        and ``revision()`` must be polled instead.
+
+        Raises:
+            UnreachableError: the server cannot be reached now.
+        """
         reader = self._base_reader()
-        if reader is not None and isinstance(reader.connection, SqliteConnection):
+        if reader is not None and isinstance(
+            reader.connection, SqliteConnection | SqlAlchemyConnection
+        ):
             return reader.connection.data_version()
         return None
+
+    def wake_on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback``, from another thread, as soon as ``data_version()`` moves,
+        where the engine announces commits (PostgreSQL's NOTIFY); elsewhere never (poll
+        ``data_version()``). A dashboard checks at once rather than at its next tick."""
+        reader = self._base_reader()
+        if reader is not None and isinstance(reader.connection, SqlAlchemyConnection):
+            reader.connection.wake_on_change(callback)
 
     def _reads(self, read: Callable[[Reader], R], default: R) -> R:
         """``read(reader)`` of the current tracker, or ``default`` while the store has no

@@ -7,6 +7,7 @@ keys and the palette's "Go to" commands are all drawn from it.
 from __future__ import annotations
 
 from textual.content import Content
+from textual.visual import VisualType
 from textual.widgets import Static
 
 from tracker_tui.sanitize import display_text
@@ -30,7 +31,14 @@ TRACKER_TAB_WIDTH = 16
 
 
 class ModeTabs(Static):
-    """The row of screen tabs; the current one is highlighted. Clicking a tab goes there."""
+    """The row of screen tabs; the current one is highlighted. Clicking a tab goes there.
+
+    ``portfolio``: the store holds several trackers, so the ``0 Portfolio`` tab is drawn
+    first; ``tracker``: the name of the tracker screens 1-5 show, which that first tab then
+    reads (``0 Version 1.01``: the header names the tracker). ``note`` is said at the right
+    end of the row, over the last tabs if the row is too narrow for both: the app's
+    "reconnecting…" while the store's server is away.
+    """
 
     def __init__(
         self,
@@ -39,15 +47,14 @@ class ModeTabs(Static):
         ascii: bool = False,
         portfolio: bool = False,
         tracker: str | None = None,
+        note: str = "",
     ) -> None:
-        """``portfolio``: the store holds several trackers, so the ``0 Portfolio`` tab is
-        drawn first; ``tracker``: the name of the tracker screens 1-5 show, which that
-        first tab then reads (``0 Version 1.01``: the header names the tracker)."""
         super().__init__(classes="mode-tabs")
         self.current = current
         self.ascii = ascii
         self.portfolio = portfolio or tracker is not None
         self.tracker = tracker
+        self.note = note
 
     def on_mount(self) -> None:
         # Markup is safe here: the labels are the app's own constants, never user text.
@@ -68,3 +75,20 @@ class ModeTabs(Static):
         if len(name) > TRACKER_TAB_WIDTH:
             name = name[: TRACKER_TAB_WIDTH - 1] + ("~" if self.ascii else "…")
         self.update(Content.from_markup(("|" if self.ascii else "│").join(parts), tracker=name))
+        # A screen first shown while the server is away says so too (the app keeps the
+        # note; a test harness app has none).
+        self.show_note(getattr(self.app, "connection_note", self.note))
+
+    def show_note(self, note: str) -> None:
+        """Say ``note`` at the right end of the row ("" removes it)."""
+        if note != self.note:
+            self.note = note
+            self.refresh()
+
+    def render(self) -> VisualType:
+        tabs = super().render()
+        if not self.note or not isinstance(tabs, Content):
+            return tabs
+        note = Content.styled(f" {self.note} ", "bold $text-warning")
+        room = max(0, self.size.width - note.cell_length)
+        return Content.assemble(tabs.truncate(room, pad=True), note)
