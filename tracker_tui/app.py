@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -65,7 +65,11 @@ from tracker_tui.widgets.mode_tabs import (
     SNAPSHOT_MODE,
     ModeTabs,
 )
-from tracker_tui.widgets.textual_private import outliving_its_terminal, withdraw_identical
+from tracker_tui.widgets.textual_private import (
+    outliving_its_terminal,
+    styled_as_current,
+    withdraw_identical,
+)
 from tracker_tui.widgets.too_small import TooSmallOverlay
 
 if TYPE_CHECKING:
@@ -141,6 +145,23 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         return self.has_class(ASCII_CLASS)
 
     # -- screens -----------------------------------------------------------------------
+
+    def add_mode(self, mode: str, base_screen: str | Callable[[], Screen[Any]]) -> None:
+        """Add ``mode``, its screen built when first shown without re-parsing the app's
+        stylesheet (twice) for it: the key to a new screen, and the switch of tracker that
+        rebuilds screens 1-5, would otherwise pay for that on every first show."""
+        if callable(base_screen):
+            build = base_screen
+
+            def built() -> Screen[Any]:
+                # Before the first frame the stylesheet may not be parsed yet: the
+                # first screen is styled as Textual always does.
+                screen = build()
+                return styled_as_current(self, screen) if self.first_frame_shown else screen
+
+            super().add_mode(mode, built)
+        else:
+            super().add_mode(mode, base_screen)
 
     def _add_tracker_modes(self) -> None:
         """Screens 1-5, built on ``self.store`` when first shown."""
