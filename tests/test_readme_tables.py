@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-from types import ModuleType
+from conftest import ROOT, load_tool
 
-from conftest import ROOT
-
-
-def _tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("readme_tables", ROOT / "tools/readme_tables.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-readme_tables = _tool()
+readme_tables = load_tool("readme_tables")
 
 
 def test_readme_lists_every_header_synonym_and_status_word_the_code_knows() -> None:
