@@ -197,13 +197,26 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
     def _owner_screen(self) -> Screen[None]:
         from tracker_tui.screens.owner import OwnerScreen
 
-        return OwnerScreen(self.root_store, self.settings, self.owner, ascii=self.ascii_mode)
+        return OwnerScreen(
+            self.root_store, self.settings, self.owner, self.open_task, ascii=self.ascii_mode
+        )
 
     def open_tracker(self, tracker: TrackerRef) -> None:
         """Show ``tracker`` on screens 1-5 (rebuilt on it) and go to its Snapshot."""
         self.run_worker(self._open_tracker(tracker), group="open-tracker", exclusive=True)
 
-    async def _open_tracker(self, tracker: TrackerRef) -> None:
+    def open_task(self, tracker: TrackerRef, task_id: str) -> None:
+        """Show ``tracker``'s Snapshot with the cursor on ``task_id`` (the owner view's
+        ``enter``)."""
+        self.run_worker(self._open_tracker(tracker, task_id), group="open-tracker", exclusive=True)
+
+    async def _open_tracker(self, tracker: TrackerRef, task_id: str | None = None) -> None:
+        if self.tracker is not None and tracker.id == self.tracker.id:
+            # Already on screens 1-5: nothing to rebuild.
+            await self.switch_mode(SNAPSHOT_MODE)
+            if task_id is not None:
+                self._show_task(task_id)
+            return
         if self.current_mode in MODES:
             await self.switch_mode(PORTFOLIO_MODE)
         self.store = self.root_store.for_tracker(tracker)
@@ -213,7 +226,14 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self._add_tracker_modes()
         self.live_refresh.follow(self.store)
         await self.switch_mode(SNAPSHOT_MODE)
+        if task_id is not None:
+            self._show_task(task_id)
         self._remember_opened(self.store)
+
+    def _show_task(self, task_id: str) -> None:
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            snapshot.show_task(task_id)
 
     @work(thread=True, exit_on_error=False, group="remember")
     def _remember_opened(self, store: Store) -> None:
