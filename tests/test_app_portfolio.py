@@ -167,3 +167,90 @@ async def test_enter_in_the_owner_view_opens_the_task_in_its_tracker(
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#tasks", RecordTable).cursor_key == "UT-002"
+
+
+async def test_a_tracker_deleted_elsewhere_sends_its_screens_back_to_the_portfolio(
+    several: Store, frozen_settings: Settings
+) -> None:
+    app = make_app(several, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter", "2")  # Version 1.00's risks
+        await settle(pilot)
+        assert app.current_mode == "risks"
+        with Store.open(several.target, user="bob", tracker="Version 1.00") as bob:
+            bob.delete_tracker()
+        app.live_refresh.check_now()
+        await settle(pilot)
+        # Not its rows shown as if they were still there: the portfolio, and why.
+        assert app.current_mode == "portfolio"
+        assert any("'Version 1.00' was deleted" in str(n.message) for n in app._notifications)
+        assert "Version 1.00" not in _text(app)
+        await pilot.press("1")  # no tracker to show any more: it says to choose one
+        await settle(pilot)
+        assert app.current_mode == "portfolio"
+        await pilot.press("j", "enter")  # Version 1.01 opens as usual
+        await settle(pilot)
+        assert "Version 1.01" in _text(app).splitlines()[0]
+        assert app.store.task("UT-001").progress == 100
+
+
+async def test_a_form_open_on_a_deleted_tracker_keeps_what_was_typed(
+    several: Store, frozen_settings: Settings
+) -> None:
+    app = make_app(several, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter", "n")  # a new task in Version 1.00
+        await settle(pilot)
+        await pilot.press("tab", *"Draft")
+        form = app.screen
+        with Store.open(several.target, user="bob", tracker="Version 1.00") as bob:
+            bob.delete_tracker()
+        app.live_refresh.check_now()
+        await settle(pilot)
+        assert app.screen is form  # the form stays over the screens, with the text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        text = _text(app)
+        assert "Draft" in text and "this tracker no longer exists" in text
+
+
+async def test_a_tracker_renamed_here_or_elsewhere_is_renamed_in_the_tabs(
+    several: Store, frozen_settings: Settings
+) -> None:
+    app = make_app(several, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter", "2")
+        await settle(pilot)
+        with Store.open(several.target, user="bob", tracker="Version 1.00") as bob:
+            bob.rename_tracker("Release 1.00")
+        app.live_refresh.check_now()
+        await settle(pilot)
+        assert "0 Release 1.00" in _text(app).splitlines()[0]
+        # R on the portfolio renames it here: screens 1-5 say so too, built or not.
+        await pilot.press("0", "R", "ctrl+u", *"[b]R2[/b]", "enter")
+        await settle(pilot)
+        app.live_refresh.check_now()
+        await settle(pilot)
+        for key in ("2", "3"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert "0 [b]R2[/b]" in _text(app).splitlines()[0]
+
+
+async def test_r_then_a_name_and_enter_in_one_burst_renames(
+    several: Store, frozen_settings: Settings
+) -> None:
+    from test_form_input import burst
+
+    app = make_app(several, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Ops: R, the old name cleared, the new one and enter, typed before the prompt is up.
+        burst(app, "R", "ctrl+u", *"Ops 2", "enter")
+        await settle(pilot)
+        assert "Ops 2" in [t.name for t in several.trackers()]
+        assert app.current_mode == "portfolio" and "Ops 2" in _text(app)

@@ -241,6 +241,40 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         with contextlib.suppress(TrackerError):
             store.remember_opened()
 
+    def _tracker_deleted(self, tracker: TrackerRef) -> None:
+        """The tracker on screens 1-5 was deleted (with ``D`` here, or by someone else):
+        say so and go back to the portfolio, rather than keep showing its rows as if they
+        were there. An open form stays, with what was typed: saving it says why it cannot."""
+        self.tracker = None
+        self.store = self.root_store.without_tracker()
+        self.live_refresh.follow(self.store)
+        self.notify(
+            f"The tracker {display_text(tracker.name)!r} was deleted; choose another.",
+            severity="warning",
+            markup=False,
+        )
+        if self.current_mode in MODES and not isinstance(self.screen, ModalScreen):
+            self.switch_mode(PORTFOLIO_MODE)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="tracker-name")
+    def _read_tracker_name(self, tracker_id: int) -> None:
+        # A failed read costs only the tab's name until the next change.
+        with contextlib.suppress(TrackerError):
+            now = next((t for t in self.root_store.trackers() if t.id == tracker_id), None)
+            if now is not None:
+                self.call_from_thread(self._tracker_renamed, now)
+
+    def _tracker_renamed(self, now: TrackerRef) -> None:
+        """The first tab names the tracker as it is called now (``R`` here, or a rename
+        elsewhere), not as it was when it was opened."""
+        if self.tracker is None or self.tracker.id != now.id or self.tracker.name == now.name:
+            return
+        self.tracker = now
+        for screen in self._screens():
+            for tabs in screen.query(ModeTabs):
+                if tabs.tracker is not None:
+                    tabs.name_tracker(now.name)
+
     def show_owner(self, owner: str) -> None:
         """Show ``owner``'s open tasks in every tracker."""
         from tracker_tui.screens.owner import OwnerScreen
@@ -522,8 +556,14 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
                 )
 
     def on_trackers_changed(self, message: TrackersChanged) -> None:
-        """Some tracker changed: the portfolio and the owner view read theirs again."""
+        """Some tracker changed: the portfolio and the owner view read theirs again, and
+        the tracker on screens 1-5 is checked for a rename or a deletion."""
         self.several_trackers = self.several_trackers or len(message.revisions) > 1
+        if self.tracker is not None:
+            if self.tracker.id in message.revisions:
+                self._read_tracker_name(self.tracker.id)
+            else:
+                self._tracker_deleted(self.tracker)
         for screen in self._screens([PORTFOLIO_MODE, OWNER_MODE]):
             if not isinstance(screen, ModalScreen):
                 screen.post_message(TrackersChanged(message.revisions))

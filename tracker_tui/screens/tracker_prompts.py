@@ -15,12 +15,18 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
+from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
 from tracker_tui.widgets.glyphs import glyphs_for
 from tracker_tui.widgets.in_order_keys import InOrderInput
 
 
-class TextPrompt(ModalScreen[str | None]):
-    """Ask for one line of text; dismissed with it (stripped, not empty) or None."""
+class TextPrompt(FocusAfterEarlyKeys, ModalScreen[str | None]):
+    """Ask for one line of text; dismissed with it (stripped, not empty) or None.
+
+    Keys typed right behind the one that opened it (``R`` then a name and enter, in one
+    burst) go into the field, as in the other prompts, instead of being lost."""
+
+    FIRST_FIELD = "#prompt-value"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="text-prompt.cancel"),

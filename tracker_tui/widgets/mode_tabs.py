@@ -57,6 +57,17 @@ class ModeTabs(Static):
         self.note = note
 
     def on_mount(self) -> None:
+        self._draw_tabs()
+        # A screen first shown while the server is away says so too (the app keeps the
+        # note; a test harness app has none).
+        self.show_note(getattr(self.app, "connection_note", self.note))
+
+    def name_tracker(self, name: str) -> None:
+        """Name the tracker ``name`` from now on (it was renamed)."""
+        self.tracker = name
+        self._draw_tabs()
+
+    def _draw_tabs(self) -> None:
         # Markup is safe here: the labels are the app's own constants, never user text.
         parts = []
         if self.portfolio:
@@ -75,9 +86,6 @@ class ModeTabs(Static):
         if len(name) > TRACKER_TAB_WIDTH:
             name = name[: TRACKER_TAB_WIDTH - 1] + ("~" if self.ascii else "…")
         self.update(Content.from_markup(("|" if self.ascii else "│").join(parts), tracker=name))
-        # A screen first shown while the server is away says so too (the app keeps the
-        # note; a test harness app has none).
-        self.show_note(getattr(self.app, "connection_note", self.note))
 
     def show_note(self, note: str) -> None:
         """Say ``note`` at the right end of the row ("" removes it)."""
