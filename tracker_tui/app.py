@@ -74,8 +74,23 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, store: Store, settings: Settings, *, ascii: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        ascii: bool = False,
+        mode: str | None = None,
+        since: str | None = None,
+    ) -> None:
+        # The screen to open on (``tracker-tui standup``): read by App.__init__.
+        if mode is not None and mode in MODES:
+            # Per app, not per class: Textual reads it in App.__init__ as the first mode,
+            # so the Snapshot screen is never built (or read) when it is not shown.
+            self.DEFAULT_MODE = mode  # type: ignore[misc]  # a ClassVar set per instance
         super().__init__()
+        #: ``--since`` of ``tracker-tui standup``: the Stand-up screen's first baseline.
+        self.standup_since = since
         self.store = store
         self.settings = settings
         # Set before any screen is built: the glyphs and the stylesheet both key on it.
@@ -134,6 +149,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             from tracker_tui.screens.plan import PlanView
 
             return PlanView(self.store)
+        if mode == "standup":
+            from tracker_tui.screens.standup import StandupView
+
+            return StandupView(self.store, self.settings, since=self.standup_since)
         raise ValueError(f"no view for the mode {mode!r}")
 
     def _screens(self, modes: Iterable[str] = MODES) -> Iterator[Screen[Any]]:
@@ -271,6 +290,15 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             "Write the tracker to a markdown file in the current directory",
             self.export_markdown,
         )
+        if isinstance(screen, ViewScreen) and screen.mode == "standup":
+            from tracker_tui.screens.standup import StandupView
+
+            if isinstance(screen.view, StandupView):
+                yield SystemCommand(
+                    "Write stand-up report…",
+                    "Save the stand-up report (markdown) to a file in the current directory",
+                    partial(screen.view.write_report, Path.cwd()),
+                )
         for task in self._known_tasks():
             # The palette reads titles and help as markup: user text is escaped.
             task_id = escape(display_text(task.id))
@@ -395,14 +423,31 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self.notify(f"Exported to {message.path}", title="Export", markup=False)
 
 
-def make_app(store: Store, settings: Settings | None = None, *, ascii: bool = False) -> TrackerApp:
-    """The dashboard over ``store``; ``settings`` default to the user's config file."""
-    return TrackerApp(store, settings if settings is not None else load_settings(), ascii=ascii)
+def make_app(
+    store: Store,
+    settings: Settings | None = None,
+    *,
+    ascii: bool = False,
+    mode: str | None = None,
+    since: str | None = None,
+) -> TrackerApp:
+    """The dashboard over ``store``; ``settings`` default to the user's config file.
+    ``mode`` is the screen it opens on (default Snapshot); ``since`` the Stand-up
+    screen's baseline (``--since``)."""
+    return TrackerApp(
+        store,
+        settings if settings is not None else load_settings(),
+        ascii=ascii,
+        mode=mode,
+        since=since,
+    )
 
 
-def run_dashboard(store: Store, *, ascii: bool = False) -> None:
+def run_dashboard(
+    store: Store, *, ascii: bool = False, mode: str | None = None, since: str | None = None
+) -> None:
     """Run the dashboard in this terminal until the user quits (what the CLI calls)."""
-    app = make_app(store, ascii=ascii)
+    app = make_app(store, ascii=ascii, mode=mode, since=since)
     # A dropped SSH connection (SIGHUP) or a SIGTERM quits as q does (tracker_tui.hangup).
     with ending_app(app.exit):
         app.run()

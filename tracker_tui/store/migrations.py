@@ -26,6 +26,7 @@ from tracker_tui.store.schema import (  # noqa: F401  (ROW_MODELS registers the 
     ORDER_INDEXES,
     ROW_MODELS,
 )
+from tracker_tui.store.standup_table import CHANGE_AT_INDEX, StandupRow
 from tracker_tui.store.target import StoreTarget
 
 
@@ -38,9 +39,16 @@ def _upgrade_to_2(connection: Connection) -> None:
         )
 
 
+def _upgrade_to_3(connection: Connection) -> None:
+    """Schema 3 (issue 13, the stand-up): the ``standup`` table of recorded stand-ups,
+    and the history's index by time (``ix_change_at``) that "what changed since" reads."""
+    StandupRow.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+    CHANGE_AT_INDEX.create(connection, checkfirst=True)
+
+
 #: version N-1 -> N upgrades, run in order inside one transaction. Each takes the
 #: connection of that transaction (SQLAlchemy Core: ``connection.execute(text(...))``).
-UPGRADES: dict[int, Callable[[Connection], None]] = {2: _upgrade_to_2}
+UPGRADES: dict[int, Callable[[Connection], None]] = {2: _upgrade_to_2, 3: _upgrade_to_3}
 
 
 def stored_version(connection: Connection) -> int | None:

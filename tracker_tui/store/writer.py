@@ -58,6 +58,7 @@ from tracker_tui.store.schema import (
     TaskRow,
     TrackerRow,
 )
+from tracker_tui.store.standup_writes import StandupWrites
 from tracker_tui.store.transaction import last_import, row_dict
 from tracker_tui.store.undo import Undo
 
@@ -86,9 +87,10 @@ def _text(field: str, value: object) -> str:
     return rules.limit_text(cleaned, field=field, max_length=limit)
 
 
-class Writer(Undo, Loading):
+class Writer(Undo, Loading, StandupWrites):
     """Validated writes to one store, on behalf of one user: the edits here, undo and
-    redo from ``Undo``, an import's load from ``Loading``, all on ``Transactions``."""
+    redo from ``Undo``, an import's load from ``Loading``, a stand-up's record from
+    ``StandupWrites``, all on ``Transactions``."""
 
     def _merge(
         self,
