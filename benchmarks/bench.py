@@ -88,6 +88,12 @@ FIGURES = (
     "peak RSS, big store",
     "import 20k rows",
     "export 20k rows",
+    # The stand-up (issue 13; bench_standup.py).
+    "Since view, 100k history",
+    "Since view, 100k history, all rows",
+    "report vs export json",
+    "floor: first frame (stand-up rounds)",
+    "standup first frame, seed",
 )
 
 
@@ -930,7 +936,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("startup", "interactive", "exchange"),
+        choices=("startup", "interactive", "exchange", "standup"),
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -955,7 +961,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    parts = set(args.only or ("startup", "interactive", "exchange"))
+    parts = set(args.only or ("startup", "interactive", "exchange", "standup"))
     if args.keep:
         work = Path(args.keep).resolve()
         work.mkdir(parents=True, exist_ok=True)
@@ -972,6 +978,13 @@ def main(argv: list[str] | None = None) -> int:
             bench.interactive()
         if "exchange" in parts:
             bench.exchange()
+        if "standup" in parts:
+            import bench_standup
+
+            bench.warm_bytecode()
+            bench_standup.run(
+                bench, tracker=TRACKER, python=PYTHON, floor_app=FLOOR_APP, floor_marker=FLOOR_MARKER
+            )
         report = bench.report()
         if args.json_out:
             Path(args.json_out).write_text(
