@@ -301,15 +301,8 @@ def _exit_code(pid: int) -> int:
     [
         "SIGHUP",
         "SIGTERM",
-        pytest.param(
-            "terminal closed",
-            # Known, open (issue 11): on a loaded box the dashboard sometimes does not
-            # end after its terminal is closed under it (seen 2 runs in 4 with -n auto);
-            # SIGHUP and SIGTERM sent to a live terminal always end it.
-            marks=pytest.mark.xfail(
-                strict=False, reason="a closed terminal does not always end the dashboard"
-            ),
-        ),
+        # The kernel hangs the terminal up: SIGHUP, and every write to it fails (EIO).
+        "terminal closed",
     ],
 )
 def test_demo_removes_its_temporary_folder_on_a_hang_up(tmp_path: Path, how: str) -> None:
