@@ -983,7 +983,11 @@ def main(argv: list[str] | None = None) -> int:
 
             bench.warm_bytecode()
             bench_standup.run(
-                bench, tracker=TRACKER, python=PYTHON, floor_app=FLOOR_APP, floor_marker=FLOOR_MARKER
+                bench,
+                tracker=TRACKER,
+                python=PYTHON,
+                floor_app=FLOOR_APP,
+                floor_marker=FLOOR_MARKER,
             )
         report = bench.report()
         if args.json_out:

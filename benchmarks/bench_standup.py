@@ -31,7 +31,9 @@ def add_history(path: Path, rows: int, *, days: int = 10, seed: int = 13) -> Non
     rng = random.Random(seed)
     with sqlite3.connect(path) as connection:
         ids = [row[0] for row in connection.execute("SELECT id FROM task")]
-        revision = int(connection.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0])
+        revision = int(
+            connection.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]
+        )
         now = datetime.now(UTC)
         start = now - timedelta(days=days)
         step = (now - start) / rows
@@ -46,7 +48,16 @@ def add_history(path: Path, rows: int, *, days: int = 10, seed: int = 13) -> Non
                 old, new = "DevOps Lead", rng.choice(("Data Engineering Lead", "QA Lead"))
             at = (start + step * number).isoformat(timespec="seconds")
             batch.append(
-                (revision + number + 1, at, rng.choice(USERS), "task", rng.choice(ids), field, old, new)
+                (
+                    revision + number + 1,
+                    at,
+                    rng.choice(USERS),
+                    "task",
+                    rng.choice(ids),
+                    field,
+                    old,
+                    new,
+                )
             )
         connection.executemany(
             'INSERT INTO change (revision, at, "user", entity, entity_id, field, old, new, action) '
@@ -117,7 +128,9 @@ def run(bench: Any, *, tracker: str, python: str, floor_app: str, floor_marker: 
         exported = command_time(
             bench, [tracker, "export", "--format", "json", "--db", str(history), "-o", str(output)]
         )
-        reported = command_time(bench, [tracker, "report", "--db", str(history), "--since", "yesterday"])
+        reported = command_time(
+            bench, [tracker, "report", "--db", str(history), "--since", "yesterday"]
+        )
         if exported is not None and reported is not None:
             exports.append(exported)
             report.samples.append(reported)

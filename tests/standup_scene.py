@@ -47,14 +47,22 @@ def build_scene(path: Path) -> Path:
         bob.update_task("UT-004", {"owner": "QA Lead"})
         bob.undo()
         bob.create_risk(
-            {"description": "Load balancer quota may run out at launch", "impact": "High",
-             "owner": "DevOps Lead"}
+            {
+                "description": "Load balancer quota may run out at launch",
+                "impact": "High",
+                "owner": "DevOps Lead",
+            }
         )
         bob.update_risk("R-03", {"status": "Resolved"})
     with Store.open(path, user="alice", clock=EDITED) as alice:
         alice.save_decision(
-            Decision(None, "2024-06-04", "Freeze the schema until launch", "Fewer moving parts",
-                     "Programme Manager")
+            Decision(
+                None,
+                "2024-06-04",
+                "Freeze the schema until launch",
+                "Fewer moving parts",
+                "Programme Manager",
+            )
         )
         alice.add_activity("UT-002 reopened after QA found a regression.")
     with Store.open(path, user="carol", clock=EDITED) as carol:

@@ -36,7 +36,9 @@ def _report(scene: Path, report_format: str) -> str:
         return render(view, store.tracker_info().title, report_format, tz=UTC)
 
 
-@pytest.mark.parametrize(("report_format", "name"), [("md", "standup-report.md"), ("json", "standup-report.json")])
+@pytest.mark.parametrize(
+    ("report_format", "name"), [("md", "standup-report.md"), ("json", "standup-report.json")]
+)
 def test_golden_report(scene, report_format, name):
     text = _report(scene, report_format)
     golden = GOLDEN / name
@@ -58,9 +60,25 @@ def test_markdown_is_chat_clean(scene):
 def test_json_contract_keys(scene):
     data = json.loads(_report(scene, "json"))
     assert set(data) == {
-        "version", "tracker", "now", "baseline", "tracker_start", "no_history", "programme",
-        "changes", "people", "completed", "moved", "attention", "no_movement", "risks",
-        "decisions", "log", "checkpoints_due", "next_checkpoint", "forecasts",
+        "version",
+        "tracker",
+        "now",
+        "baseline",
+        "tracker_start",
+        "no_history",
+        "programme",
+        "changes",
+        "people",
+        "completed",
+        "moved",
+        "attention",
+        "no_movement",
+        "risks",
+        "decisions",
+        "log",
+        "checkpoints_due",
+        "next_checkpoint",
+        "forecasts",
     }
     assert data["moved"][0]["progress_change"] == {"from": 100, "to": 70, "delta": -30}
     assert data["forecasts"] == []  # issue #14's forecast, once it exists

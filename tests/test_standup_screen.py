@@ -55,8 +55,13 @@ async def test_key_6_opens_the_standup_with_its_sections(scene, frozen_settings)
             assert "13 changes by 4 people" in _top(app)
             headers = [line.split(" (")[0] for line in _options(app) if line[:1] in "▼▶"]
             assert headers == [
-                "▼ Moved", "▼ Completed", "▼ Blocked / At Risk", "▼ No movement", "▼ Risks",
-                "▼ Decisions", "▼ Log",
+                "▼ Moved",
+                "▼ Completed",
+                "▼ Blocked / At Risk",
+                "▼ No movement",
+                "▼ Risks",
+                "▼ Decisions",
+                "▼ Log",
             ]
             assert any("by ann" in line for line in _options(app))
 
@@ -146,7 +151,10 @@ async def test_read_only_presenter_view_walks_but_records_nothing(scene, frozen_
             await settle(pilot)
             await pilot.press("escape")
             await settle(pilot)
-            assert any(line.startswith("Not recorded: this store is open read-only") for line in _options(app))
+            assert any(
+                line.startswith("Not recorded: this store is open read-only")
+                for line in _options(app)
+            )
     with open_scene(scene) as store:
         assert store.last_standup() is None
         assert store.task("UT-002").progress == 70
@@ -179,7 +187,9 @@ async def test_palette_writes_the_report_to_a_file(scene, frozen_settings, tmp_p
 
 async def test_standup_order_and_minutes_from_settings(scene, tmp_path):
     settings = Settings(
-        today=frozen_today(), path=tmp_path / "c.toml", standup_order=["compliance lead"],
+        today=frozen_today(),
+        path=tmp_path / "c.toml",
+        standup_order=["compliance lead"],
         standup_minutes_per_owner=1.5,
     )
     with open_scene(scene) as store:
