@@ -133,3 +133,15 @@ def test_report_after_a_recorded_standup_shows_no_changes(scene, capsys):
     assert main(["report", "--db", str(scene), "--format", "text"]) == 0
     out = capsys.readouterr().out
     assert "the last stand-up" in out and "No changes since the baseline." in out
+
+
+def test_standup_opens_the_dashboard_on_the_standup_screen(scene, monkeypatch):
+    import sys
+    import types
+
+    calls: list[dict] = []
+    fake = types.ModuleType("tracker_tui.app")
+    fake.run_dashboard = lambda store, **options: calls.append(options)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tracker_tui.app", fake)
+    assert main(["standup", "--db", str(scene), "--since", "2d"]) == 0
+    assert calls == [{"ascii": False, "mode": "standup", "since": "2d"}]

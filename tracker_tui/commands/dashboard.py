@@ -44,7 +44,10 @@ def cmd_dashboard(
             check.wait()  # damage, when found, explains a failure better than its symptom
             raise
         check.wait()
-        run_dashboard(store, ascii=args.ascii, mode=mode, since=since)
+        if mode is None:
+            run_dashboard(store, ascii=args.ascii)
+        else:
+            run_dashboard(store, ascii=args.ascii, mode=mode, since=since)
     return 0
 
 
