@@ -1,6 +1,6 @@
 """The row of screen tabs at the top of every full screen, and the screens it names.
 
-``MODES`` is the one list of the app's screens (Textual modes): the tabs, the ``1``-``5``
+``MODES`` is the one list of the app's screens (Textual modes): the tabs, the ``1``-``6``
 keys and the palette's "Go to" commands are all drawn from it.
 """
 
@@ -19,6 +19,7 @@ MODES: dict[str, str] = {
     "decisions": "Decisions",
     "activity": "Activity",
     "plan": "Plan",
+    "standup": "Stand-up",
 }
 SNAPSHOT_MODE = "snapshot"
 #: The portfolio (every tracker of the store; key 0) and one owner's tasks across them:
