@@ -37,7 +37,7 @@ def test_quick_benchmark_prints_every_figure(tmp_path: Path) -> None:
         [sys.executable, str(BENCH), "--quick", "--quiet", "--json-out", str(report_path)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=480,
         cwd=tmp_path,
         env=env,
     )

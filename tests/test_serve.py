@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from conftest import COMMAND
+from conftest import COMMAND, SAMPLE
 
 from tracker_tui.errors_log import write_log
 from tracker_tui.serve import access
@@ -110,9 +110,24 @@ def test_bad_options_are_refused_before_anything_is_served(environment: dict[str
     assert refused.returncode == 2 and "at least 16 characters" in refused.stderr
     refused = _serve(environment, "--read-only")
     assert refused.returncode == 1 and "--read-only cannot start one" in refused.stderr
+    imported = subprocess.run(
+        [*COMMAND, "import", str(SAMPLE)], env=environment, capture_output=True, timeout=60
+    )
+    assert imported.returncode == 0
     refused = _serve(environment, "--tracker", "Release 2")
-    assert refused.returncode == 1 and "--tracker" in refused.stderr
+    assert refused.returncode == 1
+    assert "no tracker 'Release 2'" in refused.stderr and "Version 1.00" in refused.stderr
     assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+
+
+def test_the_tracker_named_reaches_every_tab() -> None:
+    from argparse import Namespace
+
+    from tracker_tui.commands.serve import _dashboard_arguments
+
+    asked = Namespace(read_only=True, ascii=False, tracker="Release 2")
+    assert _dashboard_arguments(asked) == ("--read-only", "--tracker", "Release 2")
+    assert _dashboard_arguments(Namespace(read_only=False, ascii=True)) == ("--ascii",)
 
 
 def test_listening_beyond_loopback_prints_the_tunnel_command(environment: dict[str, str]) -> None:

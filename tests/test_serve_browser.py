@@ -453,3 +453,40 @@ def test_every_dashboard_key_reaches_the_dashboard_in_chromium(
     press(page, "2")
     wait_for_text(page, "R-01")
     context.close()
+
+
+def test_tracker_names_the_tracker_every_tab_opens_on(
+    browser: Browser, home: Path, environment: dict[str, str]
+) -> None:
+    db = home / "two-trackers.db"
+    for name in ("First", "Second"):
+        subprocess.run(
+            [*COMMAND, "import", str(SAMPLE), "--name", name, "--db", str(db)],
+            env=environment,
+            check=True,
+            capture_output=True,
+        )
+
+    def progress(tracker: str) -> object:
+        done = subprocess.run(
+            [*COMMAND, "export", "--format", "json", "--db", str(db), "--tracker", tracker],
+            env=environment,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return next(t for t in json.loads(done.stdout)["tasks"] if t["id"] == "UT-001")["progress"]
+
+    server = start_server(db, "--tracker", "Second", environment=environment)
+    try:
+        page = open_page(browser, server.url_with_token + "&name=tester")
+        # Several trackers open on the portfolio (issue 12); 1-5 show the one named.
+        wait_for_text(page, "0 Portfolio")
+        press(page, "1")
+        wait_for_text(page, "UT-001")
+        press(page, "Minus")
+        wait_for(lambda: progress("Second") == 90, "the edit in the tracker named")
+        assert progress("First") == 100
+        page.context.close()
+    finally:
+        server.stop()

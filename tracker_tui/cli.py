@@ -16,7 +16,6 @@ unexpected error (traceback logged, one line on stderr), 2 a usage error, 130 Ct
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -321,9 +320,6 @@ def _add_serve(sub: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="the address browsers use, behind a reverse proxy (https://host/tracker/)",
     )
-    # Issue 12 may make --tracker an option of every command; then serve has it already.
-    with contextlib.suppress(argparse.ArgumentError):
-        sub.add_argument("--tracker", metavar="NAME", help="the tracker each tab opens on")
     sub.add_argument(
         "--demo", action="store_true", help="serve a throwaway copy of the bundled sample"
     )

@@ -26,10 +26,6 @@ from tracker_tui.serve.access import (
     url_with_token,
 )
 
-#: Whether the dashboard takes ``--tracker`` (issue 12: many trackers in one store). Until
-#: it does, ``serve --tracker`` is refused here rather than by every tab.
-DASHBOARD_TAKES_TRACKER = False
-
 
 def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Serve the dashboard until Ctrl-C or SIGTERM; every tab's process ends with it."""
@@ -37,8 +33,6 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         token = chosen_token(args.token)
     except ValueError as error:
         parser.error(str(error))
-    if args.tracker is not None and not DASHBOARD_TAKES_TRACKER:
-        raise TrackerError("--tracker needs a store of many trackers, which this version lacks")
     with _store_target(args) as (target, title):
         return _serve(args, token, target, title)
 
@@ -79,8 +73,11 @@ def _dashboard_arguments(args: argparse.Namespace) -> tuple[str, ...]:
         arguments.append("--read-only")
     if args.ascii:
         arguments.append("--ascii")
-    if args.tracker is not None:
-        arguments += ["--tracker", args.tracker]
+    # Matched against the store's names when the store opened above: a wrong one was
+    # refused there, in one line, rather than by every tab.
+    tracker = getattr(args, "tracker", None)
+    if tracker is not None:
+        arguments += ["--tracker", tracker]
     return tuple(arguments)
 
 
