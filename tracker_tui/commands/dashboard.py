@@ -44,9 +44,9 @@ def cmd_dashboard(
             check.wait()  # damage, when found, explains a failure better than its symptom
             raise
         check.wait()
-        run_dashboard(
-            store, ascii=args.ascii, owner=getattr(args, "owner", None), mode=mode, since=since
-        )
+        # The screen and its baseline only when ``standup`` asked for them.
+        opening = {"mode": mode, "since": since} if mode is not None else {}
+        run_dashboard(store, ascii=args.ascii, owner=getattr(args, "owner", None), **opening)
     return 0
 
 
