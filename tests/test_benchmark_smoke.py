@@ -18,15 +18,30 @@ from requirements import in_ci, missing
 BENCH = ROOT / "benchmarks" / "bench.py"
 
 
-def _figure_names() -> tuple[str, ...]:
-    """``FIGURES`` from bench.py, read without importing it."""
-    tree = ast.parse(BENCH.read_text(encoding="utf-8"))
+def _figures_of(path: Path) -> tuple[str, ...]:
+    """``FIGURES`` of a benchmark module, read without importing it; a ``*part.FIGURES``
+    in it is read from ``benchmarks/part.py`` in turn."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
             isinstance(target, ast.Name) and target.id == "FIGURES" for target in node.targets
         ):
-            return tuple(ast.literal_eval(node.value))
-    raise AssertionError("bench.py has no FIGURES")
+            assert isinstance(node.value, ast.Tuple | ast.List)
+            names: list[str] = []
+            for element in node.value.elts:
+                if isinstance(element, ast.Starred):
+                    assert isinstance(element.value, ast.Attribute)
+                    assert isinstance(element.value.value, ast.Name)
+                    names.extend(_figures_of(path.with_name(f"{element.value.value.id}.py")))
+                else:
+                    names.append(ast.literal_eval(element))
+            return tuple(names)
+    raise AssertionError(f"{path.name} has no FIGURES")
+
+
+def _figure_names() -> tuple[str, ...]:
+    """``FIGURES`` from bench.py."""
+    return _figures_of(BENCH)
 
 
 @pytest.mark.slow
