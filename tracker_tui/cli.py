@@ -253,7 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
         "the baseline: YYYY-MM-DD, 'YYYY-MM-DD HH:MM', yesterday, last (the last "
         "stand-up), Nd or Nh (default: the last stand-up, else the previous working day)"
     )
-    sub = command("standup", "open the dashboard on the Stand-up screen: what moved since")
+    sub = command(
+        "standup", "open the dashboard on the Stand-up screen: what moved since the baseline"
+    )
     sub.add_argument("--since", metavar="WHEN", help=since_help)
 
     sub = command("report", "the stand-up summary to post: what moved since the baseline")

@@ -4,8 +4,8 @@ The list is built from ``Screen.active_bindings`` of the screen below (the focus
 widget's bindings, then its ancestors', the screen's and the app's), after the user's
 keymap is applied, so it cannot drift from what the keys actually do.
 
-The keys are grouped under short headings, the screen's own actions first (Edit, Choose,
-Undo, Find, Copy, Go) and the keys that move the cursor or the focus last, so that at
+The keys are grouped under short headings, the screen's own actions first (Edit, Walk,
+Choose, Undo, Find, Copy, Go) and the keys that move the cursor or the focus last, so that at
 80x24 the first page holds what the screen is for. Which group a key falls in comes from
 its action, in one table (``HELP_GROUPS``). Where the width allows, each part is laid out
 in two columns. The keys that switch screens (``0``-``7``, which the tab row shows too)
@@ -51,11 +51,13 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
         "add_activity",
         "name_tracker",
     ),
+    # The stand-up's walk-through, owner by owner.
+    "Walk": ("start_walk", "next_owner", "previous_owner", "end"),
     # In a picker or a question (the status picker, yes/no, a conflict): the answers.
     "Choose": ("choose", "answer", "move", "select", "accept", "save", "cancel"),
     "Undo": ("undo", "redo"),
     "Find": ("filter", "clear_filter", "sort"),
-    "Copy": ("copy_id", "copy_row"),
+    "Copy": ("copy_id", "copy_row", "copy_report"),
     "Go": (
         "select_cursor",
         "open_task",
@@ -68,6 +70,7 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
         "quit",
     ),
     "Move": (
+        "cursor",
         "cursor_up",
         "cursor_down",
         "scroll_up",

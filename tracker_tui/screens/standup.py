@@ -430,15 +430,9 @@ class StandupView(ReadOnlyActions, DataView):
         task = self._editable("changing the progress")
         if task is None:
             return
-        from tracker_tui.screens.progress_prompt import ProgressPrompt
+        from tracker_tui.screens.progress_prompt import ask_progress
 
-        task_id = task.id
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                self._update_task(task_id, {"progress": value.replace("%", "").strip()})
-
-        self.app.push_screen(ProgressPrompt(task_id, task.progress), done)
+        ask_progress(self, task.id, task.progress, self._update_task)
 
     def action_edit_task(self) -> None:
         task = self._editable("editing")
