@@ -30,10 +30,14 @@ def add_history(path: Path, rows: int, *, days: int = 10, seed: int = 13) -> Non
     """``rows`` history rows on the store's tasks, evenly over the last ``days`` days."""
     rng = random.Random(seed)
     with sqlite3.connect(path) as connection:
-        ids = [row[0] for row in connection.execute("SELECT id FROM task")]
-        revision = int(
-            connection.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]
-        )
+        # Revisions count per tracker (issue 12): the store's first tracker gets the rows.
+        tracker_id, revision = connection.execute(
+            "SELECT id, revision FROM trackers ORDER BY id LIMIT 1"
+        ).fetchone()
+        ids = [
+            row[0]
+            for row in connection.execute("SELECT id FROM task WHERE tracker_id = ?", (tracker_id,))
+        ]
         now = datetime.now(UTC)
         start = now - timedelta(days=days)
         step = (now - start) / rows
@@ -49,6 +53,7 @@ def add_history(path: Path, rows: int, *, days: int = 10, seed: int = 13) -> Non
             at = (start + step * number).isoformat(timespec="seconds")
             batch.append(
                 (
+                    tracker_id,
                     revision + number + 1,
                     at,
                     rng.choice(USERS),
@@ -60,17 +65,18 @@ def add_history(path: Path, rows: int, *, days: int = 10, seed: int = 13) -> Non
                 )
             )
         connection.executemany(
-            'INSERT INTO change (revision, at, "user", entity, entity_id, field, old, new, action) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'edit')",
+            "INSERT INTO change "
+            '(tracker_id, revision, at, "user", entity, entity_id, field, old, new, action) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'edit')",
             batch,
         )
         connection.execute(
-            "UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision + rows),)
+            "UPDATE trackers SET revision = ? WHERE id = ?", (revision + rows, tracker_id)
         )
         # The tracker existed before its history: the import is dated before every row.
         connection.execute(
-            "UPDATE change SET at = ? WHERE field = 'import'",
-            ((start - timedelta(days=1)).isoformat(timespec="seconds"),),
+            "UPDATE change SET at = ? WHERE field = 'import' AND tracker_id = ?",
+            ((start - timedelta(days=1)).isoformat(timespec="seconds"), tracker_id),
         )
 
 
