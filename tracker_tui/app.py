@@ -263,7 +263,7 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self.store = self.root_store.without_tracker()
         self.live_refresh.follow(self.store)
         self.notify(
-            f"The tracker {display_text(tracker.name)!r} was deleted; choose another.",
+            f"The tracker {display_text(tracker.name)!r} was deleted.",
             severity="warning",
             markup=False,
         )
