@@ -102,6 +102,7 @@ FIGURES = (
     "restart -m fast to live",
     "restart -m immediate to live",
     "browser: page to first frame",
+    "browser: first frame, tabs back to back",
     "browser: keystroke to row",
     "browser: edit seen in another tab",
     "browser: memory per tab",

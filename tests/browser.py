@@ -80,7 +80,14 @@ class Served:
         return "\n".join(self.output)
 
     def tab_processes(self) -> list[int]:
+        """The server's dashboard processes: its tabs' and its spare's."""
         return tab_processes(self.process.pid)
+
+    def tab_process(self, name: str) -> int:
+        """The process of the last tab opened for ``name``, as the server logged it."""
+        opened = [line for line in self.output if f"tab opened for {name} (process " in line]
+        assert opened, f"no tab opened for {name}:\n{self.printed()}"
+        return int(opened[-1].split("(process ")[1].split(")")[0])
 
     def stop(self, signal_number: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:
