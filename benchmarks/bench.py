@@ -106,6 +106,7 @@ FIGURES = (
     "browser: keystroke to row",
     "browser: edit seen in another tab",
     "browser: memory per tab",
+    "browser: spare process memory",
     "browser: server memory",
 )
 
