@@ -30,7 +30,7 @@ class Handover:
     height: int
     name: str
 
-    def meta(self) -> dict[str, str | None | int | bool]:
+    def meta(self) -> dict[str, str | int | bool | None]:
         """The meta packet's JSON, as the server sends it (typed as ``AppService.send_meta``
         takes it)."""
         return {
