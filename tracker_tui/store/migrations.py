@@ -31,6 +31,7 @@ from tracker_tui.store.schema import (
     StatusRow,
     TrackerRow,
 )
+from tracker_tui.store.standup_table import CHANGE_AT_INDEX, StandupRow
 from tracker_tui.store.target import StoreTarget
 
 #: Schema 2's indexes, as ``_upgrade_to_2`` made them (frozen: schema 3 changed them).
@@ -140,9 +141,20 @@ def restart_sequences(connection: Connection, tables: list[Any]) -> None:
                 )
 
 
+def _upgrade_to_4(connection: Connection) -> None:
+    """Schema 4 (issue 13, the stand-up): the ``standup`` table of recorded stand-ups,
+    and the history's index by time (``ix_change_at``) that "what changed since" reads."""
+    StandupRow.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+    CHANGE_AT_INDEX.create(connection, checkfirst=True)
+
+
 #: version N-1 -> N upgrades, run in order inside one transaction. Each takes the
 #: connection of that transaction (SQLAlchemy Core: ``connection.execute(text(...))``).
-UPGRADES: dict[int, Callable[[Connection], None]] = {2: _upgrade_to_2, 3: _upgrade_to_3}
+UPGRADES: dict[int, Callable[[Connection], None]] = {
+    2: _upgrade_to_2,
+    3: _upgrade_to_3,
+    4: _upgrade_to_4,
+}
 
 
 def stored_version(connection: Connection) -> int | None:

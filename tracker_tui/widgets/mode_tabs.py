@@ -1,6 +1,6 @@
 """The row of screen tabs at the top of every full screen, and the screens it names.
 
-``MODES`` is the one list of the app's screens (Textual modes): the tabs, the ``1``-``5``
+``MODES`` is the one list of the app's screens (Textual modes): the tabs, the ``1``-``6``
 keys and the palette's "Go to" commands are all drawn from it.
 """
 
@@ -19,6 +19,7 @@ MODES: dict[str, str] = {
     "decisions": "Decisions",
     "activity": "Activity",
     "plan": "Plan",
+    "standup": "Stand-up",
 }
 SNAPSHOT_MODE = "snapshot"
 #: The portfolio (every tracker of the store; key 0) and one owner's tasks across them:
@@ -26,7 +27,8 @@ SNAPSHOT_MODE = "snapshot"
 PORTFOLIO_MODE = "portfolio"
 PORTFOLIO_LABEL = "Portfolio"
 OWNER_MODE = "owner"
-#: The most cells the tracker's name takes in the tabs (all six fit in 80 columns).
+#: The most cells the tracker's name takes in the tabs (every tab fits in 80 columns, the
+#: tabs drawn tight when the row is too narrow for them padded).
 TRACKER_TAB_WIDTH = 16
 
 
@@ -35,9 +37,10 @@ class ModeTabs(Static):
 
     ``portfolio``: the store holds several trackers, so the ``0 Portfolio`` tab is drawn
     first; ``tracker``: the name of the tracker screens 1-5 show, which that first tab then
-    reads (``0 Version 1.01``: the header names the tracker). ``note`` is said at the right
-    end of the row, over the last tabs if the row is too narrow for both: the app's
-    "reconnecting…" while the store's server is away.
+    reads (``0 Version 1.01``: the header names the tracker). Where the row is too narrow
+    for the tabs with a space either side of each label, they are drawn without it.
+    ``note`` is said at the right end of the row, over the last tabs if the row is too
+    narrow for both: the app's "reconnecting…" while the store's server is away.
     """
 
     def __init__(
@@ -55,26 +58,33 @@ class ModeTabs(Static):
         self.portfolio = portfolio or tracker is not None
         self.tracker = tracker
         self.note = note
+        #: The tabs without the space either side of each label, for a narrow row.
+        self._tight = Content("")
 
-    def on_mount(self) -> None:
+    def _tabs(self, pad: str) -> Content:
+        """The tabs, each label with ``pad`` either side."""
         # Markup is safe here: the labels are the app's own constants, never user text.
         parts = []
         if self.portfolio:
             if self.current in (PORTFOLIO_MODE, OWNER_MODE) or self.tracker is None:
-                parts.append(f"[b reverse] 0 {PORTFOLIO_LABEL} [/]")
+                parts.append(f"[b reverse]{pad}0 {PORTFOLIO_LABEL}{pad}[/]")
             else:
                 # The tracker shown names the tab that leads back to all of them.
-                parts.append(f"[@click=app.go('{PORTFOLIO_MODE}')] 0 $tracker [/]")
+                parts.append(f"[@click=app.go('{PORTFOLIO_MODE}')]{pad}0 $tracker{pad}[/]")
         for number, (mode, label) in enumerate(MODES.items(), start=1):
             if mode == self.current:
-                parts.append(f"[b reverse] {number} {label} [/]")
+                parts.append(f"[b reverse]{pad}{number} {label}{pad}[/]")
             else:
-                parts.append(f"[@click=app.go('{mode}')] {number} {label} [/]")
+                parts.append(f"[@click=app.go('{mode}')]{pad}{number} {label}{pad}[/]")
         # The name is user text: a variable of the markup, never parsed as markup.
         name = display_text(self.tracker or "")
         if len(name) > TRACKER_TAB_WIDTH:
             name = name[: TRACKER_TAB_WIDTH - 1] + ("~" if self.ascii else "…")
-        self.update(Content.from_markup(("|" if self.ascii else "│").join(parts), tracker=name))
+        return Content.from_markup(("|" if self.ascii else "│").join(parts), tracker=name)
+
+    def on_mount(self) -> None:
+        self._tight = self._tabs("")
+        self.update(self._tabs(" "))
         # A screen first shown while the server is away says so too (the app keeps the
         # note; a test harness app has none).
         self.show_note(getattr(self.app, "connection_note", self.note))
@@ -87,8 +97,12 @@ class ModeTabs(Static):
 
     def render(self) -> VisualType:
         tabs = super().render()
-        if not self.note or not isinstance(tabs, Content):
+        if not isinstance(tabs, Content):
             return tabs
-        note = Content.styled(f" {self.note} ", "bold $text-warning")
-        room = max(0, self.size.width - note.cell_length)
-        return Content.assemble(tabs.truncate(room, pad=True), note)
+        note = Content.styled(f" {self.note} ", "bold $text-warning") if self.note else None
+        room = self.size.width - (note.cell_length if note is not None else 0)
+        if tabs.cell_length > room:
+            tabs = self._tight
+        if note is None:
+            return tabs
+        return Content.assemble(tabs.truncate(max(0, room), pad=True), note)
