@@ -105,9 +105,11 @@ FIGURES = (
     "restart -m fast to live",
     "restart -m immediate to live",
     "browser: page to first frame",
+    "browser: first frame, tabs back to back",
     "browser: keystroke to row",
     "browser: edit seen in another tab",
     "browser: memory per tab",
+    "browser: spare process memory",
     "browser: server memory",
     # The stand-up (issue 13; bench_standup.py).
     "Since view, 100k history",

@@ -80,7 +80,15 @@ class Served:
         return "\n".join(self.output)
 
     def tab_processes(self) -> list[int]:
+        """The server's dashboard processes: its tabs' and its spare's."""
         return tab_processes(self.process.pid)
+
+    def tab_process(self, name: str, last: int = 0) -> int:
+        """The process of the last tab opened for ``name`` (``last``: that many before
+        it), as the server logged it."""
+        opened = [line for line in self.output if f"tab opened for {name} (process " in line]
+        assert len(opened) > last, f"no such tab opened for {name}:\n{self.printed()}"
+        return int(opened[-1 - last].split("(process ")[1].split(")")[0])
 
     def stop(self, signal_number: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:

@@ -217,3 +217,31 @@ def test_a_name_from_a_browser_is_a_clean_short_label() -> None:
     assert server._editor_name(make_mocked_request("GET", "/ws")) == "alice"
     presenter = DashboardServer(_options(read_only=True))
     assert presenter._editor_name(request) == "alice"
+
+
+def test_a_spare_process_reads_its_tab_and_leaves_the_keys_after_it() -> None:
+    """A spare is handed its tab's size and name in one packet on its stdin; what the
+    browser typed after it stays in the pipe for the dashboard. Anything else (the
+    server's ``quit`` as it stops, a closed pipe) ends the spare without starting."""
+    import json
+
+    from textual_serve.app_service import AppService
+
+    from tracker_tui.serve.handover import Handover, read_handover
+
+    tab = Handover(width=111, height=29, name="Priya K")
+    keys = AppService.encode_packet(b"D", b"-")
+    reading, writing = os.pipe()
+    try:
+        handover = AppService.encode_packet(b"M", json.dumps(tab.meta()).encode())
+        os.write(writing, handover + keys)
+        assert read_handover(reading) == tab
+        assert os.read(reading, 100) == keys
+        os.write(writing, AppService.encode_packet(b"M", b'{"type": "quit"}'))
+        assert read_handover(reading) is None
+        os.write(writing, AppService.encode_packet(b"M", b"x" * 5000))
+        assert read_handover(reading) is None
+    finally:
+        os.close(writing)
+    assert read_handover(reading) is None  # the server closed the pipe
+    os.close(reading)

@@ -10,6 +10,7 @@ What changes from textual-serve's ``Server``:
   there is no directory listing and no path outside them;
 - each WebSocket starts a ``DashboardSession`` (no shell, bounded stop), up to
   ``--max-sessions`` at once; a page asked for over the cap says so;
+- one spare process is kept ready for the next tab (``SpareTab``);
 - the access log shows the path, never the query string; the token is in no log line;
 - stopping (Ctrl-C, SIGTERM, SIGHUP) ends every tab's process before the server exits.
 """
@@ -40,7 +41,7 @@ from tracker_tui.serve.access import (
     base_path,
     token_matches,
 )
-from tracker_tui.serve.sessions import DashboardSession, SessionCap, session_argv
+from tracker_tui.serve.sessions import DashboardSession, SessionCap, SpareTab, session_argv
 
 log = logging.getLogger("tracker-tui.serve")
 
@@ -104,6 +105,7 @@ class DashboardServer(Server):
         self.options = options
         self.base = base_path(options.public_url)
         self.cap = SessionCap(options.max_sessions)
+        self.spare = SpareTab(self._new_session)
         self._websockets: set[web.WebSocketResponse] = set()
         self._dashboard_page = _page("dashboard.html")
         self._refusal_page = _page("refusal.html")
@@ -222,6 +224,13 @@ class DashboardServer(Server):
 
     # -- one process per tab -------------------------------------------------------------
 
+    def _new_session(self) -> DashboardSession:
+        return DashboardSession(
+            session_argv(self.options.dashboard_arguments),
+            self.options.environment,
+            download_manager=self.download_manager,
+        )
+
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
         if self._stopping.is_set() or not self.cap.reserve():
@@ -242,15 +251,16 @@ class DashboardServer(Server):
             async def close() -> None:
                 await websocket.close()
 
-            session = DashboardSession(
-                session_argv(self.options.dashboard_arguments),
-                {**self.options.environment, "TRACKER_TUI_USER": name},
+            session = self.spare.take()
+            await session.open_tab(
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=close,
-                download_manager=self.download_manager,
+                width=_size(request, "width", 80),
+                height=_size(request, "height", 24),
+                name=name,
             )
-            await session.start(_size(request, "width", 80), _size(request, "height", 24))
+            self.spare.fill(after=session.first_frame)
             self.cap.open.add(session)
             self.cap.release_reservation()
             reserved = False
@@ -289,7 +299,7 @@ class DashboardServer(Server):
     async def on_shutdown(self, app: web.Application) -> None:
         """Every tab's process ends before the server does."""
         self._stopping.set()
-        await self.cap.stop_all()
+        await asyncio.gather(self.spare.stop(), self.cap.stop_all())
         for websocket in list(self._websockets):
             with contextlib.suppress(Exception):
                 await websocket.close()
@@ -316,6 +326,7 @@ class DashboardServer(Server):
             site = web.TCPSite(runner, self.options.host, self.options.port)
             await site.start()
             self.bound_port = _bound_port(runner, self.options.port)
+            self.spare.fill()
             ready(self.bound_port)
             await self._stopping.wait()
             log.info("stopping: ending %d open tab(s)", len(self.cap.open))
