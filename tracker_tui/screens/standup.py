@@ -50,7 +50,7 @@ from tracker_tui.standup.report import render
 from tracker_tui.standup.since import SinceView
 from tracker_tui.store.standups import StandupRecord
 from tracker_tui.store.store import Store
-from tracker_tui.widgets.glyphs import ascii_mode
+from tracker_tui.widgets.glyphs import ascii_mode, glyphs
 
 #: The clock the countdown runs on (a test holds it still).
 clock = time.monotonic
@@ -151,6 +151,14 @@ class StandupView(ReadOnlyActions, DataView):
 
     def on_mount(self) -> None:
         self.query_one("#standup-countdown").display = False
+        self.options.focus()
+        if getattr(self.app, "first_frame_shown", False):
+            # `6` on a running dashboard: the read (a big store's history) must not
+            # freeze the keys; the top line says what is coming until it lands.
+            reading_note = f"Reading the history{glyphs(ascii_mode(self)).ellipsis}"
+            self.query_one("#standup-top", Static).update(Text(reading_note, "dim"))
+            self._load()
+            return
         # The first read before the first frame (as the Snapshot screen does), so that
         # ``tracker-tui standup`` opens on its content; every later one in a worker.
         try:
@@ -159,7 +167,6 @@ class StandupView(ReadOnlyActions, DataView):
             self.query_one("#standup-top", Static).update(display_text(str(error)))
             return
         self._show(view)
-        self.options.focus()
 
     def _read(self) -> SinceView:
         return read_since(
