@@ -206,3 +206,20 @@ def frozen_today():
     from conftest import TODAY
 
     return TODAY
+
+
+def test_a_long_detail_line_wraps_under_its_own_start_not_under_the_task_ids() -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from tracker_tui.screens.standup_render import DETAIL_INDENT, hanging
+
+    prompt = Text("UT-003   Database migrations In Progress  60%")
+    prompt.append(f"\n{DETAIL_INDENT}Data Engineering Lead: 100 % → 60 % (-40), Complete → In")
+    prompt.append(" Progress (by alice)", style="dim")
+    lines = hanging(prompt, 74, Console(width=200)).plain.split("\n")
+    assert lines[0] == "UT-003   Database migrations In Progress  60%"
+    assert all(line.startswith(DETAIL_INDENT) and len(line) <= 74 for line in lines[1:])
+    assert " ".join(line.strip() for line in lines[1:]).endswith("In Progress (by alice)")
+    # A prompt that fits is left as it is.
+    assert hanging(prompt, 200, Console(width=200)) is prompt

@@ -124,6 +124,8 @@ class StandupView(ReadOnlyActions, DataView):
         self.state = "overview"
         self.collapsed: set[str] = set()
         self._lines: dict[str, Line] = {}
+        #: The width the list's prompts were wrapped to (a resize wraps them again).
+        self._filled_width = 0
         # The walk-through: its owners, where it is, when it (and this owner) began.
         self.owners: list[str] = []
         self.owner_index = 0
@@ -201,6 +203,20 @@ class StandupView(ReadOnlyActions, DataView):
         else:
             self._show_summary(self._recorded_text())
 
+    def _prompt_width(self) -> int:
+        """The cells an option's text gets: the list's width less its scrollbar and the
+        option's padding (one cell each side); before the first layout, the screen's."""
+        width = self.options.scrollable_content_region.width
+        return (width if width else self.app.size.width - 4) - 2
+
+    def on_resize(self) -> None:
+        if self.view is not None and self._prompt_width() != self._filled_width:
+            self._refill()
+
+    def _refill(self) -> None:
+        """The list again, from the lines it shows, wrapped to the list's width now."""
+        self._fill(list(self._lines.values()))
+
     def _fill(self, lines: list[Line]) -> None:
         """Put ``lines`` in the list, keeping the highlight on the same item."""
         options = self.options
@@ -214,7 +230,9 @@ class StandupView(ReadOnlyActions, DataView):
                 lines[index] = Line(f"{line.id}#{count}", line.prompt, line.task)
         self._lines = {line.id: line for line in lines}
         options.clear_options()
-        options.add_options([line.option() for line in lines])
+        width = self._prompt_width()
+        self._filled_width = width
+        options.add_options([line.option(width, self.app.console) for line in lines])
         ids = [line.id for line in lines]
         if keep in ids:
             options.highlighted = ids.index(keep)

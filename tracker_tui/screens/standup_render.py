@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from rich.console import Console
 from rich.text import Text
 from textual.widgets.option_list import Option
 
@@ -36,6 +37,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 #: Cells of a task's progress bar in a list.
 BAR_WIDTH = 11
+#: Where a task's or risk's detail lines start: under its title, past its ID.
+DETAIL_INDENT = " " * 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +50,33 @@ class Line:
     prompt: Text
     task: Task | None = None
 
-    def option(self) -> Option:
-        return Option(self.prompt, id=self.id)
+    def option(self, width: int, console: Console) -> Option:
+        return Option(hanging(self.prompt, width, console), id=self.id)
+
+
+def hanging(prompt: Text, width: int, console: Console) -> Text:
+    """``prompt`` with each detail line that is too long for ``width`` wrapped under its
+    own start (a hanging indent), rather than back to the list's left edge, where it
+    would run under the task IDs."""
+    room = width - len(DETAIL_INDENT)
+    lines = prompt.split("\n")
+    if room < 20 or all(line.cell_len <= width for line in lines):
+        return prompt
+    result = Text(end="")
+    for number, line in enumerate(lines):
+        if number:
+            result.append("\n")
+        if not line.plain.startswith(DETAIL_INDENT) or line.cell_len <= width:
+            result.append_text(line)
+            continue
+        body = line[len(DETAIL_INDENT) :]
+        for part_number, part in enumerate(body.wrap(console, room)):
+            if part_number:
+                result.append("\n")
+            part.rstrip()
+            result.append(DETAIL_INDENT)
+            result.append_text(part)
+    return result
 
 
 def top_lines(view: SinceView, tz: tzinfo, *, ascii: bool, read_only: bool) -> Text:
@@ -92,7 +120,7 @@ def move_line(move: TaskMove, *, ascii: bool, owner: bool = True) -> Text:
     text = _task_head(move.id, move.title, move.status, move.progress_now, ascii)
     details = ", ".join(move_details(move, g.arrow, display_text))
     who = f" (by {', '.join(display_text(u) for u in move.users)})" if move.users else ""
-    text.append("\n         ")
+    text.append("\n" + DETAIL_INDENT)
     if owner and move.owner.strip():
         text.append(f"{display_text(move.owner)}: ", style="italic")
     text.append(details)
@@ -107,14 +135,16 @@ def task_line(view: SinceView, task: Task, *, ascii: bool, note: str = "") -> Te
         g = glyphs(ascii)
         details = ", ".join(move_details(move, g.arrow, display_text))
         who = f" (by {', '.join(display_text(u) for u in move.users)})" if move.users else ""
-        text.append("\n         moved: ")
+        text.append(f"\n{DETAIL_INDENT}moved: ")
         text.append(details)
         text.append(who, style="dim")
     elif view.is_stale(task):
         days = view.idle_days(task)
-        text.append(f"\n         no movement for {days} days", style=urgency_style(Urgency.MEDIUM))
+        text.append(
+            f"\n{DETAIL_INDENT}no movement for {days} days", style=urgency_style(Urgency.MEDIUM)
+        )
     elif note:
-        text.append(f"\n         {note}", style="dim")
+        text.append(f"\n{DETAIL_INDENT}{note}", style="dim")
     return text
 
 
@@ -128,7 +158,7 @@ def risk_line(
     text.append(short(display_text(description), 48))
     text.append(f"  {display_text(status)}", style=status_style(status))
     if what or owner.strip():
-        text.append("\n         ")
+        text.append("\n" + DETAIL_INDENT)
         if owner.strip():
             text.append(f"{display_text(owner)}", style="italic")
         if what:
