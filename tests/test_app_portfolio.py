@@ -254,3 +254,34 @@ async def test_r_then_a_name_and_enter_in_one_burst_renames(
         await settle(pilot)
         assert "Ops 2" in [t.name for t in several.trackers()]
         assert app.current_mode == "portfolio" and "Ops 2" in _text(app)
+
+
+async def test_a_tracker_named_on_the_command_line_opens_on_its_snapshot(
+    several: Store, frozen_settings: Settings
+) -> None:
+    import sys
+    import types
+
+    from tracker_tui.cli import main
+
+    opened: list[dict[str, Any]] = []
+    fake = types.ModuleType("tracker_tui.app")
+    fake.run_dashboard = lambda store, **options: opened.append(options)  # type: ignore[attr-defined]
+    real = sys.modules["tracker_tui.app"]
+    sys.modules["tracker_tui.app"] = fake
+    try:
+        assert main(["--db", str(several.target.path), "--tracker", "version 1.01"]) == 0
+        assert main(["--db", str(several.target.path)]) == 0
+    finally:
+        sys.modules["tracker_tui.app"] = real  # Textual finds the app's CSS through it
+    assert [options.get("mode") for options in opened] == ["snapshot", None]
+
+    with Store.open(several.target.path, user="alice", tracker="version 1.01") as chosen:
+        app = make_app(chosen, frozen_settings, mode="snapshot")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.current_mode == "snapshot"
+            assert "Version 1.01" in _text(app).splitlines()[0]
+            await pilot.press("0")
+            await settle(pilot)
+            assert app.current_mode == "portfolio"

@@ -482,9 +482,8 @@ def test_tracker_names_the_tracker_every_tab_opens_on(
     server = start_server(db, "--tracker", "Second", environment=environment)
     try:
         page = open_page(browser, server.url_with_token + "&name=tester")
-        # Several trackers open on the portfolio (issue 12); 1-5 show the one named.
-        wait_for_text(page, "0 Portfolio")
-        press(page, "1")
+        # The tracker named opens on its Snapshot, its name in the first tab.
+        wait_for_text(page, "0 Second")
         wait_for_text(page, "UT-001")
         press(page, "Minus")
         wait_for(lambda: progress("Second") == 90, "the edit in the tracker named")

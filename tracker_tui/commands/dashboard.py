@@ -44,8 +44,13 @@ def cmd_dashboard(
             check.wait()  # damage, when found, explains a failure better than its symptom
             raise
         check.wait()
-        # The screen and its baseline only when ``standup`` asked for them.
-        opening = {"mode": mode, "since": since} if mode is not None else {}
+        # The screen and its baseline only when ``standup`` asked for them; a tracker
+        # named with --tracker opens on its Snapshot (the portfolio is `0` away).
+        opening: dict[str, str | None] = {}
+        if mode is not None:
+            opening = {"mode": mode, "since": since}
+        elif getattr(args, "tracker", None):
+            opening = {"mode": "snapshot"}
         run_dashboard(store, ascii=args.ascii, owner=getattr(args, "owner", None), **opening)
     return 0
 
