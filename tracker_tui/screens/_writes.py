@@ -16,6 +16,7 @@ worker's result or error from ``Worker.StateChanged`` instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,6 +24,32 @@ from typing import Any, TypeVar
 
 from textual.dom import DOMNode
 from textual.worker import Worker
+
+from tracker_tui.domain import TrackerError
+from tracker_tui.store.store import Store
+
+#: How long after a screen mounts its store's writer is readied (after the first frame).
+WARM_UP_SECONDS = 0.5
+
+
+def warm_up_writer_soon(node: DOMNode, store: Store) -> None:
+    """Ready ``store``'s writer in a worker shortly after ``node`` mounts: SQLAlchemy's
+    import (~0.3 s on a quiet box, seconds under load) is then off the first edit."""
+    if store.read_only:
+        return
+
+    def prepare() -> None:
+        # A failure here is reported by the first edit, where the user can act on it.
+        with contextlib.suppress(TrackerError):
+            store.prepare_writer()
+
+    node.set_timer(
+        WARM_UP_SECONDS,
+        lambda: node.run_worker(
+            prepare, thread=True, exclusive=True, group="warm-up", exit_on_error=False
+        ),
+    )
+
 
 T = TypeVar("T")
 

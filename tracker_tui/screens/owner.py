@@ -26,7 +26,7 @@ from tracker_tui.portfolio import OwnerTask, TrackerRef
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._filter_sort import FilterSort, filter_input
-from tracker_tui.screens._writes import run_write
+from tracker_tui.screens._writes import run_write, warm_up_writer_soon
 from tracker_tui.store.store import Store
 from tracker_tui.tracker_messages import OwnerTasksRead, TrackersChanged
 from tracker_tui.widgets.key_footer import KeyFooter
@@ -131,6 +131,7 @@ class OwnerScreen(FilterSort):
     def on_mount(self) -> None:
         self.table.focus()
         self.show_owner(self.owner)
+        warm_up_writer_soon(self, self.store)
 
     def show_owner(self, owner: str) -> None:
         """Show ``owner``'s tasks (the palette's "Tasks of…" asks again)."""

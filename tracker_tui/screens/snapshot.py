@@ -38,7 +38,7 @@ from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._filter_sort import FilterSort, filter_input
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
-from tracker_tui.screens._writes import run_write
+from tracker_tui.screens._writes import run_write, warm_up_writer_soon
 from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs
@@ -71,7 +71,6 @@ NOTE_REFRESH_SECONDS = 5.0
 clock = time.monotonic
 #: Rows read before the first frame: more than any terminal shows.
 FIRST_SCREENFUL = 200
-WARM_UP_SECONDS = 0.5
 
 
 def task_columns(*, today: date, stale_days: int, ascii: bool) -> list[Column]:
@@ -260,21 +259,13 @@ class SnapshotScreen(ReadOnlyActions, FilterSort):
             self._rest_pending = True
             if self.first_frame_shown:
                 self.call_after_refresh(self.after_first_frame)
-        if not self.store.read_only:
-            # SQLAlchemy's import (~0.3 s) off the first keystroke, after the first frame.
-            self.set_timer(WARM_UP_SECONDS, self._warm_up_writer)
+        warm_up_writer_soon(self, self.store)
 
     def after_first_frame(self) -> None:
         """Start what waited for the first frame: reading the rest of a big store."""
         if self._rest_pending:
             self._rest_pending = False
             self._read_all(None)
-
-    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
-    def _warm_up_writer(self) -> None:
-        # A failure here is reported by the first edit, where the user can act on it.
-        with contextlib.suppress(TrackerError):
-            self.store.prepare_writer()
 
     def _show_figures(self, info: TrackerInfo, summary: Summary) -> None:
         self._info = info
