@@ -44,7 +44,7 @@ from tracker_tui.domain import (
 )
 from tracker_tui.export_formats import to_json
 from tracker_tui.markdown import read_document, render_document
-from tracker_tui.store import Store, engine
+from tracker_tui.store import Store, engine, rows
 from tracker_tui.store.target import resolve_target
 
 pytestmark = pytest.mark.slow
@@ -146,7 +146,11 @@ def test_open_on_an_empty_database_creates_the_schema(
         assert not store.read_only
     assert {"meta", "task", "risk", "change", "layout_block"} <= _tables(pg_cluster, pg_db)
     meta = dict(_rows(pg_cluster, pg_db, "SELECT key, value FROM meta"))
-    assert meta == {"application": "tracker-tui", "schema_version": "2", "revision": "0"}
+    assert meta == {
+        "application": "tracker-tui",
+        "schema_version": str(rows.SCHEMA_VERSION),
+        "revision": "0",
+    }
     indexes = {row[0] for row in _rows(pg_cluster, pg_db, "SELECT indexname FROM pg_indexes")}
     assert {"ix_task_document_order", "ix_activity_document_order"} <= indexes
 
@@ -498,7 +502,7 @@ def test_check_reports_sensibly(pg_store: Store) -> None:
     assert report["ok"] is True and report["problems"] == []
     assert report["integrity"].startswith("not applicable")
     assert report["engine"] == "postgresql"
-    assert report["schema_version"] == 2 and report["revision"] == 1
+    assert report["schema_version"] == rows.SCHEMA_VERSION and report["revision"] == 1
     assert report["counts"]["task"] == 7
     assert "***" not in report["store"]  # no password in the URL: nothing to hide
 

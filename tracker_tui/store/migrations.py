@@ -38,9 +38,18 @@ def _upgrade_to_2(connection: Connection) -> None:
         )
 
 
+def _upgrade_to_3(connection: Connection) -> None:
+    """Schema 3: a metric holds a value, a unit and a target (issue 14, trends); empty
+    for the metrics already stored, which stay plain bullets until given a value."""
+    for column in ("value", "unit", "target"):
+        connection.execute(
+            text(f"ALTER TABLE metric ADD COLUMN {column} VARCHAR NOT NULL DEFAULT ''")
+        )
+
+
 #: version N-1 -> N upgrades, run in order inside one transaction. Each takes the
 #: connection of that transaction (SQLAlchemy Core: ``connection.execute(text(...))``).
-UPGRADES: dict[int, Callable[[Connection], None]] = {2: _upgrade_to_2}
+UPGRADES: dict[int, Callable[[Connection], None]] = {2: _upgrade_to_2, 3: _upgrade_to_3}
 
 
 def stored_version(connection: Connection) -> int | None:

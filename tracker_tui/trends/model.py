@@ -1,0 +1,107 @@
+"""The plain values the trend computation reads and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TaskState:
+    """What the trends need of one task at one moment."""
+
+    milestone: str
+    status: str
+    progress: int
+    last_update: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One row of the history that can move a series, as plain values.
+
+    ``field`` ``*`` is a whole row created (``old`` None) or deleted (``new`` None), its
+    values as the history's JSON.
+    """
+
+    at: datetime
+    entity: str
+    entity_id: str
+    field: str
+    old: str | None
+    new: str | None
+
+    @property
+    def day(self) -> date:
+        """The local day it happened on (the history keeps UTC)."""
+        return self.at.astimezone().date()
+
+
+@dataclass(frozen=True, slots=True)
+class DatedNote:
+    """An activity entry with a date: what recovery reads for "UT-004 completed."."""
+
+    day: date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrendInputs:
+    """Everything the series are computed from, read on one snapshot of the store.
+
+    ``changes`` are the history's task and metric changes since ``since`` (all of them
+    since the history began when ``since`` is None), oldest first. ``history_start`` is
+    the day the store's history begins (the last import, or the tracker's first edit);
+    None for a store with no history at all.
+    """
+
+    today: date
+    tasks: dict[str, TaskState]
+    metric_values: dict[str, str] = field(default_factory=dict)
+    changes: tuple[FieldChange, ...] = ()
+    since: date | None = None
+    history_start: date | None = None
+    notes: tuple[DatedNote, ...] = ()
+    statuses: tuple[str, ...] = ()
+    checkpoints: tuple[tuple[date, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A series' value at the end of one day; ``recovered`` when it comes from the
+    document rather than from the store's history."""
+
+    day: date
+    value: float
+    recovered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One line of a chart: a name and one point per day (days with no value left out)."""
+
+    name: str
+    points: tuple[Point, ...]
+
+    @property
+    def latest(self) -> float | None:
+        return self.points[-1].value if self.points else None
+
+
+@dataclass(frozen=True, slots=True)
+class Trends:
+    """The burn-up (programme and each milestone) and the counts by status, per day."""
+
+    programme: Series
+    milestones: tuple[Series, ...]
+    statuses: tuple[Series, ...]
+    checkpoints: tuple[tuple[date, str], ...] = ()
+
+    @property
+    def enough(self) -> bool:
+        """Whether there is anything to draw: at least two days."""
+        return len(self.programme.points) >= 2
+
+    @property
+    def has_recovered(self) -> bool:
+        return any(point.recovered for point in self.programme.points)
