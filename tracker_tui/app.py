@@ -46,7 +46,7 @@ from tracker_tui.screens.snapshot import SnapshotScreen
 from tracker_tui.screens.view_screen import DataView, ViewScreen
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars
-from tracker_tui.widgets.mode_tabs import MODES, SNAPSHOT_MODE
+from tracker_tui.widgets.mode_tabs import MODE_KEYS, MODES, SNAPSHOT_MODE
 from tracker_tui.widgets.textual_private import withdraw_identical
 from tracker_tui.widgets.too_small import TooSmallOverlay
 
@@ -67,8 +67,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(str(number), f"go('{mode}')", label, show=False, id=f"app.screen-{mode}")
-            for number, (mode, label) in enumerate(MODES.items(), start=1)
+            Binding(MODE_KEYS[mode], f"go('{mode}')", label, show=False, id=f"app.screen-{mode}")
+            for mode, label in MODES.items()
         ),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -134,6 +134,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             from tracker_tui.screens.plan import PlanView
 
             return PlanView(self.store)
+        if mode == "trends":
+            from tracker_tui.screens.trends import TrendsView
+
+            return TrendsView(self.store, self.settings)
         raise ValueError(f"no view for the mode {mode!r}")
 
     def _screens(self, modes: Iterable[str] = MODES) -> Iterator[Screen[Any]]:
@@ -260,10 +264,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             super().action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for number, (mode, label) in enumerate(MODES.items(), start=1):
+        for mode, label in MODES.items():
             yield SystemCommand(
                 f"Go to {label}",
-                f"Show the {label} screen (key {number})",
+                f"Show the {label} screen (key {MODE_KEYS[mode]})",
                 lambda mode=mode: self.action_go(mode),
             )
         yield SystemCommand(

@@ -97,6 +97,30 @@ class Trends:
     statuses: tuple[Series, ...]
     checkpoints: tuple[tuple[date, str], ...] = ()
 
+    def within(self, start: date | None, end: date | None = None) -> Trends:
+        """The same series, only the days from ``start`` to ``end``."""
+
+        def clip(series: Series) -> Series:
+            return Series(
+                series.name,
+                tuple(
+                    p
+                    for p in series.points
+                    if (start is None or p.day >= start) and (end is None or p.day <= end)
+                ),
+            )
+
+        return Trends(
+            clip(self.programme),
+            tuple(s for s in map(clip, self.milestones) if s.points),
+            tuple(s for s in map(clip, self.statuses) if s.points),
+            tuple(
+                (day, label)
+                for day, label in self.checkpoints
+                if (start is None or day >= start) and (end is None or day <= end)
+            ),
+        )
+
     @property
     def enough(self) -> bool:
         """Whether there is anything to draw: at least two days."""

@@ -1,7 +1,7 @@
 """The row of screen tabs at the top of every full screen, and the screens it names.
 
-``MODES`` is the one list of the app's screens (Textual modes): the tabs, the ``1``-``5``
-keys and the palette's "Go to" commands are all drawn from it.
+``MODES`` is the one list of the app's screens (Textual modes), and ``MODE_KEYS`` their
+keys: the tabs, the number keys and the palette's "Go to" commands are all drawn from them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,16 @@ MODES: dict[str, str] = {
     "decisions": "Decisions",
     "activity": "Activity",
     "plan": "Plan",
+    "trends": "Trends",
+}
+#: mode name -> the key that shows it (declared here once: bindings, tabs, palette).
+MODE_KEYS: dict[str, str] = {
+    "snapshot": "1",
+    "risks": "2",
+    "decisions": "3",
+    "activity": "4",
+    "plan": "5",
+    "trends": "7",
 }
 SNAPSHOT_MODE = "snapshot"
 
@@ -31,7 +41,8 @@ class ModeTabs(Static):
     def on_mount(self) -> None:
         # Markup is safe here: the labels are the app's own constants, never user text.
         parts = []
-        for number, (mode, label) in enumerate(MODES.items(), start=1):
+        for mode, label in MODES.items():
+            number = MODE_KEYS[mode]
             if mode == self.current:
                 parts.append(f"[b reverse] {number} {label} [/]")
             else:

@@ -1,0 +1,139 @@
+"""Charts over time: ``TrendChart`` (lines with axes, on textual-plotext) and
+``small_sparkline`` (Textual's Sparkline renderable, for a cell of a table).
+
+Series are told apart by their marker as well as by their colour, so that a chart reads
+under ``NO_COLOR`` and in 16 colours; in ASCII mode (``--ascii``) the markers, the frame
+and the sparkline's bars are ASCII too. Points recovered from the document are drawn
+with a light dot in grey, and the legend says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual.app import RenderResult
+from textual.renderables.sparkline import Sparkline
+from textual_plotext import PlotextPlot
+
+from tracker_tui.widgets.glyphs import ascii_mode
+
+#: One colour and one marker per series, in order (the markers alone tell them apart).
+COLOURS = ("cyan", "green", "magenta", "yellow", "blue", "red", "white", "orange")
+MARKERS = ("●", "+", "x", "◆", "■", "▲", "*", "o")
+ASCII_MARKERS = ("o", "+", "x", "*", "#", "@", "%", "=")
+RECOVERED_MARKER = "·"
+ASCII_RECOVERED_MARKER = "."
+RECOVERED_LABEL = "recovered from the document"
+#: Box-drawing characters plotext draws its frame and ticks with, in ASCII.
+_ASCII_FRAME = str.maketrans("─│┌┐└┘├┤┬┴┼╭╮╰╯", "-|+++++++++++++")
+_ASCII_BARS = "_.,-~=*#"
+
+
+def marker(index: int, *, ascii: bool) -> str:
+    markers = ASCII_MARKERS if ascii else MARKERS
+    return markers[index % len(markers)]
+
+
+def colour(index: int) -> str:
+    return COLOURS[index % len(COLOURS)]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLine:
+    """One series as the chart draws it: x is days from the chart's first day."""
+
+    label: str
+    xs: tuple[int, ...]
+    ys: tuple[float, ...]
+    recovered_xs: tuple[int, ...] = ()
+    recovered_ys: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    """Everything one chart shows."""
+
+    lines: tuple[ChartLine, ...]
+    first_day: date
+    days: int
+    y_max: float | None = None
+    marks: tuple[tuple[int, str], ...] = ()  # dated checkpoints: (x, label)
+
+
+def _tick_label(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+class TrendChart(PlotextPlot):
+    """A line chart of ``ChartData``, redrawn at whatever size the widget gets."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.data: ChartData | None = None
+
+    def show(self, data: ChartData | None) -> None:
+        self.data = data
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        ascii = ascii_mode(self)
+        plt = self.plt
+        plt.clear_figure()
+        data = self.data
+        if data is not None:
+            self._draw_lines(data, ascii=ascii)
+        rendered = super().render()
+        if ascii and isinstance(rendered, Text):
+            # One character for one: the colour spans stay where they were.
+            rendered.plain = rendered.plain.translate(_ASCII_FRAME)
+        return rendered
+
+    def _draw_lines(self, data: ChartData, *, ascii: bool) -> None:
+        # No legend inside the plot (it would cover the lines): the screen draws its
+        # own beside the chart, with each series' marker.
+        plt = self.plt
+        for index, line in enumerate(data.lines):
+            if line.recovered_xs:
+                plt.plot(
+                    list(line.recovered_xs),
+                    list(line.recovered_ys),
+                    marker=ASCII_RECOVERED_MARKER if ascii else RECOVERED_MARKER,
+                    color="gray",
+                )
+            if line.xs:
+                plt.plot(
+                    list(line.xs),
+                    list(line.ys),
+                    marker=marker(index, ascii=ascii),
+                    color=colour(index),
+                )
+        for x, _label in data.marks:
+            plt.vline(x, "gray")
+        last = max(1, data.days - 1)
+        ticks = sorted({0, last // 3, 2 * last // 3, last}) if last >= 3 else [0, last]
+        start = data.first_day.toordinal()
+        plt.xticks(
+            [float(tick) for tick in ticks],
+            [_tick_label(date.fromordinal(start + tick)) for tick in ticks],
+        )
+        plt.xlim(0, last)
+        top = data.y_max or max(
+            (y for line in data.lines for y in line.ys + line.recovered_ys), default=1
+        )
+        top = max(1.0, top)
+        plt.ylim(0, top)
+        step = 25.0 if data.y_max == 100 else max(1.0, float(round(top / 4)))
+        ticks_y = [step * n for n in range(int(top // step) + 1)]
+        plt.yticks(ticks_y, [f"{tick:g}" for tick in ticks_y])
+
+
+def small_sparkline(values: Sequence[float], width: int, *, ascii: bool) -> Sparkline[float]:
+    """Textual's Sparkline renderable of ``values`` in ``width`` cells (ASCII bars in
+    ASCII mode)."""
+    sparkline: Sparkline[float] = Sparkline(list(values), width=width)
+    if ascii:
+        sparkline.BARS = _ASCII_BARS
+    return sparkline
