@@ -19,7 +19,6 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
@@ -38,6 +37,7 @@ from tracker_tui.fields import cell_text, labelled
 from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
+from tracker_tui.screens._forecasts import HeaderForecasts
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
@@ -143,7 +143,7 @@ def _task_text(task: Task) -> str:
     return task.last_update.isoformat() if task.last_update else ""
 
 
-class SnapshotScreen(ReadOnlyActions, Screen[None]):
+class SnapshotScreen(ReadOnlyActions, HeaderForecasts):
     """The tracker's header figures and its task table (the screen the app opens on)."""
 
     AUTO_FOCUS = "#tasks"
@@ -269,7 +269,9 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             self.set_timer(WARM_UP_SECONDS, self._warm_up_writer)
 
     def after_first_frame(self) -> None:
-        """Start what waited for the first frame: reading the rest of a big store."""
+        """Start what waited for the first frame: reading the rest of a big store, and
+        the milestones' forecasts."""
+        self.start_forecasts()
         if self._rest_pending:
             self._rest_pending = False
             self._read_all(None)
@@ -294,6 +296,7 @@ class SnapshotScreen(ReadOnlyActions, Screen[None]):
             self.table.empty_text = empty
             self.table.refresh()
         self.header.show(info, summary, read_only=self.store.read_only, statuses=self._statuses)
+        self.request_forecasts()
 
     def focus_task(self, task_id: str) -> bool:
         """Put the cursor on ``task_id`` (clearing a filter that hides it)."""

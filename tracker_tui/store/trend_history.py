@@ -100,8 +100,10 @@ class TrendHistory:
                 if (day := parse_date(str(when))) is not None
             )
             checkpoints = tuple(
-                (day, str(when))
-                for (when,) in self._all('SELECT "when" FROM checkpoint ORDER BY block, position')
+                (day, str(text))
+                for when, text in self._all(
+                    'SELECT "when", text FROM checkpoint ORDER BY block, position'
+                )
                 if (day := dated(str(when))) is not None
             )
             statuses = tuple(self.reader.statuses("task"))

@@ -63,6 +63,7 @@ class TrendInputs:
     history_start: date | None = None
     notes: tuple[DatedNote, ...] = ()
     statuses: tuple[str, ...] = ()
+    #: The checkpoints that carry a date: (date, its text).
     checkpoints: tuple[tuple[date, str], ...] = ()
 
 
