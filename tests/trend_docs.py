@@ -71,7 +71,9 @@ def scripted_month(path: Path) -> None:
                 if day.weekday() == 0:
                     week = (day - MONTH_START).days // 7
                     store.set_metric_value(
-                        "pipeline", str(95 + week), unit="%" if week == 0 else None,
+                        "pipeline",
+                        str(95 + week),
+                        unit="%" if week == 0 else None,
                         target="99" if week == 0 else None,
                     )
         day += timedelta(days=1)
