@@ -28,7 +28,7 @@ def test_a_steady_rate_gives_a_date_and_a_range() -> None:
     assert result.kind == "estimate"
     assert result.expected == TODAY + timedelta(days=20)
     assert result.earliest == result.latest == result.expected
-    assert result.short() == "~Jun 25"
+    assert result.short() == "~Jun 25" and result.text() == "~Jun 25"
 
 
 def test_the_range_comes_from_the_fastest_and_slowest_week() -> None:

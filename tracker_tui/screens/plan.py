@@ -65,10 +65,15 @@ def metrics_renderable(
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
     table.add_column(width=1)
     table.add_column(ratio=1)
+    bullet = "-" if ascii else "•"
+    if not any(metric.value for metric in metrics):
+        # Names only: the whole width is theirs.
+        for metric in metrics:
+            table.add_row(bullet, Text(clean_text(metric.text, multiline=True)))
+        return table
     table.add_column(no_wrap=True, justify="right")
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, width=SPARKLINE_WIDTH)
-    bullet = "-" if ascii else "•"
     for metric in metrics:
         name = Text(clean_text(metric.text, multiline=True))
         if not metric.value:

@@ -222,8 +222,9 @@ class TrendsView(DataView):
             forecast = by_name.get(line.name) if index else None
             if forecast is not None:
                 legend.append(f"  {forecast.short()}", style="dim")
-                if forecast.kind == "estimate":
-                    legend.append("\n    " + forecast.text().partition(" ")[2], style="dim")
+                span = forecast.span()
+                if span:
+                    legend.append(f"\n    {span}", style="dim")
         if trends.has_recovered:
             dot = ASCII_RECOVERED_MARKER if ascii else RECOVERED_MARKER
             legend.append(f"\n{dot} {RECOVERED_LABEL}", style="dim")

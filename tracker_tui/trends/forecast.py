@@ -51,13 +51,20 @@ class Forecast:
             return "~" + _day(self.expected)
         return {"done": "done", "no-movement": "no movement"}.get(self.kind, "no history")
 
+    def span(self) -> str:
+        """The estimate's range, ``Jun 14 to Jul 3`` ("" when it is one day or none)."""
+        if self.kind != "estimate" or self.earliest == self.latest is not None:
+            return ""
+        earliest = _day(self.earliest) if self.earliest else "?"
+        latest = _day(self.latest) if self.latest else "later"
+        return f"{earliest} to {latest}"
+
     def text(self) -> str:
         """One line, for the Trends screen and the stand-up: the date and its range."""
         if self.kind != "estimate" or self.expected is None:
             return self.short()
-        earliest = _day(self.earliest) if self.earliest else "?"
-        latest = _day(self.latest) if self.latest else "later"
-        return f"~{_day(self.expected)} ({earliest} to {latest})"
+        span = self.span()
+        return f"~{_day(self.expected)} ({span})" if span else f"~{_day(self.expected)}"
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rich.color import Color
 from rich.text import Text
 from textual.app import RenderResult
 from textual.renderables.sparkline import Sparkline
@@ -120,20 +121,27 @@ class TrendChart(PlotextPlot):
             [_tick_label(date.fromordinal(start + tick)) for tick in ticks],
         )
         plt.xlim(0, last)
-        top = data.y_max or max(
-            (y for line in data.lines for y in line.ys + line.recovered_ys), default=1
+        top = max(
+            1.0,
+            data.y_max
+            or max((y for line in data.lines for y in line.ys + line.recovered_ys), default=1),
         )
-        top = max(1.0, top)
         plt.ylim(0, top)
-        step = 25.0 if data.y_max == 100 else max(1.0, float(round(top / 4)))
-        ticks_y = [step * n for n in range(int(top // step) + 1)]
+        # Few labels, never two on one row (plotext would pick which one shows).
+        if data.y_max == 100:
+            ticks_y = [0.0, 25.0, 50.0, 75.0, 100.0]
+        else:
+            ticks_y = sorted({0.0, float(round(top / 2)), top})
         plt.yticks(ticks_y, [f"{tick:g}" for tick in ticks_y])
 
 
 def small_sparkline(values: Sequence[float], width: int, *, ascii: bool) -> Sparkline[float]:
     """Textual's Sparkline renderable of ``values`` in ``width`` cells (ASCII bars in
     ASCII mode)."""
-    sparkline: Sparkline[float] = Sparkline(list(values), width=width)
+    # One hue, low to high: red at the top would say "bad" of a success rate.
+    sparkline: Sparkline[float] = Sparkline(
+        list(values), width=width, min_color=Color.parse("grey50"), max_color=Color.parse("cyan")
+    )
     if ascii:
         sparkline.BARS = _ASCII_BARS
     return sparkline
