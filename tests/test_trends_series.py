@@ -3,7 +3,7 @@ before the import, and the store's history winning where both say something."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -75,8 +75,8 @@ def test_a_dated_activity_entry_naming_a_task_completed_dates_its_completion() -
     ]
 
 
-def _at(day: int) -> datetime:
-    return datetime(2024, 5, day, 12, tzinfo=UTC)
+def _at(day: int) -> date:
+    return date(2024, 5, day)
 
 
 def test_created_deleted_and_moved_tasks_are_replayed() -> None:

@@ -16,8 +16,9 @@ from tracker_tui.store.reader import Reader
 from tracker_tui.store.rows import parse_date
 from tracker_tui.trends.model import DatedNote, FieldChange, TaskState, TrendInputs
 
-#: The history's fields that move a series: the task's, and a metric's value.
-_TRACKED = ("progress", "status", "milestone", "last_update", "*", "value")
+#: The history's fields that move a series: the task's, and a metric's value. (Last
+#: Update matters only as it was when the history began: read apart, once per task.)
+_TRACKED = ("progress", "status", "milestone", "*", "value")
 _ISO_DATE_RE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
@@ -68,21 +69,38 @@ class TrendHistory:
             if since is not None and (start is None or since <= start):
                 since = None
             params: dict[str, object] = {"revision": imported}
-            sql = (
-                "SELECT at, entity, entity_id, field, old, new FROM change "
-                "WHERE revision > :revision AND entity IN ('task', 'metric') "
-                f"AND field IN ({', '.join(repr(f) for f in _TRACKED)}) "
-                "AND action <> 'import'"
+            where = (
+                "WHERE revision > :revision AND entity IN ('task', 'metric') AND action <> 'import'"
             )
             if since is not None:
-                sql += " AND at >= :since"
+                where += " AND at >= :since"
                 params["since"] = _start_of(since)
+            fields = ", ".join(repr(name) for name in _TRACKED)
+            days: dict[str, date] = {}
+
+            def day_of(moment: str) -> date:
+                # Edits share their second (one save, several fields): parse each once.
+                found = days.get(moment)
+                if found is None:
+                    found = days[moment] = _utc(moment).astimezone().date()
+                return found
+
             changes = tuple(
-                FieldChange(_utc(at), entity, str(entity_id), field, old, new)
+                FieldChange(day_of(at), entity, str(entity_id), field, old, new)
                 for at, entity, entity_id, field, old, new in self._all(
-                    sql + " ORDER BY seq", **params
+                    "SELECT at, entity, entity_id, field, old, new FROM change "
+                    f"{where} AND field IN ({fields}) ORDER BY seq",
+                    **params,
                 )
             )
+            # One scan in history order, the first change per task kept (a lookup per
+            # task through the entity_id index would touch every row at random).
+            first_last_updates: dict[str, str | None] = {}
+            for task_id, old in self._all(
+                f"SELECT entity_id, old FROM change {where} AND field = 'last_update' ORDER BY seq",
+                **params,
+            ):
+                first_last_updates.setdefault(str(task_id), old)
             tasks = {
                 str(task_id): TaskState(milestone, status, int(progress), parse_date(last))
                 for task_id, milestone, status, progress, last in self._all(
@@ -114,6 +132,7 @@ class TrendHistory:
             changes=changes,
             since=since,
             history_start=start,
+            first_last_updates=first_last_updates,
             notes=notes,
             statuses=statuses,
             checkpoints=checkpoints,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,25 +17,21 @@ class TaskState:
     last_update: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class FieldChange:
-    """One row of the history that can move a series, as plain values.
+class FieldChange(NamedTuple):
+    """One row of the history that can move a series, as plain values (a tuple: a
+    year of history is 100,000 of them).
 
-    ``field`` ``*`` is a whole row created (``old`` None) or deleted (``new`` None), its
-    values as the history's JSON.
+    ``day`` is the local day it happened on (the history keeps UTC). ``field`` ``*`` is
+    a whole row created (``old`` None) or deleted (``new`` None), its values as the
+    history's JSON.
     """
 
-    at: datetime
+    day: date
     entity: str
     entity_id: str
     field: str
     old: str | None
     new: str | None
-
-    @property
-    def day(self) -> date:
-        """The local day it happened on (the history keeps UTC)."""
-        return self.at.astimezone().date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +58,9 @@ class TrendInputs:
     changes: tuple[FieldChange, ...] = ()
     since: date | None = None
     history_start: date | None = None
+    #: task ID -> the Last Update it had when ``changes`` begin, for the tasks whose Last
+    #: Update changed since (``changes`` leave those rows out: half the history).
+    first_last_updates: dict[str, str | None] = field(default_factory=dict)
     notes: tuple[DatedNote, ...] = ()
     statuses: tuple[str, ...] = ()
     #: The checkpoints that carry a date: (date, its text).

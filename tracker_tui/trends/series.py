@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import groupby
 
@@ -54,46 +54,41 @@ def _as_date(value: object) -> date | None:
         return None
 
 
-def _state_from_json(text: str) -> TaskState:
+#: A task's state while the history is replayed: [milestone, status, progress,
+#: last_update], mutable (a year of history moves it 100,000 times).
+_MILESTONE, _STATUS, _PROGRESS, _LAST = range(4)
+_FIELDS = {"milestone": _MILESTONE, "status": _STATUS, "progress": _PROGRESS}
+State = list[object]
+
+
+def _state(task: TaskState) -> State:
+    return [task.milestone, task.status, task.progress, task.last_update]
+
+
+def _state_from_json(text: str) -> State:
     values = json.loads(text)
+    return [
+        str(values.get("milestone") or ""),
+        str(values.get("status") or NOT_STARTED),
+        _as_int(values.get("progress")),
+        _as_date(values.get("last_update")),
+    ]
+
+
+def _task_state(state: State) -> TaskState:
+    last = state[_LAST]
     return TaskState(
-        milestone=str(values.get("milestone") or ""),
-        status=str(values.get("status") or NOT_STARTED),
-        progress=_as_int(values.get("progress")),
-        last_update=_as_date(values.get("last_update")),
+        str(state[_MILESTONE]),
+        str(state[_STATUS]),
+        int(str(state[_PROGRESS])),
+        last if isinstance(last, date) else None,
     )
 
 
-def _with(state: TaskState, field: str, value: str | None) -> TaskState:
-    if field == "progress":
-        return TaskState(state.milestone, state.status, _as_int(value), state.last_update)
-    if field == "status":
-        return TaskState(state.milestone, value or "", state.progress, state.last_update)
-    if field == "milestone":
-        return TaskState(value or "", state.status, state.progress, state.last_update)
-    if field == "last_update":
-        return TaskState(state.milestone, state.status, state.progress, _as_date(value))
-    return state
-
-
-def _apply(tasks: dict[str, TaskState], change: FieldChange, *, backwards: bool) -> None:
-    """Move ``tasks`` across one change, forwards or backwards."""
-    after = change.old if backwards else change.new
-    if change.field == "*":
-        if after is None:
-            tasks.pop(change.entity_id, None)
-        else:
-            tasks[change.entity_id] = _state_from_json(after)
-        return
-    state = tasks.get(change.entity_id)
-    if state is not None:
-        tasks[change.entity_id] = _with(state, change.field, after)
-
-
 class _Tally:
-    """Running sums over the tasks, moved one task at a time."""
+    """Running sums over the tasks, moved one task (or one field) at a time."""
 
-    def __init__(self, tasks: Mapping[str, TaskState]) -> None:
+    def __init__(self, tasks: Mapping[str, State]) -> None:
         self.total = 0
         self.count = 0
         self.milestone_sum: dict[str, int] = {}
@@ -102,13 +97,54 @@ class _Tally:
         for state in tasks.values():
             self.add(state, 1)
 
-    def add(self, state: TaskState, sign: int) -> None:
-        self.total += sign * state.progress
+    def add(self, state: State, sign: int) -> None:
+        progress = int(str(state[_PROGRESS]))
+        name = str(state[_MILESTONE])
+        status = str(state[_STATUS])
+        self.total += sign * progress
         self.count += sign
-        name = state.milestone
-        self.milestone_sum[name] = self.milestone_sum.get(name, 0) + sign * state.progress
+        self.milestone_sum[name] = self.milestone_sum.get(name, 0) + sign * progress
         self.milestone_count[name] = self.milestone_count.get(name, 0) + sign
-        self.status_count[state.status] = self.status_count.get(state.status, 0) + sign
+        self.status_count[status] = self.status_count.get(status, 0) + sign
+
+    def apply(self, tasks: dict[str, State], change: FieldChange) -> None:
+        """Move ``tasks`` (and the sums) forward across one change."""
+        field = change.field
+        state = tasks.get(change.entity_id)
+        if field == "progress":
+            if state is None:
+                return
+            new = _as_int(change.new)
+            delta = new - int(str(state[_PROGRESS]))
+            self.total += delta
+            name = str(state[_MILESTONE])
+            self.milestone_sum[name] = self.milestone_sum.get(name, 0) + delta
+            state[_PROGRESS] = new
+        elif field == "*":
+            if state is not None:
+                self.add(state, -1)
+                del tasks[change.entity_id]
+            if change.new is not None:
+                created = tasks[change.entity_id] = _state_from_json(change.new)
+                self.add(created, 1)
+        elif state is not None and field in _FIELDS:
+            self.add(state, -1)
+            state[_FIELDS[field]] = change.new or ""
+            self.add(state, 1)
+
+
+def _undo(tasks: dict[str, State], change: FieldChange) -> None:
+    """Move ``tasks`` backwards across one change."""
+    if change.field == "*":
+        if change.old is None:
+            tasks.pop(change.entity_id, None)
+        else:
+            tasks[change.entity_id] = _state_from_json(change.old)
+        return
+    state = tasks.get(change.entity_id)
+    index = _FIELDS.get(change.field)
+    if state is not None and index is not None:
+        state[index] = _as_int(change.old) if index == _PROGRESS else (change.old or "")
 
 
 @dataclass
@@ -178,19 +214,17 @@ def _recover(
     events = [event for event in recovered_events(baseline, notes) if event[0] < until]
     if not events:
         return
-    unknown = {
-        task_id: TaskState(state.milestone, NOT_STARTED, 0, None)
-        for task_id, state in baseline.items()
+    current: dict[str, State] = {
+        task_id: [state.milestone, NOT_STARTED, 0, None] for task_id, state in baseline.items()
     }
-    current = dict(unknown)
     tally = _Tally(current)
     index = 0
     for day in _days(events[0][0], until - timedelta(days=1)):
         while index < len(events) and events[index][0] <= day:
             _, task_id, state = events[index]
             tally.add(current[task_id], -1)
-            current[task_id] = state
-            tally.add(state, 1)
+            current[task_id] = _state(state)
+            tally.add(current[task_id], 1)
             index += 1
         collected.record(day, tally, recovered=True)
 
@@ -202,29 +236,27 @@ def compute_trends(
     from ``start`` (default: as far back as anything is known) to ``end`` (default:
     today)."""
     end = end or inputs.today
-    tasks = dict(inputs.tasks)
+    tasks = {task_id: _state(task) for task_id, task in inputs.tasks.items()}
     task_changes = [change for change in inputs.changes if change.entity == "task"]
     for change in reversed(task_changes):
-        _apply(tasks, change, backwards=True)
+        _undo(tasks, change)
     collected = _Collected([], {}, {})
     first_store_day = inputs.since or inputs.history_start
     covers_import = inputs.since is None or (
         inputs.history_start is not None and inputs.since <= inputs.history_start
     )
     if covers_import and inputs.history_start is not None:
-        _recover(tasks, inputs.notes, inputs.history_start, collected)
+        baseline = {task_id: _task_state(state) for task_id, state in tasks.items()}
+        for task_id, last in inputs.first_last_updates.items():
+            if task_id in baseline:
+                baseline[task_id] = replace(baseline[task_id], last_update=_as_date(last))
+        _recover(baseline, inputs.notes, inputs.history_start, collected)
     if first_store_day is not None:
         tally = _Tally(tasks)
         by_day = {day: list(group) for day, group in groupby(task_changes, lambda c: c.day)}
         for day in _days(first_store_day, inputs.today):
             for change in by_day.get(day, ()):
-                before = tasks.get(change.entity_id)
-                if before is not None:
-                    tally.add(before, -1)
-                _apply(tasks, change, backwards=False)
-                after = tasks.get(change.entity_id)
-                if after is not None:
-                    tally.add(after, 1)
+                tally.apply(tasks, change)
             collected.record(day, tally, recovered=False)
 
     def clip(points: list[Point]) -> tuple[Point, ...]:
