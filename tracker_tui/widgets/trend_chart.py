@@ -64,8 +64,9 @@ class ChartData:
     marks: tuple[tuple[int, str], ...] = ()  # dated checkpoints: (x, label)
 
 
-def _tick_label(day: date) -> str:
-    return f"{day:%b} {day.day}"
+def _tick_label(day: date, *, long: bool) -> str:
+    """``May 9``; ``May 2024`` on a chart that spans more than a year."""
+    return f"{day:%b %Y}" if long else f"{day:%b} {day.day}"
 
 
 class TrendChart(PlotextPlot):
@@ -116,9 +117,10 @@ class TrendChart(PlotextPlot):
         last = max(1, data.days - 1)
         ticks = sorted({0, last // 3, 2 * last // 3, last}) if last >= 3 else [0, last]
         start = data.first_day.toordinal()
+        long = data.days > 366
         plt.xticks(
             [float(tick) for tick in ticks],
-            [_tick_label(date.fromordinal(start + tick)) for tick in ticks],
+            [_tick_label(date.fromordinal(start + tick), long=long) for tick in ticks],
         )
         plt.xlim(0, last)
         top = max(
