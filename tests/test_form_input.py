@@ -278,3 +278,26 @@ class TestProgressPrompt:
             await settle(pilot)
             assert not isinstance(app.screen, ProgressPrompt)
         assert seed_store.task("UT-003").progress == {"+5": 100, "-5": 95, "40%": 40}[typed]
+
+
+class TestTabsInABurst:
+    async def test_tabs_in_the_burst_that_opens_a_form_move_to_the_next_fields(
+        self, app: TrackerApp, seed_store: Store
+    ) -> None:
+        """``e``, tab, tab, End, ctrl+u, "Frank" and ctrl+s in one burst (keys over SSH
+        arrive together) set the third field, as typed slowly, not the title."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("e", "tab", "tab")
+            await settle(pilot)
+            assert isinstance(app.screen, TaskFormScreen)
+            third = app.screen.focused
+            assert isinstance(third, Input) and third.id != "in-title"
+            await pilot.press("escape")
+            await settle(pilot)
+            burst(app, "e", "tab", "tab", "end", "ctrl+u", *"Frank", "ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, TaskFormScreen)
+        task = seed_store.task("UT-001")
+        assert task.title == TITLE
+        assert getattr(task, third.id.removeprefix("in-")) == "Frank"

@@ -301,15 +301,8 @@ def _exit_code(pid: int) -> int:
     [
         "SIGHUP",
         "SIGTERM",
-        pytest.param(
-            "terminal closed",
-            # Known, open (issue 11): on a loaded box the dashboard sometimes does not
-            # end after its terminal is closed under it (seen 2 runs in 4 with -n auto);
-            # SIGHUP and SIGTERM sent to a live terminal always end it.
-            marks=pytest.mark.xfail(
-                strict=False, reason="a closed terminal does not always end the dashboard"
-            ),
-        ),
+        # The kernel hangs the terminal up: SIGHUP, and every write to it fails (EIO).
+        "terminal closed",
     ],
 )
 def test_demo_removes_its_temporary_folder_on_a_hang_up(tmp_path: Path, how: str) -> None:
@@ -350,3 +343,16 @@ def test_a_hang_up_saves_the_edit_already_made_and_leaves_a_sound_store(tmp_path
     with Store.open(path, user="alice", read_only=True) as store:
         task = store.task("UT-002")
         assert task is not None and task.progress == 90 and task.updated_by == "bob"
+
+
+def test_a_store_read_only_by_permissions_that_were_fixed_since_says_to_restart(
+    tmp_path: Path,
+) -> None:
+    """A dashboard that opened read-only because its files were not writable, after
+    ``share`` fixed them, says that a restart is what is left, not "you can watch"."""
+    path = tmp_path / "tracker.db"
+    assert main(["import", str(SAMPLE), "--db", str(path)]) == 0
+    with Store.open(path, user="sam", read_only=True) as store:
+        store.read_only_by_permissions = True  # as _check_compatible sets it for sam
+        with pytest.raises(TrackerError, match="writable since tracker-tui opened them"):
+            store.update_task("UT-002", {"progress": "-10"})

@@ -465,7 +465,9 @@ def test_a_store_that_is_not_group_writable_says_which_file_and_the_fix(
     # check, as the second lead runs it, names who cannot save and the fix.
     done = box.run(box.second, f"tracker-tui check --db {store}")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert f"problem: tracker.db is owned by {box.first}:{box.group}, mode 644" in done.stdout
+    # The summary at the top agrees with the exit status (it said "ok: True").
+    assert "ok: False" in done.stdout, done.stdout
+    assert f"- tracker.db is owned by {box.first}:{box.group}, mode 644" in done.stdout
     assert f"{box.second} cannot save" in done.stdout, done.stdout
     assert f"fix: sudo tracker-tui share {store} --group {box.group}" in done.stdout
     # As the issue found it: the store made group-writable by hand, and a -shm that
@@ -490,6 +492,32 @@ def test_a_store_that_is_not_group_writable_says_which_file_and_the_fix(
     assert done.returncode == 0, done.stderr
     assert progress_of(store, "UT-002") == 90
     assert check(store)[0] == 0
+
+
+def test_a_dashboard_open_across_the_fix_says_to_restart(box: Box, tmux: Tmux) -> None:
+    """A dashboard that opened the store while root's -shm was in the way keeps it mapped
+    read-only after ``share`` fixes the files: its next save says to restart, not the
+    vague "the file or its folder is read-only" that no longer holds."""
+    folder = box.folder("fixed-while-open")
+    store = folder / "tracker.db"
+    box.import_seed(box.first, store)
+    os.chown(store, 0, -1)
+    store.chmod(0o644)  # SQLite gives the -shm the store's mode
+    local("check", "--db", str(store))  # root's process leaves a root-owned 644 -shm
+    os.chown(store, pwd.getpwnam(box.first).pw_uid, -1)
+    store.chmod(0o664)
+    assert store.with_name("tracker.db-shm").stat().st_mode & 0o777 == 0o644
+    second = box.dashboard(tmux, box.second, store)
+    tmux.send(second, "j", "-")
+    tmux.wait_for(second, lambda s: "-shm is owned by root" in s.toasts(), "the -shm named")
+    assert local("share", str(store), "--group", box.group)[0] == 0
+    tmux.send(second, "-")  # (escape then "-" would reach it as alt+minus)
+    screen = tmux.wait_for(second, lambda s: "restart" in s.toasts(), "restart named")
+    said = " ".join(screen.toasts().split())
+    assert "writable since tracker-tui opened them" in said, screen.text
+    tmux.send(second, "q")
+    done = box.run(box.second, f"tracker-tui set UT-002 --progress -10 --db {store}")
+    assert done.returncode == 0, done.stderr
 
 
 # -- a dropped session ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ is used, instead of a crash somewhere in the app.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 from pathlib import Path
@@ -58,3 +59,46 @@ async def test_ascii_scrollbars_last_only_while_an_ascii_app_runs(seed_store, fr
         await pilot.pause()
         assert ScrollBar.renderer is ChromeScrollBarRender
     assert ScrollBar.renderer is before
+
+
+async def test_a_terminal_that_hung_up_does_not_keep_the_dashboard_from_ending(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Textual's Linux driver writes through a thread and a queue of 30; on a terminal that
+    has hung up (an SSH connection dropped), the thread's first write raised EIO and killed
+    it, and once 30 more writes were queued the app's exit blocked for ever. The dashboard's
+    driver drops what a dead terminal cannot take, so stopping it returns."""
+    import os
+    import pty
+    import signal
+    import threading
+
+    from textual.app import App
+    from textual.drivers._writer_thread import WriterThread
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from tracker_tui.widgets.textual_private import outliving_its_terminal
+
+    master, slave = pty.openpty()
+    terminal = os.fdopen(slave, "w")
+    os.close(master)  # the terminal hangs up: a write to it now fails with EIO
+    with pytest.raises(OSError):
+        terminal.write("x")
+        terminal.flush()
+    monkeypatch.setattr("sys.__stderr__", terminal)
+    before = {number: signal.getsignal(number) for number in (signal.SIGTSTP, signal.SIGCONT)}
+    try:
+        driver = outliving_its_terminal(LinuxDriver)(App())
+    finally:
+        for number, handler in before.items():  # the driver sets its own
+            signal.signal(number, handler)
+    writer = WriterThread(driver._file)  # as start_application_mode makes it
+    writer.start()
+    stopping = threading.Thread(
+        target=lambda: [*(writer.write("frame") for _ in range(100)), writer.stop()], daemon=True
+    )
+    stopping.start()
+    stopping.join(10)
+    assert not stopping.is_alive(), "stopping the driver blocked on the hung-up terminal"
+    with contextlib.suppress(OSError):  # its buffer still holds what it could not write
+        terminal.close()

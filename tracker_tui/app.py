@@ -25,6 +25,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.driver import Driver
 from textual.events import Resize
 from textual.markup import escape
 from textual.message import Message
@@ -47,7 +48,7 @@ from tracker_tui.screens.view_screen import DataView, ViewScreen
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars
 from tracker_tui.widgets.mode_tabs import MODE_KEYS, MODES, SNAPSHOT_MODE
-from tracker_tui.widgets.textual_private import withdraw_identical
+from tracker_tui.widgets.textual_private import outliving_its_terminal, withdraw_identical
 from tracker_tui.widgets.too_small import TooSmallOverlay
 
 if TYPE_CHECKING:
@@ -150,6 +151,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         """The Snapshot screen, once built."""
         base = next(self._screens([SNAPSHOT_MODE]), None)
         return base if isinstance(base, SnapshotScreen) else None
+
+    def get_driver_class(self) -> type[Driver]:
+        # A terminal that hangs up under the dashboard must not keep it from ending.
+        return outliving_its_terminal(super().get_driver_class())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Switching screens under an open form or question would strand it half-done.

@@ -12,6 +12,10 @@ writes are lost, and ``demo`` leaves its ``tracker-tui-demo-*`` folder behind. I
   raises ``SystemExit`` there, with the same effect: a write transaction in progress
   rolls back, files are closed and temporary folders removed.
 
+A terminal that hung up also fails every write the dashboard makes to it (EIO); the
+app's driver drops those instead of blocking on them (``widgets/textual_private.py``,
+``outliving_its_terminal``), so that the exit asked for here can finish.
+
 Standard library only: the app is reached through the callback it registers.
 """
 

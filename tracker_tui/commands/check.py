@@ -107,8 +107,7 @@ def _sharing_lines(report: Sharing) -> list[Text]:
                 f"{state.mode_text:>4}  writable by {writers}"
             )
         )
-    for problem in report.problems:
-        lines.append(rich_text(("  problem: ", "bold red"), problem))
+    # Its problems are listed with the store's, at the top.
     if report.fix:
         lines.append(rich_text(("  fix: ", "bold"), report.fix))
     return lines
@@ -125,6 +124,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = _check_report(args)
     damaged = _is_damaged(report)
     sharing = _sharing(args)
+    if sharing is not None and not sharing.ok:
+        # The summary's verdict is the exit status's: a store that is sound but that a
+        # member of its group cannot save to is not "ok".
+        problems = [*report.get("problems", []), *sharing.problems]
+        report = {**report, "ok": False, "problems": problems}
     if args.format == "json":
         print_json({**report, "sharing": sharing.as_dict()} if sharing else report)
     else:

@@ -10,7 +10,10 @@ screen itself, with no field in focus yet.
 ``FocusAfterEarlyKeys`` takes both kinds: the app passes it the keys typed before the
 screen opened (``typed_before_opening`` / ``take_early_key``), and the screen holds the
 keys that reach it before its first field has the focus. It gives them all to that field,
-in order, in the same step that gives it the focus.
+in order, in the same step that gives it the focus. ``tab`` and ``shift+tab`` among them
+move the focus there and then, so that the keys after them go to the field they lead to
+(posted to the first field, a ``tab`` bubbled up to the app's binding only after the keys
+behind it had been typed into the first field: ``e`` tab tab "Frank" set the title).
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ class FocusAfterEarlyKeys:
         if self._focused_at is None or screen.focused is None:
             self._early_keys.append(event)
         else:
-            screen.focused.post_message(events.Key(event.key, event.character))
+            _type_into_focus(screen, event)
 
     def on_mount(self) -> None:
         # Queued behind any key the app has already handed this screen.
@@ -69,8 +72,21 @@ class FocusAfterEarlyKeys:
         self._focused_at = _event_clock()
         # In one step with the focus: no key can come between these and the ones after.
         for key in self._early_keys:
-            field.post_message(events.Key(key.key, key.character))
+            _type_into_focus(screen, key)
         self._early_keys.clear()
+
+
+#: Keys that move the focus between a form's fields, and how (``Screen``'s bindings).
+_FOCUS_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
+
+
+def _type_into_focus(screen: Screen[object], key: events.Key) -> None:
+    """Type ``key`` into the focused field, or move the focus now if it is tab."""
+    move = _FOCUS_MOVES.get(key.key)
+    if move is not None:
+        getattr(screen, move)()  # at once: the keys behind it belong to the next field
+    elif screen.focused is not None:
+        screen.focused.post_message(events.Key(key.key, key.character))
 
 
 def _event_clock() -> float:

@@ -23,14 +23,10 @@ def read_only_message(store: Store, what: str) -> str:
     """``Read-only: {what} is not possible; ...``, naming the file that makes the store
     read-only for this user and the command that fixes it, when permissions do."""
     message = f"Read-only: {what} is not possible; this store is open read-only"
-    path = store.target.path
-    if path is not None:
-        from tracker_tui.store.permissions import why_not_writable
+    from tracker_tui.store.permissions import why_read_only
 
-        why = why_not_writable(path)
-        if why is not None:
-            return f"{message}: {why}"
-    return f"{message}."
+    why = why_read_only(store.target.path, by_permissions=store.read_only_by_permissions)
+    return f"{message}: {why}" if why is not None else f"{message}."
 
 
 class ReadOnlyActions:

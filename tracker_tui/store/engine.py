@@ -245,6 +245,12 @@ def friendly_error(error: BaseException, where: str, url: str | None = None) -> 
         culprit = _not_writable(url)
         if culprit is not None:
             return TrackerError(f"cannot save to {where}: {culprit}")
+        if url and url.startswith("sqlite:///") and "unable to open" not in message:
+            # Every file is writable now, yet the write was refused: they were not when
+            # this process opened them.
+            from tracker_tui.store.permissions import FIXED_SINCE_OPENED
+
+            return TrackerError(f"cannot save to {where}: {FIXED_SINCE_OPENED}")
     if "readonly" in message or "read-only" in message:
         return TrackerError(
             f"cannot save to {where}: the file or its folder is read-only for you "

@@ -366,8 +366,25 @@ def why_not_writable(path: Path) -> str | None:
     return f"{described}, read-only for you; fix: {fix}"
 
 
-def read_only_message(where: str, path: Path | None) -> str:
+#: Files opened read-only stay so for the process that opened them (SQLite keeps the
+#: ``-shm`` it mapped): once ``share`` or ``chmod`` has fixed them, only a restart helps.
+FIXED_SINCE_OPENED = (
+    "its files have become writable since tracker-tui opened them: restart tracker-tui to save"
+)
+
+
+def why_read_only(path: Path | None, *, by_permissions: bool) -> str | None:
+    """Why a store opened read-only (``by_permissions``: not asked for) cannot be written
+    by this user: the file in the way and its fix, or, when each is writable by now, that
+    a restart is what is left; None when permissions are not why."""
+    why = why_not_writable(path) if path is not None else None
+    if why is None and by_permissions:
+        return FIXED_SINCE_OPENED
+    return why
+
+
+def read_only_message(where: str, path: Path | None, *, by_permissions: bool = False) -> str:
     """``{where} is open read-only: ...``, naming the file that makes it so for this user
     and the command that fixes it, when permissions are why."""
-    why = why_not_writable(path) if path is not None else None
+    why = why_read_only(path, by_permissions=by_permissions)
     return f"{where} is open read-only: {why or 'you can watch, not edit'}"

@@ -90,6 +90,8 @@ class Store:
         self.target = target
         self.user = user
         self.read_only = read_only
+        #: Read-only because this user may not write its files, not because they asked.
+        self.read_only_by_permissions = False
         #: The one clock of this store: Last Update, the history's timestamps, and what
         #: the UI and the CLI call today.
         self.clock: Clock = clock if clock is not None else SystemClock()
@@ -217,7 +219,13 @@ class Store:
         if self.read_only:
             from tracker_tui.store.permissions import read_only_message
 
-            raise ReadOnlyError(read_only_message(self.target.describe(), self.target.path))
+            raise ReadOnlyError(
+                read_only_message(
+                    self.target.describe(),
+                    self.target.path,
+                    by_permissions=self.read_only_by_permissions,
+                )
+            )
         if self._writer is not None:
             return self._writer
         with self._open_lock:
@@ -263,6 +271,8 @@ class Store:
             self.target, read_only=self.read_only, verify=verify, reader=reader
         )
         if opening.read_only:
+            # Not asked for: the files' permissions leave this user only reading.
+            self.read_only_by_permissions = not self.read_only
             self.read_only = True
         if opening.needs_writer:
             self._write()  # upgrades (after a backup) or creates the schema

@@ -8,7 +8,7 @@ upgrade that removes one fails there with its name, not somewhere far away.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 # The context variable Textual sets to the running app while it handles events and
 # renders. Public API reaches the app only through a node (``widget.app``); a scrollbar
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.binding import Binding
     from textual.dom import DOMNode
+    from textual.driver import Driver
     from textual.notifications import Notification
 
 
@@ -74,3 +75,60 @@ PRIVATE_NAMES: tuple[tuple[str, str | None, str], ...] = (
     ("textual.widget", "Widget", "_bindings"),
     ("textual.binding", "BindingsMap", "key_to_bindings"),
 )
+
+
+class _OutputThatOutlivesItsTerminal:
+    """The terminal's stream, except that once a write or flush fails (the terminal hung
+    up: EIO) every later one is dropped instead of raised."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except (OSError, ValueError):  # EIO after a hang-up; ValueError once closed
+                self._gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._gone = True
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
+def outliving_its_terminal(driver_class: type[Driver]) -> type[Driver]:
+    """``driver_class``, made to end cleanly when its terminal goes away under it.
+
+    Textual's Linux driver writes to the terminal from a thread (``_writer_thread``) fed
+    through a queue of 30 writes, and stops it by queueing ``None`` and joining it. When the
+    terminal hangs up (an SSH connection drops, a terminal window is closed) that thread's
+    next write raises EIO and it dies; the app, told to exit by SIGHUP, then queues its
+    last frames and the stop, the queue fills, and ``put`` blocks for ever: the process
+    lingers with the store open. The driver's stream (``_file``) has no public setter, so
+    it is wrapped here, before the thread is made, to drop what a dead terminal cannot take.
+    Any other driver (the web driver under ``serve``, the headless one in tests) is left as
+    it is.
+    """
+    from textual.drivers.linux_driver import LinuxDriver
+
+    if not issubclass(driver_class, LinuxDriver):
+        return driver_class
+
+    class DriverOutlivingItsTerminal(driver_class):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            terminal: TextIO = getattr(self, "_file")  # noqa: B009  (set by LinuxDriver)
+            self._file = _OutputThatOutlivesItsTerminal(terminal)
+
+    return DriverOutlivingItsTerminal
