@@ -93,6 +93,17 @@ class TrendChart(PlotextPlot):
             rendered.plain = rendered.plain.translate(_ASCII_FRAME)
         return rendered
 
+    def _thin(self, xs: tuple[int, ...], ys: tuple[float, ...]) -> tuple[list[int], list[float]]:
+        """At most one point per column: plotext's time grows with the points (a year
+        of days, nine lines, is most of the screen's time), and a column shows one."""
+        step = max(1, -(-len(xs) // max(1, self.size.width)))
+        if step == 1:
+            return list(xs), list(ys)
+        keep = list(range(0, len(xs), step))
+        if keep[-1] != len(xs) - 1:
+            keep.append(len(xs) - 1)
+        return [xs[i] for i in keep], [ys[i] for i in keep]
+
     def _draw_lines(self, data: ChartData, *, ascii: bool) -> None:
         # No legend inside the plot (it would cover the lines): the screen draws its
         # own beside the chart, with each series' marker.
@@ -100,15 +111,13 @@ class TrendChart(PlotextPlot):
         for index, line in enumerate(data.lines):
             if line.recovered_xs:
                 plt.plot(
-                    list(line.recovered_xs),
-                    list(line.recovered_ys),
+                    *self._thin(line.recovered_xs, line.recovered_ys),
                     marker=ASCII_RECOVERED_MARKER if ascii else RECOVERED_MARKER,
                     color="gray",
                 )
             if line.xs:
                 plt.plot(
-                    list(line.xs),
-                    list(line.ys),
+                    *self._thin(line.xs, line.ys),
                     marker=marker(index, ascii=ascii),
                     color=colour(index),
                 )
