@@ -705,7 +705,8 @@ class Bench:
             note=f"{tasks} tasks, {count} history rows",
         )
         without = self.figure("first frame, same tasks without history", "s")
-        for _ in range(self.args.runs + 1):  # the first of each is a warm-up
+        warm_up = 0 if quick else 1  # the first start of each is a warm-up
+        for _ in range(self.args.runs + warm_up):
             for figure, path in ((with_history, history), (without, bare)):
                 seconds, session = self.first_frame(
                     figure.name, [TRACKER, "--db", str(path)], task_shown(marker)
@@ -714,7 +715,7 @@ class Bench:
                 if seconds is not None:
                     figure.samples.append(seconds)
         for figure in (with_history, without):
-            figure.samples = figure.samples[1:]
+            figure.samples = figure.samples[warm_up:]
         if with_history.median and without.median:
             with_history.ratio = with_history.median / without.median
             with_history.limits = [("median", without.median * 1.05)]

@@ -272,7 +272,7 @@ def test_schema_1_store_upgraded_to_2_with_a_backup_and_its_data(tmp_path: Path)
     _as_schema_1(path)
     assert not SCHEMA_2_INDEXES & _indexes(path)
     with Store.open(path) as store:
-        assert store.check()["schema_version"] == 2
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION
         assert (
             store.tasks(),
             store.risks(),

@@ -118,3 +118,23 @@ def test_the_metric_command(capsys, seed_store: Store) -> None:
     code, out, err = run(capsys, "metric", "p", "1", "--db", db)
     assert code == 1 and "matches 2 metrics" in err and len(err.splitlines()) == 1
     assert seed_store.metric("pipe").value == "97.5"  # nothing changed by the refusals
+
+
+def test_a_schema_2_store_gets_the_metric_columns(seed_store: Store) -> None:
+    import sqlite3
+
+    from tracker_tui.store import rows
+
+    path = seed_store.target.path
+    seed_store.close()
+    with sqlite3.connect(path) as old:
+        for column in ("value", "unit", "target"):
+            old.execute(f"ALTER TABLE metric DROP COLUMN {column}")
+        old.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with Store.open(path) as store:
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 3
+        metric = store.metric("pipeline")
+        assert metric.text.startswith("Pipeline") and (metric.value, metric.target) == ("", "")
+        store.set_metric_value("pipeline", "97")
+        assert store.metric("pipeline").value == "97"
+    assert path.with_name(f"{path.name}.bak-2").exists()

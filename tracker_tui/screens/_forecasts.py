@@ -27,10 +27,11 @@ COALESCE_SECONDS = 0.5
 
 
 class ForecastsRead(Message, bubble=False):
-    """Each milestone's forecast was computed."""
+    """Each milestone's forecast was computed (``run``: which request it answers)."""
 
-    def __init__(self, forecasts: list[Forecast]) -> None:
+    def __init__(self, forecasts: list[Forecast], run: int) -> None:
         self.forecasts = forecasts
+        self.run = run
         super().__init__()
 
 
@@ -41,6 +42,7 @@ class HeaderForecasts(Screen[None]):
     settings: Settings
     _forecasts_on = False
     _forecast_timer: Timer | None = None
+    _forecast_runs = 0
 
     @property
     def header(self) -> SnapshotHeader:
@@ -59,15 +61,23 @@ class HeaderForecasts(Screen[None]):
             self._forecast_timer.stop()
         self._forecast_timer = self.set_timer(COALESCE_SECONDS, self._read_forecasts)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="forecasts")
     def _read_forecasts(self) -> None:
+        self._forecast_runs += 1
+        self._forecast(self._forecast_runs)
+
+    # Not exclusive: cancelling a read half-way saves nothing, and a cancelled worker
+    # fails whoever waits for it; a stale answer is dropped by its run number instead.
+    @work(thread=True, exit_on_error=False, group="forecasts")
+    def _forecast(self, run: int) -> None:
         with reading(self, "the forecasts"):
             today = self.settings.current_date(self.store.clock)
             window = self.settings.forecast_window_days
             found = self.store.milestone_forecasts(window_days=window, today=today)
-            self.post_message(ForecastsRead(found))
+            self.post_message(ForecastsRead(found, run))
 
     def on_forecasts_read(self, message: ForecastsRead) -> None:
+        if message.run != self._forecast_runs:
+            return
         self.header.show_forecasts(
             {f.name: f.short() for f in message.forecasts if f.kind in ("estimate", "no-movement")}
         )

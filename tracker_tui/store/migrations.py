@@ -41,10 +41,13 @@ def _upgrade_to_2(connection: Connection) -> None:
 def _upgrade_to_3(connection: Connection) -> None:
     """Schema 3: a metric holds a value, a unit and a target (issue 14, trends); empty
     for the metrics already stored, which stay plain bullets until given a value."""
+    # A store whose tables an older step created with today's models has them already.
+    present = {column["name"] for column in inspect(connection).get_columns("metric")}
     for column in ("value", "unit", "target"):
-        connection.execute(
-            text(f"ALTER TABLE metric ADD COLUMN {column} VARCHAR NOT NULL DEFAULT ''")
-        )
+        if column not in present:
+            connection.execute(
+                text(f"ALTER TABLE metric ADD COLUMN {column} VARCHAR NOT NULL DEFAULT ''")
+            )
 
 
 #: version N-1 -> N upgrades, run in order inside one transaction. Each takes the

@@ -190,13 +190,19 @@ class SnapshotHeader(Vertical):
 
     def _milestone_lines(self, summary: Summary, width: int) -> Text:
         """The milestone bars, with their forecasts when every bar still fits with them."""
+        plain, _ = self._milestone_items(summary, width, forecasts=False)
         if self.forecasts:
-            lines = self._milestone_items(summary, width, forecasts=True)
-            if "more" not in lines.plain:
+            # Only where every bar still shows in the same lines: a header that grew
+            # would move the task table, and repaint all of it.
+            lines, hidden = self._milestone_items(summary, width, forecasts=True)
+            if not hidden and lines.plain.count("\n") == plain.plain.count("\n"):
                 return lines
-        return self._milestone_items(summary, width, forecasts=False)
+        return plain
 
-    def _milestone_items(self, summary: Summary, width: int, *, forecasts: bool) -> Text:
+    def _milestone_items(
+        self, summary: Summary, width: int, *, forecasts: bool
+    ) -> tuple[Text, int]:
+        """The milestone lines, and how many milestones did not fit (``+N more``)."""
         items: list[Text] = []
         separator = glyphs(self.ascii).separator
         for milestone in summary.by_milestone:
@@ -210,6 +216,7 @@ class SnapshotHeader(Vertical):
             items.append(item)
         lines: list[Text] = []
         current = Text()
+        more = 0
         for index, item in enumerate(items):
             gap = 2 if current.cell_len else 0
             if current.cell_len + gap + item.cell_len > width:
@@ -226,7 +233,7 @@ class SnapshotHeader(Vertical):
             current.append_text(item)
         if current.cell_len:
             lines.append(current)
-        return Text("\n").join(lines[:_MILESTONE_LINES])
+        return Text("\n").join(lines[:_MILESTONE_LINES]), more
 
     def _status_line(self, summary: Summary, statuses: list[str], width: int) -> Text:
         """The count of each status, in the configured order, on ONE line of ``width``.
