@@ -74,6 +74,10 @@ class HeaderForecasts(Screen[None]):
             window = self.settings.forecast_window_days
             found = self.store.milestone_forecasts(window_days=window, today=today)
             self.post_message(ForecastsRead(found, run))
+        if run == 1:
+            # The Trends screen's modules (plotext is a tenth of a second to import)
+            # while nobody waits, rather than after the 7 that opens it.
+            import tracker_tui.screens.trends  # noqa: F401
 
     def on_forecasts_read(self, message: ForecastsRead) -> None:
         if message.run != self._forecast_runs:
