@@ -31,6 +31,10 @@ Method (docs/performance.md has the long form):
   ``TEXTUAL_ANIMATIONS``: what users get) and once with them off.
 - Peak memory: ``VmHWM`` of the dashboard on the big store after start-up and keystrokes.
 - Import/export: whole ``tracker-tui import`` / ``tracker-tui export -o`` commands.
+- Viewers (PostgreSQL): ``benchmarks/bench_viewers.py`` in a child process: 30 dashboards
+  (Pilot apps) and one writer on a throwaway cluster; the server's queries/s, CPU and
+  connections while they idle, with LISTEN/NOTIFY and with revision polling; each edit
+  until every screen shows it; a server restart until a dashboard is live again.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ sys.path.insert(1, str(ROOT))
 
 import bench_data  # noqa: E402
 import bench_edits  # noqa: E402
+import bench_trackers  # noqa: E402
 from bench_pty import PtySession  # noqa: E402
 
 PYTHON = sys.executable
@@ -88,6 +93,13 @@ FIGURES = (
     "peak RSS, big store",
     "import 20k rows",
     "export 20k rows",
+    *bench_trackers.FIGURES,
+    "viewers: edit to every screen",
+    "viewers idle: server queries/s",
+    "viewers idle: server CPU",
+    "viewers: connections per dashboard",
+    "restart -m fast to live",
+    "restart -m immediate to live",
     "first frame, 100k history",
     "first frame, same tasks without history",
     "Trends screen drawn from the key",
@@ -173,6 +185,10 @@ def fmt(value: float | None, unit: str) -> str:
         return f"{value:,.0f} B"
     if unit == "MB":
         return f"{value:.1f} MB"
+    if unit == "q/s":
+        return f"{value:.0f}/s"
+    if unit == "conn":
+        return f"{value:.0f}"
     return f"{value:g}"
 
 
@@ -678,6 +694,62 @@ class Bench:
         self.info["exchange_phases_s"] = {k: round(v, 3) for k, v in phases.items()}
         self.log("in-process: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
 
+    def viewers(self) -> None:
+        """Many dashboards on one PostgreSQL store (``bench_viewers.py``, a child process)."""
+        viewers = self.args.viewers
+        quick = self.args.quick
+        command = [PYTHON, str(HERE / "bench_viewers.py"), "--viewers", str(viewers)]
+        command += ["--edits", "2", "--idle", "2", "--restarts", "1"] if quick else []
+        self.log(f"viewers: {viewers} dashboards on PostgreSQL")
+        env = {key: value for key, value in self.env.items() if key != "TEXTUAL_ANIMATIONS"}
+        result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=self.work)
+        if result.returncode != 0:
+            self.log(f"viewers failed ({result.returncode}): {result.stderr.strip()[-500:]}")
+            return
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+        if "missing" in report:
+            self.info["postgres_missing"] = report["missing"]
+            self.log(f"viewers: no PostgreSQL ({report['missing']})")
+            return
+        listen, poll = report["listen"], report["poll"]
+        first = statistics.median(listen["first_arrivals"])
+        self.figure(
+            "viewers: edit to every screen",
+            "s",
+            target="≤ 1 s",
+            limits=[("median", 1.0)],
+            note=f"{viewers} dashboards in one process, until the last redraws; the first "
+            f"shows it in {first * 1000:.0f} ms (median); with revision polling instead, "
+            f"{statistics.median(poll['arrivals']) * 1000:.0f} ms",
+        ).samples.extend(listen["arrivals"])
+        self.figure(
+            "viewers idle: server queries/s",
+            "q/s",
+            note=f"{viewers} dashboards, LISTEN/NOTIFY (pg_stat_database transactions); "
+            f"polling the revision every 0.5 s: {poll['transactions_per_second']:.0f}/s",
+        ).samples.append(listen["transactions_per_second"])
+        self.figure(
+            "viewers idle: server CPU",
+            "%",
+            note=f"of one core, the database's backends; polling: "
+            f"{poll['server_cpu_percent']:.2f} %",
+        ).samples.append(listen["server_cpu_percent"])
+        self.figure(
+            "viewers: connections per dashboard",
+            "conn",
+            target="≤ 2",
+            limits=[("max", 2)],
+            note=f"{listen['connections']} in all for {viewers} dashboards (pg_stat_activity)",
+        ).samples.append(listen["most_per_dashboard"])
+        for mode in ("fast", "immediate"):
+            self.figure(
+                f"restart -m {mode} to live",
+                "s",
+                target="≤ 5 s",
+                limits=[("max", 5.0)],
+                note="from pg_ctl reporting the server back to an edit on screen",
+            ).samples.extend(report[f"restart_{mode}"])
+
     # -- trends (issue 14) ---------------------------------------------------------------
 
     def trends(self) -> None:
@@ -1010,6 +1082,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--keystrokes", type=int, help="keystrokes timed (default 20; quick 6)")
     parser.add_argument("--live-edits", type=int, help="live edits timed (default 8; quick 3)")
+    parser.add_argument("--viewers", type=int, help="PostgreSQL dashboards (default 30; quick 5)")
     parser.add_argument("--idle-seconds", type=float, help="idle window (default 5; quick 2)")
     parser.add_argument("--timeout", type=float, default=30.0, help="first-frame timeout (s)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it")
@@ -1021,9 +1094,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("startup", "interactive", "exchange", "trends"),
+        choices=("startup", "interactive", "exchange", "trackers", "viewers", "trends"),
         action="append",
         help="run only these parts (repeatable)",
+    )
+    parser.add_argument("--trackers", type=int, help="trackers in one store (default 50; quick 4)")
+    parser.add_argument(
+        "--tracker-tasks", type=int, help="tasks per tracker (default 1000; quick 100)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
@@ -1036,6 +1113,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "keystrokes": 6 if quick else 21,
         "live_edits": 3 if quick else 8,
         "idle_seconds": 2.0 if quick else 5.0,
+        "trackers": 4 if quick else 50,
+        "tracker_tasks": 100 if quick else 1000,
+        "viewers": 5 if quick else 30,
     }
     for key, value in defaults.items():
         if getattr(args, key) is None:
@@ -1046,7 +1126,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    parts = set(args.only or ("startup", "interactive", "exchange", "trends"))
+    parts = set(
+        args.only or ("startup", "interactive", "exchange", "trackers", "viewers", "trends")
+    )
     if args.keep:
         work = Path(args.keep).resolve()
         work.mkdir(parents=True, exist_ok=True)
@@ -1063,6 +1145,11 @@ def main(argv: list[str] | None = None) -> int:
             bench.interactive()
         if "exchange" in parts:
             bench.exchange()
+        if "trackers" in parts:
+            bench.warm_bytecode()
+            bench_trackers.run(bench, TRACKER)
+        if "viewers" in parts:
+            bench.viewers()
         if "trends" in parts:
             bench.trends()
         report = bench.report()

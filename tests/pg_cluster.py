@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,7 @@ class Cluster:
     socket_dir: Path
     port: int
     user: str | None  # the OS user the server runs as (None: this process's user)
+    options: str = ""  # the server's command-line options (pg_ctl -o)
 
     def url(self, database: str = "postgres", *, login: str = "postgres") -> str:
         """The SQLAlchemy URL of ``database``; ``login`` is ``user`` or ``user:password``."""
@@ -91,6 +93,24 @@ class Cluster:
     def drop_database(self, name: str) -> None:
         with contextlib.suppress(Exception):
             self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _pg_ctl(self, *args: str) -> None:
+        _run(self, [str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), *args])
+
+    def restart(self, mode: str = "fast") -> None:
+        """``pg_ctl restart -m mode``: every connection is cut, the server comes back."""
+        # -l: without it the server would hold pg_ctl's output pipe open (and _run waits).
+        log = str(self.root / "server.log")
+        self._pg_ctl("-m", mode, "-w", "-t", "60", "-o", self.options, "-l", log, "restart")
+
+    def shut_down(self, mode: str = "fast") -> None:
+        """``pg_ctl stop -m mode``, keeping the data: ``start_again`` brings it back."""
+        self._pg_ctl("-m", mode, "-w", "-t", "60", "stop")
+
+    def start_again(self) -> None:
+        self._pg_ctl(
+            "-o", self.options, "-l", str(self.root / "server.log"), "-w", "-t", "60", "start"
+        )
 
     def stop(self) -> None:
         _run(
@@ -136,8 +156,12 @@ def _run_as() -> tuple[str | None, str | None]:
     return None, "running as root and there is neither a postgres nor a nobody user"
 
 
-def start_cluster() -> tuple[Cluster | None, str]:
-    """Start a cluster; returns (cluster, "") or (None, why not)."""
+def start_cluster(
+    max_connections: int = 60, *, durable_commits: bool = False
+) -> tuple[Cluster | None, str]:
+    """Start a cluster; returns (cluster, "") or (None, why not). ``durable_commits``:
+    a commit has reached the WAL when it returns, as on a real server, so that it survives
+    ``pg_ctl stop -m immediate`` (the default trades that for speed)."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -180,8 +204,11 @@ def start_cluster() -> tuple[Cluster | None, str]:
         hba.write_text(f"local all {PASSWORD_USER} scram-sha-256\n" + hba.read_text())
         options = (
             f"-k {socket_dir} -p {port} -c listen_addresses='' -c fsync=off "
-            "-c full_page_writes=off -c synchronous_commit=off -c max_connections=60"
+            "-c full_page_writes=off "
+            f"-c synchronous_commit={'on' if durable_commits else 'off'} "
+            f"-c max_connections={max_connections}"
         )
+        cluster.options = options
         _run(
             user,
             [
@@ -217,3 +244,17 @@ def start_cluster() -> tuple[Cluster | None, str]:
             time.sleep(0.2)
     cluster.execute(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{PASSWORD}'")
     return cluster, ""
+
+
+def running_cluster(
+    max_connections: int = 60, *, durable_commits: bool = False
+) -> Iterator[Cluster]:
+    """A fixture's body: a cluster from ``start_cluster`` (the test is ``missing`` it
+    otherwise: skipped, or failed under CI=true), stopped afterwards."""
+    from requirements import missing
+
+    cluster, why = start_cluster(max_connections, durable_commits=durable_commits)
+    if cluster is None:
+        missing(why)
+    yield cluster
+    cluster.stop()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import COMMAND, ROOT, SAMPLE
 from requirements import missing
 
 from tracker_tui.document import Document, ListBlock, RawBlock, TableBlock
@@ -79,6 +79,19 @@ def child_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)
     return env
+
+
+def run_cli_as_carol(*args: str) -> subprocess.CompletedProcess[str]:
+    """``tracker-tui ARGS`` as user carol, its output captured, with no terminal input."""
+    return subprocess.run(
+        [*COMMAND, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=child_env(TRACKER_TUI_USER="carol"),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 _NOBODY_CHECK = "import sqlite3, sqlmodel, tracker_tui.store.writer"
@@ -234,13 +247,18 @@ def write_after(store: Store, calls: int, write: Callable[[], object]) -> list[i
 
 
 def replace_tracker(where: Path | str | StoreTarget, title: str) -> Callable[[], None]:
-    """A write for ``write_after``: bob replaces the tracker with three NEW- tasks under
-    ``title``, and commits."""
+    """A write for ``write_after``: bob replaces the (only) tracker with three NEW- tasks
+    under ``title`` (``import --replace`` under its name), and commits."""
 
     def write() -> None:
         from tracker_tui.store import Store
 
         with Store.open(where, user="bob") as bob:
-            bob.import_document(tasks_document(3, prefix="NEW-", title=title), replace=True)
+            current = bob.tracker()
+            bob.import_document(
+                tasks_document(3, prefix="NEW-", title=title),
+                replace=True,
+                name=current.name if current is not None else None,
+            )
 
     return write

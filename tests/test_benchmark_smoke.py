@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from requirements import missing
 
 BENCH = ROOT / "benchmarks" / "bench.py"
 
@@ -36,7 +37,7 @@ def test_quick_benchmark_prints_every_figure(tmp_path: Path) -> None:
         [sys.executable, str(BENCH), "--quick", "--quiet", "--json-out", str(report_path)],
         capture_output=True,
         text=True,
-        timeout=150,
+        timeout=300,
         cwd=tmp_path,
         env=env,
     )
@@ -44,13 +45,23 @@ def test_quick_benchmark_prints_every_figure(tmp_path: Path) -> None:
     names = _figure_names()
     assert len(names) >= 13
     table = result.stdout
-    missing = [name for name in names if name not in table]
-    assert not missing, f"not printed: {missing}\n{table}\n{result.stderr[-3000:]}"
+    not_printed = [name for name in names if name not in table]
+    assert not not_printed, f"not printed: {not_printed}\n{table}\n{result.stderr[-3000:]}"
     assert "Textual" in table and "machine:" in table
 
     report = json.loads(report_path.read_text(encoding="utf-8"))
     measured = {figure["name"]: figure for figure in report["figures"]}
     unmeasured = [name for name in names if not measured.get(name, {}).get("samples")]
+    # The viewers' figures need a PostgreSQL cluster (bench_viewers.py starts one).
+    no_postgres = report["config"].get("postgres_missing")
+    if no_postgres:
+        unmeasured = [name for name in unmeasured if not _needs_postgres(name)]
     assert not unmeasured, f"no measurement for: {unmeasured}\n{table}\n{result.stderr[-3000:]}"
     for figure in report["figures"]:
         assert figure["status"] in ("PASS", "MISS", "info"), figure
+    if no_postgres:
+        missing(f"the viewers' figures were not measured: {no_postgres}")
+
+
+def _needs_postgres(name: str) -> bool:
+    return name.startswith(("viewers", "restart"))

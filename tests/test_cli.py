@@ -768,7 +768,7 @@ def dashboard(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     """A stand-in ``tracker_tui.app`` that records what the dashboard was given."""
     calls: list[dict] = []
 
-    def run_dashboard(store: Store, *, ascii: bool = False) -> None:
+    def run_dashboard(store: Store, *, ascii: bool = False, owner: str | None = None) -> None:
         calls.append(
             {
                 "tasks": len(store.tasks()),

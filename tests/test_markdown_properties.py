@@ -168,6 +168,75 @@ def list_block(draw: st.DrawFn, kind: str) -> ListBlock:
     return ListBlock(kind, items, {"marker": marker, "sep": f" {dash} ", "dash": dash})
 
 
+HANDLES = st.text(alphabet=st.sampled_from("abcxyz"), min_size=1, max_size=6)
+
+
+@st.composite
+def checklist_block(draw: st.DrawFn, ids: list[int]) -> tuple[str, TableBlock]:
+    """A checklist under ``## Phase N: words``: items with IDs, owners and dates."""
+    number = draw(st.integers(1, 99))
+    milestone = f"Phase {number}: {draw(WORDS)}"
+    items = []
+    for _ in range(draw(st.integers(1, 4))):
+        ids[0] += 1
+        done = draw(st.booleans())
+        items.append(
+            Task(
+                id=f"CK-{ids[0]:03d}",
+                title=draw(WORDS),
+                milestone=milestone,
+                owner=draw(st.just("") | HANDLES),
+                status="Complete" if done else "Not Started",
+                progress=100 if done else 0,
+                last_update=draw(st.none() | DATES),
+            )
+        )
+    style = {"layout": "checklist", "prefix": f"P{number}"}
+    return milestone, TableBlock("task", [], [], items, style)
+
+
+@st.composite
+def section_block(draw: st.DrawFn, kind: str, ids: list[int]) -> TableBlock:
+    """Risks as ``### RK-001: description`` sections, or decisions as dated headings,
+    each followed by ``**Field:** value`` lines."""
+    items: list[object] = []
+    for _ in range(draw(st.integers(1, 3))):
+        extra = {
+            label: draw(WORDS)
+            for label in draw(st.lists(st.sampled_from(EXTRA_LABELS), unique=True, max_size=2))
+        }
+        if kind == "risk":
+            ids[0] += 1
+            status, status_text = draw(st.sampled_from(RISK_STATUSES))
+            items.append(
+                Risk(
+                    id=f"RK-{ids[0]:03d}",
+                    description=draw(WORDS),
+                    impact=draw(st.just("") | st.sampled_from(["High", "Low", "P1"])),
+                    mitigation=draw(st.just("") | WORDS),
+                    owner=draw(st.just("") | WORDS),
+                    status=status,
+                    status_text=status_text,
+                    extra=extra,
+                )
+            )
+        else:
+            items.append(
+                Decision(
+                    key=None,
+                    date=draw(DATES).isoformat(),
+                    decision=draw(WORDS),
+                    rationale=draw(st.just("") | WORDS),
+                    owner=draw(st.just("") | WORDS),
+                    extra=extra,
+                )
+            )
+    style = {"layout": "sections", "level": "###", "sep": ": " if kind == "risk" else " — "}
+    if kind == "decision":
+        style["dated"] = "1"
+    return TableBlock(kind, [], [], items, style)  # type: ignore[arg-type]
+
+
 @st.composite
 def documents(draw: st.DrawFn) -> Document:
     title = draw(WORDS)
@@ -190,7 +259,14 @@ def documents(draw: st.DrawFn) -> Document:
             heading = f"{heading} (Updated {when})"
         intro = draw(st.none() | WORDS)
         blocks.append(RawBlock(f"\n## {heading}" + (f"\n\n{intro}\n" if intro else "")))
-        if kind in ("task", "risk", "decision"):
+        layout = draw(st.sampled_from(["table", "other"]))
+        if kind == "task" and layout == "other":
+            milestone, checklist = draw(checklist_block(ids))
+            blocks.append(RawBlock(f"\n## {milestone}"))
+            blocks.append(checklist)
+        elif kind in ("risk", "decision") and layout == "other":
+            blocks.append(draw(section_block(kind, ids)))
+        elif kind in ("task", "risk", "decision"):
             blocks.append(draw(table_block(kind, ids)))
         else:
             blocks.append(draw(list_block(kind)))
@@ -241,6 +317,21 @@ MARKDOWNISH = st.lists(
                 "- **",
                 "  indented",
                 "1. Phase | x",
+                "- [ ] UT-1: task @ann 2024-01-01",
+                "- [x] **X-2** — done (Owner: Bo)",
+                "- [ ]",
+                "  - [x] nested",
+                "## Phase 1: Build ✅",
+                "## Decision log",
+                "### 2024-01-01 — Use it",
+                "### RISK-001: Lint",
+                "## R-01 — x",
+                "**Severity:** High",
+                "**Mitigation:**",
+                "**Status:** **Mitigating**",
+                "---",
+                "| Risk ID | Impact |",
+                "| **RISK-001** | `High` |",
             ]
         ),
         st.text(max_size=30),

@@ -49,10 +49,15 @@ class TestSeedRoundTrip:
         doc = seed()
         assert parse_document(render_document(doc)) == doc
 
-    def test_crlf_source_exports_lf(self) -> None:
+    def test_crlf_source_exports_crlf(self) -> None:
         text = SAMPLE.read_text(encoding="utf-8")
         out = render_document(parse_document(text.replace("\n", "\r\n")))
-        assert "\r" not in out and normalised_lines(out) == normalised_lines(text)
+        assert out.count("\r\n") == out.count("\n")
+        assert normalised_lines(out.replace("\r\n", "\n")) == normalised_lines(text)
+
+    def test_missing_final_newline_stays_missing(self) -> None:
+        text = SAMPLE.read_text(encoding="utf-8").rstrip("\n")
+        assert not render_document(parse_document(text)).endswith("\n")
 
 
 class TestEdits:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,14 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import COMMAND, SAMPLE
-from pg_cluster import PASSWORD, PASSWORD_USER, Cluster, start_cluster
-from requirements import missing
+from conftest import SAMPLE
+from pg_cluster import PASSWORD, PASSWORD_USER, Cluster, running_cluster
 from store_docs import (
     PLUS_ONE,
     child_env,
     popen_python,
     replace_tracker,
+    run_cli_as_carol,
     sample_document,
     start_together,
     tasks_document,
@@ -44,10 +43,13 @@ from tracker_tui.domain import (
 )
 from tracker_tui.export_formats import to_json
 from tracker_tui.markdown import read_document, render_document
-from tracker_tui.store import Store, engine, rows
+from tracker_tui.store import Store, engine
+from tracker_tui.store.rows import SCHEMA_VERSION
 from tracker_tui.store.target import resolve_target
 
 pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 # -- fixtures ------------------------------------------------------------------------------
@@ -55,11 +57,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
-    cluster, why = start_cluster()
-    if cluster is None:
-        missing(why)
-    yield cluster
-    cluster.stop()
+    yield from running_cluster()
 
 
 @pytest.fixture
@@ -142,15 +140,12 @@ def test_open_on_an_empty_database_creates_the_schema(
         assert store.exists
         assert store.revision() == 0
         assert store.tasks() == []
-        assert store.data_version() is None  # no PRAGMA data_version: poll revision()
+        # No PRAGMA data_version: a LISTEN/NOTIFY counter (tests/test_postgres_faults.py).
+        assert isinstance(store.data_version(), int)
         assert not store.read_only
     assert {"meta", "task", "risk", "change", "layout_block"} <= _tables(pg_cluster, pg_db)
     meta = dict(_rows(pg_cluster, pg_db, "SELECT key, value FROM meta"))
-    assert meta == {
-        "application": "tracker-tui",
-        "schema_version": str(rows.SCHEMA_VERSION),
-        "revision": "0",
-    }
+    assert meta == {"application": "tracker-tui", "schema_version": str(SCHEMA_VERSION)}
     indexes = {row[0] for row in _rows(pg_cluster, pg_db, "SELECT indexname FROM pg_indexes")}
     assert {"ix_task_document_order", "ix_activity_document_order"} <= indexes
 
@@ -189,7 +184,7 @@ def test_processes_opening_an_empty_database_at_once_all_succeed(
         out, err = child.communicate(timeout=60)
         assert child.returncode == 0, err
         assert out.strip() == "0"
-    assert _rows(pg_cluster, pg_db, "SELECT COUNT(*) FROM meta") == [(3,)]
+    assert _rows(pg_cluster, pg_db, "SELECT COUNT(*) FROM meta") == [(2,)]
 
 
 def test_a_newer_store_is_refused_and_left_untouched(
@@ -225,8 +220,8 @@ def test_another_applications_database_is_refused_and_left_untouched(
 
 
 def test_an_older_store_is_upgraded(pg_cluster: Cluster, pg_db: str, pg_url: str) -> None:
-    with Store.open(pg_url) as store:
-        store.import_document(tasks_document())
+    """A schema-1 store (the schema-2 fixture without schema 2's indexes) goes all the way."""
+    pg_cluster.execute((FIXTURES / "store-schema2.pg.sql").read_text(), pg_db)
     for name in ("ix_task_document_order", "ix_task_milestone_progress"):
         pg_cluster.execute(f"DROP INDEX {name}", pg_db)
     pg_cluster.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'", pg_db)
@@ -235,7 +230,7 @@ def test_an_older_store_is_upgraded(pg_cluster: Cluster, pg_db: str, pg_url: str
     with Store.open(pg_url) as store:
         assert len(store.tasks()) == 7
     assert _rows(pg_cluster, pg_db, "SELECT value FROM meta WHERE key = 'schema_version'") == [
-        ("2",)
+        (str(SCHEMA_VERSION),)
     ]
     indexes = {row[0] for row in _rows(pg_cluster, pg_db, "SELECT indexname FROM pg_indexes")}
     assert "ix_task_document_order" in indexes
@@ -322,7 +317,7 @@ def test_a_write_waiting_too_long_for_the_lock_gives_up_clearly(
         store.import_document(tasks_document())
         dsn = f"host={pg_cluster.socket_dir} port={pg_cluster.port} user=postgres dbname={pg_db}"
         with psycopg.connect(dsn) as holder:
-            holder.execute("SELECT * FROM meta WHERE key = 'revision' FOR UPDATE")
+            holder.execute("SELECT * FROM trackers FOR UPDATE")
             started = time.monotonic()
             with pytest.raises(StoreLockedError, match="busy"):
                 store.update_task("UT-001", {"progress": "+1"})
@@ -502,7 +497,7 @@ def test_check_reports_sensibly(pg_store: Store) -> None:
     assert report["ok"] is True and report["problems"] == []
     assert report["integrity"].startswith("not applicable")
     assert report["engine"] == "postgresql"
-    assert report["schema_version"] == rows.SCHEMA_VERSION and report["revision"] == 1
+    assert report["schema_version"] == SCHEMA_VERSION and report["revision"] == 1
     assert report["counts"]["task"] == 7
     assert "***" not in report["store"]  # no password in the URL: nothing to hide
 
@@ -510,12 +505,23 @@ def test_check_reports_sensibly(pg_store: Store) -> None:
 # -- several users -------------------------------------------------------------------------
 
 
+def _moves_past(read: Any, value: int | None) -> int:
+    """Wait (up to a generous minute) for ``read()`` to go past ``value``; return it."""
+    deadline = time.monotonic() + 60
+    while (now := read()) == value:
+        assert time.monotonic() < deadline, "the change signal never moved"
+        time.sleep(0.02)
+    return int(now)
+
+
 def test_a_second_store_sees_the_revision_move(pg_store: Store) -> None:
     with Store.open(pg_store.target, user="bob") as watcher:
-        assert watcher.data_version() is None  # so the app polls revision()
+        # The first call starts listening; the version moves once it listens.
+        listening = _moves_past(watcher.data_version, watcher.data_version())
         seen = watcher.revision()
         assert watcher.revision() == seen  # nothing moved: nothing to redraw
         pg_store.update_task("UT-003", {"progress": "-10"})
+        _moves_past(watcher.data_version, listening)  # the commit's NOTIFY is heard
         assert watcher.revision() == seen + 1
         changes = watcher.changes_since(seen)
         assert {(c.id, c.field, c.user) for c in changes} >= {("UT-003", "progress", "alice")}
@@ -543,17 +549,6 @@ def test_three_processes_adding_one_eight_times_make_24(pg_url: str) -> None:
 # -- the command line ----------------------------------------------------------------------
 
 
-def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*COMMAND, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=child_env(TRACKER_TUI_USER="carol"),
-        check=False,
-    )
-
-
 def test_the_command_line_end_to_end(pg_url: str, tmp_path: Path) -> None:
     with Store.open(tmp_path / "seed.db") as seed:
         seed.import_document(sample_document())
@@ -561,11 +556,11 @@ def test_the_command_line_end_to_end(pg_url: str, tmp_path: Path) -> None:
     lite = str(tmp_path / "cli.db")
     exports = []
     for db in (pg_url, lite):
-        done = _run_cli("import", str(SAMPLE), "--db", db)
+        done = run_cli_as_carol("import", str(SAMPLE), "--db", db)
         assert done.returncode == 0, done.stderr
-        done = _run_cli("set", "UT-003", "--progress", "-10", "--db", db)
+        done = run_cli_as_carol("set", "UT-003", "--progress", "-10", "--db", db)
         assert done.returncode == 0, done.stderr
-        done = _run_cli("export", "--format", "json", "--db", db)
+        done = run_cli_as_carol("export", "--format", "json", "--db", db)
         assert done.returncode == 0, done.stderr
         exports.append(json.loads(done.stdout))
     assert exports[0] == exports[1]
@@ -578,13 +573,13 @@ def test_the_command_line_end_to_end(pg_url: str, tmp_path: Path) -> None:
 def test_the_command_line_reports_server_errors_in_one_line(pg_cluster: Cluster) -> None:
     url = pg_cluster.url("postgres", login=f"{PASSWORD_USER}:wrong-horse-99")
     for args in (("export", "--db", url), ("set", "UT-003", "--progress", "+1", "--db", url)):
-        done = _run_cli(*args)
+        done = run_cli_as_carol(*args)
         assert done.returncode == 1
         assert "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert "wrong-horse-99" not in done.stderr + done.stdout
         assert "cannot log in" in done.stderr
-    done = _run_cli("export", "--db", pg_cluster.url("no_such_db"))
+    done = run_cli_as_carol("export", "--db", pg_cluster.url("no_such_db"))
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
     assert "does not exist" in done.stderr
 
@@ -618,7 +613,9 @@ def test_the_header_figures_are_one_state_on_postgresql(pg_store: Store) -> None
         seen[0] += 1
         if seen[0] == 1:
             with Store.open(pg_store.target, user="bob") as bob:
-                bob.import_document(tasks_document(3, prefix="NEW-"), replace=True)
+                bob.import_document(
+                    tasks_document(3, prefix="NEW-"), replace=True, name=pg_store.tracker().name
+                )
         return rows
 
     connection.fetchall = fetchall  # type: ignore[method-assign]
@@ -632,10 +629,10 @@ def test_the_header_figures_are_one_state_on_postgresql(pg_store: Store) -> None
 
 def test_check_on_a_healthy_store_exits_0(pg_store: Store) -> None:
     url = pg_store.target.url
-    done = _run_cli("check", "--db", url)
+    done = run_cli_as_carol("check", "--db", url)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "damaged" not in done.stdout.lower()
-    done = _run_cli("check", "--format", "json", "--db", url)
+    done = run_cli_as_carol("check", "--format", "json", "--db", url)
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert report["ok"] is True and report["integrity"].startswith("not applicable")

@@ -24,7 +24,8 @@ from conftest import COMMAND, SAMPLE, settle
 
 from tracker_tui.cli import main
 from tracker_tui.domain import TrackerError
-from tracker_tui.store import permissions, rows
+from tracker_tui.store import permissions
+from tracker_tui.store.rows import SCHEMA_VERSION
 from tracker_tui.store.store import Store
 
 
@@ -180,7 +181,7 @@ def test_check_shows_owner_group_mode_and_writers(tmp_path: Path) -> None:
         assert run("import", str(SAMPLE), "--db", str(path))[0] == 0
     code, out, err = run("check", "--db", str(path))
     assert code == 0, err
-    assert f"schema version: {rows.SCHEMA_VERSION}" in out  # the existing report is still there
+    assert f"schema version: {SCHEMA_VERSION}" in out  # the existing report is still there
     me = permissions.user_name(os.geteuid())
     line = next(line for line in out.splitlines() if line.strip().startswith(str(path) + " "))
     assert f"{me}:" in line and " 644 " in line and f"writable by {me}" in line

@@ -53,3 +53,28 @@ def test_edited_by_another_user(
 ) -> None:
     app = make_app(seed_store, frozen_settings)
     assert snap_compare(app, terminal_size=size, run_before=_ann_edits(tmp_path / "t.db"))
+
+
+def _server_away(ascii: bool = False) -> Any:
+    async def run_before(pilot: Any) -> None:
+        from tracker_tui.messages import StoreUnreachable
+
+        await settle(pilot)
+        # What live refresh posts when the store's server cannot be reached (the real
+        # thing, on PostgreSQL, is in tests/test_postgres_faults.py).
+        pilot.app.post_message(StoreUnreachable("cannot connect to the server"))
+        await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_reconnecting_in_the_tab_row(
+    snap_compare: Any,
+    seed_store: Store,
+    frozen_settings: Settings,
+    size: tuple[int, int],
+) -> None:
+    """The store's server is away: "reconnecting…" at the right end of the tab row."""
+    app = make_app(seed_store, frozen_settings)
+    assert snap_compare(app, terminal_size=size, run_before=_server_away())

@@ -79,3 +79,27 @@ def test_an_empty_store_says_not_enough_history(capsys, tmp_path: Path) -> None:
     code, _, _ = run(capsys, "title", "New", "--db", str(tmp_path / "n.db"))
     code, out, _ = run(capsys, "trend", "--db", str(tmp_path / "n.db"))
     assert code == 0 and "not enough history yet" in out
+
+
+def test_each_tracker_has_its_own_trend(capsys, tmp_path: Path) -> None:
+    from conftest import SAMPLE
+
+    db = str(tmp_path / "two.db")
+    for name in ("Alpha", "Beta"):
+        assert run(capsys, "import", str(SAMPLE), "--name", name, "--db", db)[0] == 0
+    assert (
+        run(capsys, "set", "UT-002", "--progress", "50", "--tracker", "Alpha", "--db", db)[0] == 0
+    )
+    assert run(capsys, "metric", "pipe", "90", "--tracker", "Beta", "--db", db)[0] == 0
+    alpha = json.loads(
+        run(capsys, "trend", "--format", "json", "--tracker", "Alpha", "--db", db)[1]
+    )
+    beta = json.loads(run(capsys, "trend", "--format", "json", "--tracker", "Beta", "--db", db)[1])
+    assert round(alpha["points"][-1]["value"], 1) == 92.9
+    assert beta["points"][-1]["value"] == 100.0
+    code, alpha_metric, _ = run(
+        capsys, "trend", "--metric", "pipe", "--tracker", "Alpha", "--db", db
+    )
+    assert code == 0 and "90.0" not in alpha_metric
+    beta_metric = run(capsys, "trend", "--metric", "pipe", "--tracker", "Beta", "--db", db)[1]
+    assert "90.0" in beta_metric

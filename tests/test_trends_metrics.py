@@ -120,7 +120,7 @@ def test_the_metric_command(capsys, seed_store: Store) -> None:
     assert seed_store.metric("pipe").value == "97.5"  # nothing changed by the refusals
 
 
-def test_a_schema_2_store_gets_the_metric_columns(seed_store: Store) -> None:
+def test_a_schema_3_store_gets_the_metric_columns(seed_store: Store) -> None:
     import sqlite3
 
     from tracker_tui.store import rows
@@ -130,11 +130,11 @@ def test_a_schema_2_store_gets_the_metric_columns(seed_store: Store) -> None:
     with sqlite3.connect(path) as old:
         for column in ("value", "unit", "target"):
             old.execute(f"ALTER TABLE metric DROP COLUMN {column}")
-        old.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        old.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with Store.open(path) as store:
-        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 3
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 4
         metric = store.metric("pipeline")
         assert metric.text.startswith("Pipeline") and (metric.value, metric.target) == ("", "")
         store.set_metric_value("pipeline", "97")
         assert store.metric("pipeline").value == "97"
-    assert path.with_name(f"{path.name}.bak-2").exists()
+    assert path.with_name(f"{path.name}.bak-3").exists()

@@ -38,7 +38,16 @@ from tracker_tui.domain import Task, TrackerError
 from tracker_tui.export_files import export_markdown_into
 from tracker_tui.hangup import ending_app
 from tracker_tui.live_refresh import LiveRefresh
-from tracker_tui.messages import DocumentExported, RefreshFailed, RefreshRecovered, StoreChanged
+from tracker_tui.messages import (
+    ChangeAnnounced,
+    DocumentExported,
+    RefreshFailed,
+    RefreshRecovered,
+    StoreChanged,
+    StoreReachable,
+    StoreUnreachable,
+)
+from tracker_tui.portfolio import TrackerRef
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
 from tracker_tui.screens._failures import StoreFailureReports
@@ -46,8 +55,17 @@ from tracker_tui.screens._writes import WritesInOrder
 from tracker_tui.screens.snapshot import SnapshotScreen
 from tracker_tui.screens.view_screen import DataView, ViewScreen
 from tracker_tui.store.store import Store
-from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars
-from tracker_tui.widgets.mode_tabs import MODE_KEYS, MODES, SNAPSHOT_MODE
+from tracker_tui.tracker_messages import TrackersChanged
+from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars, glyphs
+from tracker_tui.widgets.mode_tabs import (
+    MODE_KEYS,
+    MODES,
+    OWNER_MODE,
+    PORTFOLIO_LABEL,
+    PORTFOLIO_MODE,
+    SNAPSHOT_MODE,
+    ModeTabs,
+)
 from tracker_tui.widgets.textual_private import outliving_its_terminal, withdraw_identical
 from tracker_tui.widgets.too_small import TooSmallOverlay
 
@@ -71,27 +89,46 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             Binding(MODE_KEYS[mode], f"go('{mode}')", label, show=False, id=f"app.screen-{mode}")
             for mode, label in MODES.items()
         ),
+        Binding(
+            "0", f"go('{PORTFOLIO_MODE}')", PORTFOLIO_LABEL, show=False, id="app.screen-portfolio"
+        ),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, store: Store, settings: Settings, *, ascii: bool = False) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, *, ascii: bool = False, owner: str | None = None
+    ) -> None:
         super().__init__()
+        #: The store as opened (its connections); ``store`` is the view on the tracker
+        #: screens 1-5 show, which ``open_tracker`` replaces.
+        self.root_store = store
         self.store = store
         self.settings = settings
+        #: Whose tasks the owner view shows (``--owner``, the palette's "Tasks of…").
+        self.owner = owner or ""
+        #: Several trackers: the portfolio's tab shows, and the tabs name the tracker.
+        self.several_trackers = len(store.trackers()) > 1
+        try:
+            self.tracker: TrackerRef | None = store.tracker()
+        except TrackerError:
+            # Several, none opened yet (or --tracker unknown): the portfolio chooses.
+            self.tracker = None
+            self.store = store.without_tracker()
+        self.live_refresh = LiveRefresh(self, self.store)
         # Set before any screen is built: the glyphs and the stylesheet both key on it.
         self.set_class(ascii, ASCII_CLASS, update=False)
-        self.live_refresh = LiveRefresh(self, store)
         #: The "quit without saving?" question while it is open (a second ^q adds no other).
         self._quit_question: ConfirmScreen | None = None
         #: The size notice over the screen in front while the terminal is below 60x15.
         self.too_small = TooSmallOverlay(self)
         #: True once the first frame is on the terminal (Textual's Ready event).
         self.first_frame_shown = False
-        self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
-        for mode in MODES:
-            if mode != SNAPSHOT_MODE:
-                self.add_mode(mode, partial(self._view_screen, mode))
+        #: What every screen's tab row says about the store's server ("" when all is well).
+        self.connection_note = ""
+        self._add_tracker_modes()
+        self.add_mode(PORTFOLIO_MODE, self._portfolio_screen)
+        self.add_mode(OWNER_MODE, self._owner_screen)
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         elif settings.theme:
@@ -106,16 +143,94 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
 
     # -- screens -----------------------------------------------------------------------
 
+    def _add_tracker_modes(self) -> None:
+        """Screens 1-5, built on ``self.store`` when first shown."""
+        self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
+        for mode in MODES:
+            if mode != SNAPSHOT_MODE:
+                self.add_mode(mode, partial(self._view_screen, mode))
+
+    def _tracker_label(self) -> str | None:
+        return self.tracker.name if self.several_trackers and self.tracker else None
+
     def _snapshot_screen(self) -> SnapshotScreen:
         return SnapshotScreen(
             self.store,
             self.settings,
             ascii=self.ascii_mode,
             first_frame_shown=self.first_frame_shown,
+            tracker=self._tracker_label(),
         )
 
     def _view_screen(self, mode: str) -> ViewScreen:
-        return ViewScreen(mode, self._view(mode), ascii=self.ascii_mode)
+        return ViewScreen(
+            mode, self._view(mode), ascii=self.ascii_mode, tracker=self._tracker_label()
+        )
+
+    def _portfolio_screen(self) -> Screen[None]:
+        from tracker_tui.screens.portfolio import PortfolioScreen
+
+        return PortfolioScreen(
+            self.root_store, self.settings, self.open_tracker, ascii=self.ascii_mode
+        )
+
+    def _owner_screen(self) -> Screen[None]:
+        from tracker_tui.screens.owner import OwnerScreen
+
+        return OwnerScreen(self.root_store, self.settings, self.owner, ascii=self.ascii_mode)
+
+    def open_tracker(self, tracker: TrackerRef) -> None:
+        """Show ``tracker`` on screens 1-5 (rebuilt on it) and go to its Snapshot."""
+        self.run_worker(self._open_tracker(tracker), group="open-tracker", exclusive=True)
+
+    async def _open_tracker(self, tracker: TrackerRef) -> None:
+        if self.current_mode in MODES:
+            await self.switch_mode(PORTFOLIO_MODE)
+        self.store = self.root_store.for_tracker(tracker)
+        self.tracker = tracker
+        for mode in MODES:
+            await self.remove_mode(mode)  # its screens were of the tracker before
+        self._add_tracker_modes()
+        self.live_refresh.follow(self.store)
+        await self.switch_mode(SNAPSHOT_MODE)
+        self._remember_opened(self.store)
+
+    @work(thread=True, exit_on_error=False, group="remember")
+    def _remember_opened(self, store: Store) -> None:
+        # What a later command without --tracker uses; a failure costs only that.
+        with contextlib.suppress(TrackerError):
+            store.remember_opened()
+
+    def show_owner(self, owner: str) -> None:
+        """Show ``owner``'s open tasks in every tracker."""
+        from tracker_tui.screens.owner import OwnerScreen
+
+        self.owner = owner
+        for screen in self._screens([OWNER_MODE]):
+            if isinstance(screen, OwnerScreen):
+                screen.show_owner(owner)
+        self.switch_mode(OWNER_MODE)
+
+    def ask_owner(self) -> None:
+        """The palette's "Tasks of…": ask whose, suggesting every tracker's owners."""
+        self._read_owners()
+
+    @work(thread=True, exit_on_error=False, group="owners")
+    def _read_owners(self) -> None:
+        from tracker_tui.screens._failures import reading
+
+        with reading(self, "the owners"):
+            owners = self.root_store.owners()
+            self.call_from_thread(self._push_owner_prompt, owners)
+
+    def _push_owner_prompt(self, owners: list[str]) -> None:
+        from tracker_tui.screens.tracker_prompts import OwnerPrompt
+
+        def chosen(owner: str | None) -> None:
+            if owner:
+                self.show_owner(owner)
+
+        self.push_screen(OwnerPrompt(owners, ascii=self.ascii_mode), chosen)
 
     def _view(self, mode: str) -> DataView:
         """The data view of ``mode``, its module imported now: not before the first frame."""
@@ -164,8 +279,14 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         )
 
     def action_go(self, name: str) -> None:
-        """Show the screen ``name`` (snapshot, risks, decisions, activity, plan)."""
-        if name in MODES:
+        """Show the screen ``name`` (portfolio, snapshot, risks, decisions, activity,
+        plan)."""
+        if name == PORTFOLIO_MODE:
+            self.switch_mode(name)
+        elif name in MODES:
+            if self.tracker is None and self.several_trackers:
+                self.notify("Choose a tracker first: enter on its row.", markup=False)
+                return
             self.switch_mode(name)
 
     def action_help(self) -> None:
@@ -275,6 +396,17 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
                 f"Show the {label} screen (key {MODE_KEYS[mode]})",
                 lambda mode=mode: self.action_go(mode),
             )
+        ellipsis = "..." if self.ascii_mode else "…"
+        yield SystemCommand(
+            f"Switch tracker{ellipsis}",
+            "Choose another tracker on the portfolio (key 0)",
+            lambda: self.action_go(PORTFOLIO_MODE),
+        )
+        yield SystemCommand(
+            f"Tasks of{ellipsis}",
+            "One owner's open tasks in every tracker, editable in place",
+            self.ask_owner,
+        )
         yield SystemCommand(
             "Export markdown",
             "Write the tracker to a markdown file in the current directory",
@@ -353,6 +485,30 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
                     StoreChanged(message.changes, message.revision, full=message.full)
                 )
 
+    def on_trackers_changed(self, message: TrackersChanged) -> None:
+        """Some tracker changed: the portfolio and the owner view read theirs again."""
+        self.several_trackers = self.several_trackers or len(message.revisions) > 1
+        for screen in self._screens([PORTFOLIO_MODE, OWNER_MODE]):
+            if not isinstance(screen, ModalScreen):
+                screen.post_message(TrackersChanged(message.revisions))
+
+    def on_change_announced(self, message: ChangeAnnounced) -> None:
+        self.live_refresh.check_now()
+
+    def on_store_unreachable(self, message: StoreUnreachable) -> None:
+        # Forms stay open and keep what was typed: saving says why it failed, in one line.
+        self._show_connection_note(f"reconnecting{glyphs(self.ascii_mode).ellipsis}")
+
+    def on_store_reachable(self, message: StoreReachable) -> None:
+        self._show_connection_note("")
+
+    def _show_connection_note(self, note: str) -> None:
+        """Say ``note`` in the tab row of every screen, and of those built later."""
+        self.connection_note = note
+        for screen in self._screens():
+            for tabs in screen.query(ModeTabs):
+                tabs.show_note(note)
+
     def on_refresh_failed(self, message: RefreshFailed) -> None:
         self.notify(
             f"Live refresh is failing ({message.error}); still trying.",
@@ -404,14 +560,39 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self.notify(f"Exported to {message.path}", title="Export", markup=False)
 
 
-def make_app(store: Store, settings: Settings | None = None, *, ascii: bool = False) -> TrackerApp:
-    """The dashboard over ``store``; ``settings`` default to the user's config file."""
-    return TrackerApp(store, settings if settings is not None else load_settings(), ascii=ascii)
+class PortfolioFirstApp(TrackerApp):
+    """The dashboard of a store holding several trackers: it opens on the portfolio."""
+
+    DEFAULT_MODE = PORTFOLIO_MODE
 
 
-def run_dashboard(store: Store, *, ascii: bool = False) -> None:
+class OwnerFirstApp(TrackerApp):
+    """The dashboard opened on one owner's tasks (``tracker-tui --owner NAME``)."""
+
+    DEFAULT_MODE = OWNER_MODE
+
+
+def make_app(
+    store: Store,
+    settings: Settings | None = None,
+    *,
+    ascii: bool = False,
+    owner: str | None = None,
+) -> TrackerApp:
+    """The dashboard over ``store``; ``settings`` default to the user's config file.
+    It opens on ``owner``'s tasks when given, else on the portfolio when the store holds
+    several trackers, else on the Snapshot."""
+    chosen = settings if settings is not None else load_settings()
+    if owner:
+        return OwnerFirstApp(store, chosen, ascii=ascii, owner=owner)
+    if len(store.trackers()) > 1:
+        return PortfolioFirstApp(store, chosen, ascii=ascii)
+    return TrackerApp(store, chosen, ascii=ascii)
+
+
+def run_dashboard(store: Store, *, ascii: bool = False, owner: str | None = None) -> None:
     """Run the dashboard in this terminal until the user quits (what the CLI calls)."""
-    app = make_app(store, ascii=ascii)
+    app = make_app(store, ascii=ascii, owner=owner)
     # A dropped SSH connection (SIGHUP) or a SIGTERM quits as q does (tracker_tui.hangup).
     with ending_app(app.exit):
         app.run()

@@ -62,6 +62,13 @@ def _common_options(*, on_command: bool) -> argparse.ArgumentParser:
         help="your name in the history ($TRACKER_TUI_USER wins when set)",
     )
     group.add_argument(
+        "--tracker",
+        metavar="NAME",
+        default=unset,
+        help="the tracker to work on, by name (a unique prefix, any case; default: the "
+        "only one, else the one you opened last)",
+    )
+    group.add_argument(
         "--read-only", action="store_true", default=off, help="watch without editing"
     )
     group.add_argument(
@@ -109,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
         'tracker-tui log "UT-003 reopened"; tracker-tui export > tracker.md',
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--owner",
+        metavar="NAME",
+        help="open the dashboard on NAME's open tasks in every tracker (any case)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -116,10 +128,50 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("demo", "open the dashboard on a throwaway copy of the bundled sample tracker")
 
-    sub = command("import", "load a markdown tracker into the store")
+    sub = command("import", "add a markdown tracker to the store, named after its title")
     sub.add_argument("file", metavar="FILE", help="the tracker's markdown file")
+    sub.add_argument("--name", metavar="NAME", help="the tracker's name (default: its title)")
     sub.add_argument(
-        "--replace", action="store_true", help="replace the tracker the store already holds"
+        "--replace", action="store_true", help="replace the tracker of that name, if there is one"
+    )
+    sub.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="change nothing: show each table, checklist and section found and how it was read",
+    )
+    sub.add_argument(
+        "--map",
+        action="append",
+        metavar="[KIND:]HEADER=FIELD",
+        help="read a column or label as a field ('Decided by=owner', "
+        "'risks:Response=mitigation', 'Area=extra'); repeatable",
+    )
+    sub.add_argument(
+        "--kind",
+        choices=("tasks", "risks", "decisions"),
+        help="read every table that has fields of this kind as this kind",
+    )
+    _add_format(sub)
+
+    sub = command("trackers", "list the store's trackers, with their counts")
+    _add_format(sub)
+
+    sub = command("rename", "rename a tracker")
+    sub.add_argument("name", metavar="NAME", help="the tracker (a unique prefix will do)")
+    sub.add_argument("new", nargs="+", metavar="NEW", help="its new name")
+
+    sub = command("delete", "delete a tracker, with its history and undo (needs --yes)")
+    sub.add_argument("name", metavar="NAME", help="the tracker's whole name")
+    sub.add_argument("--yes", action="store_true", help="yes, delete it for good")
+
+    sub = command(
+        "copy",
+        "copy every tracker, with history and undo, into another store (SQLite or "
+        "PostgreSQL), in one transaction",
+    )
+    sub.add_argument("--to", required=True, metavar="TARGET", help="a file path or database URL")
+    sub.add_argument(
+        "--replace", action="store_true", help="overwrite a target that holds trackers"
     )
     _add_format(sub)
 
@@ -183,7 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         _add_format(sub)
 
-    sub = command("export", "write the tracker as markdown, JSON or CSV")
+    sub = command("export", "write a tracker as markdown, JSON or CSV")
+    sub.add_argument(
+        "--all",
+        action="store_true",
+        help="every tracker, one markdown file each, into the folder -o names",
+    )
     sub.add_argument(
         "--format", choices=EXPORT_FORMATS, default="markdown", help="default: markdown"
     )
@@ -296,6 +353,10 @@ _COMMANDS: dict[str | None, Callable[..., int]] = {
     "trend": _command("trends", "cmd_trend"),
     "metric": _command("trends", "cmd_metric"),
     "share": _command("share", "cmd_share"),
+    "trackers": _command("trackers", "cmd_trackers"),
+    "rename": _command("trackers", "cmd_rename"),
+    "delete": _command("trackers", "cmd_delete"),
+    "copy": _command("trackers", "cmd_copy"),
 }
 _NEED_PARSER = frozenset({"set", "export"})
 

@@ -51,6 +51,10 @@ class TableBlock:
     #: For each column, the entity field it holds, or ``extra:<label>`` for unknown columns.
     fields: list[str]
     items: list[Entity] = field(default_factory=list)
+    #: How the source wrote the table's first two lines (``header``, ``delimiter``: the
+    #: lines as they were, alignment colons included), written back while the columns are
+    #: the same; empty for a table the store made.
+    style: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,6 +77,11 @@ class Document:
     #: appearance; they join the store's list on import.
     task_statuses: list[str] = field(default_factory=list)
     risk_statuses: list[str] = field(default_factory=list)
+    #: How the file ended its lines (``\r\n`` or ``\n``) and whether it ended with one.
+    newline: str = "\n"
+    final_newline: bool = True
+    #: The ``--map``/``--kind`` it was read with (``ReadOptions.as_json``), "" for none.
+    read_options: str = ""
 
     def items(self, kind: str) -> Iterator[Entity]:
         """Every entity of ``kind``, in document order, across all its blocks."""

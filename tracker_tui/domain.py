@@ -180,6 +180,11 @@ class ReadOnlyError(TrackerError):
     """An edit was attempted on a store opened read-only."""
 
 
+class UnreachableError(TrackerError):
+    """The store's database server cannot be reached now (refused, gone, restarting):
+    nothing was done, and the same call may work once the server is back."""
+
+
 @dataclass(frozen=True, slots=True)
 class TrackerInfo:
     """The tracker's title and snapshot date."""
@@ -221,9 +226,9 @@ class Risk:
     """A row of the Issues & Risks register."""
 
     id: str = field(metadata=spec("ID", "id", max_length=40))
-    description: str = field(metadata=spec("Description", max_length=5_000))
+    description: str = field(metadata=spec("Description", "multiline", max_length=5_000))
     impact: str = field(default="", metadata=spec("Impact"))
-    mitigation: str = field(default="", metadata=spec("Mitigation", max_length=5_000))
+    mitigation: str = field(default="", metadata=spec("Mitigation", "multiline", max_length=5_000))
     owner: str = field(default="", metadata=spec("Owner"))
     status: str = field(default="Open", metadata=spec("Status", "status"))
     status_text: str = field(default="", metadata=spec(derived=True))
@@ -241,7 +246,7 @@ class Decision:
     key: int | None = field(metadata=spec(kind="key"))
     date: str = field(metadata=spec("Date"))
     decision: str = field(metadata=spec("Decision"))
-    rationale: str = field(default="", metadata=spec("Rationale"))
+    rationale: str = field(default="", metadata=spec("Rationale", "multiline"))
     owner: str = field(default="", metadata=spec("Owner"))
     extra: dict[str, str] = field(default_factory=dict, metadata=spec(kind="extra"))
     version: int = field(default=1, metadata=spec(kind="version"))

@@ -105,3 +105,34 @@ def export_markdown_into(store: Store, directory: Path, day: date) -> Path:
         number += 1
         path = directory / export_name(title, day, number)
     return write_atomically(path, text)
+
+
+def tracker_file_name(name: str) -> str:
+    """The file ``export --all`` writes a tracker to: its name as a slug, ``.md``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:SLUG_LENGTH]
+    return f"{slug or 'tracker'}.md"
+
+
+def export_all(store: Store, directory: Path) -> list[Path]:
+    """Write every tracker of ``store`` as markdown into ``directory``, one file each,
+    named after the tracker (two names that give one slug get ``-2``, ``-3``...), each
+    written atomically. Returns the files written, in the trackers' order.
+
+    Raises:
+        TrackerError: the folder does not exist, or a file cannot be written.
+    """
+    directory = directory.expanduser()
+    if not directory.is_dir():
+        raise TrackerError(f"{directory}: no such directory (export --all writes into one)")
+    written: list[Path] = []
+    used: set[str] = set()
+    for tracker in store.trackers():
+        name = tracker_file_name(tracker.name)
+        number = 1
+        while name in used:
+            number += 1
+            name = tracker_file_name(f"{tracker.name}-{number}")
+        used.add(name)
+        text = render_export(store.for_tracker(tracker), "markdown")
+        written.append(write_atomically(directory / name, text))
+    return written

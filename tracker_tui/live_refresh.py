@@ -6,19 +6,34 @@ when that moved, the store's own revision counter; only when the revision moved 
 changes read. The result is posted to the app as ``StoreChanged``, which the app hands to
 its screens.
 
+On PostgreSQL the free check is the store's LISTEN/NOTIFY counter (the revision is read
+only when a commit was announced, or at a heartbeat). A check that finds the server away
+(``UnreachableError``: refused, restarting) posts ``StoreUnreachable`` at once, which the
+app shows as "reconnecting…" in every screen's tab row; the first check that works again
+reads what changed meanwhile and posts ``StoreReachable``.
+
 A failing check is tried again at the next tick. After ``POLL_FAILURES_TOLD`` failures in
-a row the app gets one ``RefreshFailed`` (an unexpected error is logged, once), and when a
-check works again after that, one ``RefreshRecovered``. Nothing is marked as seen until its
-check succeeded, so a change made while the store was unreachable is shown afterwards.
+a row (other than a server away, told already) the app gets one ``RefreshFailed`` (an
+unexpected error is logged, once), and when a check works again after that, one
+``RefreshRecovered``. Nothing is marked as seen until its check succeeded, so a change
+made while the store was unreachable is shown afterwards.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tracker_tui.domain import TrackerError
+from tracker_tui.domain import TrackerError, UnreachableError
 from tracker_tui.errors_log import report_unexpected
-from tracker_tui.messages import RefreshFailed, RefreshRecovered, StoreChanged
+from tracker_tui.messages import (
+    ChangeAnnounced,
+    RefreshFailed,
+    RefreshRecovered,
+    StoreChanged,
+    StoreReachable,
+    StoreUnreachable,
+)
+from tracker_tui.tracker_messages import TrackersChanged
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,21 +54,43 @@ class LiveRefresh:
         #: The store's revision the screens show, and the data_version it was read at.
         self.revision = 0
         self._data_version: int | None = None
+        #: Every tracker's revision, as last seen: a move in any of them (or a tracker
+        #: added or deleted) is a ``TrackersChanged`` for the portfolio.
+        self._revisions: dict[int, int] | None = None
         #: Checks that failed in a row (0 once one works).
         self.failures = 0
         self._polling = False
         self._failure_told = False
         self._error_logged = False
+        #: True from a check that found the server away until one that reached it.
+        self.unreachable = False
 
     def read_counters(self) -> None:
         """Start from the store's counters as they are now: call it before the screens'
         first read, so that a commit made during that read is shown by the first poll."""
         self.revision = self.store.revision()
         self._data_version = self.store.data_version()
+        self._revisions = self.store.revisions()
+
+    def follow(self, store: Store) -> None:
+        """Watch ``store`` (a view on another tracker) from now on: the app opened it."""
+        self.store = store
+        self.revision = store.revision()
 
     def start(self) -> None:
-        """Check every ``POLL_SECONDS`` from now on (call once the app is running)."""
+        """Check every ``POLL_SECONDS`` from now on (call once the app is running), and
+        at once when the store announces a commit (the app hands ``ChangeAnnounced`` to
+        ``check_now``)."""
         self.app.set_interval(POLL_SECONDS, self._tick)
+        self.store.wake_on_change(self._announced)
+
+    def _announced(self) -> None:
+        """On the store's listener thread (post_message is safe from any thread)."""
+        self.app.post_message(ChangeAnnounced())
+
+    def check_now(self) -> None:
+        """Check now, unless a check is under way (the next tick sees what it missed)."""
+        self._tick()
 
     def _tick(self) -> None:
         # One check at a time: a slow disk must not pile up workers.
@@ -67,6 +104,10 @@ class LiveRefresh:
         try:
             data_version = store.data_version()
             if data_version is None or data_version != self._data_version:
+                revisions = store.revisions()
+                if revisions != self._revisions:
+                    self._revisions = revisions
+                    self.app.post_message(TrackersChanged(revisions))
                 revision = store.revision()
                 if revision != self.revision:
                     changes = store.changes_since(self.revision)
@@ -83,6 +124,9 @@ class LiveRefresh:
             if self.failures:
                 self.failures = 0
                 self._error_logged = False
+                if self.unreachable:
+                    self.unreachable = False
+                    self.app.post_message(StoreReachable())
                 if self._failure_told:
                     self._failure_told = False
                     self.app.post_message(RefreshRecovered())
@@ -92,6 +136,9 @@ class LiveRefresh:
     def _failed(self, error: Exception) -> None:
         """Count the failure; log an unexpected one (once a streak)."""
         self.failures += 1
+        if isinstance(error, UnreachableError) and not self.unreachable:
+            self.unreachable = True
+            self.app.post_message(StoreUnreachable(str(error)))
         if isinstance(error, TrackerError):
             reason = str(error)
         else:
@@ -99,6 +146,7 @@ class LiveRefresh:
             if not self._error_logged:
                 self._error_logged = True
                 reason = report_unexpected(error)
-        if self.failures == POLL_FAILURES_TOLD:
+        # A server away has been told already ("reconnecting…"): no toast on top of it.
+        if self.failures == POLL_FAILURES_TOLD and not self.unreachable:
             self._failure_told = True
             self.app.post_message(RefreshFailed(reason, self.failures))

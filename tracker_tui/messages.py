@@ -194,6 +194,24 @@ class RefreshRecovered(Message, bubble=False):
     """Live refresh works again after failing."""
 
 
+class ChangeAnnounced(Message, bubble=False):
+    """The store announced a commit (PostgreSQL's NOTIFY): live refresh checks now."""
+
+
+class StoreUnreachable(Message, bubble=False):
+    """The store's server cannot be reached (``error`` says why); live refresh keeps
+    trying. Posted once, on the first check that found it away."""
+
+    def __init__(self, error: str) -> None:
+        self.error = error
+        super().__init__()
+
+
+class StoreReachable(Message, bubble=False):
+    """The store's server answers again, after a ``StoreUnreachable``; what changed
+    meanwhile has been read (a ``StoreChanged`` was posted before this)."""
+
+
 class DocumentExported(Message):
     """The tracker was written to ``path`` as markdown."""
 

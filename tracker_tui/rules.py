@@ -76,15 +76,14 @@ _RISK_STATUS_LOOKUP: dict[str, str] = {
     "amber": "Monitoring",
     "monitoring": "Monitoring",
     "watch": "Monitoring",
-    "in progress": "Monitoring",
+    # Not "mitigating" (work under way is not Mitigated) nor "in progress" (not Monitoring):
+    # a status is mapped only to one that means the same; others join the list as written.
     "mitigated": "Mitigated",
-    "mitigating": "Mitigated",
     "resolved": "Resolved",
     "done": "Resolved",
     "fixed": "Resolved",
     "green": "Resolved",
     "closed": "Closed",
-    "accepted": "Closed",
 }
 
 # Emoji that carry a status on their own, when no word is given.

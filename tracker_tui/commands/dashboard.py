@@ -41,7 +41,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             check.wait()  # damage, when found, explains a failure better than its symptom
             raise
         check.wait()
-        run_dashboard(store, ascii=args.ascii)
+        run_dashboard(store, ascii=args.ascii, owner=args.owner)
     return 0
 
 

@@ -22,6 +22,10 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error("--format csv needs --table " + "|".join(CSV_TABLES))
     if args.table and args.format != "csv":
         parser.error("--table goes with --format csv")
+    if args.all:
+        if args.format != "markdown" or not args.output or args.output == "-":
+            parser.error("--all writes markdown files into the folder -o DIR names")
+        return _export_all(args)
     with open_store(args, read_only=True) as store:
         require_tracker(store)
         text = render_export(store, args.format, args.table)
@@ -31,4 +35,17 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         say(rich_console(stderr=True), f"Wrote {args.format} to {path}")
     else:
         write_stdout(text)
+    return 0
+
+
+def _export_all(args: argparse.Namespace) -> int:
+    """Every tracker as markdown, one file each in ``-o DIR``, named after it."""
+    from tracker_tui.export_files import export_all
+
+    with open_store(args, read_only=True) as store:
+        require_tracker(store)
+        written = export_all(store, Path(args.output))
+    console = rich_console(stderr=True)
+    for path in written:
+        say(console, f"Wrote {path}")
     return 0

@@ -27,12 +27,24 @@ def open_store(
     # Imported here: the store's import is the heaviest thing a command pays for.
     from tracker_tui.store import Store, current_user
 
-    return Store.open(
+    store = Store.open(
         args.db,
         user=current_user(args.as_name),
         read_only=args.read_only if read_only is None else read_only,
         verify=verify,
+        tracker=getattr(args, "tracker", None),
     )
+    if getattr(args, "tracker", None) is not None:
+        try:
+            # Matched now: a wrong name is one line listing the names, before anything.
+            store.tracker()
+            # Named by hand: it becomes the one a later command without --tracker uses.
+            if not store.read_only:
+                store.remember_opened()
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 def require_tracker(store: Store) -> None:

@@ -11,7 +11,9 @@ export writes the hint back as long as it still says the same thing as the value
 - ``_progress_text``: a progress cell that is not plain ``N%`` (``████████░░ 77%``, ``60``,
   ``60% complete``, empty); a changed figure is written into the same text;
 - ``_last_update_text``: a last-update cell that is not ``YYYY-MM-DD`` or empty (``–``,
-  ``2024-05-09 (late)``, ``20-03-2024``).
+  ``2024-05-09 (late)``, ``20-03-2024``);
+- ``_wrap_<field>``: bold, code or a link around an ID, status or date (``**{}**``);
+- ``_id_generated``, ``_status_blank``, ``_cells``, ``_completed_text``: see below.
 """
 
 from __future__ import annotations
@@ -26,7 +28,34 @@ HINT_ID_LINK = "_id_link"
 HINT_ID_SEP = "_id_sep"
 HINT_PROGRESS = "_progress_text"
 HINT_LAST_UPDATE = "_last_update_text"
-HINT_KEYS = (HINT_ID_LINK, HINT_ID_SEP, HINT_PROGRESS, HINT_LAST_UPDATE)
+#: A Completed cell that is not ``YYYY-MM-DD`` or empty.
+HINT_COMPLETED = "_completed_text"
+#: The ID was made by the importer (the cell or checklist item had none): export leaves
+#: it out.
+HINT_ID_GENERATED = "_id_generated"
+#: The status cell was empty (the kind's first status was assumed): export leaves it
+#: empty while the status is still that one.
+HINT_BLANK_STATUS = "_status_blank"
+#: A row with fewer cells than its header: export writes it as short (while the
+#: missing cells are still empty).
+HINT_CELLS = "_cells"
+#: ``_wrap_<field>``: the formatting around a cell (``**{}**``), see ``unwrap``.
+WRAP_PREFIX = "_wrap_"
+HINT_KEYS = (
+    HINT_ID_LINK,
+    HINT_ID_SEP,
+    HINT_PROGRESS,
+    HINT_LAST_UPDATE,
+    HINT_COMPLETED,
+    HINT_ID_GENERATED,
+    HINT_BLANK_STATUS,
+    HINT_CELLS,
+)
+
+
+def wrap_hint(field: str) -> str:
+    return WRAP_PREFIX + field
+
 
 _LINK_RE = re.compile(r"^\[([^\]]*)\]\((.*)\)$")
 # "1. Documentation Refactoring", "UT-001: Title", "R-2 – Title".
@@ -121,7 +150,13 @@ class StatusReader:
         self.default = defaults[0]
         self.known = list(defaults)
         self.unknown: list[str] = []
+        #: (as written, read as) for each spelling that is not the status itself.
+        self.mapped: list[tuple[str, str]] = []
         self._cache: dict[str, tuple[str, str]] = {}
+
+    def peek(self, text: str) -> str | None:
+        """The status ``text`` means, without adding it to the list when it is new."""
+        return canonical_status(text, self.known, kind=self.kind)
 
     def read(self, text: str) -> tuple[str, str]:
         """(status, status_text): status_text is the source spelling when it differs."""
@@ -137,6 +172,8 @@ class StatusReader:
                 self.unknown.append(text)
                 mapped = text
             result = (mapped, "" if mapped == text else text)
+            if mapped != text:
+                self.mapped.append((text, mapped))
         self._cache[text] = result
         return result
 

@@ -4,59 +4,26 @@ of table it is (tasks, risks, decisions), whatever the section title or column o
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from tracker_tui.document import EXTRA_PREFIX
 from tracker_tui.domain import Decision, Risk, Task
 from tracker_tui.fields import labelled
+from tracker_tui.markdown.options import ReadOptions
+from tracker_tui.markdown.synonyms import (
+    DECISION_MARKERS,
+    RISK_MARKERS,
+    SYNONYMS,
+    field_for,
+    normalise_header,
+)
+
+__all__ = ["normalise_header"]
 
 #: A task table cell that holds both the ID and the title (``1. Documentation``), for a
 #: table without an ID column.
 ID_TITLE = "id+title"
-
-# Header words, normalised by ``normalise_header``, for each role a column can play.
-_ROLE_WORDS: dict[str, frozenset[str]] = {
-    "id": frozenset(
-        {"id", "task id", "key", "ref", "#", "no", "risk id", "issue id", "item id", "ticket"}
-    ),
-    "title": frozenset(
-        {"title", "task", "name", "workstream", "task name", "epic", "deliverable", "work item"}
-    ),
-    "milestone": frozenset({"milestone", "milestones"}),
-    "owner": frozenset(
-        {"owner", "owners", "assignee", "assignees", "lead", "responsible", "dri", "assigned to"}
-    ),
-    "status": frozenset({"status", "state", "rag", "rag status", "health"}),
-    "progress": frozenset(
-        {
-            "progress",
-            "% complete",
-            "completion",
-            "percent complete",
-            "% done",
-            "complete %",
-            "progress %",
-            "% progress",
-        }
-    ),
-    "last_update": frozenset(
-        {"last update", "updated", "last updated", "updated on", "last modified", "last change"}
-    ),
-    "impact": frozenset({"impact", "severity"}),
-    "rationale": frozenset({"rationale", "why", "reason", "reasoning", "justification"}),
-    "description": frozenset(
-        {"description", "risk", "issue", "risks", "issues", "risk description", "risk issue"}
-    ),
-    "mitigation": frozenset(
-        {"mitigation", "mitigations", "mitigation plan", "mitigation strategy", "response"}
-    ),
-    "decision": frozenset({"decision", "decisions", "decision made"}),
-    "date": frozenset({"date", "decision date", "due date", "date decided", "when"}),
-    "notes": frozenset({"notes", "note", "comments", "comment", "remarks"}),
-    # An Architecture Decision Record number: marks a decision index; kept as an extra.
-    "adr": frozenset({"adr", "adr #", "adr id", "adr no"}),
-}
-_WORD_ROLE = {word: role for role, words in _ROLE_WORDS.items() for word in words}
 
 #: The entity fields each kind of table can fill, in the order of the default header:
 #: the labelled fields the domain declares.
@@ -82,74 +49,142 @@ DEFAULT_HEADINGS: dict[str, str] = {
     "metric": "Metrics to Monitor",
 }
 
-_MARKUP_RE = re.compile(r"[*_`]")
-_PUNCT_RE = re.compile(r"[^\w%# ]+")
+#: Fields a table of each kind may fill besides the domain's (read into them on import).
+_PSEUDO_FIELDS = {"task": ("completed",), "risk": (), "decision": ()}
+#: Headers whose presence alone says what a table is (normalised).
+_DECISION_WORDS = frozenset({"decision", "decisions", "decision made", "decision title"})
+_RISK_WORDS = frozenset(
+    {"risk", "risks", "risk description", "issue", "issues", "risk issue", "threat", "blocker"}
+)
 
 
-def normalise_header(label: str) -> str:
-    """``**% Complete**`` → ``% complete``: lower case, without markup or punctuation."""
-    text = _MARKUP_RE.sub("", label).lower().replace("(s)", "s")
-    return " ".join(_PUNCT_RE.sub(" ", text).split())
+@dataclass
+class HeaderReading:
+    """How a table's header was read: its kind (None: kept as text), the field of each
+    column (``extra:<label>`` for the others), the rule that decided the kind, and the
+    columns that matched a field another column had already taken."""
+
+    kind: str | None
+    fields: list[str]
+    rule: str = ""
+    lost: dict[int, str] = dataclass_field(default_factory=dict)
 
 
-def header_role(label: str) -> str | None:
-    """The role of a column from its header words, or None for a column we do not know."""
-    words = normalise_header(label)
-    role = _WORD_ROLE.get(words)
-    if role is None:
-        if words.endswith(" id"):
-            return "id"
-        if words.endswith(" date"):
-            return "date"
-    return role
+def _candidates(
+    kind: str, columns: list[str], options: ReadOptions
+) -> list[tuple[str, int] | None]:
+    found: list[tuple[str, int] | None] = []
+    allowed = (*KIND_FIELDS[kind], *_PSEUDO_FIELDS[kind])
+    for label in columns:
+        mapped = options.field_for(kind, normalise_header(label))
+        if mapped is not None:
+            found.append(None if mapped == "extra" else (mapped, -1))
+            continue
+        match = field_for(kind, label)
+        found.append(match if match is not None and match[0] in allowed else None)
+    return found
 
 
-def classify(roles: list[str | None]) -> str | None:
-    """The kind of a table with these column roles, or None to keep it as raw markdown.
+def _has(found: list[tuple[str, int] | None], *fields: str) -> bool:
+    return any(f is not None and f[0] in fields for f in found)
 
-    A task table has a progress column, or an ID, a title and a status; a decision table
-    has a decision (or ADR) column and a date or rationale; a risk table has a description
-    and an impact or mitigation.
+
+def classify(columns: list[str], options: ReadOptions | None = None) -> tuple[str, str] | None:
+    """The kind of a table with these headers, and the rule that said so; None to keep it
+    as text. The rules, in order (the first that holds decides):
+
+    1. ``--kind K``: a table with at least two columns K knows is read as K.
+    2. a progress column: tasks.
+    3. a decision column (Decision, Decision title, or an ADR number) and a date or a
+       rationale: decisions, whatever else the table carries.
+    4. a risk's description (Risk, Issue, Description...) and an impact, a mitigation, a
+       likelihood or probability; or a risk word (Risk, Issue, Risk ID) with an impact, a
+       mitigation or a status: risks.
+    5. an ID, a title, and one of status, progress, owner or completed date: tasks.
     """
-    present = set(roles)
-    if "progress" in present:
-        return "task"
-    if present & {"decision", "adr"} and present & {"date", "rationale"}:
-        return "decision"
-    if ("description" in present and present & {"impact", "mitigation"}) or (
-        "title" in present and "mitigation" in present
+    options = options or ReadOptions()
+    words = {normalise_header(c) for c in columns}
+    found = {kind: _candidates(kind, columns, options) for kind in KIND_FIELDS}
+    if options.kind is not None:
+        known = [f for f in found[options.kind] if f is not None]
+        if len(known) >= 2:
+            return options.kind, f"--kind {options.kind}s"
+        return None
+    task, risk, decision = found["task"], found["risk"], found["decision"]
+    if _has(task, "progress"):
+        return "task", "a progress column"
+    mapped_decision = any(options.field_for("decision", w) == "decision" for w in words)
+    if (words & _DECISION_WORDS or words & set(DECISION_MARKERS) or mapped_decision) and _has(
+        decision, "date", "rationale"
     ):
-        return "risk"
-    if {"id", "title", "status"} <= present:
-        return "task"
+        return "decision", "a decision column with a date or a rationale"
+    risk_word = bool(words & _RISK_WORDS) or any(w.startswith("risk ") for w in words)
+    marker = bool(words & set(RISK_MARKERS))
+    if _has(risk, "description") and (_has(risk, "impact", "mitigation") or marker):
+        return "risk", "a risk description with an impact, mitigation or likelihood"
+    if risk_word and (_has(risk, "impact", "mitigation", "status") or marker):
+        return "risk", "a risk column with an impact, mitigation or status"
+    if (
+        _has(task, "id")
+        and _has(task, "title")
+        and _has(task, "status", "progress", "owner", "completed")
+    ):
+        return "task", "an ID, a title and a status, owner or completed date"
     return None
 
 
 # When a table has no column for the kind's main text, the first column of one of these
-# roles holds it (then the first column we do not know at all).
+# fields (of another kind) holds it, then the first column no kind knows.
 _MAIN_FIELD = {"task": "title", "risk": "description", "decision": "decision"}
 _MAIN_FALLBACK = {
-    "task": ("description", "decision"),
-    "risk": ("title",),
-    "decision": ("title", "description"),
+    "task": (("risk", "description"), ("decision", "decision")),
+    "risk": (("task", "title"),),
+    "decision": (("task", "title"), ("risk", "description")),
 }
 
 
-def map_fields(kind: str, columns: list[str], roles: list[str | None]) -> list[str]:
-    """For each column, the entity field it fills, or ``extra:<label>`` (labels made
-    unique within the table, so that no value overwrites another in ``extra``)."""
-    allowed = KIND_FIELDS[kind]
+def read_header(columns: list[str], options: ReadOptions | None = None) -> HeaderReading:
+    """The kind of a table and the field of each of its columns.
+
+    Each field goes to one column: the one whose header is the field's better synonym
+    (``SYNONYMS`` lists them best first), and between equals the leftmost; the others
+    are kept as extra columns, listed in ``lost``.
+    """
+    options = options or ReadOptions()
+    decided = classify(columns, options)
+    if decided is None:
+        return HeaderReading(None, [EXTRA_PREFIX + c for c in columns])
+    kind, rule = decided
+    found = _candidates(kind, columns, options)
+    best: dict[str, tuple[int, int]] = {}
+    for index, match in enumerate(found):
+        if match is None:
+            continue
+        name, rank = match
+        if name not in best or rank < best[name][0]:
+            best[name] = (rank, index)
     fields: list[str | None] = [None] * len(columns)
-    taken: set[str] = set()
-    for index, role in enumerate(roles):
-        if role in allowed and role not in taken:
-            fields[index] = role
-            taken.add(role)
+    lost: dict[int, str] = {}
+    for index, match in enumerate(found):
+        if match is None:
+            continue
+        if best[match[0]][1] == index:
+            fields[index] = match[0]
+        else:
+            lost[index] = match[0]
     main = _MAIN_FIELD[kind]
-    if main not in taken:
+    if main not in fields and kind == "task" and "milestone" in fields:
+        # A table of phases (Phase, Owner, Completion): the phase is what each row is.
+        fields[fields.index("milestone")] = main
+    if main not in fields:
         free = [i for i in range(len(columns)) if fields[i] is None]
-        preferred = [i for i in free if roles[i] in _MAIN_FALLBACK[kind]]
-        unknown = [i for i in free if roles[i] is None]
+        preferred = [
+            i
+            for other, name in _MAIN_FALLBACK[kind]
+            for i in free
+            if (m := field_for(other, columns[i])) is not None and m[0] == name
+        ]
+        unknown = [i for i in free if i not in lost and not _known_anywhere(columns[i])]
         if preferred or unknown:
             fields[(preferred or unknown)[0]] = main
     labels: set[str] = set()
@@ -164,4 +199,19 @@ def map_fields(kind: str, columns: list[str], roles: list[str | None]) -> list[s
             labels.add(label)
             field_name = EXTRA_PREFIX + label
         result.append(field_name)
-    return result
+    return HeaderReading(kind, result, rule, lost)
+
+
+def _known_anywhere(label: str) -> bool:
+    return any(field_for(kind, label) is not None for kind in KIND_FIELDS)
+
+
+def closest_kind(columns: list[str]) -> str | None:
+    """For a table kept as text: the kind whose synonyms match most of its headers (a
+    checkpoint or metric table included), to suggest ``--kind`` in a refusal."""
+    best, score = None, 0
+    for kind in SYNONYMS:
+        matched = sum(field_for(kind, c) is not None for c in columns)
+        if matched > score:
+            best, score = kind, matched
+    return best

@@ -8,38 +8,29 @@ written between two modelled blocks; everything else keeps the source's layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from tracker_tui.document import (
-    EXTRA_PREFIX,
     Block,
     Document,
-    Entity,
     ListBlock,
     RawBlock,
     TableBlock,
 )
 from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES
 from tracker_tui.markdown.cells import (
-    HINT_ID_LINK,
-    HINT_ID_SEP,
-    HINT_LAST_UPDATE,
-    HINT_PROGRESS,
+    HINT_CELLS,
     StatusWriter,
-    date_cell,
-    default_id_sep,
-    id_cell,
-    progress_cell,
 )
+from tracker_tui.markdown.checklists import render_item
 from tracker_tui.markdown.columns import (
     DEFAULT_COLUMNS,
     DEFAULT_FIELDS,
     DEFAULT_HEADINGS,
-    ID_TITLE,
 )
-from tracker_tui.markdown.lines import HEADING_RE, escape_cell, table_row
+from tracker_tui.markdown.lines import HEADING_RE, escape_cell, split_row, table_row
 from tracker_tui.markdown.lists import DEFAULT_STYLE, render_items
+from tracker_tui.markdown.sections import render_record
 from tracker_tui.markdown.snapshot import date_text, date_text_value, locate
+from tracker_tui.markdown.values import cell_getter
 
 
 def render_document(doc: Document) -> str:
@@ -68,11 +59,14 @@ def render_document(doc: Document) -> str:
                 out.append("")
             out.append(f"## {DEFAULT_HEADINGS[block.kind]}")
         if isinstance(block, TableBlock):
-            out.extend(_table_lines(block))
+            out.extend(_record_lines(block))
         else:
             out.extend(render_items(block.kind, block.items, block.style))
         previous = block
-    return "\n".join(out) + "\n"
+    text = "\n".join(out)
+    if doc.final_newline or not text:
+        text += "\n"
+    return text.replace("\n", doc.newline) if doc.newline != "\n" else text
 
 
 def ensure_block(doc: Document, kind: str) -> TableBlock | ListBlock:
@@ -92,7 +86,26 @@ def ensure_block(doc: Document, kind: str) -> TableBlock | ListBlock:
 
 
 def _is_new(block: TableBlock | ListBlock) -> bool:
-    return not block.columns if isinstance(block, TableBlock) else not block.style
+    if isinstance(block, TableBlock):
+        return not block.columns and not block.style.get("layout")
+    return not block.style
+
+
+def _record_lines(block: TableBlock) -> list[str]:
+    """A block of records in its layout: a table, a checklist or sections."""
+    layout = block.style.get("layout")
+    lines: list[str] = []
+    if layout == "checklist":
+        for item in block.items:
+            lines.extend(render_item(item))  # type: ignore[arg-type]
+        return lines
+    if layout == "sections":
+        for position, item in enumerate(block.items):
+            if position:
+                lines.append("")
+            lines.extend(render_record(item, block.kind, block.style))
+        return lines
+    return _table_lines(block)
 
 
 def _ends_with_heading(out: list[str]) -> bool:
@@ -128,34 +141,29 @@ def _write_heading(doc: Document, raw: dict[int, list[str]]) -> list[str]:
     return prefix
 
 
-def _getter(kind: str, field: str, status: StatusWriter) -> Callable[[Entity], str]:
-    """A function from an entity to the text of its cell in a column holding ``field``."""
-    if field.startswith(EXTRA_PREFIX):
-        label = field[len(EXTRA_PREFIX) :]
-        return lambda e: e.extra.get(label, "")  # type: ignore[union-attr]
-    if field == "id":
-        return lambda e: id_cell(e.id, e.extra.get(HINT_ID_LINK))  # type: ignore[union-attr]
-    if field == ID_TITLE:
-        return lambda e: (
-            f"{e.id}{e.extra.get(HINT_ID_SEP) or default_id_sep(e.id)}{e.title}"  # type: ignore[union-attr]
-        )
-    if field == "progress":
-        return lambda e: progress_cell(e.progress, e.extra.get(HINT_PROGRESS))  # type: ignore[union-attr]
-    if field == "last_update":
-        return lambda e: date_cell(e.last_update, e.extra.get(HINT_LAST_UPDATE))  # type: ignore[union-attr]
-    if field == "status":
-        return lambda e: status.write(e.status, e.status_text)  # type: ignore[union-attr]
-    return lambda e: str(getattr(e, field, "") or "")
-
-
 def _table_lines(block: TableBlock) -> list[str]:
     columns, fields = block.columns, block.fields
     if not columns:
         columns, fields = DEFAULT_COLUMNS[block.kind], DEFAULT_FIELDS[block.kind]
     defaults = DEFAULT_RISK_STATUSES if block.kind == "risk" else DEFAULT_TASK_STATUSES
     status = StatusWriter(defaults, block.kind)
-    getters = [_getter(block.kind, field, status) for field in fields]
-    lines = [table_row([escape_cell(c) for c in columns]), table_row(["---"] * len(columns))]
+    getters = [cell_getter(block.kind, field, status) for field in fields]
+    header = block.style.get("header")
+    delimiter = block.style.get("delimiter")
+    if header is None or split_row(header) != columns:
+        header = table_row([escape_cell(c) for c in columns])
+    if delimiter is None or len(split_row(delimiter)) != len(columns):
+        delimiter = table_row(["---"] * len(columns))
+    lines = [header, delimiter]
+    # Rows written without the closing pipe (as the header is) are written back so.
+    open_end = not header.rstrip().endswith("|") or header.rstrip().endswith("\\|")
     for item in block.items:
-        lines.append(table_row([escape_cell(get(item)) for get in getters]))
+        cells = [escape_cell(get(item)) for get in getters]
+        short = item.extra.get(HINT_CELLS)  # type: ignore[union-attr]
+        if short is not None and short.isdigit():
+            keep = int(short)
+            if not any(cells[keep:]):
+                cells = cells[:keep]
+        row = table_row(cells)
+        lines.append(row[:-2] if open_end else row)
     return lines

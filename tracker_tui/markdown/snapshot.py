@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from tracker_tui.markdown.lines import FENCE_RE, HEADING_RE, fence_closes
+from tracker_tui.markdown.lines import HEADING_RE, outside_fences
 
 _DATE = r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2}|[–—-](?=%s))"
 _IN_HEADING_RE = re.compile(
@@ -50,18 +50,9 @@ class Heading:
 
 
 def _outside_fences(blocks: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, int, str]]:
-    fence = ""
-    for block_index, lines in blocks:
-        for line_index, line in enumerate(lines):
-            if fence:
-                if fence_closes(fence, line):
-                    fence = ""
-                continue
-            match = FENCE_RE.match(line)
-            if match:
-                fence = match.group(1)
-                continue
-            yield block_index, line_index, line
+    pairs = (((b, i), line) for b, lines in blocks for i, line in enumerate(lines))
+    for (block_index, line_index), line in outside_fences(pairs):
+        yield block_index, line_index, line
 
 
 def _valid(text: str) -> bool:

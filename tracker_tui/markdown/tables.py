@@ -8,25 +8,22 @@ from collections.abc import Callable
 from tracker_tui.document import EXTRA_PREFIX, Entity, TableBlock
 from tracker_tui.domain import Decision, Risk, Task
 from tracker_tui.markdown.cells import (
-    HINT_ID_LINK,
+    HINT_CELLS,
     HINT_ID_SEP,
-    HINT_LAST_UPDATE,
-    HINT_PROGRESS,
     StatusReader,
-    date_from_text,
     default_id_sep,
-    progress_from_text,
-    split_id_cell,
     split_id_title,
 )
-from tracker_tui.markdown.columns import ID_TITLE, classify, header_role, map_fields
+from tracker_tui.markdown.columns import ID_TITLE, HeaderReading, read_header
+from tracker_tui.markdown.options import ReadOptions
+from tracker_tui.markdown.values import read_value
 
-_ENTITY: dict[str, Callable[..., Entity]] = {
+ENTITY: dict[str, Callable[..., Entity]] = {
     "task": Task,
     "risk": Risk,
     "decision": lambda **values: Decision(key=None, **values),
 }
-_REQUIRED: dict[str, dict[str, str]] = {
+REQUIRED: dict[str, dict[str, str]] = {
     "task": {"id": "", "title": ""},
     "risk": {"id": "", "description": ""},
     "decision": {"date": "", "decision": ""},
@@ -59,58 +56,55 @@ def _id_title_column(fields: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def read_table(
-    columns: list[str], rows: list[list[str]], statuses: dict[str, StatusReader]
-) -> TableBlock | None:
-    """The table as a ``TableBlock`` when its header names a kind, else None.
+    columns: list[str],
+    rows: list[list[str]],
+    statuses: dict[str, StatusReader],
+    options: ReadOptions | None = None,
+    widths: list[int] | None = None,
+) -> tuple[TableBlock | None, HeaderReading]:
+    """The table as a ``TableBlock`` when its header names a kind (else None), and how
+    its header was read.
 
-    ``rows`` are already fitted to the header's width. Tables without IDs get empty IDs,
-    which the caller fills in once it knows every ID of the document.
+    ``rows`` are already fitted to the header's width; ``widths`` gives each row's own
+    number of cells (a shorter row is written back as short). Empty ID cells get empty
+    IDs, which the caller fills in once it knows every ID of the document.
     """
-    roles = [header_role(column) for column in columns]
-    kind = classify(roles)
+    reading = read_header(columns, options)
+    kind = reading.kind
     if kind is None:
-        return None
-    fields = map_fields(kind, columns, roles)
+        return None, reading
+    fields = reading.fields
     if kind == "task":
         fields = _id_title_column(fields, rows)
-    make = _ENTITY[kind]
-    required = _REQUIRED[kind]
+        reading.fields = fields
+    make = ENTITY[kind]
+    required = REQUIRED[kind]
     status = statuses.get(kind)
+    has_status = "status" in fields
+    has_update = "last_update" in fields
     plan = [
         (index, field, field[len(EXTRA_PREFIX) :] if field.startswith(EXTRA_PREFIX) else "")
         for index, field in enumerate(fields)
     ]
     items: list[Entity] = []
-    for cells in rows:
+    for number, cells in enumerate(rows):
         values: dict[str, object] = dict(required)
         extra: dict[str, str] = {}
+        if widths is not None and widths[number] < len(columns):
+            extra[HINT_CELLS] = str(widths[number])
         for index, field, label in plan:
             text = cells[index]
             if label:
                 extra[label] = text
-            elif field == "id":
-                identifier, link = split_id_cell(text)
-                values["id"] = identifier
-                if link is not None:
-                    extra[HINT_ID_LINK] = link
-            elif field == "progress":
-                progress = progress_from_text(text) or 0
-                values["progress"] = progress
-                if text != f"{progress}%":
-                    extra[HINT_PROGRESS] = text
-            elif field == "last_update":
-                day = date_from_text(text)
-                values["last_update"] = day
-                if text != (day.isoformat() if day is not None else ""):
-                    extra[HINT_LAST_UPDATE] = text
-            elif field == "status" and status is not None:
-                values["status"], values["status_text"] = status.read(text)
             elif field == ID_TITLE:
                 identifier, sep, title = split_id_title(text)  # type: ignore[misc]
                 values["id"], values["title"] = identifier, title
                 if sep != default_id_sep(identifier):
                     extra[HINT_ID_SEP] = sep
             else:
-                values[field] = text
+                read_value(
+                    field, text, values, extra, status, has_status=has_status, has_update=has_update
+                )
         items.append(make(extra=extra, **values))
-    return TableBlock(kind=kind, columns=list(columns), fields=fields, items=items)
+    block = TableBlock(kind=kind, columns=list(columns), fields=fields, items=items)
+    return block, reading

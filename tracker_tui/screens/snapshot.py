@@ -20,7 +20,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from tracker_tui.config import Settings
@@ -37,13 +36,13 @@ from tracker_tui.fields import cell_text, labelled
 from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
+from tracker_tui.screens._filter_sort import FilterSort, filter_input
 from tracker_tui.screens._forecasts import HeaderForecasts
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs
-from tracker_tui.widgets.in_order_keys import InOrderInput
 from tracker_tui.widgets.key_footer import KeyFooter
 from tracker_tui.widgets.mode_tabs import ModeTabs
 from tracker_tui.widgets.progress import progress_cell, status_style
@@ -143,7 +142,7 @@ def _task_text(task: Task) -> str:
     return task.last_update.isoformat() if task.last_update else ""
 
 
-class SnapshotScreen(ReadOnlyActions, HeaderForecasts):
+class SnapshotScreen(ReadOnlyActions, HeaderForecasts, FilterSort):
     """The tracker's header figures and its task table (the screen the app opens on)."""
 
     AUTO_FOCUS = "#tasks"
@@ -196,8 +195,11 @@ class SnapshotScreen(ReadOnlyActions, HeaderForecasts):
         *,
         ascii: bool = False,
         first_frame_shown: bool = False,
+        tracker: str | None = None,
     ) -> None:
         super().__init__(name="snapshot")
+        #: The tracker's name, for the tabs, when the store holds several.
+        self.tracker = tracker
         self.store = store
         self.settings = settings
         self.ascii = ascii
@@ -217,14 +219,9 @@ class SnapshotScreen(ReadOnlyActions, HeaderForecasts):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield ModeTabs("snapshot", ascii=self.ascii)
+        yield ModeTabs("snapshot", ascii=self.ascii, tracker=self.tracker)
         yield SnapshotHeader(ascii=self.ascii, id="snapshot-header")
-        filter_input = InOrderInput(
-            placeholder="filter: type to match any column; enter keeps, escape clears",
-            id="filter",
-        )
-        filter_input.display = False
-        yield filter_input
+        yield filter_input()
         table = RecordTable(
             task_columns(today=self.today, stale_days=self.settings.stale_days, ascii=self.ascii),
             empty_text=EMPTY_TEXT_ASCII if self.ascii else EMPTY_TEXT,
@@ -309,24 +306,12 @@ class SnapshotScreen(ReadOnlyActions, HeaderForecasts):
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _typing_in_filter(self) -> bool:
-        focused = self.focused
-        return focused is not None and focused.id == "filter"
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While the filter has the focus, / and +/- are text (Textual does not know that
-        # "slash", "plus" and "minus" are printable): hidden from the footer, and / is
-        # not taken by its priority binding.
-        if action in ("filter", "nudge_progress") and self._typing_in_filter():
-            return False
-        if action == "clear_filter" and not self._filter_shown():
+        # The filter's rule first; then ReadOnlyActions' (earlier in the MRO, it does
+        # not hand on to FilterSort's).
+        if not self.filter_allows(action):
             return False
         return super().check_action(action, parameters)
-
-    def _filter_shown(self) -> bool:
-        if not self.is_mounted:
-            return False
-        return self._typing_in_filter() or bool(self.table.filter_text)
 
     def _current(self) -> Task | None:
         """The task under the cursor, as the user sees it."""
@@ -724,54 +709,6 @@ class SnapshotScreen(ReadOnlyActions, HeaderForecasts):
             self._note_timer = self.set_timer(NOTE_REFRESH_SECONDS, self._show_note)
 
     # -- filter, sort, copy ------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        filter_input.add_class("-active")
-        # Shown and focused now, not after the next refresh, so that keys typed right
-        # after / (a fast typist, a paste) land in the filter.
-        filter_input.display = True
-        self.set_focus(filter_input)
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.filter_text = event.value
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        if not event.value:
-            event.input.remove_class("-active")
-            event.input.display = False
-        self.table.focus()
-        self.refresh_bindings()
-
-    def action_clear_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        if not filter_input.has_class("-active") and not self.table.filter_text:
-            return
-        filter_input.value = ""
-        filter_input.remove_class("-active")
-        filter_input.display = False
-        self.table.filter_text = ""
-        self.table.focus()
-        self.refresh_bindings()  # "esc Clear filter" leaves the footer
-
-    def action_sort(self) -> None:
-        from tracker_tui.screens.progress_prompt import ChoicePrompt
-
-        table = self.table
-        choices = [("", "Document order")] + [
-            (column.key, column.label) for column in table.columns if column.label
-        ]
-
-        def chosen(key: str | None) -> None:
-            if key is None:
-                return
-            table.sort_by(key or None)
-
-        self.app.push_screen(
-            ChoicePrompt("Sort by (again to reverse)", choices, table.sort_column or ""), chosen
-        )
 
     def action_copy_id(self) -> None:
         task = self._current()

@@ -27,14 +27,18 @@ class DataView(Vertical):
 class ViewScreen(Screen[None]):
     """A screen holding one data view under the tabs (the app's non-Snapshot modes)."""
 
-    def __init__(self, mode: str, view: DataView, *, ascii: bool = False) -> None:
+    def __init__(
+        self, mode: str, view: DataView, *, ascii: bool = False, tracker: str | None = None
+    ) -> None:
+        """``tracker``: the tracker's name, for the tabs, when the store holds several."""
         super().__init__(name=mode)
         self.mode = mode
         self.view = view
         self.ascii = ascii
+        self.tracker = tracker
 
     def compose(self) -> ComposeResult:
-        yield ModeTabs(self.mode, ascii=self.ascii)
+        yield ModeTabs(self.mode, ascii=self.ascii, tracker=self.tracker)
         yield self.view
         yield KeyFooter()
 

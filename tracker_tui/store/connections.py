@@ -12,7 +12,7 @@ import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -221,6 +221,9 @@ class SqlAlchemyConnection:
         self._url = url
         # The connection of this thread's ``snapshot()``, if it is in one.
         self._local = threading.local()
+        self._listener: Any = None  # a ChangeListener, from the first data_version()
+        self._listener_lock = threading.Lock()
+        self._wake: Callable[[], None] | None = None
 
     @property
     def dialect(self) -> str:
@@ -304,5 +307,55 @@ class SqlAlchemyConnection:
         allowed, read_only_server = rows[0]
         return bool(allowed) and not read_only_server
 
+    def data_version(self) -> int | None:
+        """On PostgreSQL, a number that goes up whenever another connection may have
+        committed (``store/notifications.py``: LISTEN/NOTIFY, a reconnection, a heartbeat);
+        the first call starts listening, on a connection of its own. Other engines: None
+        (poll the revision).
+
+        Raises:
+            TrackerError: the server cannot be reached now (``UnreachableError``).
+        """
+        if self.dialect != "postgresql":
+            return None
+        with self._listener_lock:
+            if self._listener is None:
+                from tracker_tui.store.engine import CHANGES_CHANNEL
+                from tracker_tui.store.notifications import ChangeListener
+
+                self._listener = ChangeListener(
+                    self._connect_listener, CHANGES_CHANNEL, self._describe_error
+                )
+                self._listener.wake = self._wake
+            listener = self._listener
+        version: int = listener.version()
+        return version
+
+    def wake_on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (on the listener's thread) whenever ``data_version`` moves."""
+        with self._listener_lock:
+            self._wake = callback
+            if self._listener is not None:
+                self._listener.wake = callback
+
+    def _connect_listener(self) -> Any:
+        """A psycopg connection outside the pool, in autocommit, for the listener."""
+        import psycopg
+
+        from tracker_tui.store.engine import server_connect_args
+
+        _args, params = self._engine.dialect.create_connect_args(self._engine.url)
+        return psycopg.connect(
+            **{**params, **server_connect_args(str(self._url or ""))}, autocommit=True
+        )
+
+    def _describe_error(self, error: BaseException) -> Any:
+        from tracker_tui.store.engine import friendly_error
+
+        return friendly_error(error, self._where, self._url)
+
     def close(self) -> None:
-        pass
+        with self._listener_lock:
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None

@@ -4,7 +4,12 @@ SQLite: WAL journal (readers never block the writer), a busy timeout, foreign ke
 ``BEGIN IMMEDIATE`` for every transaction, so that two writers queue on the lock at the
 start instead of one failing with "database is locked" when it upgrades a read lock.
 
-PostgreSQL (``postgresql+psycopg://``): its URL goes to ``create_engine`` as is. Writers
+PostgreSQL (``postgresql+psycopg://``): its URL goes to ``create_engine`` as is, with a
+pool of ONE connection (a dashboard holds it and its change listener's: two per viewer,
+whatever the number of worker threads), checked before each use (``pool_pre_ping``: a
+server restarted meanwhile costs a reconnect, not an error), a ``connect_timeout`` (a
+host that drops packets fails a call in seconds, never hangs it), and a ``NOTIFY`` in
+every commit that dashboards ``LISTEN`` for (``store/notifications.py``). Writers
 queue on row locks (every write transaction updates the ``meta`` revision row first, so
 writes are serialised as on SQLite); a ``lock_timeout`` of ``BUSY_TIMEOUT_MS`` makes a
 lock held too long fail like SQLite's busy handler, and ``with_lock_retry`` retries it
@@ -24,7 +29,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, StatementError
 
-from tracker_tui.domain import StoreLockedError, TrackerError
+from tracker_tui.domain import StoreLockedError, TrackerError, UnreachableError
 from tracker_tui.store.permissions import create_store_file, why_not_writable
 from tracker_tui.store.target import StoreTarget
 
@@ -34,6 +39,14 @@ BUSY_TIMEOUT_MS = 3000
 #: The whole budget a write may spend waiting for the lock, across attempts, before it
 #: gives up with ``StoreLockedError``. Read at each write (tests lower it).
 LOCK_BUDGET_SECONDS = 15.0
+
+#: Seconds a connection attempt to a server may take (unless the URL sets its own).
+CONNECT_TIMEOUT_SECONDS = 5
+#: Connections a server store's pool holds; with the change listener's, a dashboard
+#: holds at most this plus one.
+SERVER_POOL_SIZE = 1
+#: The channel every commit NOTIFYs and dashboards LISTEN on (per database, by nature).
+CHANGES_CHANNEL = "tracker_tui_changes"
 
 T = TypeVar("T")
 
@@ -99,7 +112,13 @@ def _server_engine(target: StoreTarget) -> Engine:
     """
     where = target.describe()
     try:
-        engine = create_engine(target.url, pool_pre_ping=True)
+        engine = create_engine(
+            target.url,
+            pool_pre_ping=True,
+            pool_size=SERVER_POOL_SIZE,
+            max_overflow=0,
+            connect_args=server_connect_args(target.url),
+        )
     except (ModuleNotFoundError, NoSuchModuleError) as error:
         if target.url.startswith("postgresql"):
             raise TrackerError(
@@ -121,7 +140,31 @@ def _server_engine(target: StoreTarget) -> Engine:
             cursor.close()
             dbapi_connection.commit()
 
+        @event.listens_for(engine, "commit")
+        def _notify(connection: Connection) -> None:
+            # Inside the transaction, just before COMMIT: PostgreSQL delivers it only if
+            # the commit succeeds (a rolled-back write wakes nobody), and folds repeats.
+            dbapi_connection = connection.connection.dbapi_connection
+            if dbapi_connection is not None:
+                dbapi_connection.execute(f"NOTIFY {CHANGES_CHANNEL}")
+
     return engine
+
+
+def server_connect_args(url: str) -> dict[str, object]:
+    """What every connection to the server at ``url`` is opened with, besides the URL:
+    a connect timeout and an application name (what ``pg_stat_activity`` shows), each
+    unless the URL sets its own. The change listener opens its connection with these too.
+    """
+    if not url.startswith("postgresql"):
+        return {}
+    query = url.partition("?")[2].lower()
+    extra: dict[str, object] = {}
+    if "connect_timeout=" not in query:
+        extra["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    if "application_name=" not in query:
+        extra["application_name"] = "tracker-tui"
+    return extra
 
 
 def schema_lock(connection: Connection) -> None:
@@ -218,7 +261,7 @@ def server_error(error: BaseException, where: str, url: str | None = None) -> Tr
     if state is None or state.startswith(("08", "57P")):
         # No SQLSTATE: libpq failed before the server answered (refused, no such socket,
         # unknown host, timeout); 08xxx/57Pxx: the connection broke or the server left.
-        return TrackerError(
+        return UnreachableError(
             f"cannot connect to {where}: {_scrub(_reason(str(orig)), url)} "
             "(is the server running, and the host and port right?)"
         )

@@ -121,7 +121,7 @@ def rows_from_document(document: Document) -> dict[str, Any]:
             document.tracker.snapshot_date.isoformat() if document.tracker.snapshot_date else None
         ),
     }
-    rows["layout"] = []
+    rows["layout"] = [_document_row(document)]
     normalisers = {
         "task": _StatusNormaliser(
             "task", _statuses(DEFAULT_TASK_STATUSES, list(document.task_statuses))
@@ -146,7 +146,7 @@ def rows_from_document(document: Document) -> dict[str, Any]:
             continue
         columns = block.columns if isinstance(block, TableBlock) else []
         fields = block.fields if isinstance(block, TableBlock) else []
-        style = block.style if isinstance(block, ListBlock) else {}
+        style = block.style
         rows["layout"].append(
             {
                 "position": index,
@@ -186,6 +186,35 @@ def rows_from_document(document: Document) -> dict[str, Any]:
     return rows
 
 
+#: The layout row (before every block) that keeps how the document was written and read:
+#: its line ending, whether it ended with one, and the ``--map``/``--kind`` it was read
+#: with (so that a re-import reads it the same way). Stores from before it have none.
+_DOCUMENT = "document"
+
+
+def _document_row(document: Document) -> dict[str, Any]:
+    style = {
+        "newline": document.newline,
+        "final_newline": "1" if document.final_newline else "",
+        "read_options": document.read_options,
+    }
+    return {
+        "position": -1,
+        "kind": _DOCUMENT,
+        "text": "",
+        "columns": "[]",
+        "fields": "[]",
+        "style": json.dumps(style),
+    }
+
+
+def _read_document_row(document: Document, style: dict[str, str]) -> None:
+    if style.get("newline") in ("\n", "\r\n"):
+        document.newline = style["newline"]
+    document.final_newline = bool(style.get("final_newline", "1"))
+    document.read_options = str(style.get("read_options") or "")
+
+
 def _progress(value: Any) -> int:
     try:
         number = int(value)
@@ -219,7 +248,12 @@ def _entity_row(kind: str, item: Any) -> dict[str, Any]:
 
 
 def _clean_extra(extra: dict[str, str] | None) -> dict[str, str]:
-    return {_clean(key): _clean(value) for key, value in (extra or {}).items()}
+    # A format hint (``_tail``, ``_indent``...) may be whitespace that matters: not stripped.
+    return {
+        # Extra fields of a record written as a section may hold paragraphs.
+        _clean(key): clean_text(value) if key.startswith("_") else _clean(value, multiline=True)
+        for key, value in (extra or {}).items()
+    }
 
 
 def _extra_json(extra: dict[str, str] | None) -> str:
@@ -227,14 +261,17 @@ def _extra_json(extra: dict[str, str] | None) -> str:
     return json.dumps(_clean_extra(extra)) if extra else "{}"
 
 
-def import_document(writer: Loading, document: Document, *, replace: bool) -> dict[str, int]:
-    """Load a parsed document into the store through ``writer``, in one transaction;
-    return the counts.
+def import_document(
+    writer: Loading, document: Document, *, replace: bool, name: str | None = None
+) -> tuple[int, dict[str, int]]:
+    """Load a parsed document into the store through ``writer``, in one transaction, as
+    a new tracker called ``name`` (default: its title), or in place of the tracker of
+    that name with ``replace``; return the tracker's key and the counts.
 
     Raises:
-        TrackerError: the store already holds a tracker and ``replace`` is False.
+        TrackerError: a tracker has that name and ``replace`` is False.
     """
-    return writer.load_rows(rows_from_document(document), replace=replace)
+    return writer.load_rows(rows_from_document(document), replace=replace, name=name)
 
 
 def document_from_reader(reader: Reader | None) -> Document:
@@ -254,12 +291,15 @@ def _document_from_reader(reader: Reader) -> Document:
     document = Document(tracker=reader.tracker_info() or TrackerInfo(title="", snapshot_date=None))
     blocks: dict[int, Any] = {}
     for position, kind, raw, columns, fields, style in reader.layout():
+        if kind == _DOCUMENT:
+            _read_document_row(document, style)
+            continue
         if kind == "raw":
             block: Any = RawBlock(raw)
         elif kind in LIST_KINDS:
             block = ListBlock(kind, [], style)
         else:
-            block = TableBlock(kind, columns, fields, [])
+            block = TableBlock(kind, columns, fields, [], style)
         blocks[position] = block
         document.blocks.append(block)
     for kind in DEFAULT_SECTIONS:

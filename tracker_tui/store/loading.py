@@ -10,48 +10,72 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlmodel import Session, SQLModel, col
+from sqlalchemy import delete
+from sqlmodel import Session
 
 from tracker_tui.domain import TrackerError
-from tracker_tui.store.schema import ROW_MODELS, LayoutBlockRow, StatusRow, TaskRow, TrackerRow
-from tracker_tui.store.transaction import Transactions
+from tracker_tui.store.schema import ROW_MODELS, LayoutBlockRow, StatusRow, TrackerRow
+from tracker_tui.store.transaction import (
+    Transactions,
+    find_tracker_named,
+    tracker_name,
+    tracker_of,
+)
 
 
 class Loading(Transactions):
     """The load of an import, on the write path's core."""
 
-    def load_rows(self, rows: dict[str, Any], *, replace: bool) -> dict[str, int]:
-        """Replace the whole tracker with ``rows`` (``exchange.rows_from_document``'s),
-        in one transaction; return how many rows of each kind it holds now.
+    def load_rows(
+        self, rows: dict[str, Any], *, replace: bool, name: str | None = None
+    ) -> tuple[int, dict[str, int]]:
+        """Load ``rows`` (``exchange.rows_from_document``'s) as a new tracker called
+        ``name`` (default: the document's title), or, with ``replace``, in place of the
+        tracker of that name, in one transaction. Other trackers are not touched.
+
+        Returns:
+            The tracker's key, and how many rows of each kind it holds now.
 
         Raises:
-            TrackerError: the store already holds a tracker and ``replace`` is False.
+            TrackerError: a tracker has that name and ``replace`` is False.
         """
+        # A title longer than a name may be is cut (an explicit name is refused).
+        wanted = (
+            tracker_name(name)
+            if name
+            else tracker_name(rows["tracker"]["title"][:200] or "Tracker")
+        )
 
-        def work(session: Session, revision: int) -> dict[str, int]:
-            holds = session.execute(select(func.count()).select_from(TaskRow)).scalar() or 0
-            title = session.execute(select(col(TrackerRow.title))).scalar() or ""
-            layout = session.execute(select(func.count()).select_from(LayoutBlockRow)).scalar()
-            if (holds or title or layout) and not replace:
+        def pick(session: Session) -> int:
+            existing = find_tracker_named(session, wanted)
+            if existing is None:
+                return self.create_tracker_row(session, wanted)
+            if not replace:
                 raise TrackerError(
-                    "the store already holds a tracker; use --replace to overwrite it"
+                    f'the store already holds a tracker named "{existing.name}"; '
+                    "use --replace to replace it, or --name to import it under another name"
                 )
+            assert existing.id is not None
+            return existing.id
+
+        def work(session: Session, revision: int) -> tuple[int, dict[str, int]]:
+            tracker_id = tracker_of(session)
             # One transaction: a crash (even kill -9) leaves the old tracker or the new
             # one, never a mixture.
-            tables: list[type[SQLModel]] = [*ROW_MODELS.values(), LayoutBlockRow, StatusRow]
+            tables: list[Any] = [*ROW_MODELS.values(), LayoutBlockRow, StatusRow]
             for model in tables:
-                session.execute(delete(model))
-            tracker = session.get(TrackerRow, 1) or TrackerRow(id=1)
+                session.execute(delete(model).where(model.tracker_id == tracker_id))
+            tracker = session.get(TrackerRow, tracker_id)
+            assert tracker is not None
             tracker.title = rows["tracker"]["title"]
             tracker.snapshot_date = rows["tracker"]["snapshot_date"]
             session.add(tracker)
             stamp = self._now()
             for table, model in (("layout", LayoutBlockRow), ("status", StatusRow)):
                 if rows[table]:
-                    _bulk_insert(session, model, rows[table])
+                    _bulk_insert(session, model, _scoped(rows[table], tracker_id))
             for kind, model in ROW_MODELS.items():
-                items = rows[kind]
+                items = _scoped(rows[kind], tracker_id)
                 if kind in ("task", "risk"):
                     for item in items:
                         item["updated_by"], item["updated_at"] = self.user, stamp
@@ -68,9 +92,14 @@ class Loading(Transactions):
                 json.dumps(counts),
                 action="import",
             )
-            return counts
+            return tracker_id, counts
 
-        return self._transaction(work)
+        return self._transaction(work, tracker=pick)
+
+
+def _scoped(items: list[dict[str, Any]], tracker_id: int) -> list[dict[str, Any]]:
+    """``items`` as rows of the tracker ``tracker_id`` (new dicts: the caller's stay)."""
+    return [{**item, "tracker_id": tracker_id} for item in items]
 
 
 def _bulk_insert(session: Session, model: Any, items: list[dict[str, Any]]) -> None:

@@ -14,32 +14,134 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, Integer, inspect, text
 from sqlmodel import SQLModel
 
-from tracker_tui.domain import DEFAULT_RISK_STATUSES, DEFAULT_TASK_STATUSES, TrackerError
+from tracker_tui.domain import TrackerError
 from tracker_tui.store import rows
 from tracker_tui.store.engine import schema_lock
-from tracker_tui.store.schema import (  # noqa: F401  (ROW_MODELS registers the tables)
-    ORDER_INDEXES,
+from tracker_tui.store.schema import (
     ROW_MODELS,
+    ChangeRow,
+    LayoutBlockRow,
+    OpenedTrackerRow,
+    StatusRow,
+    TrackerRow,
 )
 from tracker_tui.store.target import StoreTarget
+
+#: Schema 2's indexes, as ``_upgrade_to_2`` made them (frozen: schema 3 changed them).
+_SCHEMA_2_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ix_task_document_order": ("task", ("block", "position", "id")),
+    "ix_task_milestone_progress": ("task", ("milestone", "progress")),
+    "ix_risk_document_order": ("risk", ("block", "position", "id")),
+    "ix_activity_document_order": ("activity", ("block", "position")),
+}
 
 
 def _upgrade_to_2(connection: Connection) -> None:
     """Schema 2: indexes for document order and the Snapshot header's aggregates (the
     first frame on a big store read 10,000 rows through a sort). Data is unchanged."""
-    for name, (table, columns) in ORDER_INDEXES.items():
+    for name, (table, columns) in _SCHEMA_2_INDEXES.items():
         connection.execute(
             text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})")
         )
 
 
+#: The tables schema 3 scopes by tracker (a ``tracker_id`` column, in the key of those
+#: keyed by ID or position), in the order they are copied.
+_SCOPED_MODELS = [*ROW_MODELS.values(), LayoutBlockRow, StatusRow, ChangeRow]
+
+
 def _upgrade_to_3(connection: Connection) -> None:
-    """Schema 3: a metric holds a value, a unit and a target (issue 14, trends); empty
+    """Schema 3: many trackers in one store (issue 12).
+
+    The one tracker of schema 2 becomes tracker 1 of the new ``trackers`` table, named
+    after its title, with the store's revision as its own. Every table holding its rows
+    gains ``tracker_id`` (1 for every row kept): each is rebuilt, since a primary key
+    changes (a task's is (tracker_id, id) now), by renaming it aside, creating it anew,
+    copying every row and dropping the old one. Rows keep their keys (an undo of a
+    delete restores the same key), and a server's sequences go on past them.
+    """
+    inspector = inspect(connection)
+    old_columns: dict[str, list[str]] = {}
+    for model in _SCOPED_MODELS:
+        table = model.__table__.name
+        old_columns[table] = [column["name"] for column in inspector.get_columns(table)]
+        # Index names are the schema's, not the table's: the new table's would clash.
+        for index in inspector.get_indexes(table):
+            connection.execute(text(f'DROP INDEX "{index["name"]}"'))
+        connection.execute(text(f'ALTER TABLE "{table}" RENAME TO "{table}_schema2"'))
+    tables = [model.__table__ for model in (*_SCOPED_MODELS, TrackerRow, OpenedTrackerRow)]
+    SQLModel.metadata.create_all(connection, tables=tables)
+    found = connection.execute(text("SELECT title, snapshot_date FROM tracker")).first()
+    title, snapshot_date = (found[0] or "", found[1]) if found else ("", None)
+    held = sum(
+        int(connection.execute(text(f'SELECT COUNT(*) FROM "{table}_schema2"')).scalar() or 0)
+        for table in old_columns
+        if table != "status"
+    )
+    if not title and not held:
+        # A store created but never given a tracker: it upgrades to one with none.
+        for table in old_columns:
+            connection.execute(text(f'DROP TABLE "{table}_schema2"'))
+        connection.execute(text("DROP TABLE tracker"))
+        connection.execute(text("DELETE FROM meta WHERE key = 'revision'"))
+        return
+    revision = connection.execute(text("SELECT value FROM meta WHERE key = 'revision'")).scalar()
+    name = " ".join(title.split()) or "Tracker"
+    connection.execute(
+        text(
+            "INSERT INTO trackers (id, name, name_key, title, snapshot_date, revision) "
+            "VALUES (1, :name, :key, :title, :snapshot_date, :revision)"
+        ),
+        {
+            "name": name,
+            "key": name.casefold(),
+            "title": title,
+            "snapshot_date": snapshot_date,
+            "revision": int(revision or 0),
+        },
+    )
+    for model in _SCOPED_MODELS:
+        table = model.__table__.name
+        columns = ", ".join(f'"{name}"' for name in old_columns[table])
+        connection.execute(
+            text(
+                f'INSERT INTO "{table}" (tracker_id, {columns}) '
+                f'SELECT 1, {columns} FROM "{table}_schema2"'
+            )
+        )
+        connection.execute(text(f'DROP TABLE "{table}_schema2"'))
+    connection.execute(text("DROP TABLE tracker"))
+    connection.execute(text("DELETE FROM meta WHERE key = 'revision'"))
+    if connection.dialect.name == "postgresql":
+        restart_sequences(connection, [model.__table__ for model in (*_SCOPED_MODELS, TrackerRow)])
+
+
+def restart_sequences(connection: Connection, tables: list[Any]) -> None:
+    """A server's serial keys go on after rows inserted with their own keys (PostgreSQL)."""
+    for table in tables:
+        for column in table.primary_key.columns:
+            if not isinstance(column.type, Integer):
+                continue
+            if column.autoincrement is True or (
+                column.autoincrement == "auto" and len(table.primary_key.columns) == 1
+            ):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', "
+                        f"'{column.name}'), COALESCE((SELECT MAX(\"{column.name}\") "
+                        f'FROM "{table.name}"), 0) + 1, false)'
+                    )
+                )
+
+
+def _upgrade_to_4(connection: Connection) -> None:
+    """Schema 4: a metric holds a value, a unit and a target (issue 14, trends); empty
     for the metrics already stored, which stay plain bullets until given a value."""
     # A store whose tables an older step created with today's models has them already.
     present = {column["name"] for column in inspect(connection).get_columns("metric")}
@@ -52,7 +154,11 @@ def _upgrade_to_3(connection: Connection) -> None:
 
 #: version N-1 -> N upgrades, run in order inside one transaction. Each takes the
 #: connection of that transaction (SQLAlchemy Core: ``connection.execute(text(...))``).
-UPGRADES: dict[int, Callable[[Connection], None]] = {2: _upgrade_to_2, 3: _upgrade_to_3}
+UPGRADES: dict[int, Callable[[Connection], None]] = {
+    2: _upgrade_to_2,
+    3: _upgrade_to_3,
+    4: _upgrade_to_4,
+}
 
 
 def stored_version(connection: Connection) -> int | None:
@@ -119,18 +225,9 @@ def _create(connection: Connection, version: int) -> None:
         [
             {"k": "application", "v": rows.APPLICATION},
             {"k": "schema_version", "v": str(version)},
-            {"k": "revision", "v": "0"},
         ],
     )
-    connection.execute(text("INSERT INTO tracker (id, title) VALUES (1, '')"))
-    statuses = [
-        {"kind": kind, "name": name, "position": position}
-        for kind, names in (("task", DEFAULT_TASK_STATUSES), ("risk", DEFAULT_RISK_STATUSES))
-        for position, name in enumerate(names)
-    ]
-    connection.execute(
-        text("INSERT INTO status (kind, name, position) VALUES (:kind, :name, :position)"), statuses
-    )
+    # No tracker yet: an import or a title adds the first (with its status lists).
 
 
 def backup_sqlite(path: Path, version: int) -> Path:

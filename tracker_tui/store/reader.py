@@ -70,13 +70,27 @@ def _contains(column: str) -> str:
 
 
 class Reader:
-    """Every query the dashboard, the CLI and the exporter run, on one connection."""
+    """Every query the dashboard, the CLI and the exporter run about one tracker (the
+    store's ``tracker_id``; None reads an empty tracker), on one connection.
 
-    def __init__(self, connection: Connection) -> None:
+    Every query names its tracker: ``tracker_id = :t`` (``_all`` passes ``t``).
+    ``scoped`` gives a reader of another tracker on the same connection.
+    """
+
+    def __init__(self, connection: Connection, tracker_id: int | None = None) -> None:
         self.connection = connection
+        self.tracker_id = tracker_id
         self._has_schema = False
 
+    def scoped(self, tracker_id: int | None) -> Reader:
+        """A reader of ``tracker_id`` sharing this one's connection."""
+        reader = Reader(self.connection, tracker_id)
+        reader._has_schema = self._has_schema
+        return reader
+
     def _all(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        if ":t" in sql:
+            params["t"] = self.tracker_id
         return self.connection.fetchall(sql, params)
 
     @contextlib.contextmanager
@@ -111,18 +125,24 @@ class Reader:
         return rows[0][0] if rows else None
 
     def revision(self) -> int:
-        value = self.meta("revision")
-        return int(value) if value else 0
+        """The tracker's change counter (of the whole store, summed, when no tracker
+        is chosen: ``check`` reports it so)."""
+        if self.tracker_id is None:
+            return int(self._all("SELECT COALESCE(SUM(revision), 0) FROM trackers")[0][0])
+        rows = self._all("SELECT revision FROM trackers WHERE id = :t")
+        return int(rows[0][0]) if rows else 0
 
     def tracker_info(self) -> TrackerInfo | None:
-        rows = self._all("SELECT title, snapshot_date FROM tracker WHERE id = 1")
+        rows = self._all("SELECT title, snapshot_date FROM trackers WHERE id = :t")
         if not rows:
             return None
         return TrackerInfo(title=rows[0][0], snapshot_date=parse_date(rows[0][1]))
 
     def statuses(self, kind: str) -> list[str]:
         rows = self._all(
-            "SELECT name FROM status WHERE kind = :kind ORDER BY position, name", kind=kind
+            "SELECT name FROM status WHERE tracker_id = :t AND kind = :kind "
+            "ORDER BY position, name",
+            kind=kind,
         )
         if rows:
             return [row[0] for row in rows]
@@ -131,12 +151,14 @@ class Reader:
     # -- tasks -------------------------------------------------------------------------
 
     def tasks(self, *, limit: int | None = None) -> list[Task]:
-        sql = f"SELECT {TASK_COLUMNS} FROM task ORDER BY block, position, id"
+        sql = f"SELECT {TASK_COLUMNS} FROM task WHERE tracker_id = :t ORDER BY block, position, id"
         rows = self._all(sql + " LIMIT :limit", limit=limit) if limit else self._all(sql)
         return [task_from_row(row) for row in rows]
 
     def task(self, task_id: str) -> Task | None:
-        rows = self._all(f"SELECT {TASK_COLUMNS} FROM task WHERE id = :id", id=task_id)
+        rows = self._all(
+            f"SELECT {TASK_COLUMNS} FROM task WHERE tracker_id = :t AND id = :id", id=task_id
+        )
         return task_from_row(rows[0]) if rows else None
 
     def tasks_by_id(self, ids: Sequence[str]) -> list[Task]:
@@ -146,14 +168,15 @@ class Reader:
             chunk = ids[start : start + 500]
             names = ", ".join(f":p{i}" for i in range(len(chunk)))
             params = {f"p{i}": value for i, value in enumerate(chunk)}
-            rows = self.connection.fetchall(
-                f"SELECT {TASK_COLUMNS} FROM task WHERE id IN ({names})", params
+            rows = self._all(
+                f"SELECT {TASK_COLUMNS} FROM task WHERE tracker_id = :t AND id IN ({names})",
+                **params,
             )
             found.extend(task_from_row(row) for row in rows)
         return found
 
     def task_ids(self) -> list[str]:
-        return [row[0] for row in self._all("SELECT id FROM task")]
+        return [row[0] for row in self._all("SELECT id FROM task WHERE tracker_id = :t")]
 
     def summary(self) -> Summary:
         """The Snapshot header's figures, from aggregate queries (no Python loops over
@@ -164,16 +187,23 @@ class Reader:
     def _summary(self) -> Summary:
         # SUM / COUNT in Python rather than AVG: AVG is a float on SQLite but a NUMERIC on
         # PostgreSQL; an exact integer sum divided here is the same float on both.
-        count, total = self._all("SELECT COUNT(*), SUM(progress) FROM task")[0]
+        count, total = self._all("SELECT COUNT(*), SUM(progress) FROM task WHERE tracker_id = :t")[
+            0
+        ]
         # Groups are few: sorted here, in the same order whatever the engine's collation.
         by_status = tuple(
             StatusCount(status, n)
-            for status, n in sorted(self._all("SELECT status, COUNT(*) FROM task GROUP BY status"))
+            for status, n in sorted(
+                self._all("SELECT status, COUNT(*) FROM task WHERE tracker_id = :t GROUP BY status")
+            )
         )
         by_milestone = tuple(
             MilestoneProgress(milestone, _mean(total_, n), n)
             for milestone, total_, n in sorted(
-                self._all("SELECT milestone, SUM(progress), COUNT(*) FROM task GROUP BY milestone"),
+                self._all(
+                    "SELECT milestone, SUM(progress), COUNT(*) FROM task "
+                    "WHERE tracker_id = :t GROUP BY milestone"
+                ),
                 key=lambda row: row[0],
             )
         )
@@ -181,13 +211,15 @@ class Reader:
         # (impact, status) groups are few, and filtered here rather than in SQL.
         open_counts: dict[str, int] = {}
         for impact, status, n in self._all(
-            "SELECT impact, status, COUNT(*) FROM risk GROUP BY impact, status"
+            "SELECT impact, status, COUNT(*) FROM risk WHERE tracker_id = :t "
+            "GROUP BY impact, status"
         ):
             if is_open_risk_status(status):
                 open_counts[impact] = open_counts.get(impact, 0) + n
         open_risks = tuple(sorted(open_counts.items()))
         first = self._all(
-            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint ORDER BY block, position LIMIT 1"
+            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint WHERE tracker_id = :t "
+            "ORDER BY block, position LIMIT 1"
         )
         next_checkpoint = from_row(Checkpoint, first[0]) if first else None
         return Summary(
@@ -202,30 +234,38 @@ class Reader:
     # -- the other registers -----------------------------------------------------------
 
     def risks(self) -> list[Risk]:
-        rows = self._all(f"SELECT {RISK_COLUMNS} FROM risk ORDER BY block, position, id")
+        rows = self._all(
+            f"SELECT {RISK_COLUMNS} FROM risk WHERE tracker_id = :t ORDER BY block, position, id"
+        )
         return [risk_from_row(row) for row in rows]
 
     def risk(self, risk_id: str) -> Risk | None:
-        rows = self._all(f"SELECT {RISK_COLUMNS} FROM risk WHERE id = :id", id=risk_id)
+        rows = self._all(
+            f"SELECT {RISK_COLUMNS} FROM risk WHERE tracker_id = :t AND id = :id", id=risk_id
+        )
         return risk_from_row(rows[0]) if rows else None
 
     def impacts(self) -> list[str]:
         """The default impacts, then any other spelling the register uses (P0, Sev 1...)."""
-        rows = self._all("SELECT DISTINCT impact FROM risk WHERE impact != ''")
+        rows = self._all("SELECT DISTINCT impact FROM risk WHERE tracker_id = :t AND impact != ''")
         return list(dict.fromkeys((*DEFAULT_IMPACTS, *sorted(row[0] for row in rows))))
 
     def risk_ids(self) -> list[str]:
-        return [row[0] for row in self._all("SELECT id FROM risk")]
+        return [row[0] for row in self._all("SELECT id FROM risk WHERE tracker_id = :t")]
 
     def decisions(self) -> list[Decision]:
         rows = self._all(
-            f"SELECT {select_list(Decision)} FROM decision ORDER BY block, position, key"
+            f"SELECT {select_list(Decision)} FROM decision WHERE tracker_id = :t "
+            "ORDER BY block, position, key"
         )
         return [from_row(Decision, row) for row in rows]
 
     def activity(self, *, limit: int | None = None, offset: int = 0) -> list[ActivityEntry]:
         """Activity entries in document order (the log is kept newest first)."""
-        sql = f"SELECT {ACTIVITY_COLUMNS} FROM activity ORDER BY block, position, key"
+        sql = (
+            f"SELECT {ACTIVITY_COLUMNS} FROM activity WHERE tracker_id = :t "
+            "ORDER BY block, position, key"
+        )
         if limit is not None:
             sql += " LIMIT :limit OFFSET :offset"
             rows = self._all(sql, limit=limit, offset=offset)
@@ -234,22 +274,27 @@ class Reader:
         return [from_row(ActivityEntry, row) for row in rows]
 
     def activity_count(self) -> int:
-        return int(self._all("SELECT COUNT(*) FROM activity")[0][0])
+        return int(self._all("SELECT COUNT(*) FROM activity WHERE tracker_id = :t")[0][0])
 
     def checkpoints(self) -> list[Checkpoint]:
         rows = self._all(
-            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint ORDER BY block, position, key"
+            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint WHERE tracker_id = :t "
+            "ORDER BY block, position, key"
         )
         return [from_row(Checkpoint, row) for row in rows]
 
     def cadence(self) -> list[CadenceItem]:
         rows = self._all(
-            f"SELECT {select_list(CadenceItem)} FROM cadence ORDER BY block, position, key"
+            f"SELECT {select_list(CadenceItem)} FROM cadence WHERE tracker_id = :t "
+            "ORDER BY block, position, key"
         )
         return [from_row(CadenceItem, row) for row in rows]
 
     def metrics(self) -> list[Metric]:
-        rows = self._all(f"SELECT {select_list(Metric)} FROM metric ORDER BY block, position, key")
+        rows = self._all(
+            f"SELECT {select_list(Metric)} FROM metric WHERE tracker_id = :t "
+            "ORDER BY block, position, key"
+        )
         return [from_row(Metric, row) for row in rows]
 
     def mentions(self, entity_id: str) -> tuple[list[ActivityEntry], list[Risk], list[Checkpoint]]:
@@ -260,7 +305,8 @@ class Reader:
         activity = [
             from_row(ActivityEntry, row)
             for row in self._all(
-                f"SELECT {ACTIVITY_COLUMNS} FROM activity WHERE {_contains('text')} "
+                f"SELECT {ACTIVITY_COLUMNS} FROM activity "
+                f"WHERE tracker_id = :t AND {_contains('text')} "
                 "ORDER BY block, position LIMIT 200",
                 p=pattern,
             )
@@ -268,15 +314,17 @@ class Reader:
         risks = [
             risk_from_row(row)
             for row in self._all(
-                f"SELECT {RISK_COLUMNS} FROM risk WHERE {_contains('description')} "
-                f"OR {_contains('mitigation')} ORDER BY block, position",
+                f"SELECT {RISK_COLUMNS} FROM risk WHERE tracker_id = :t "
+                f"AND ({_contains('description')} OR {_contains('mitigation')}) "
+                "ORDER BY block, position",
                 p=pattern,
             )
         ]
         checkpoints = [
             from_row(Checkpoint, row)
             for row in self._all(
-                f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint WHERE {_contains('text')} "
+                f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint "
+                f"WHERE tracker_id = :t AND {_contains('text')} "
                 "ORDER BY block, position",
                 p=pattern,
             )
@@ -290,11 +338,13 @@ class Reader:
         columns = CHANGE_COLUMNS
         if entity_id is None:
             rows = self._all(
-                f"SELECT {columns} FROM change ORDER BY seq DESC LIMIT :limit", limit=limit
+                f"SELECT {columns} FROM change WHERE tracker_id = :t "
+                "ORDER BY seq DESC LIMIT :limit",
+                limit=limit,
             )
         else:
             rows = self._all(
-                f"SELECT {columns} FROM change WHERE entity_id = :id "
+                f"SELECT {columns} FROM change WHERE tracker_id = :t AND entity_id = :id "
                 "ORDER BY seq DESC LIMIT :limit",
                 id=entity_id,
                 limit=limit,
@@ -306,7 +356,7 @@ class Reader:
         refresh). ``limit`` rows back means there may be more: reload everything."""
         rows = self._all(
             f"SELECT {CHANGE_COLUMNS} FROM change "
-            "WHERE revision > :revision ORDER BY seq LIMIT :limit",
+            "WHERE tracker_id = :t AND revision > :revision ORDER BY seq LIMIT :limit",
             revision=revision,
             limit=limit,
         )
@@ -315,7 +365,7 @@ class Reader:
     def layout(self) -> list[tuple[int, str, str, list[str], list[str], dict[str, str]]]:
         rows = self._all(
             "SELECT position, kind, text, columns, fields, style FROM layout_block "
-            "ORDER BY position"
+            "WHERE tracker_id = :t ORDER BY position"
         )
         return [
             (r[0], r[1], r[2], json.loads(r[3]), json.loads(r[4]), json.loads(r[5])) for r in rows
@@ -325,10 +375,13 @@ class Reader:
         """(block, item) for every row of an entity table, in document order, for export."""
         entity = ENTITIES[table]
         rows = self._all(
-            f"SELECT block, {select_list(entity)} FROM {table} ORDER BY block, position"
+            f"SELECT block, {select_list(entity)} FROM {table} WHERE tracker_id = :t "
+            "ORDER BY block, position"
         )
         return [(row[0], from_row(entity, row[1:])) for row in rows]
 
     def counts(self) -> dict[str, int]:
         tables = ("task", "activity", "checkpoint", "risk", "decision", "cadence", "metric")
-        return {table: self._all(f"SELECT COUNT(*) FROM {table}")[0][0] for table in tables}
+        # No tracker chosen (``check``): the whole store's.
+        where = "" if self.tracker_id is None else " WHERE tracker_id = :t"
+        return {table: self._all(f"SELECT COUNT(*) FROM {table}{where}")[0][0] for table in tables}

@@ -224,17 +224,24 @@ def _check_server(where: str, reader: Reader, *, read_only: bool) -> Opening:
 
     Raises:
         TrackerError: unreachable, login refused, no such database, another application's
-            tables, or a newer schema; nothing is written to the database then.
+            tables, a newer schema, or an empty database the role may not create tables
+            in; nothing is written to the database then.
     """
     connection = reader.connection
     assert isinstance(connection, SqlAlchemyConnection)
     tables = set(connection.table_names())
     if not tables:
         # An empty database: the schema is made now, so that the first reads find it,
-        # by a login that may create tables; anyone else reads an empty store.
-        if not read_only and connection.can_write(has_schema=False):
-            return Opening(needs_writer=True)
-        return Opening(read_only=True)
+        # by a login that may create tables; --read-only reads an empty store.
+        if read_only:
+            return Opening(read_only=True)
+        if not connection.can_write(has_schema=False):
+            raise TrackerError(
+                f"cannot create the tracker's tables in {where}: your database role may "
+                "not create tables there (ask for CREATE on the schema, e.g. GRANT CREATE "
+                "ON SCHEMA public TO the role), or import with a role that may"
+            )
+        return Opening(needs_writer=True)
     foreign = (
         f"{where} is another application's database, not a tracker store; it was left untouched"
     )

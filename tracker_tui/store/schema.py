@@ -6,7 +6,9 @@ frame (the read path in ``reader.py`` speaks plain SQL to these same tables).
 
 The entity tables (task, risk, decision and the list items) are generated from the
 fields the domain declares (``tracker_tui.fields``), so that a field is declared once;
-the store's own tables (meta, tracker, layout, status, history) are written out here.
+the store's own tables (meta, trackers, opened_tracker, layout, status, history) are
+written out here. Every table but ``meta`` and ``opened_tracker`` holds rows of many
+trackers, told apart by ``tracker_id`` (schema 3).
 Every change to these tables needs a migration in ``migrations.py`` and a bump of
 ``rows.SCHEMA_VERSION``; ``tests/test_fields.py`` holds the schema as it is, so that
 such a change cannot go unnoticed.
@@ -24,15 +26,17 @@ from sqlmodel import Field, SQLModel
 from tracker_tui.domain import ENTITIES
 from tracker_tui.fields import FieldSpec, field_specs
 
-#: Indexes added in schema 2 for the reads before the dashboard's first frame (and the
-#: Activity screen's pages): document order without a sort, and the Snapshot header's
-#: aggregates from covering indexes. ``migrations._upgrade_to_2`` adds them to older
-#: stores; their names are what it creates, so keep the two in step.
+#: Indexes for the reads before the dashboard's first frame (and the Activity screen's
+#: pages): document order without a sort, and the Snapshot header's aggregates from
+#: covering indexes, each within one tracker (schema 3 put ``tracker_id`` first; schema
+#: 2's, without it, are frozen in ``migrations._upgrade_to_2``).
 ORDER_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "ix_task_document_order": ("task", ("block", "position", "id")),
-    "ix_task_milestone_progress": ("task", ("milestone", "progress")),
-    "ix_risk_document_order": ("risk", ("block", "position", "id")),
-    "ix_activity_document_order": ("activity", ("block", "position")),
+    "ix_task_document_order": ("task", ("tracker_id", "block", "position", "id")),
+    "ix_task_milestone_progress": ("task", ("tracker_id", "milestone", "progress")),
+    "ix_task_owner": ("task", ("owner", "tracker_id")),
+    "ix_risk_document_order": ("risk", ("tracker_id", "block", "position", "id")),
+    "ix_activity_document_order": ("activity", ("tracker_id", "block", "position")),
+    "ix_change_tracker_revision": ("change", ("tracker_id", "revision")),
 }
 
 
@@ -50,17 +54,36 @@ class Meta(SQLModel, table=True):
 
 
 class TrackerRow(SQLModel, table=True):
-    __tablename__ = "tracker"
-    id: int = Field(default=1, primary_key=True)
+    """One tracker of the store (schema 3: a store holds many). Every other table but
+    ``meta`` and ``opened_tracker`` has a ``tracker_id`` pointing here."""
+
+    __tablename__ = "trackers"
+    id: int | None = Field(default=None, primary_key=True)
+    #: What ``--tracker`` matches and export names files after (the title by default).
+    name: str
+    #: ``name`` folded (``str.casefold``): names are unique whatever their case.
+    name_key: str = Field(unique=True)
     title: str = ""
     snapshot_date: str | None = None  # YYYY-MM-DD
+    #: The tracker's change counter: it goes up with every committed write to it.
+    revision: int = 0
+
+
+class OpenedTrackerRow(SQLModel, table=True):
+    """The tracker each user opened last: what a command without ``--tracker`` uses
+    when the store holds more than one."""
+
+    __tablename__ = "opened_tracker"
+    user: str = Field(primary_key=True)
+    tracker_id: int
 
 
 class LayoutBlockRow(SQLModel, table=True):
     """The document's layout: raw markdown, and where each table and list sits."""
 
     __tablename__ = "layout_block"
-    position: int = Field(primary_key=True)
+    tracker_id: int = Field(primary_key=True)
+    position: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     kind: str  # "raw" or an entity kind
     text: str = ""  # raw markdown, for kind == "raw"
     columns: str = "[]"  # JSON list of header labels
@@ -72,6 +95,7 @@ class StatusRow(SQLModel, table=True):
     """The store's status lists, in cycling order: one per entity kind."""
 
     __tablename__ = "status"
+    tracker_id: int = Field(primary_key=True)
     kind: str = Field(primary_key=True)  # "task" or "risk"
     name: str = Field(primary_key=True)
     position: int = 0
@@ -88,6 +112,7 @@ _DEFAULT_INDEXED = frozenset({"position"})
 def _column(item: FieldSpec, default: Any, indexed: bool) -> tuple[Any, Any]:
     """The annotation and the ``Field`` of one declared field, as stored."""
     if item.kind == "id":
+        # Unique within a tracker: the key is (tracker_id, id).
         return str, Field(primary_key=True)
     if item.kind == "key":
         return int | None, Field(default=None, primary_key=True)
@@ -97,6 +122,10 @@ def _column(item: FieldSpec, default: Any, indexed: bool) -> tuple[Any, Any]:
         return str, Field(default="{}", index=indexed)  # JSON
     if item.kind in ("progress", "version"):
         return int, Field(default=default, index=indexed)
+    if default == "":
+        # Empty on the server too: an upgrade that copies rows from an older table (schema
+        # 3's) fills a column added since (a metric's value, schema 4) with it.
+        return str, Field(default="", index=indexed, sa_column_kwargs={"server_default": ""})
     return str, Field(default="" if default is dataclasses.MISSING else default, index=indexed)
 
 
@@ -116,6 +145,15 @@ def entity_table(kind: str, entity: type, *, name: str | None = None) -> type[SQ
     specs = field_specs(entity)
     content = [item for item in specs if item.kind not in ("version", "stamp")]
     bookkeeping = [item for item in specs if item.kind in ("version", "stamp")]
+    # First: the tracker the row belongs to (part of the key of a table keyed by ID; an
+    # integer key stays the table's own, unique across trackers).
+    keyed_by_id = any(item.kind == "id" for item in specs)
+    annotations["tracker_id"] = int
+    namespace["tracker_id"] = (
+        Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+        if keyed_by_id
+        else Field(default=0, index=True)
+    )
     for item in content:
         annotations[item.name], namespace[item.name] = _column(
             item, defaults[item.name], item.name in indexed
@@ -161,7 +199,11 @@ class ChangeRow(SQLModel, table=True):
     """
 
     __tablename__ = "change"
+    __table_args__ = _indexes("change")
     seq: int | None = Field(default=None, primary_key=True)
+    #: The tracker changed (0: the store itself, e.g. a tracker deleted).
+    tracker_id: int = Field(default=0)
+    #: The tracker's revision this change made (revisions count per tracker).
     revision: int = Field(index=True)
     at: str
     user: str = Field(index=True)

@@ -38,11 +38,20 @@ from tracker_tui.domain import (
     TrackerError,
     TrackerInfo,
 )
+from tracker_tui.portfolio import (
+    OwnerTask,
+    PortfolioRow,
+    TrackerCounts,
+    TrackerRef,
+    choose_tracker,
+    match_tracker,
+)
 from tracker_tui.rules import RISK_FIELDS, TASK_FIELDS, next_id
 from tracker_tui.store.connections import SqlAlchemyConnection, SqliteConnection
 from tracker_tui.store.reader import Reader
 from tracker_tui.store.replayed import Replayed
 from tracker_tui.store.target import StoreTarget, current_user, resolve_target
+from tracker_tui.store.trackers_reader import TrackersReader
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -73,8 +82,28 @@ def _expected_values(expected: Mapping[str, Any] | ItemValue | None) -> dict[str
     return values
 
 
+class _Connections:
+    """What every view of one store shares: the reader's connection, the write path and
+    a server's engine, each made once, under one lock."""
+
+    def __init__(self) -> None:
+        self.reader: Reader | None = None
+        self.writer: Writer | None = None
+        # A database server (PostgreSQL): one engine (one pool) for reads and writes.
+        self.engine: Engine | None = None
+        # Workers may make the first read or write at the same moment.
+        self.lock = threading.RLock()
+
+
 class Store:
-    """A tracker store at one target, used by one user.
+    """A tracker store at one target, used by one user, on its current tracker.
+
+    A store holds many trackers (``trackers()``). Every read and edit below that is not
+    about the store as a whole (``trackers``, ``portfolio``, ``owner_tasks``) is about
+    the *current tracker*: the one ``Store.open(tracker=...)`` names, else the only one,
+    else the one this user opened last (``choose_tracker``'s rule); ``use_tracker``
+    switches it, and ``for_tracker`` gives a view on another tracker that shares this
+    store's connections (the owner view edits tasks of many trackers through it).
 
     Open it with ``Store.open``; close it with ``close()`` (or use it as a context manager).
     Methods are safe to call from worker threads.
@@ -85,7 +114,13 @@ class Store:
     CHANGES_LIMIT: int = 5_000
 
     def __init__(
-        self, target: StoreTarget, *, user: str, read_only: bool, clock: Clock | None = None
+        self,
+        target: StoreTarget,
+        *,
+        user: str,
+        read_only: bool,
+        clock: Clock | None = None,
+        tracker: str | None = None,
     ) -> None:
         self.target = target
         self.user = user
@@ -95,13 +130,16 @@ class Store:
         #: The one clock of this store: Last Update, the history's timestamps, and what
         #: the UI and the CLI call today.
         self.clock: Clock = clock if clock is not None else SystemClock()
-        self._reader: Reader | None = None
-        self._writer: Writer | None = None
-        # A database server (PostgreSQL): one engine (one pool) for reads and writes.
-        self._engine: Engine | None = None
-        # Workers may make the first read or write at the same moment: one reader and
-        # one writer per store, created under this lock.
-        self._open_lock = threading.RLock()
+        self._shared = _Connections()
+        self._open_lock = self._shared.lock
+        #: The tracker asked for (``--tracker``), matched when first needed.
+        self._wanted = tracker
+        #: The current tracker, once chosen (None: not yet, or the store holds none).
+        self._tracker: TrackerRef | None = None
+        #: A view (``for_tracker``) leaves the shared connections to the store it came from.
+        self._owns_connections = True
+        #: A view on no tracker (``without_tracker``): nothing is chosen, ever.
+        self._chosen_none = False
 
     # -- opening -----------------------------------------------------------------------
 
@@ -114,6 +152,7 @@ class Store:
         read_only: bool = False,
         verify: bool = True,
         clock: Clock | None = None,
+        tracker: str | None = None,
     ) -> Store:
         """Open (without creating) the store at ``target``.
 
@@ -135,6 +174,9 @@ class Store:
                 False to open a damaged store anyway, e.g. to ``check()`` it.
             clock: the store's clock (``store.clock``), for Last Update and the history's
                 timestamps; default the system clock. A test passes a ``FixedClock``.
+            tracker: the current tracker's name, or a unique prefix of it, whatever the
+                case (``--tracker``); matched on first use (``tracker()``), which raises
+                ``TrackerError`` listing the names when it matches none or several.
 
         Raises:
             TrackerError: the target is not a tracker store, is damaged, or was written by
@@ -150,7 +192,9 @@ class Store:
                 raise TrackerError(f"{resolved.path} is a directory, not a tracker store")
             if not os.access(resolved.path, os.W_OK):
                 read_only = True
-        store = cls(resolved, user=user or current_user(), read_only=read_only, clock=clock)
+        store = cls(
+            resolved, user=user or current_user(), read_only=read_only, clock=clock, tracker=tracker
+        )
         try:
             store._check_compatible(verify=verify)
         except BaseException:
@@ -165,57 +209,195 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Close the connections. The reader goes first, so that the writer's engine is
-        the last to leave and SQLite checkpoints the WAL into the main file."""
+        """Close the connections (a view's: nothing; its store closes them). The reader
+        goes first, so that the writer's engine is the last to leave and SQLite
+        checkpoints the WAL into the main file."""
+        if not self._owns_connections:
+            return
+        shared = self._shared
         with self._open_lock:
-            if self._reader is not None:
-                self._reader.connection.close()
-                self._reader = None
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+            if shared.reader is not None:
+                shared.reader.connection.close()
+                shared.reader = None
+            if shared.writer is not None:
+                shared.writer.close()
+                shared.writer = None
+            if shared.engine is not None:
+                shared.engine.dispose()
+                shared.engine = None
 
     def _server_engine(self) -> Engine:
         """The engine of a store on a database server, created once (no connection yet)."""
         with self._open_lock:
-            if self._engine is None:
+            if self._shared.engine is None:
                 from tracker_tui.store.engine import make_engine
 
-                self._engine = make_engine(self.target)
-            return self._engine
+                self._shared.engine = make_engine(self.target)
+            return self._shared.engine
+
+    # -- the current tracker -----------------------------------------------------------
+
+    def without_tracker(self) -> Store:
+        """A view of this store on no tracker: its reads of one tracker are empty, and
+        the store-wide ones (``trackers``, ``portfolio``...) work. For a dashboard that
+        opens on the portfolio of a store whose tracker is still to be chosen."""
+        view = self.for_tracker(TrackerRef(0, ""))
+        view._tracker = None
+        view._chosen_none = True
+        return view
+
+    def for_tracker(self, tracker: TrackerRef) -> Store:
+        """A view of this store on ``tracker``: the same connections, user, clock and
+        read-only state; every read and edit of it is about ``tracker``. Closing it
+        closes nothing."""
+        view = Store(self.target, user=self.user, read_only=self.read_only, clock=self.clock)
+        view._shared = self._shared
+        view._open_lock = self._shared.lock
+        view.read_only_by_permissions = self.read_only_by_permissions
+        view._tracker = tracker
+        view._owns_connections = False
+        return view
+
+    def use_tracker(self, wanted: str | TrackerRef) -> TrackerRef:
+        """Make ``wanted`` (a tracker, or a name or unique prefix of one) the current
+        tracker; returns it.
+
+        Raises:
+            TrackerError: no tracker, or several, match (the message lists the names).
+        """
+        if isinstance(wanted, str):
+            wanted = match_tracker(self.trackers(), wanted)
+        self._tracker = wanted
+        self._wanted = None
+        return wanted
+
+    def tracker(self) -> TrackerRef | None:
+        """The current tracker, chosen on first use (see the class); None while the
+        store holds none.
+
+        Raises:
+            TrackerError: the ``tracker`` given to ``open`` matches none or several, or
+                the store holds several and this user has opened none of them yet.
+        """
+        if self._tracker is not None or self._chosen_none:
+            return self._tracker
+        base = self._base_reader()
+        if base is None or not base.has_schema():
+            return None
+        trackers = TrackersReader(base.connection)
+        chosen = choose_tracker(
+            trackers.trackers(),
+            self._wanted,
+            trackers.opened_by(self.user) if self._wanted is None else None,
+        )
+        # Kept once found: a store with none looks again next time (an import elsewhere).
+        self._tracker = chosen
+        return chosen
+
+    def _tracker_id(self) -> int | None:
+        tracker = self.tracker()
+        return tracker.id if tracker is not None else None
+
+    def trackers(self) -> list[TrackerRef]:
+        """Every tracker of the store, in name order."""
+        return self._store_reads(TrackersReader.trackers, [])
+
+    def tracker_counts(self) -> list[TrackerCounts]:
+        """Every tracker with how many rows of each kind it holds."""
+        return self._store_reads(TrackersReader.counts, [])
+
+    def revisions(self) -> dict[int, int]:
+        """Each tracker's revision, by key: it moves whenever that tracker changes."""
+        return self._store_reads(TrackersReader.revisions, {})
+
+    def portfolio(self, *, today: date, stale_days: int) -> list[PortfolioRow]:
+        """One row per tracker: progress, tasks done, open risks, stale tasks (not
+        Complete, Last Update more than ``stale_days`` before ``today``), the next
+        checkpoint and the last change. One snapshot, a few grouped queries."""
+        return self._store_reads(
+            lambda reader: reader.portfolio(today=today, stale_days=stale_days), []
+        )
+
+    def owners(self) -> list[str]:
+        """Every task owner in any tracker, once each whatever the case."""
+        return self._store_reads(TrackersReader.owners, [])
+
+    def owner_tasks(self, owner: str) -> list[OwnerTask]:
+        """Every open (not Complete) task of ``owner`` (whatever the case) in every
+        tracker, grouped by tracker; edit one through ``for_tracker(row.tracker)``."""
+        return self._store_reads(lambda reader: reader.owner_tasks(owner), [])
+
+    def remember_opened(self) -> None:
+        """Record that this user opened the current tracker: a later command without
+        ``--tracker`` uses it. Quietly nothing on a read-only store."""
+        if not self.read_only and self._tracker_id() is not None:
+            self._write().remember_opened()
+
+    def rename_tracker(self, name: str) -> TrackerRef:
+        """Rename the current tracker (recorded in its history; undo puts it back).
+
+        Raises:
+            ValidationError: an empty name, or another tracker has it (any case).
+        """
+        new = self._write().rename_tracker(name)
+        current = self.tracker()
+        assert current is not None
+        self._tracker = TrackerRef(current.id, new, current.title, current.revision)
+        return self._tracker
+
+    def delete_tracker(self) -> dict[str, int]:
+        """Delete the current tracker, with all its rows, history and undo, in one
+        transaction; returns how many rows of each table went. The store then has no
+        current tracker until one is chosen again."""
+        counts = self._write().delete_tracker()
+        self._tracker = None
+        return counts
+
+    def _store_reads(self, read: Callable[[TrackersReader], R], default: R) -> R:
+        base = self._base_reader()
+        if base is None or not base.has_schema():
+            return default
+        return read(TrackersReader(base.connection))
 
     @property
     def exists(self) -> bool:
         """Whether the store holds a schema yet (a new store is created on first write)."""
         if self.target.path is not None and not self.target.path.exists():
             return False
-        reader = self._read()
+        reader = self._base_reader()
         return reader is not None and reader.has_schema()
 
-    def _read(self) -> Reader | None:
-        """The reader, or None for a SQLite store whose file does not exist yet."""
-        if self._reader is not None:
-            return self._reader
+    def _base_reader(self) -> Reader | None:
+        """The shared reader (of no tracker), or None for a SQLite store whose file does
+        not exist yet."""
+        shared = self._shared
+        if shared.reader is not None:
+            return shared.reader
         with self._open_lock:
-            if self._reader is None:
+            if shared.reader is None:
                 if self.target.is_sqlite and self.target.path is not None:
                     if not self.target.path.exists():
                         return None
                     from tracker_tui.store.safety import open_sqlite_reader
 
-                    self._reader = Reader(open_sqlite_reader(self.target.path, self.read_only))
+                    shared.reader = Reader(open_sqlite_reader(self.target.path, self.read_only))
                 else:
-                    self._reader = Reader(
+                    shared.reader = Reader(
                         SqlAlchemyConnection(
                             self._server_engine(), self.target.describe(), self.target.url
                         )
                     )
-            return self._reader
+            return shared.reader
 
-    def _write(self) -> Writer:
+    def _read(self) -> Reader | None:
+        """The reader of the current tracker, or None for a SQLite store whose file does
+        not exist yet."""
+        base = self._base_reader()
+        if base is None:
+            return None
+        return base.scoped(self._tracker_id() if base.has_schema() else None)
+
+    def _base_writer(self) -> Writer:
         if self.read_only:
             from tracker_tui.store.permissions import read_only_message
 
@@ -226,15 +408,21 @@ class Store:
                     by_permissions=self.read_only_by_permissions,
                 )
             )
-        if self._writer is not None:
-            return self._writer
+        shared = self._shared
+        if shared.writer is not None:
+            return shared.writer
         with self._open_lock:
-            if self._writer is None:
+            if shared.writer is None:
                 from tracker_tui.store.writer import Writer
 
                 engine = None if self.target.is_sqlite else self._server_engine()
-                self._writer = Writer(self.target, user=self.user, engine=engine, clock=self.clock)
-            return self._writer
+                shared.writer = Writer(self.target, user=self.user, engine=engine, clock=self.clock)
+            return shared.writer
+
+    def _write(self) -> Writer:
+        """The write path on the current tracker."""
+        base = self._base_writer()
+        return base.scoped(self._tracker_id())
 
     def prepare_writer(self) -> None:
         """Prepare the write path now: import SQLModel, build the engine, check the schema.
@@ -250,7 +438,7 @@ class Store:
             import tracker_tui.store.writer  # noqa: F401  (the import is the cost)
 
             return
-        self._write()
+        self._base_writer()
 
     def verify_in_background(self) -> BackgroundCheck:
         """Start the page check that ``open(verify=True)`` makes, on a thread; call
@@ -266,7 +454,7 @@ class Store:
 
         # A SQLite file is probed on its own (nothing created next to it); a server
         # store is checked through the reader it will use.
-        reader = None if self.target.is_sqlite else self._read()
+        reader = None if self.target.is_sqlite else self._base_reader()
         opening = check_compatible(
             self.target, read_only=self.read_only, verify=verify, reader=reader
         )
@@ -275,7 +463,7 @@ class Store:
             self.read_only_by_permissions = not self.read_only
             self.read_only = True
         if opening.needs_writer:
-            self._write()  # upgrades (after a backup) or creates the schema
+            self._base_writer()  # upgrades (after a backup) or creates the schema
 
     # -- reads -------------------------------------------------------------------------
 
@@ -285,22 +473,40 @@ class Store:
         return info or TrackerInfo(title="", snapshot_date=None)
 
     def revision(self) -> int:
-        """The store's change counter: it goes up with every committed write."""
+        """The current tracker's change counter: it goes up with every committed write
+        to it (other trackers have their own)."""
         reader = self._read()
         return reader.revision() if reader and reader.has_schema() else 0
 
     def data_version(self) -> int | None:
-        """A cheap engine-level change signal (SQLite's ``PRAGMA data_version``), or None
-        when the engine has none and ``revision()`` must be polled instead."""
-        reader = self._read()
-        if reader is not None and isinstance(reader.connection, SqliteConnection):
+        """A cheap change signal that goes up when another connection may have committed:
+        SQLite's ``PRAGMA data_version``; on PostgreSQL, LISTEN/NOTIFY (the first call
+        starts listening, on a connection of its own). None when the engine has neither,
+        and ``revision()`` must be polled instead.
+
+        Raises:
+            UnreachableError: the server cannot be reached now.
+        """
+        reader = self._base_reader()
+        if reader is not None and isinstance(
+            reader.connection, SqliteConnection | SqlAlchemyConnection
+        ):
             return reader.connection.data_version()
         return None
 
+    def wake_on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback``, from another thread, as soon as ``data_version()`` moves,
+        where the engine announces commits (PostgreSQL's NOTIFY); elsewhere never (poll
+        ``data_version()``). A dashboard checks at once rather than at its next tick."""
+        reader = self._base_reader()
+        if reader is not None and isinstance(reader.connection, SqlAlchemyConnection):
+            reader.connection.wake_on_change(callback)
+
     def _reads(self, read: Callable[[Reader], R], default: R) -> R:
-        """``read(reader)``, or ``default`` while the store has no schema (a new store)."""
+        """``read(reader)`` of the current tracker, or ``default`` while the store has no
+        schema (a new store) or no tracker."""
         reader = self._read()
-        if reader is None or not reader.has_schema():
+        if reader is None or not reader.has_schema() or reader.tracker_id is None:
             return default
         return read(reader)
 
@@ -387,7 +593,7 @@ class Store:
         such as an export made of several calls (``to_json``, ``to_csv``). SQLite: one
         read transaction (other threads' reads on this store wait until it ends);
         PostgreSQL: one REPEATABLE READ transaction. Re-entrant; keep it short."""
-        reader = self._read()
+        reader = self._base_reader()
         if reader is None or not reader.has_schema():
             yield
             return
@@ -547,24 +753,40 @@ class Store:
         self._write().delete(kind, str(key), expected=_expected_values(expected))
 
     def set_tracker(self, *, title: str | None = None, snapshot_date: date | None = None) -> None:
-        """Name the tracker (and/or date its snapshot); on a new store, this creates it.
+        """Title the current tracker (and/or date its snapshot); on a store without any
+        tracker, this starts one, named after the title, and makes it current.
 
         The dashboard's ``t`` and ``tracker-tui title`` both come here.
 
         Raises:
             ValidationError: an empty or too long title (nothing is saved).
         """
-        self._write().set_tracker(title=title, snapshot_date=snapshot_date)
+        tracker_id = self._write().set_tracker(title=title, snapshot_date=snapshot_date)
+        if self._tracker is None or self._tracker.id != tracker_id:
+            self._tracker = self._find_tracker(tracker_id)
 
-    def import_document(self, document: Document, *, replace: bool = False) -> dict[str, int]:
-        """Load a parsed document into the store, in one transaction; return the counts.
+    def _find_tracker(self, tracker_id: int) -> TrackerRef | None:
+        return next((t for t in self.trackers() if t.id == tracker_id), None)
+
+    def import_document(
+        self, document: Document, *, replace: bool = False, name: str | None = None
+    ) -> dict[str, int]:
+        """Load a parsed document as a new tracker called ``name`` (default: the
+        document's title), in one transaction, and make it current; return the counts.
+        Other trackers are never touched.
 
         Raises:
-            TrackerError: the store already holds a tracker and ``replace`` is False.
+            TrackerError: a tracker has that name (whatever its case) and ``replace`` is
+                False; with ``replace``, that tracker's rows are replaced (its history
+                stays, and nothing before the import can be undone).
         """
         from tracker_tui.store.exchange import import_document
 
-        return import_document(self._write(), document, replace=replace)
+        tracker_id, counts = import_document(
+            self._base_writer(), document, replace=replace, name=name
+        )
+        self._tracker = self._find_tracker(tracker_id)
+        return counts
 
     def undo(self, *, force: bool = False) -> Replayed:
         """Revert this user's last change that is not yet undone; return what changed.
@@ -656,4 +878,4 @@ class Store:
         """Integrity, schema version and counts, for ``tracker-tui check``."""
         from tracker_tui.store.safety import check_store
 
-        return check_store(self.target, self._read, read_only=self.read_only)
+        return check_store(self.target, self._base_reader, read_only=self.read_only)

@@ -11,6 +11,7 @@ shared vocabulary, and nobody else's.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,15 +26,18 @@ from tracker_tui.domain import (
     ConflictError,
     NotFoundError,
     SystemClock,
+    ValidationError,
     timestamp,
 )
+from tracker_tui.sanitize import clean_text
 from tracker_tui.store.engine import make_engine, with_lock_retry
 from tracker_tui.store.migrations import ensure_schema
 from tracker_tui.store.rows import as_text, domain_value
-from tracker_tui.store.schema import ROW_MODELS, ChangeRow, LayoutBlockRow, Meta, StatusRow
+from tracker_tui.store.schema import ROW_MODELS, ChangeRow, LayoutBlockRow, StatusRow, TrackerRow
 from tracker_tui.store.target import StoreTarget
 
 T = TypeVar("T")
+W = TypeVar("W", bound="Transactions")
 
 
 def row_dict(row: Any) -> dict[str, Any]:
@@ -41,17 +45,49 @@ def row_dict(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in type(row).model_fields}
 
 
+#: Said when a write needs a tracker and the store holds none.
+NO_TRACKER = (
+    "the store holds no tracker yet: import one (tracker-tui import FILE) "
+    "or start one (tracker-tui title TEXT)"
+)
+
+
+def tracker_of(session: Session) -> int:
+    """The tracker the write transaction of ``session`` works on (``_transaction``)."""
+    return int(session.info["tracker_id"])
+
+
 def last_import(session: Session) -> int:
-    """The revision of the last import (0 if none): it replaced every row, so the history
-    before it describes rows that are gone (undo's steps and who changed a field count
-    only from there)."""
+    """The revision of the tracker's last import (0 if none): it replaced every row, so
+    the history before it describes rows that are gone (undo's steps and who changed a
+    field count only from there)."""
     revision = session.execute(
         # entity_id is indexed: this stays cheap on a long history.
         select(func.max(ChangeRow.revision)).where(
-            col(ChangeRow.entity_id) == "tracker", col(ChangeRow.action) == "import"
+            col(ChangeRow.entity_id) == "tracker",
+            col(ChangeRow.action) == "import",
+            col(ChangeRow.tracker_id) == tracker_of(session),
         )
     ).scalar()
     return int(revision or 0)
+
+
+def tracker_name(name: str) -> str:
+    """A tracker's name as stored: cleaned of control characters, one line, not empty."""
+    cleaned = " ".join(clean_text(name).split())
+    if not cleaned:
+        raise ValidationError("a tracker's name cannot be empty", field="name")
+    if len(cleaned) > 200:
+        raise ValidationError("a tracker's name is at most 200 characters", field="name")
+    return cleaned
+
+
+def find_tracker_named(session: Session, name: str) -> TrackerRow | None:
+    """The tracker called ``name`` whatever its case, if any."""
+    row: TrackerRow | None = session.execute(
+        select(TrackerRow).where(col(TrackerRow.name_key) == name.casefold())
+    ).scalar()
+    return row
 
 
 class Transactions:
@@ -64,11 +100,14 @@ class Transactions:
         user: str,
         engine: Engine | None = None,
         clock: Clock | None = None,
+        tracker_id: int | None = None,
     ) -> None:
         """``engine``: one to share (a server store's, also used for reads); by default
         the writer makes its own. ``clock``: what Last Update and the history's
-        timestamps read (default: the system clock)."""
+        timestamps read (default: the system clock). ``tracker_id``: the tracker the
+        edits are made to (``scoped`` gives the writer of another)."""
         self.target = target
+        self.tracker_id = tracker_id
         self.user = user
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.engine = engine if engine is not None else make_engine(target)
@@ -83,15 +122,62 @@ class Transactions:
     def close(self) -> None:
         self.engine.dispose()
 
+    def scoped(self: W, tracker_id: int | None) -> W:
+        """This writer for ``tracker_id``: the same engine, user and clock."""
+        writer = copy.copy(self)
+        writer.tracker_id = tracker_id
+        return writer
+
+    def _first_tracker(self, session: Session) -> int:
+        """The tracker of a write to a store that had none when it was opened: the one
+        someone has started since, else a new one, "Tracker" (the dashboard's ``n`` on
+        a new store starts it, as before there were many)."""
+        keys = list(session.execute(select(col(TrackerRow.id))).scalars())
+        if len(keys) == 1 and keys[0] is not None:
+            return int(keys[0])
+        if keys:
+            raise NotFoundError("the store holds several trackers; choose one with --tracker")
+        return self.create_tracker_row(session, "Tracker")
+
+    def create_tracker_row(self, session: Session, name: str) -> int:
+        """Add an empty tracker called ``name`` (refused if one is called so, whatever
+        the case), with the default status lists; returns its key."""
+        name = tracker_name(name)
+        if find_tracker_named(session, name) is not None:
+            raise ValidationError(f'a tracker named "{name}" exists already', field="name")
+        row = TrackerRow(name=name, name_key=name.casefold(), title="", revision=0)
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        session.add_all(
+            StatusRow(tracker_id=row.id, kind=kind, name=status, position=position)
+            for kind, statuses in (
+                ("task", DEFAULT_TASK_STATUSES),
+                ("risk", DEFAULT_RISK_STATUSES),
+            )
+            for position, status in enumerate(statuses)
+        )
+        session.flush()
+        return row.id
+
     def _now(self) -> str:
         """The history's timestamp for now: ISO 8601, UTC, to the second."""
         return timestamp(self.clock)
 
-    def _transaction(self, work: Callable[[Session, int], T]) -> T:
-        """Run ``work(session, revision)`` in one write transaction, retrying on a lock.
+    def _transaction(
+        self,
+        work: Callable[[Session, int], T],
+        *,
+        tracker: Callable[[Session], int] | None = None,
+    ) -> T:
+        """Run ``work(session, revision)`` in one write transaction on one tracker,
+        retrying on a lock.
 
-        The revision is bumped first, so that the lock is taken at once (``BEGIN
-        IMMEDIATE``) and the history rows carry it. A transaction that records no change
+        The tracker is this writer's, or the one ``tracker(session)`` finds or creates
+        (an import, a title on a new store); ``tracker_of(session)`` names it to the
+        work. Its revision is bumped first, so that the lock is taken at once (``BEGIN
+        IMMEDIATE``; on PostgreSQL the tracker's row, so that writes to other trackers
+        do not wait) and the history rows carry it. A transaction that records no change
         (an edit to the same values) is rolled back: the revision only moves when
         something did, so live views do not redraw for nothing.
         """
@@ -100,13 +186,21 @@ class Transactions:
             with Session(self.engine, expire_on_commit=False) as session:
                 session.begin()
                 try:
-                    session.execute(
-                        text(
-                            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                            "WHERE key = 'revision'"
-                        )
+                    tracker_id = tracker(session) if tracker is not None else self.tracker_id
+                    if tracker_id is None:
+                        tracker_id = self._first_tracker(session)
+                    bumped = session.execute(
+                        text("UPDATE trackers SET revision = revision + 1 WHERE id = :t"),
+                        {"t": tracker_id},
                     )
-                    revision = int(session.get(Meta, "revision").value)  # type: ignore[union-attr]
+                    if not bumped.rowcount:  # type: ignore[attr-defined]
+                        raise NotFoundError("this tracker no longer exists (it was deleted)")
+                    revision = int(
+                        session.execute(
+                            text("SELECT revision FROM trackers WHERE id = :t"), {"t": tracker_id}
+                        ).scalar_one()
+                    )
+                    session.info["tracker_id"] = tracker_id
                     session.info["changes"] = 0
                     result = work(session, revision)
                     if session.info["changes"]:
@@ -136,6 +230,7 @@ class Transactions:
         session.info["changes"] = session.info.get("changes", 0) + 1
         session.add(
             ChangeRow(
+                tracker_id=tracker_of(session),
                 revision=revision,
                 at=self._now(),
                 user=self.user,
@@ -153,7 +248,9 @@ class Transactions:
         names = list(
             session.execute(
                 select(col(StatusRow.name))
-                .where(col(StatusRow.kind) == kind)
+                .where(
+                    col(StatusRow.kind) == kind, col(StatusRow.tracker_id) == tracker_of(session)
+                )
                 .order_by(col(StatusRow.position))
             ).scalars()
         )
@@ -164,32 +261,49 @@ class Transactions:
     def _block_for(self, session: Session, kind: str) -> int:
         """The layout block where a new entity of ``kind`` goes: the last of its kind."""
         block = session.execute(
-            select(func.max(LayoutBlockRow.position)).where(col(LayoutBlockRow.kind) == kind)
+            select(func.max(LayoutBlockRow.position)).where(
+                col(LayoutBlockRow.kind) == kind,
+                col(LayoutBlockRow.tracker_id) == tracker_of(session),
+            )
         ).scalar()
         return -1 if block is None else int(block)
 
     def _find(self, session: Session, kind: str, entity_id: str, *, lock: bool = False) -> Any:
-        """The row of ``kind`` with ``entity_id``; task and risk IDs match whatever their
-        case (``ut-001`` finds ``UT-001``), as they are unique that way."""
+        """The row of ``kind`` with ``entity_id`` in this transaction's tracker; task and
+        risk IDs match whatever their case (``ut-001`` finds ``UT-001``), as they are
+        unique that way within a tracker."""
         model = ROW_MODELS[kind]
+        tracker_id = tracker_of(session)
         if kind in ("task", "risk"):
-            row = session.get(model, entity_id, with_for_update=lock)
+            row = session.get(model, (tracker_id, entity_id), with_for_update=lock)
             if row is None:
-                query = select(model).where(func.lower(model.id) == str(entity_id).lower())
+                query = select(model).where(
+                    model.tracker_id == tracker_id,
+                    func.lower(model.id) == str(entity_id).lower(),
+                )
                 row = session.execute(query.with_for_update() if lock else query).scalar()
             return row
         try:
             key = int(entity_id)
         except (TypeError, ValueError):
             return None
-        return session.get(model, key, with_for_update=lock)
+        row = session.get(model, key, with_for_update=lock)
+        return row if row is not None and row.tracker_id == tracker_id else None
 
     def _taken_ids(self, session: Session, model: Any) -> list[str]:
-        return list(session.execute(select(model.id)).scalars())
+        return list(
+            session.execute(
+                select(model.id).where(model.tracker_id == tracker_of(session))
+            ).scalars()
+        )
 
     def _next_position(self, session: Session, model: Any) -> int:
-        """The position after the last row of ``model``: a new row goes at the end."""
-        return (session.execute(select(func.max(model.position))).scalar() or 0) + 1
+        """The position after the last row of ``model`` in the tracker: a new row goes at
+        the end."""
+        last = session.execute(
+            select(func.max(model.position)).where(model.tracker_id == tracker_of(session))
+        ).scalar()
+        return (last or 0) + 1
 
     def _record_created(
         self, session: Session, revision: int, kind: str, entity_id: str, row: Any
@@ -232,6 +346,7 @@ class Transactions:
         user = session.execute(
             select(col(ChangeRow.user))
             .where(
+                col(ChangeRow.tracker_id) == tracker_of(session),
                 col(ChangeRow.entity) == kind,
                 col(ChangeRow.entity_id) == entity_id,
                 col(ChangeRow.field) == field,

@@ -46,17 +46,19 @@ class TrendHistory:
         self.reader = reader
 
     def _all(self, sql: str, **params: object) -> list[tuple[Any, ...]]:
+        # Every query names its tracker (``tracker_id = :t``), the reader's.
+        params["t"] = self.reader.tracker_id
         return self.reader.connection.fetchall(sql, params)
 
     def history_start(self) -> tuple[int, date | None]:
         """The last import's revision (0 if none) and the day the history begins."""
         rows = self._all(
-            "SELECT revision, at FROM change WHERE entity_id = 'tracker' AND action = 'import' "
-            "ORDER BY revision DESC LIMIT 1"
+            "SELECT revision, at FROM change WHERE tracker_id = :t AND entity_id = 'tracker' "
+            "AND action = 'import' ORDER BY revision DESC LIMIT 1"
         )
         if rows:
             return int(rows[0][0]), _utc(rows[0][1]).astimezone().date()
-        first = self._all("SELECT MIN(at) FROM change")
+        first = self._all("SELECT MIN(at) FROM change WHERE tracker_id = :t")
         if first and first[0][0]:
             return 0, _utc(first[0][0]).astimezone().date()
         return 0, None
@@ -70,7 +72,8 @@ class TrendHistory:
                 since = None
             params: dict[str, object] = {"revision": imported}
             where = (
-                "WHERE revision > :revision AND entity IN ('task', 'metric') AND action <> 'import'"
+                "WHERE tracker_id = :t AND revision > :revision "
+                "AND entity IN ('task', 'metric') AND action <> 'import'"
             )
             if since is not None:
                 where += " AND at >= :since"
@@ -104,23 +107,27 @@ class TrendHistory:
             tasks = {
                 str(task_id): TaskState(milestone, status, int(progress), parse_date(last))
                 for task_id, milestone, status, progress, last in self._all(
-                    "SELECT id, milestone, status, progress, last_update FROM task"
+                    "SELECT id, milestone, status, progress, last_update FROM task "
+                    "WHERE tracker_id = :t"
                 )
             }
             metric_values = {
-                str(key): str(value) for key, value in self._all("SELECT key, value FROM metric")
+                str(key): str(value)
+                for key, value in self._all("SELECT key, value FROM metric WHERE tracker_id = :t")
             }
             notes = tuple(
                 DatedNote(day, str(text))
                 for when, text in self._all(
-                    "SELECT date, text FROM activity WHERE LOWER(text) LIKE '%completed%'"
+                    "SELECT date, text FROM activity WHERE tracker_id = :t "
+                    "AND LOWER(text) LIKE '%completed%'"
                 )
                 if (day := parse_date(str(when))) is not None
             )
             checkpoints = tuple(
                 (day, str(text))
                 for when, text in self._all(
-                    'SELECT "when", text FROM checkpoint ORDER BY block, position'
+                    'SELECT "when", text FROM checkpoint WHERE tracker_id = :t '
+                    "ORDER BY block, position"
                 )
                 if (day := dated(str(when))) is not None
             )

@@ -25,7 +25,7 @@ from tracker_tui.store.rows import (
     text_of,
 )
 from tracker_tui.store.schema import ROW_MODELS, ChangeRow, TrackerRow
-from tracker_tui.store.transaction import Transactions, last_import, row_dict
+from tracker_tui.store.transaction import Transactions, last_import, row_dict, tracker_of
 
 
 class _RowGone(Exception):
@@ -35,7 +35,9 @@ class _RowGone(Exception):
 def _content(values: Mapping[str, Any]) -> dict[str, Any]:
     """A row's user-visible content: what undo compares to tell whether someone else has
     changed a row since (bookkeeping columns move with every edit, undo included)."""
-    return {k: v for k, v in values.items() if k not in BOOKKEEPING_FIELDS}
+    # tracker_id too: a row recorded before schema 3 has none, and undo works in one
+    # tracker anyway.
+    return {k: v for k, v in values.items() if k not in BOOKKEEPING_FIELDS and k != "tracker_id"}
 
 
 class Undo(Transactions):
@@ -47,7 +49,11 @@ class Undo(Transactions):
         be undone, and those that can be redone, oldest first."""
         groups = session.execute(
             select(col(ChangeRow.revision), col(ChangeRow.action), col(ChangeRow.undoes))
-            .where(col(ChangeRow.user) == self.user, col(ChangeRow.revision) > last_import(session))
+            .where(
+                col(ChangeRow.tracker_id) == tracker_of(session),
+                col(ChangeRow.user) == self.user,
+                col(ChangeRow.revision) > last_import(session),
+            )
             .group_by(col(ChangeRow.revision), col(ChangeRow.action), col(ChangeRow.undoes))
             .order_by(col(ChangeRow.revision))
         ).all()
@@ -89,7 +95,10 @@ class Undo(Transactions):
             changes = list(
                 session.execute(
                     select(ChangeRow)
-                    .where(col(ChangeRow.revision) == target)
+                    .where(
+                        col(ChangeRow.tracker_id) == tracker_of(session),
+                        col(ChangeRow.revision) == target,
+                    )
                     .order_by(col(ChangeRow.seq))
                 ).scalars()
             )
@@ -202,8 +211,8 @@ class Undo(Transactions):
                 put a field back into).
         """
         if change.entity == "tracker":
-            row = session.get(TrackerRow, 1)
-            if row is None or change.field not in ("title", "snapshot_date"):
+            row = session.get(TrackerRow, tracker_of(session))
+            if row is None or change.field not in ("title", "snapshot_date", "name"):
                 return False
             current = getattr(row, change.field)
             if (current or None) != (expected or None) and not force:
@@ -222,6 +231,11 @@ class Undo(Transactions):
                         ),
                     ),
                 )
+            if change.field == "name":
+                if not value:
+                    return False
+                row.name, row.name_key = value, value.casefold()
+                return True
             setattr(row, change.field, value or ("" if change.field == "title" else None))
             return True
         model = ROW_MODELS.get(change.entity)
@@ -304,6 +318,8 @@ class Undo(Transactions):
             session.delete(row)
             session.flush()
         values = json.loads(value)
+        # A row recorded before schema 3 does not say its tracker: it is this one.
+        values["tracker_id"] = tracker_of(session)
         if "version" in values:
             # A new version, so that a form still holding the old one sees a conflict.
             values["version"] = int(values["version"] or 0) + 1

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
@@ -38,6 +39,7 @@ from tracker_tui.domain import (
     ValidationError,
 )
 from tracker_tui.sanitize import clean_text
+from tracker_tui.store.engine import with_lock_retry
 from tracker_tui.store.loading import Loading
 from tracker_tui.store.merging import merge_fields, own_changes
 from tracker_tui.store.rows import (
@@ -54,11 +56,21 @@ from tracker_tui.store.schema import (
     ActivityRow,
     ChangeRow,
     DecisionRow,
+    LayoutBlockRow,
+    OpenedTrackerRow,
     RiskRow,
+    StatusRow,
     TaskRow,
     TrackerRow,
 )
-from tracker_tui.store.transaction import last_import, row_dict
+from tracker_tui.store.transaction import (
+    NO_TRACKER,
+    find_tracker_named,
+    last_import,
+    row_dict,
+    tracker_name,
+    tracker_of,
+)
 from tracker_tui.store.undo import Undo
 
 #: What the history records of an edit: the user's fields and those the store derives.
@@ -199,6 +211,7 @@ class Writer(Undo, Loading):
                 col(ChangeRow.new),
             )
             .where(
+                col(ChangeRow.tracker_id) == tracker_of(session),
                 col(ChangeRow.entity) == "task",
                 col(ChangeRow.entity_id) == task_id,
                 col(ChangeRow.field).in_(("status", "progress", "*")),
@@ -249,6 +262,7 @@ class Writer(Undo, Loading):
             taken = self._taken_ids(session, TaskRow)
             task_id = self._new_id(fields.get("id"), taken, "T-", "task")
             row = TaskRow(
+                tracker_id=tracker_of(session),
                 id=task_id,
                 title="",
                 block=self._block_for(session, "task"),
@@ -301,7 +315,9 @@ class Writer(Undo, Loading):
         """Impact spellings a typed impact is matched against: the defaults, then those
         the register already uses."""
         used = session.execute(
-            select(RiskRow.impact).where(RiskRow.impact != "").distinct()
+            select(RiskRow.impact)
+            .where(RiskRow.tracker_id == tracker_of(session), RiskRow.impact != "")
+            .distinct()
         ).scalars()
         # Sorted here: code-point order on every engine (a server's collation may differ).
         return list(dict.fromkeys((*DEFAULT_IMPACTS, *sorted(used))))
@@ -339,6 +355,7 @@ class Writer(Undo, Loading):
             taken = self._taken_ids(session, RiskRow)
             risk_id = self._new_id(fields.get("id"), taken, "R-", "risk")
             row = RiskRow(
+                tracker_id=tracker_of(session),
                 id=risk_id,
                 block=self._block_for(session, "risk"),
                 position=self._next_position(session, RiskRow),
@@ -369,7 +386,7 @@ class Writer(Undo, Loading):
             existing = (
                 None
                 if decision.key is None
-                else session.get(DecisionRow, decision.key, with_for_update=True)
+                else self._find(session, "decision", str(decision.key), lock=True)
             )
             if existing is None or values["date"] != existing.date:
                 # A new date must be a date; an imported one that is not ("20-03-2024",
@@ -377,6 +394,7 @@ class Writer(Undo, Loading):
                 values["date"] = rules.validate_date_text(values["date"], field="date")
             if decision.key is None:
                 row = DecisionRow(
+                    tracker_id=tracker_of(session),
                     block=self._block_for(session, "decision"),
                     position=self._next_position(session, DecisionRow),
                     **values,
@@ -412,7 +430,7 @@ class Writer(Undo, Loading):
         }
 
         def work(session: Session, revision: int) -> Merged[Decision]:
-            row = session.get(DecisionRow, key, with_for_update=True)
+            row = self._find(session, "decision", str(key), lock=True)
             if row is None:
                 raise NotFoundError(f"no decision {key}")
             if "decision" in mine:
@@ -455,8 +473,13 @@ class Writer(Undo, Loading):
             when = self.clock.today().isoformat()
         body = rules.require_text(_text("text", text_), field="text")
         # The log is kept newest first: a new entry goes above the current top.
-        top = session.execute(select(func.min(ActivityRow.position))).scalar()
+        top = session.execute(
+            select(func.min(ActivityRow.position)).where(
+                ActivityRow.tracker_id == tracker_of(session)
+            )
+        ).scalar()
         row = ActivityRow(
+            tracker_id=tracker_of(session),
             date=when,
             text=body,
             block=self._block_for(session, "activity"),
@@ -492,6 +515,7 @@ class Writer(Undo, Loading):
                 cleaned["text"] = rules.require_text(cleaned.get("text", ""), field="text")
             if key is None:
                 row = model(
+                    tracker_id=tracker_of(session),
                     block=self._block_for(session, kind),
                     position=self._next_position(session, model),
                     **cleaned,
@@ -500,7 +524,7 @@ class Writer(Undo, Loading):
                 session.flush()
                 self._record_created(session, revision, kind, str(row.key), row)
                 return
-            row = session.get(model, key, with_for_update=True)
+            row = self._find(session, kind, str(key), lock=True)
             if row is None:
                 raise NotFoundError(f"no {kind} {key}")
             _refuse_if_moved(kind, row, expected)
@@ -550,9 +574,19 @@ class Writer(Undo, Loading):
 
         self._transaction(work)
 
-    def set_tracker(self, *, title: str | None, snapshot_date: date | None) -> None:
-        def work(session: Session, revision: int) -> None:
-            row = session.get(TrackerRow, 1) or TrackerRow(id=1)
+    def set_tracker(self, *, title: str | None, snapshot_date: date | None) -> int:
+        """Name (or date) this tracker; with no tracker yet, start one named after the
+        title. Returns the tracker's key."""
+
+        def new_tracker(session: Session) -> int:
+            if title is None:
+                raise NotFoundError(NO_TRACKER)
+            return self.create_tracker_row(
+                session, rules.require_text(_text("title", title), field="title")
+            )
+
+        def work(session: Session, revision: int) -> int:
+            row = _tracker_row(session)
             if title is not None:
                 cleaned = rules.require_text(_text("title", title), field="title")
                 if cleaned != row.title:
@@ -572,8 +606,84 @@ class Writer(Undo, Loading):
                 )
                 row.snapshot_date = snapshot_date.isoformat()
             session.add(row)
+            return tracker_of(session)
 
-        self._transaction(work)
+        return self._transaction(work, tracker=None if self.tracker_id is not None else new_tracker)
+
+    # -- trackers --------------------------------------------------------------------------
+
+    def rename_tracker(self, name: str) -> str:
+        """Rename this tracker; returns the new name (refused if another has it)."""
+
+        def work(session: Session, revision: int) -> str:
+            row = _tracker_row(session)
+            new = tracker_name(name)
+            other = find_tracker_named(session, new)
+            if other is not None and other.id != row.id:
+                raise ValidationError(
+                    f'a tracker named "{other.name}" exists already', field="name"
+                )
+            if new != row.name:
+                self._record(session, revision, "tracker", "tracker", "name", row.name, new)
+                row.name, row.name_key = new, new.casefold()
+                session.add(row)
+            return new
+
+        return self._transaction(work)
+
+    def delete_tracker(self) -> dict[str, int]:
+        """Delete this tracker with every row, history and undo of it; returns how many
+        rows of each kind went."""
+
+        def attempt() -> dict[str, int]:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                if self.tracker_id is None:
+                    raise NotFoundError(NO_TRACKER)
+                row = session.get(TrackerRow, self.tracker_id, with_for_update=True)
+                if row is None:
+                    raise NotFoundError("this tracker no longer exists (it was deleted)")
+                counts: dict[str, int] = {}
+                models: list[Any] = [*ROW_MODELS.values(), LayoutBlockRow, StatusRow, ChangeRow]
+                for model in models:
+                    result = session.execute(
+                        sa_delete(model).where(model.tracker_id == self.tracker_id)
+                    )
+                    counts[model.__tablename__] = int(result.rowcount)  # type: ignore[attr-defined]
+                session.execute(
+                    sa_delete(OpenedTrackerRow).where(
+                        col(OpenedTrackerRow.tracker_id) == self.tracker_id
+                    )
+                )
+                session.delete(row)
+                return counts
+
+        return with_lock_retry(attempt, self.target.describe(), self.target.url)
+
+    def remember_opened(self) -> None:
+        """Record that this user opened this tracker (what a later command without
+        ``--tracker`` uses). Not an edit: no revision, no history."""
+
+        tracker_id = self.tracker_id
+        if tracker_id is None:
+            return
+
+        def attempt() -> None:
+            with Session(self.engine) as session, session.begin():
+                row = session.get(OpenedTrackerRow, self.user)
+                if row is None:
+                    session.add(OpenedTrackerRow(user=self.user, tracker_id=tracker_id))
+                elif row.tracker_id != tracker_id:
+                    row.tracker_id = tracker_id
+                    session.add(row)
+
+        with_lock_retry(attempt, self.target.describe(), self.target.url)
+
+
+def _tracker_row(session: Session) -> TrackerRow:
+    """The row of the transaction's tracker (``_transaction`` has just bumped it)."""
+    row = session.get(TrackerRow, tracker_of(session))
+    assert row is not None
+    return row
 
 
 def _refuse_unknown(kind: str, values: Mapping[str, Any], allowed: tuple[str, ...]) -> None:

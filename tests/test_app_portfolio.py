@@ -1,0 +1,148 @@
+"""The portfolio (key 0) and the owner view, driven with Pilot as a user would: the
+first screen of a store with several trackers, enter opens one (the tabs name it),
+its screens work as before, an edit moves its bar on the portfolio, and one owner's
+open tasks from every tracker are edited in place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SAMPLE, settle
+from store_docs import tasks_document
+
+from tracker_tui.app import make_app
+from tracker_tui.config import Settings
+from tracker_tui.markdown import read_document
+from tracker_tui.store import Store
+from tracker_tui.widgets.record_table import RecordTable
+
+
+@pytest.fixture
+def several(tmp_path: Path) -> Iterator[Store]:
+    """The sample as "Version 1.00" and "Version 1.01", and a third, "Ops", whose tasks
+    Owner 0/1/2 own."""
+    store = Store.open(tmp_path / "t.db", user="alice")
+    store.import_document(read_document(SAMPLE), name="Version 1.00")
+    store.import_document(read_document(SAMPLE), name="Version 1.01")
+    store.import_document(tasks_document(4, title="Ops"))
+    yield store
+    store.close()
+
+
+def _text(app: Any) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def _row(app: Any, name: str) -> Any:
+    table = app.screen.query_one("#trackers", RecordTable)
+    return next(row for row in table.rows if row.tracker.name == name)
+
+
+async def test_the_portfolio_comes_first_and_enter_opens_a_tracker(
+    several: Store, frozen_settings: Settings
+) -> None:
+    app = make_app(several, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = _text(app)
+        assert "0 Portfolio" in text and "Ops" in text and "Version 1.01" in text
+        assert _row(app, "Version 1.00").mean_progress == pytest.approx(100)
+        # Rows in name order: Ops, Version 1.00, Version 1.01.
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert app.current_mode == "snapshot"
+        text = _text(app)
+        assert "Version 1.00" in text.splitlines()[0]  # the tabs name the tracker
+        assert "UT-001" in text
+        await pilot.press("minus")  # UT-001: 100% -> 90%
+        await settle(pilot)
+        assert app.store.task("UT-001").progress == 90
+        await pilot.press("0")
+        await settle(pilot)
+        assert app.current_mode == "portfolio"
+        before = 100.0
+        assert _row(app, "Version 1.00").mean_progress == pytest.approx(before - 10 / 7)
+        assert _row(app, "Version 1.01").mean_progress == pytest.approx(before)
+        assert _row(app, "Version 1.00").last_change.user == "alice"
+        # Screens 1-5 of another tracker: enter on Version 1.01 rebuilds them on it.
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert "Version 1.01" in _text(app).splitlines()[0]
+        assert app.store.task("UT-001").progress == 100
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.current_mode == "risks" and "Version 1.01" in _text(app).splitlines()[0]
+
+
+async def test_the_portfolio_is_live_and_filters(several: Store, frozen_settings: Settings) -> None:
+    app = make_app(several, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with Store.open(several.target, user="bob", tracker="ops") as bob:
+            bob.update_task("UT-001", {"status": "Complete"})
+        await pilot.pause(1.2)  # two polls
+        await settle(pilot)
+        assert _row(app, "Ops").done == 1
+        assert _row(app, "Ops").last_change.user == "bob"
+        await pilot.press("slash", "o", "p", "s", "enter")
+        await settle(pilot)
+        table = app.screen.query_one("#trackers", RecordTable)
+        assert [row.tracker.name for row in table.visible_rows] == ["Ops"]
+
+
+async def test_a_store_of_one_tracker_opens_on_its_snapshot(
+    seed_store: Store, frozen_settings: Settings
+) -> None:
+    app = make_app(seed_store, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "snapshot" and "0 Portfolio" not in _text(app)
+        await pilot.press("0")
+        await settle(pilot)
+        assert app.current_mode == "portfolio"
+
+
+async def test_deleting_a_tracker_asks_first(several: Store, frozen_settings: Settings) -> None:
+    app = make_app(several, frozen_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        from tracker_tui.screens.confirm import ConfirmScreen
+
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(several.trackers()) == 3
+        await pilot.press("D", "y")
+        await settle(pilot)
+        assert [t.name for t in several.trackers()] == ["Version 1.00", "Version 1.01"]
+
+
+async def test_the_owner_view_edits_tasks_of_every_tracker_in_place(
+    several: Store, frozen_settings: Settings
+) -> None:
+    # DevOps Lead's task is Complete in the sample: reopened in both trackers.
+    for name in ("Version 1.00", "Version 1.01"):
+        several.for_tracker(several.use_tracker(name)).update_task("UT-002", {"progress": 70})
+    app = make_app(several, frozen_settings, owner="devops lead")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "owner"
+        table = app.screen.query_one("#owner-tasks", RecordTable)
+        # The sample's DevOps Lead task that is not Complete, in both trackers.
+        assert [(row.tracker.name, row.task.id) for row in table.rows] == [
+            ("Version 1.00", "UT-002"),
+            ("Version 1.01", "UT-002"),
+        ]
+        first = table.rows[0]
+        await pilot.press("minus")
+        await settle(pilot)
+        scoped = several.for_tracker(first.tracker)
+        assert scoped.task(first.task.id).progress == first.task.progress - 10
+        other = several.for_tracker(table.rows[-1].tracker)
+        assert other.task(first.task.id).progress == first.task.progress  # untouched
+        assert "Open tasks of" in _text(app)
