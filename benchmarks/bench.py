@@ -35,6 +35,7 @@ Method (docs/performance.md has the long form):
   (Pilot apps) and one writer on a throwaway cluster; the server's queries/s, CPU and
   connections while they idle, with LISTEN/NOTIFY and with revision polling; each edit
   until every screen shows it; a server restart until a dashboard is live again.
+- Browser (``bench_browser.py``): ``tracker-tui serve`` in Debian's chromium.
 """
 
 from __future__ import annotations
@@ -104,6 +105,11 @@ FIGURES = (
     "first frame, same tasks without history",
     "Trends screen drawn from the key",
     "trend --format json, 100k history",
+    "browser: page to first frame",
+    "browser: keystroke to row",
+    "browser: edit seen in another tab",
+    "browser: memory per tab",
+    "browser: server memory",
 )
 
 
@@ -1094,7 +1100,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("startup", "interactive", "exchange", "trackers", "viewers", "trends"),
+        choices=("startup", "interactive", "exchange", "trackers", "viewers", "trends", "browser"),
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -1127,7 +1133,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     parts = set(
-        args.only or ("startup", "interactive", "exchange", "trackers", "viewers", "trends")
+        args.only
+        or ("startup", "interactive", "exchange", "trackers", "viewers", "trends", "browser")
     )
     if args.keep:
         work = Path(args.keep).resolve()
@@ -1152,6 +1159,10 @@ def main(argv: list[str] | None = None) -> int:
             bench.viewers()
         if "trends" in parts:
             bench.trends()
+        if "browser" in parts:
+            import bench_browser
+
+            bench_browser.measure(bench)
         report = bench.report()
         if args.json_out:
             Path(args.json_out).write_text(

@@ -33,11 +33,13 @@ Helpers (``from conftest import ...``): ROOT, SAMPLE, TODAY, COMMAND (the instal
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -51,6 +53,17 @@ if TYPE_CHECKING:
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_tool(name: str) -> ModuleType:
+    """``tools/NAME.py``, a script rather than a package module, loaded for its tests."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 SAMPLE = ROOT / "data" / "sample-tracker.md"
 TODAY = date(2024, 6, 5)
 

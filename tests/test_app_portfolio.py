@@ -146,3 +146,24 @@ async def test_the_owner_view_edits_tasks_of_every_tracker_in_place(
         other = several.for_tracker(table.rows[-1].tracker)
         assert other.task(first.task.id).progress == first.task.progress  # untouched
         assert "Open tasks of" in _text(app)
+
+
+async def test_enter_in_the_owner_view_opens_the_task_in_its_tracker(
+    several: Store, frozen_settings: Settings
+) -> None:
+    several.for_tracker(several.use_tracker("Version 1.01")).update_task("UT-002", {"progress": 70})
+    app = make_app(several, frozen_settings, owner="devops lead")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "snapshot"
+        assert "Version 1.01" in _text(app).splitlines()[0]  # its tracker, named in the tabs
+        table = app.screen.query_one("#tasks", RecordTable)
+        assert table.cursor_key == "UT-002"
+        # Back to the owner view and enter again: the same tracker, no rebuild needed.
+        app.show_owner("devops lead")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#tasks", RecordTable).cursor_key == "UT-002"

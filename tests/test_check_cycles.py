@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from conftest import ROOT
+from conftest import load_tool
 
-
-def _checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_cycles", ROOT / "tools/check_cycles.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_cycles = _checker()
+check_cycles = load_tool("check_cycles")
 
 
 def test_a_graph_that_points_one_way_has_no_loop() -> None:

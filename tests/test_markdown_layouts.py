@@ -206,6 +206,30 @@ def test_editing_a_record_changes_only_that_field(tmp_path: Path) -> None:
     assert written == RISKS_WITH_FIELDS.replace("**Owner:** TBD", "**Owner:** Priya")
 
 
+RISK_LABEL_ALONE = """\
+# Risks
+
+### RISK-001: CoreML FFI too complex
+**Owner:** Team 1 Lead
+
+**Description:**
+The bridge needs Objective-C++ expertise.
+
+**Status:** Open
+"""
+
+
+def test_a_label_alone_over_one_line_holds_that_line_and_survives_the_store(
+    tmp_path: Path,
+) -> None:
+    # The value used to start with the label's newline, which the store strips: the export
+    # then glued the text to its label ("**Description:**The bridge...").
+    risk = parse_document(RISK_LABEL_ALONE).risks[0]
+    assert risk.extra["Description"] == "The bridge needs Objective-C++ expertise."
+    written = through_the_store(tmp_path, RISK_LABEL_ALONE, "RISK-001", "--owner", "Ann")
+    assert written == RISK_LABEL_ALONE.replace("Team 1 Lead", "Ann")
+
+
 DECISIONS_DATED = """\
 # Project notes
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -66,7 +66,11 @@ from tracker_tui.widgets.mode_tabs import (
     SNAPSHOT_MODE,
     ModeTabs,
 )
-from tracker_tui.widgets.textual_private import outliving_its_terminal, withdraw_identical
+from tracker_tui.widgets.textual_private import (
+    outliving_its_terminal,
+    styled_as_current,
+    withdraw_identical,
+)
 from tracker_tui.widgets.too_small import TooSmallOverlay
 
 if TYPE_CHECKING:
@@ -143,6 +147,23 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
 
     # -- screens -----------------------------------------------------------------------
 
+    def add_mode(self, mode: str, base_screen: str | Callable[[], Screen[Any]]) -> None:
+        """Add ``mode``, its screen built when first shown without re-parsing the app's
+        stylesheet (twice) for it: the key to a new screen, and the switch of tracker that
+        rebuilds screens 1-5, would otherwise pay for that on every first show."""
+        if callable(base_screen):
+            build = base_screen
+
+            def built() -> Screen[Any]:
+                # Before the first frame the stylesheet may not be parsed yet: the
+                # first screen is styled as Textual always does.
+                screen = build()
+                return styled_as_current(self, screen) if self.first_frame_shown else screen
+
+            super().add_mode(mode, built)
+        else:
+            super().add_mode(mode, base_screen)
+
     def _add_tracker_modes(self) -> None:
         """Screens 1-5, built on ``self.store`` when first shown."""
         self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
@@ -177,13 +198,26 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
     def _owner_screen(self) -> Screen[None]:
         from tracker_tui.screens.owner import OwnerScreen
 
-        return OwnerScreen(self.root_store, self.settings, self.owner, ascii=self.ascii_mode)
+        return OwnerScreen(
+            self.root_store, self.settings, self.owner, self.open_task, ascii=self.ascii_mode
+        )
 
     def open_tracker(self, tracker: TrackerRef) -> None:
         """Show ``tracker`` on screens 1-5 (rebuilt on it) and go to its Snapshot."""
         self.run_worker(self._open_tracker(tracker), group="open-tracker", exclusive=True)
 
-    async def _open_tracker(self, tracker: TrackerRef) -> None:
+    def open_task(self, tracker: TrackerRef, task_id: str) -> None:
+        """Show ``tracker``'s Snapshot with the cursor on ``task_id`` (the owner view's
+        ``enter``)."""
+        self.run_worker(self._open_tracker(tracker, task_id), group="open-tracker", exclusive=True)
+
+    async def _open_tracker(self, tracker: TrackerRef, task_id: str | None = None) -> None:
+        if self.tracker is not None and tracker.id == self.tracker.id:
+            # Already on screens 1-5: nothing to rebuild.
+            await self.switch_mode(SNAPSHOT_MODE)
+            if task_id is not None:
+                self._show_task(task_id)
+            return
         if self.current_mode in MODES:
             await self.switch_mode(PORTFOLIO_MODE)
         self.store = self.root_store.for_tracker(tracker)
@@ -193,7 +227,14 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self._add_tracker_modes()
         self.live_refresh.follow(self.store)
         await self.switch_mode(SNAPSHOT_MODE)
+        if task_id is not None:
+            self._show_task(task_id)
         self._remember_opened(self.store)
+
+    def _show_task(self, task_id: str) -> None:
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            snapshot.show_task(task_id)
 
     @work(thread=True, exit_on_error=False, group="remember")
     def _remember_opened(self, store: Store) -> None:

@@ -290,8 +290,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_format(sub)
 
+    _add_serve(command("serve", "serve the dashboard to browsers: one process per tab"))
+
     parser.commands = dict(commands.choices)  # type: ignore[attr-defined]
     return parser
+
+
+def _add_serve(sub: argparse.ArgumentParser) -> None:
+    """``serve``'s options (README: In the browser)."""
+    sub.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only; "
+        "anything else prints how to keep it private)",
+    )
+    sub.add_argument("--port", type=int, default=8421, help="default: 8421 (0: any free port)")
+    sub.add_argument(
+        "--token",
+        help="the access token (default: $TRACKER_TUI_TOKEN, else a new random one)",
+    )
+    sub.add_argument(
+        "--max-sessions",
+        type=_positive_int,
+        default=20,
+        metavar="N",
+        help="open tabs at most (default: 20)",
+    )
+    sub.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, behind a reverse proxy (https://host/tracker/)",
+    )
+    sub.add_argument(
+        "--demo", action="store_true", help="serve a throwaway copy of the bundled sample"
+    )
 
 
 def _glue_dash_values(argv: list[str]) -> list[str]:
@@ -357,8 +389,9 @@ _COMMANDS: dict[str | None, Callable[..., int]] = {
     "rename": _command("trackers", "cmd_rename"),
     "delete": _command("trackers", "cmd_delete"),
     "copy": _command("trackers", "cmd_copy"),
+    "serve": _command("serve", "cmd_serve"),
 }
-_NEED_PARSER = frozenset({"set", "export"})
+_NEED_PARSER = frozenset({"set", "export", "serve"})
 
 
 # -- the entry point -------------------------------------------------------------------

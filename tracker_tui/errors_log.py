@@ -32,8 +32,12 @@ def log_path() -> Path:
     return user_log_path(APP_NAME, appauthor=False) / LOG_NAME
 
 
+# The access token of ``serve`` (``--token X`` or ``--token=X``) likewise.
+_TOKEN_OPTION = re.compile(r"(--token[= ])\S+")
+
+
 def _hide_passwords(text: str) -> str:
-    return _URL_PASSWORD.sub(r"\1:***@", text)
+    return _TOKEN_OPTION.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@", text))
 
 
 def _rotate(path: Path) -> None:

@@ -115,6 +115,17 @@ _RISK_EMOJI_STATUS: dict[str, str] = {
     "🔴": "Open",
 }
 
+#: The import's status mapping, per kind: words (after ``_status_words``) and emoji that
+#: stand for a status. The README's table is generated from these (tools/readme_tables.py).
+IMPORT_STATUS_WORDS: dict[str, dict[str, str]] = {
+    "task": _TASK_STATUS_LOOKUP,
+    "risk": _RISK_STATUS_LOOKUP,
+}
+IMPORT_STATUS_EMOJI: dict[str, dict[str, str]] = {
+    "task": _EMOJI_STATUS,
+    "risk": _RISK_EMOJI_STATUS,
+}
+
 # ASCII digits only: ``\d`` would also accept Arabic-Indic and other Unicode digits.
 _DONE_MARKS = ("✅", "✔", "☑")
 _PROGRESS_RE = re.compile(r"^\s*([+-]?)\s*([0-9]{1,3})\s*%?\s*$")

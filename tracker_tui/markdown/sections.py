@@ -266,7 +266,7 @@ def _read_record(
             nxt = number + 1
             while nxt < end_line and not body[nxt].strip():
                 nxt += 1
-            begin = starts[nxt + 1] if nxt < end_line else offset
+            begin = starts[nxt + 1] if nxt <= end_line else offset
         finish = starts[end_line + 2] - 1
         covered.update(range(number, end_line + 1))
         finish = max(finish, begin)

@@ -10,10 +10,11 @@ keypress order; a change anywhere (live refresh) reads the rows again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
@@ -21,7 +22,7 @@ from textual.widgets import Static
 from tracker_tui.config import Settings
 from tracker_tui.domain import Task
 from tracker_tui.messages import StoreChanged
-from tracker_tui.portfolio import OwnerTask
+from tracker_tui.portfolio import OwnerTask, TrackerRef
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._filter_sort import FilterSort, filter_input
@@ -83,6 +84,7 @@ class OwnerScreen(FilterSort):
     AUTO_FOCUS = "#owner-tasks"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_task", "Open", id="owner.open"),
         Binding("s", "pick_status(1)", "Status ▶", id="owner.status-next"),
         Binding("S", "pick_status(-1)", "◀ Status", show=False, id="owner.status-previous"),
         Binding("plus", "nudge_progress('+10')", "+10%", id="owner.progress-up"),
@@ -95,12 +97,19 @@ class OwnerScreen(FilterSort):
     ]
 
     def __init__(
-        self, store: Store, settings: Settings, owner: str, *, ascii: bool = False
+        self,
+        store: Store,
+        settings: Settings,
+        owner: str,
+        open_task: Callable[[TrackerRef, str], object],
+        *,
+        ascii: bool = False,
     ) -> None:
         super().__init__(name=OWNER_MODE)
         self.store = store
         self.settings = settings
         self.owner = owner
+        self.open_task = open_task
         self.ascii = ascii
 
     def compose(self) -> ComposeResult:
@@ -157,6 +166,16 @@ class OwnerScreen(FilterSort):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.refresh_data()
+
+    @on(RecordTable.RowSelected, "#owner-tasks")
+    def _selected(self, event: RecordTable.RowSelected) -> None:
+        self.action_open_task()
+
+    def action_open_task(self) -> None:
+        """The task in its tracker: that tracker's Snapshot, the cursor on the task."""
+        row = self._current()
+        if row is not None:
+            self.open_task(row.tracker, row.task.id)
 
     # -- edits: the Snapshot screen's, on the row's tracker -----------------------------
 

@@ -156,6 +156,10 @@ class PortfolioScreen(FilterSort):
 
     def on_mount(self) -> None:
         self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        # First shown, or come back to with `0` after an edit on a tracker: read the
+        # figures now rather than show the old bars until the next live-refresh tick.
         self.refresh_data()
 
     def refresh_data(self) -> None:

@@ -295,6 +295,13 @@ class SnapshotScreen(ReadOnlyActions, HeaderForecasts, FilterSort):
         self.header.show(info, summary, read_only=self.store.read_only, statuses=self._statuses)
         self.request_forecasts()
 
+    def show_task(self, task_id: str) -> None:
+        """Put the cursor on ``task_id``, reading the rest of the tasks first when it is
+        not among the screenful read so far."""
+        if not self.focus_task(task_id):
+            self._rest_pending = False
+            self._reload(focus=task_id)
+
     def focus_task(self, task_id: str) -> bool:
         """Put the cursor on ``task_id`` (clearing a filter that hides it)."""
         table = self.table

@@ -8,7 +8,7 @@ upgrade that removes one fails there with its name, not somewhere far away.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 # The context variable Textual sets to the running app while it handles events and
 # renders. Public API reaches the app only through a node (``widget.app``); a scrollbar
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.driver import Driver
     from textual.notifications import Notification
+    from textual.screen import Screen
+
+ScreenT = TypeVar("ScreenT", bound="Screen[Any]")
 
 
 def running_app() -> App[Any] | None:
@@ -74,6 +77,8 @@ PRIVATE_NAMES: tuple[tuple[str, str | None, str], ...] = (
     ("textual.app", "App", "_notifications"),
     ("textual.widget", "Widget", "_bindings"),
     ("textual.binding", "BindingsMap", "key_to_bindings"),
+    ("textual.app", "App", "_css_update_count"),
+    ("textual.screen", "Screen", "_css_update_count"),
 )
 
 
@@ -132,3 +137,19 @@ def outliving_its_terminal(driver_class: type[Driver]) -> type[Driver]:
             self._file = _OutputThatOutlivesItsTerminal(terminal)
 
     return DriverOutlivingItsTerminal
+
+
+def styled_as_current(app: App[Any], screen: ScreenT) -> ScreenT:
+    """``screen``, new, marked as styled by the app's stylesheet as it stands.
+
+    A screen starts with its CSS update count at -1, so that the first time a mode shows
+    it (``App._init_mode``, then ``App.switch_mode``) Textual calls ``refresh_css`` twice:
+    each re-parses the whole stylesheet and restyles every node, about 150 ms apiece on an
+    idle box and several times that under load, for a stylesheet that has not changed.
+    Its widgets are styled as they mount (``App._register`` applies the stylesheet) and a
+    screen's own CSS is still loaded by ``_load_screen_css``, so nothing needs the
+    re-parse; a theme change later bumps the app's count, and the screen is restyled on
+    its next show as before. There is no public way to say "already current".
+    """
+    screen._css_update_count = app._css_update_count
+    return screen
