@@ -177,16 +177,15 @@ def make_history_store(path: Path, *, tasks: int, days: int, rows: int, seed: in
             "UPDATE change SET at = ? WHERE action = 'import'",
             (start.isoformat(timespec="seconds"),),
         )
+        # One tracker (the import made it); issue 12 scopes the rows and the revision by it.
+        tracker_id, revision = connection.execute("SELECT id, revision FROM trackers").fetchone()
         state = {
             task_id: [progress, last]
             for task_id, progress, last in connection.execute(
-                "SELECT id, progress, last_update FROM task"
+                "SELECT id, progress, last_update FROM task WHERE tracker_id = ?", (tracker_id,)
             )
         }
         ids = list(state)
-        revision = int(
-            connection.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
-        )
         edits_per_day = max(1, rows // (2 * days))
         inserts = []
         for day in range(1, days + 1):
@@ -198,21 +197,21 @@ def make_history_store(path: Path, *, tasks: int, days: int, rows: int, seed: in
                 new = max(0, min(100, progress + rng.choice((-10, 10, 10, 10, 20))))
                 revision += 1
                 today = moment.date().isoformat()
-                inserts.append(
-                    (revision, at, "bench", "task", task_id, "progress", str(progress), str(new))
-                )
-                inserts.append((revision, at, "bench", "task", task_id, "last_update", last, today))
+                row = (tracker_id, revision, at, "bench", "task", task_id)
+                inserts.append((*row, "progress", str(progress), str(new)))
+                inserts.append((*row, "last_update", last, today))
                 state[task_id] = [new, today]
         connection.executemany(
-            'INSERT INTO change (revision, at, "user", entity, entity_id, field, old, new, action) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'edit')",
+            "INSERT INTO change"
+            ' (tracker_id, revision, at, "user", entity, entity_id, field, old, new, action) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'edit')",
             inserts,
         )
         connection.executemany(
-            "UPDATE task SET progress = ?, last_update = ? WHERE id = ?",
-            [(progress, last, task_id) for task_id, (progress, last) in state.items()],
+            "UPDATE task SET progress = ?, last_update = ? WHERE tracker_id = ? AND id = ?",
+            [(progress, last, tracker_id, task_id) for task_id, (progress, last) in state.items()],
         )
-        connection.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
+        connection.execute("UPDATE trackers SET revision = ? WHERE id = ?", (revision, tracker_id))
         connection.commit()
         return int(connection.execute("SELECT COUNT(*) FROM change").fetchone()[0])
     finally:

@@ -127,3 +127,53 @@ def test_a_scripted_month_and_a_metric_series(tmp_path: Path) -> None:
         assert series.points[-1].value == 99.0 and len(series.points) == 31
         # Only the window of a forecast is read when asked for less.
         assert len(store.trend_inputs(since=date(2024, 6, 1)).changes) < len(inputs.changes)
+
+
+def test_the_store_s_daily_sums_draw_what_replaying_every_change_draws(tmp_path: Path) -> None:
+    """Tasks that only move progress and status are summed per day by the store; a task
+    created, deleted or moved to another milestone is replayed change by change. Both
+    together draw the same lines as replaying every change."""
+    path = tmp_path / "m.db"
+    scripted_month(path)
+    edits = {
+        date(2024, 6, 6): lambda store: store.update_task("UT-006", {"status": "In Progress"}),
+        date(2024, 6, 7): lambda store: store.update_task("UT-003", {"milestone": "M1"}),
+        date(2024, 6, 8): lambda store: store.create_task(
+            {"title": "Late", "milestone": "M2", "progress": 40}
+        ),
+        date(2024, 6, 9): lambda store: store.delete_task("UT-004"),
+        date(2024, 6, 10): lambda store: store.update_task(
+            "UT-006", {"status": "Complete", "progress": 100}
+        ),
+    }
+    for day, edit in edits.items():
+        with Store.open(path, user="bob", clock=clock_on(day)) as store:
+            edit(store)
+    today = date(2024, 6, 10)
+    with Store.open(path, user="bob", clock=clock_on(today)) as store:
+        summed = store.trend_inputs(today=today)
+        replayed = store.trend_inputs(today=today, summed=False)
+        window = store.trend_inputs(today=today, since=date(2024, 6, 1))
+    assert summed.totals is not None and summed.totals.progress  # most of it was summed
+    assert {change.entity_id for change in summed.changes if change.entity == "task"} == {
+        "UT-003",
+        "UT-004",
+        next(c.entity_id for c in replayed.changes if c.field == "*" and c.old is None),
+    }
+    assert compute_trends(summed) == compute_trends(replayed)
+    assert compute_trends(summed).statuses  # the status moves are in it
+    in_window = compute_trends(window, start=date(2024, 6, 1))
+    assert in_window == compute_trends(replayed, start=date(2024, 6, 1))
+
+
+def test_the_history_read_is_kept_until_someone_edits(seed: Store) -> None:
+    """The Snapshot screen reads the history ahead for the Trends screen; what it read
+    serves until the next edit, by anyone, and never hides that edit."""
+    today = date(2024, 6, 5)
+    first = seed.trend_inputs(today=today)
+    assert seed.trend_inputs(today=today) is first
+    with Store.open(seed.target, user="bob", clock=clock_on(today)) as bob:
+        bob.update_task("UT-002", {"progress": 50})
+    after = seed.trend_inputs(today=today)
+    assert after is not first
+    assert compute_trends(after).programme.points[-1].value < 100

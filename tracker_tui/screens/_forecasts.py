@@ -75,9 +75,13 @@ class HeaderForecasts(Screen[None]):
             found = self.store.milestone_forecasts(window_days=window, today=today)
             self.post_message(ForecastsRead(found, run))
         if run == 1:
-            # The Trends screen's modules (plotext is a tenth of a second to import)
-            # while nobody waits, rather than after the 7 that opens it.
-            import tracker_tui.screens.trends  # noqa: F401
+            # The Trends screen's modules (plotext is a tenth of a second to import) and
+            # its history (the store keeps it until the next edit) while nobody waits,
+            # rather than after the 7 that opens it.
+            from tracker_tui.screens.trends import prepare_trends
+
+            with reading(self, "the history"):
+                prepare_trends(self.store, self.settings)
 
     def on_forecasts_read(self, message: ForecastsRead) -> None:
         if message.run != self._forecast_runs:

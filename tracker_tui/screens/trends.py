@@ -13,6 +13,7 @@ recomputes from what was read.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
@@ -74,6 +75,36 @@ class TrendsRead(Message, bubble=False):
         super().__init__()
 
 
+#: The last computation, with the inputs it was computed from: the store hands out the
+#: same inputs until the next edit, so the screen opened again (or right after the
+#: Snapshot screen prepared it) computes nothing.
+_last: tuple[TrendInputs, int, TrendsComputed] | None = None
+_last_lock = threading.Lock()
+
+
+def prepare_trends(store: Store, settings: Settings) -> TrendsComputed:
+    """What the Trends screen shows, read and computed (in a worker: it reads the whole
+    history). Called ahead by the Snapshot screen after its first frame."""
+    global _last
+    today = settings.current_date(store.clock)
+    inputs = store.trend_inputs(today=today)
+    window = settings.forecast_window_days
+    with _last_lock:
+        if _last is not None and _last[0] is inputs and _last[1] == window:
+            return _last[2]
+        trends = compute_trends(inputs)
+        metrics = tuple(
+            (metric, series)
+            for metric in store.metrics()
+            if (series := metric_series(inputs, str(metric.key), metric_name(metric))).points
+        )
+        computed = TrendsComputed(
+            trends, tuple(forecasts(trends.milestones, today, window_days=window)), metrics, today
+        )
+        _last = (inputs, window, computed)
+        return computed
+
+
 def chart_line(series: Series, label: str, first_day: date) -> ChartLine:
     """``series`` as the chart takes it: days from ``first_day``, recovered apart."""
     own = [p for p in series.points if not p.recovered]
@@ -131,21 +162,7 @@ class TrendsView(DataView):
     @work(thread=True, exclusive=True, exit_on_error=False, group="trends-load")
     def _load(self) -> None:
         with reading(self, "the history"):
-            today = self.settings.current_date(self.store.clock)
-            inputs = self.store.trend_inputs(today=today)
-            self.post_message(TrendsRead(self._compute(inputs, today)))
-
-    def _compute(self, inputs: TrendInputs, today: date) -> TrendsComputed:
-        trends = compute_trends(inputs)
-        window = self.settings.forecast_window_days
-        metrics = tuple(
-            (metric, series)
-            for metric in self.store.metrics()
-            if (series := metric_series(inputs, str(metric.key), metric_name(metric))).points
-        )
-        return TrendsComputed(
-            trends, tuple(forecasts(trends.milestones, today, window_days=window)), metrics, today
-        )
+            self.post_message(TrendsRead(prepare_trends(self.store, self.settings)))
 
     def on_trends_read(self, message: TrendsRead) -> None:
         self.computed = message.computed

@@ -52,6 +52,7 @@ from tracker_tui.store.reader import Reader
 from tracker_tui.store.replayed import Replayed
 from tracker_tui.store.target import StoreTarget, current_user, resolve_target
 from tracker_tui.store.trackers_reader import TrackersReader
+from tracker_tui.store.trend_memo import TrendMemo
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -140,6 +141,8 @@ class Store:
         self._owns_connections = True
         #: A view on no tracker (``without_tracker``): nothing is chosen, ever.
         self._chosen_none = False
+        #: The trend inputs last read (``trend_inputs``), by tracker and revision.
+        self._trend_memo: TrendMemo[TrendInputs] = TrendMemo()
 
     # -- opening -----------------------------------------------------------------------
 
@@ -811,19 +814,27 @@ class Store:
 
     # -- trends and metric values (issue 14) --------------------------------------------
 
-    def trend_inputs(self, *, since: date | None = None, today: date | None = None) -> TrendInputs:
+    def trend_inputs(
+        self, *, since: date | None = None, today: date | None = None, summed: bool = True
+    ) -> TrendInputs:
         """What the trends are computed from (``tracker_tui.trends``), read on one
         snapshot: the tasks now, the history since ``since`` (default: all of it since
         the last import) and what recovery reads of the document. ``today``: the last
-        day of the series (default: the store's clock)."""
+        day of the series (default: the store's clock). ``summed``: most tasks' edits
+        summed per day by the database (False: every change, one by one)."""
         from tracker_tui.store.trend_history import TrendHistory
         from tracker_tui.trends.model import TrendInputs
 
         today = today or self.clock.today()
-        return self._reads(
-            lambda reader: TrendHistory(reader).inputs(today, since=since),
-            TrendInputs(today=today, tasks={}),
-        )
+
+        def read(reader: Reader) -> TrendInputs:
+            with reader.snapshot():
+                key = (reader.tracker_id, reader.revision(), since, today, summed)
+                return self._trend_memo.get(
+                    key, lambda: TrendHistory(reader).inputs(today, since=since, summed=summed)
+                )
+
+        return self._reads(read, TrendInputs(today=today, tasks={}))
 
     def milestone_forecasts(
         self, *, window_days: int = 14, today: date | None = None

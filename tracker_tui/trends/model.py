@@ -43,6 +43,26 @@ class DatedNote:
 
 
 @dataclass(frozen=True, slots=True)
+class DailyTotals:
+    """The history of the tasks that only moved their progress and status (no row
+    created, deleted or moved to another milestone), summed per day by the store: a
+    year of such edits is a few thousand sums rather than 100,000 rows to replay.
+
+    The series are sums over tasks, so these add to what the other tasks' ``changes``
+    replay to.
+    """
+
+    #: day -> milestone -> the progress those tasks gained that day.
+    progress: dict[date, dict[str, int]] = field(default_factory=dict)
+    #: day -> status -> how many tasks entered it that day, less those that left it.
+    statuses: dict[date, dict[str, int]] = field(default_factory=dict)
+    #: task ID -> its progress when the history began, for the tasks whose progress changed.
+    first_progress: dict[str, int] = field(default_factory=dict)
+    #: task ID -> its status when the history began, for the tasks whose status changed.
+    first_status: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class TrendInputs:
     """Everything the series are computed from, read on one snapshot of the store.
 
@@ -65,6 +85,9 @@ class TrendInputs:
     statuses: tuple[str, ...] = ()
     #: The checkpoints that carry a date: (date, its text).
     checkpoints: tuple[tuple[date, str], ...] = ()
+    #: The tasks whose history is summed per day by the store (their rows are then not
+    #: in ``changes``); None when every change is in ``changes``.
+    totals: DailyTotals | None = None
 
 
 @dataclass(frozen=True, slots=True)

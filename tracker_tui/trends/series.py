@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from tracker_tui.trends.model import (
+    DailyTotals,
     DatedNote,
     FieldChange,
     Point,
@@ -107,6 +108,14 @@ class _Tally:
         self.milestone_count[name] = self.milestone_count.get(name, 0) + sign
         self.status_count[status] = self.status_count.get(status, 0) + sign
 
+    def add_totals(self, progress: Mapping[str, int], statuses: Mapping[str, int]) -> None:
+        """Move the sums across one day of the tasks the store summed (``DailyTotals``)."""
+        for name, gain in progress.items():
+            self.total += gain
+            self.milestone_sum[name] = self.milestone_sum.get(name, 0) + gain
+        for status, moved in statuses.items():
+            self.status_count[status] = self.status_count.get(status, 0) + moved
+
     def apply(self, tasks: dict[str, State], change: FieldChange) -> None:
         """Move ``tasks`` (and the sums) forward across one change."""
         field = change.field
@@ -131,6 +140,18 @@ class _Tally:
             self.add(state, -1)
             state[_FIELDS[field]] = change.new or ""
             self.add(state, 1)
+
+
+def _undo_totals(tasks: dict[str, State], totals: DailyTotals) -> None:
+    """Move the summed tasks back to the start of the history."""
+    for task_id, progress in totals.first_progress.items():
+        state = tasks.get(task_id)
+        if state is not None:
+            state[_PROGRESS] = progress
+    for task_id, status in totals.first_status.items():
+        state = tasks.get(task_id)
+        if state is not None:
+            state[_STATUS] = status
 
 
 def _undo(tasks: dict[str, State], change: FieldChange) -> None:
@@ -237,6 +258,8 @@ def compute_trends(
     today)."""
     end = end or inputs.today
     tasks = {task_id: _state(task) for task_id, task in inputs.tasks.items()}
+    totals = inputs.totals or DailyTotals()
+    _undo_totals(tasks, totals)
     task_changes = [change for change in inputs.changes if change.entity == "task"]
     for change in reversed(task_changes):
         _undo(tasks, change)
@@ -257,6 +280,7 @@ def compute_trends(
         for day in _days(first_store_day, inputs.today):
             for change in by_day.get(day, ()):
                 tally.apply(tasks, change)
+            tally.add_totals(totals.progress.get(day, {}), totals.statuses.get(day, {}))
             collected.record(day, tally, recovered=False)
 
     def clip(points: list[Point]) -> tuple[Point, ...]:
