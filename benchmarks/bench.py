@@ -74,6 +74,18 @@ DATATABLE_APP = str(HERE / "datatable_app.py")
 FLOOR_MARKER = "FLOOR-READY"
 
 #: Figure names, in the order they are printed (the smoke test looks for each).
+#: The parts of the benchmark, in the order they run (``--only`` picks some).
+PARTS = (
+    "startup",
+    "interactive",
+    "exchange",
+    "trackers",
+    "viewers",
+    "browser",
+    "standup",
+    "trends",
+)
+
 FIGURES = (
     "floor: first frame",
     "first frame, seed",
@@ -110,6 +122,12 @@ FIGURES = (
     "browser: edit seen in another tab",
     "browser: memory per tab",
     "browser: server memory",
+    # The stand-up (issue 13; bench_standup.py).
+    "Since view, 100k history",
+    "Since view, 100k history, all rows",
+    "report vs export json",
+    "floor: first frame (stand-up rounds)",
+    "standup first frame, seed",
 )
 
 
@@ -1100,7 +1118,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("startup", "interactive", "exchange", "trackers", "viewers", "trends", "browser"),
+        choices=PARTS,
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -1132,10 +1150,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    parts = set(
-        args.only
-        or ("startup", "interactive", "exchange", "trackers", "viewers", "trends", "browser")
-    )
+    parts = set(args.only or PARTS)
     if args.keep:
         work = Path(args.keep).resolve()
         work.mkdir(parents=True, exist_ok=True)
@@ -1163,6 +1178,17 @@ def main(argv: list[str] | None = None) -> int:
             import bench_browser
 
             bench_browser.measure(bench)
+        if "standup" in parts:
+            import bench_standup
+
+            bench.warm_bytecode()
+            bench_standup.run(
+                bench,
+                tracker=TRACKER,
+                python=PYTHON,
+                floor_app=FLOOR_APP,
+                floor_marker=FLOOR_MARKER,
+            )
         report = bench.report()
         if args.json_out:
             Path(args.json_out).write_text(

@@ -120,7 +120,13 @@ def test_the_metric_command(capsys, seed_store: Store) -> None:
     assert seed_store.metric("pipe").value == "97.5"  # nothing changed by the refusals
 
 
-def test_a_schema_3_store_gets_the_metric_columns(seed_store: Store) -> None:
+@pytest.mark.parametrize("version", [3, 4])
+def test_an_older_store_upgrades_through_4_to_the_metric_values(
+    seed_store: Store, version: int
+) -> None:
+    """A schema 3 store (before the stand-up's table and the history's time index) and a
+    schema 4 one (with them) both reach schema 5: the metrics get a value, a unit and a
+    target, empty until given, and whatever step 4 adds is there too."""
     import sqlite3
 
     from tracker_tui.store import rows
@@ -130,11 +136,17 @@ def test_a_schema_3_store_gets_the_metric_columns(seed_store: Store) -> None:
     with sqlite3.connect(path) as old:
         for column in ("value", "unit", "target"):
             old.execute(f"ALTER TABLE metric DROP COLUMN {column}")
-        old.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        if version == 3:
+            old.execute("DROP TABLE standup")
+            old.execute("DROP INDEX ix_change_at")
+        old.execute(f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'")
     with Store.open(path) as store:
-        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 4
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 5
         metric = store.metric("pipeline")
         assert metric.text.startswith("Pipeline") and (metric.value, metric.target) == ("", "")
         store.set_metric_value("pipeline", "97")
         assert store.metric("pipeline").value == "97"
-    assert path.with_name(f"{path.name}.bak-3").exists()
+    assert path.with_name(f"{path.name}.bak-{version}").exists()
+    with sqlite3.connect(path) as upgraded:
+        names = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
+    assert {"standup", "ix_change_at"} <= names

@@ -101,9 +101,23 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
     ]
 
     def __init__(
-        self, store: Store, settings: Settings, *, ascii: bool = False, owner: str | None = None
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        ascii: bool = False,
+        owner: str | None = None,
+        mode: str | None = None,
+        since: str | None = None,
     ) -> None:
+        # The screen to open on (``tracker-tui standup``): read by App.__init__.
+        if mode is not None and mode in MODES:
+            # Per app, not per class: Textual reads it in App.__init__ as the first mode,
+            # so the Snapshot screen is never built (or read) when it is not shown.
+            self.DEFAULT_MODE = mode  # type: ignore[misc]  # a ClassVar set per instance
         super().__init__()
+        #: ``--since`` of ``tracker-tui standup``: the Stand-up screen's first baseline.
+        self.standup_since = since
         #: The store as opened (its connections); ``store`` is the view on the tracker
         #: screens 1-5 show, which ``open_tracker`` replaces.
         self.root_store = store
@@ -291,6 +305,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             from tracker_tui.screens.plan import PlanView
 
             return PlanView(self.store)
+        if mode == "standup":
+            from tracker_tui.screens.standup import StandupView
+
+            return StandupView(self.store, self.settings, since=self.standup_since)
         if mode == "trends":
             from tracker_tui.screens.trends import TrendsView
 
@@ -453,6 +471,15 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             "Write the tracker to a markdown file in the current directory",
             self.export_markdown,
         )
+        if isinstance(screen, ViewScreen) and screen.mode == "standup":
+            from tracker_tui.screens.standup import StandupView
+
+            if isinstance(screen.view, StandupView):
+                yield SystemCommand(
+                    "Write stand-up report…",
+                    "Save the stand-up report (markdown) to a file in the current directory",
+                    partial(screen.view.write_report, Path.cwd()),
+                )
         for task in self._known_tasks():
             # The palette reads titles and help as markup: user text is escaped.
             task_id = escape(display_text(task.id))
@@ -619,21 +646,33 @@ def make_app(
     *,
     ascii: bool = False,
     owner: str | None = None,
+    mode: str | None = None,
+    since: str | None = None,
 ) -> TrackerApp:
     """The dashboard over ``store``; ``settings`` default to the user's config file.
-    It opens on ``owner``'s tasks when given, else on the portfolio when the store holds
+    It opens on ``owner``'s tasks when given, else on screen ``mode`` when given (the
+    Stand-up, with its ``since`` baseline), else on the portfolio when the store holds
     several trackers, else on the Snapshot."""
     chosen = settings if settings is not None else load_settings()
     if owner:
         return OwnerFirstApp(store, chosen, ascii=ascii, owner=owner)
+    if mode is not None:
+        return TrackerApp(store, chosen, ascii=ascii, mode=mode, since=since)
     if len(store.trackers()) > 1:
         return PortfolioFirstApp(store, chosen, ascii=ascii)
     return TrackerApp(store, chosen, ascii=ascii)
 
 
-def run_dashboard(store: Store, *, ascii: bool = False, owner: str | None = None) -> None:
+def run_dashboard(
+    store: Store,
+    *,
+    ascii: bool = False,
+    owner: str | None = None,
+    mode: str | None = None,
+    since: str | None = None,
+) -> None:
     """Run the dashboard in this terminal until the user quits (what the CLI calls)."""
-    app = make_app(store, ascii=ascii, owner=owner)
+    app = make_app(store, ascii=ascii, owner=owner, mode=mode, since=since)
     # A dropped SSH connection (SIGHUP) or a SIGTERM quits as q does (tracker_tui.hangup).
     with ending_app(app.exit):
         app.run()

@@ -249,6 +249,24 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
 
+    since_help = (
+        "the baseline: YYYY-MM-DD, 'YYYY-MM-DD HH:MM', yesterday, last (the last "
+        "stand-up), Nd or Nh (default: the last stand-up, else the previous working day)"
+    )
+    sub = command(
+        "standup", "open the dashboard on the Stand-up screen: what moved since the baseline"
+    )
+    sub.add_argument("--since", metavar="WHEN", help=since_help)
+
+    sub = command("report", "the stand-up summary to post: what moved since the baseline")
+    sub.add_argument("--since", metavar="WHEN", help=since_help)
+    sub.add_argument(
+        "--format", choices=("md", "text", "json"), default="md", help="default: md (markdown)"
+    )
+    sub.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+
     sub = command("history", "who changed what, and when")
     sub.add_argument("id", nargs="?", metavar="ID", help="only this task or risk")
     sub.add_argument("--limit", type=_positive_int, default=1000, metavar="N", help="default: 1000")
@@ -381,6 +399,8 @@ _COMMANDS: dict[str | None, Callable[..., int]] = {
     "redo": _command("undoing", "cmd_redo"),
     "export": _command("exporting", "cmd_export"),
     "history": _command("history", "cmd_history"),
+    "standup": _command("standup", "cmd_standup"),
+    "report": _command("standup", "cmd_report"),
     "check": _command("check", "cmd_check"),
     "trend": _command("trends", "cmd_trend"),
     "metric": _command("trends", "cmd_metric"),

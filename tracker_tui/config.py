@@ -4,6 +4,8 @@
     stale_days = 7                  # a task not Complete, untouched this long, is stale
     complete_adds_activity = true   # "UT-004 completed." added to the log on Complete
     forecast_window_days = 14       # the days a milestone's forecast takes its rate from
+    standup_order = ["Ann", "Bob"]  # the walk-through's order of owners (default: table order)
+    standup_minutes_per_owner = 2   # the walk-through's countdown per owner
 
     [keymap]                        # binding id -> keys (comma-separated for several)
     "snapshot.status-next" = "x"
@@ -45,6 +47,9 @@ class Settings:
     #: The days of history a milestone's forecast takes its rate from (Trends, header).
     forecast_window_days: int = 14
     keymap: dict[str, str] = field(default_factory=dict)
+    #: The stand-up's walk-through: owners in this order first (issue 13).
+    standup_order: list[str] = field(default_factory=list)
+    standup_minutes_per_owner: float = 2
     today: date | None = None
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
@@ -85,6 +90,7 @@ def load_settings(path: Path | None = None) -> Settings:
         settings.forecast_window_days = window
     elif window is not None:
         settings.warnings.append(f"{path}: forecast_window_days must be a whole number of days")
+    _load_standup(data, settings, path)
     keymap = data.get("keymap", {})
     if isinstance(keymap, dict):
         for binding_id, keys in keymap.items():
@@ -97,6 +103,20 @@ def load_settings(path: Path | None = None) -> Settings:
     else:
         settings.warnings.append(f"{path}: [keymap] must be a table")
     return settings
+
+
+def _load_standup(data: dict[str, object], settings: Settings, path: Path) -> None:
+    """``standup_order`` (a list of owner names) and ``standup_minutes_per_owner``."""
+    order = data.get("standup_order")
+    if isinstance(order, list) and all(isinstance(name, str) for name in order):
+        settings.standup_order = [str(name) for name in order]
+    elif order is not None:
+        settings.warnings.append(f"{path}: standup_order must be a list of owner names")
+    minutes = data.get("standup_minutes_per_owner")
+    if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0:
+        settings.standup_minutes_per_owner = float(minutes)
+    elif minutes is not None:
+        settings.warnings.append(f"{path}: standup_minutes_per_owner must be a positive number")
 
 
 def save_theme(settings: Settings, theme: str) -> None:

@@ -13,8 +13,11 @@ from tracker_tui.commands.opening import open_store
 from tracker_tui.domain import TrackerError
 
 
-def cmd_dashboard(args: argparse.Namespace) -> int:
-    """Open the dashboard on the store ``--db`` names, until the user quits.
+def cmd_dashboard(
+    args: argparse.Namespace, *, mode: str | None = None, since: str | None = None
+) -> int:
+    """Open the dashboard on the store ``--db`` names, until the user quits; on the
+    screen ``mode`` when given (``standup``, with its ``--since``).
 
     A store that holds no tracker yet (a fresh install) opens the empty dashboard, which
     says how to start one: ``t`` names it, ``n`` adds its first task. Nothing is written
@@ -41,7 +44,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             check.wait()  # damage, when found, explains a failure better than its symptom
             raise
         check.wait()
-        run_dashboard(store, ascii=args.ascii, owner=args.owner)
+        # The screen and its baseline only when ``standup`` asked for them.
+        opening = {"mode": mode, "since": since} if mode is not None else {}
+        run_dashboard(store, ascii=args.ascii, owner=getattr(args, "owner", None), **opening)
     return 0
 
 

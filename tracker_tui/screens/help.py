@@ -4,19 +4,22 @@ The list is built from ``Screen.active_bindings`` of the screen below (the focus
 widget's bindings, then its ancestors', the screen's and the app's), after the user's
 keymap is applied, so it cannot drift from what the keys actually do.
 
-The keys are grouped under short headings, the screen's own actions first (Edit, Choose,
-Undo, Find, Copy, Go) and the keys that move the cursor or the focus last, so that at
+The keys are grouped under short headings, the screen's own actions first (Edit, Walk,
+Choose, Undo, Find, Copy, Go) and the keys that move the cursor or the focus last, so that at
 80x24 the first page holds what the screen is for. Which group a key falls in comes from
 its action, in one table (``HELP_GROUPS``). Where the width allows, each part is laid out
-in two columns.
+in two columns. The keys that switch screens (``0``-``7``, which the tab row shows too)
+are listed two to a line, so that adding a screen does not push the screen's own actions
+off the first page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
@@ -48,11 +51,13 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
         "add_activity",
         "name_tracker",
     ),
+    # The stand-up's walk-through, owner by owner.
+    "Walk": ("start_walk", "next_owner", "previous_owner", "end"),
     # In a picker or a question (the status picker, yes/no, a conflict): the answers.
     "Choose": ("choose", "answer", "move", "select", "accept", "save", "cancel"),
     "Undo": ("undo", "redo"),
     "Find": ("filter", "clear_filter", "sort"),
-    "Copy": ("copy_id", "copy_row"),
+    "Copy": ("copy_id", "copy_row", "copy_report"),
     "Go": (
         "select_cursor",
         "open_task",
@@ -65,6 +70,7 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
         "quit",
     ),
     "Move": (
+        "cursor",
         "cursor_up",
         "cursor_down",
         "scroll_up",
@@ -89,6 +95,8 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
 OTHER_GROUP = "More"
 #: The groups shown last, after the screen's own actions.
 LAST_GROUPS = ("Move", "Focus")
+#: Actions whose keys share a line two by two: the screen switches, one per screen.
+PAIRED_ACTIONS = ("go",)
 #: Below this many cells a part of the help is one column, not two.
 TWO_COLUMNS_WIDTH = 56
 #: Cells between the two columns.
@@ -134,6 +142,8 @@ class HelpRow:
     description: str
     where: str
     enabled: bool
+    #: Listed two to a line with the next such row (``PAIRED_ACTIONS``).
+    paired: bool = False
 
 
 def help_rows(screen: Screen[object], bindings: dict[str, ActiveBinding]) -> list[HelpRow]:
@@ -167,24 +177,50 @@ def help_rows(screen: Screen[object], bindings: dict[str, ActiveBinding]) -> lis
     for slot in sorted(info, key=order):
         where, description, enabled = info[slot]
         group = help_group(slot[1])
-        rows.append(HelpRow(group, " / ".join(keys[slot]), description, where, enabled))
+        paired = _action_name(slot[1]) in PAIRED_ACTIONS
+        rows.append(HelpRow(group, " / ".join(keys[slot]), description, where, enabled, paired))
     return rows
 
 
 # -- layout ----------------------------------------------------------------------------
 
-#: A line of one column: a heading (``keys`` is None) or a key and what it does.
-_Line = tuple[str, str | None, bool]
+
+class _Line(NamedTuple):
+    """A line of one column: a heading (``keys`` is None) or a key and what it does,
+    with, for paired rows, a second key and what it does beside them."""
+
+    text: str
+    keys: str | None
+    enabled: bool = True
+    beside: HelpRow | None = None
+    #: Cells the first description is padded to, so that the second keys line up.
+    text_width: int = 0
 
 
 def _lines(rows: Iterable[HelpRow]) -> list[_Line]:
     lines: list[_Line] = []
     group = None
+    pending: list[HelpRow] = []
+
+    def flush() -> None:
+        pairs = [pending[index : index + 2] for index in range(0, len(pending), 2)]
+        width = max((cell_len(pair[0].description) for pair in pairs if len(pair) == 2), default=0)
+        for pair in pairs:
+            first, beside = pair[0], (pair[1] if len(pair) == 2 else None)
+            lines.append(_Line(first.description, first.keys, first.enabled, beside, width))
+        pending.clear()
+
     for row in rows:
         if row.group != group:
+            flush()
             group = row.group
-            lines.append((group, None, True))
-        lines.append((row.description, row.keys, row.enabled))
+            lines.append(_Line(group, None))
+        if row.paired:
+            pending.append(row)
+            continue
+        flush()
+        lines.append(_Line(row.description, row.keys, row.enabled))
+    flush()
     return lines
 
 
@@ -200,9 +236,9 @@ def _split(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
         return lines, []
     best: tuple[int, bool, int] | None = None  # (cost, inside a group, index)
     for index in range(1, len(lines)):
-        if lines[index][1] is None:
+        if lines[index].keys is None:
             candidate = (max(index, len(lines) - index), False, index)
-        elif lines[index - 1][1] is not None:
+        elif lines[index - 1].keys is not None:
             height = max(index, len(lines) - index + 1)
             candidate = (height + _MID_GROUP_COST, True, index)
         else:
@@ -213,8 +249,8 @@ def _split(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
         return lines, []
     index = best[2]
     left, right = lines[:index], lines[index:]
-    if right[0][1] is not None:
-        heading = next(line for line in reversed(left) if line[1] is None)
+    if right[0].keys is not None:
+        heading = next(line for line in reversed(left) if line.keys is None)
         right = [heading, *right]
     return left, right
 
@@ -233,7 +269,9 @@ class HelpColumns:
         ]
         self.ascii = ascii
 
-    def _grid(self, width: int) -> Table:
+    def _grid(self, width: int, part: list[HelpRow]) -> Table:
+        """One part in a grid of its own, so that its key columns are as wide as its own
+        keys (the moving keys' "pgup / ctrl+b" does not narrow the screen's actions)."""
         two = width >= TWO_COLUMNS_WIDTH
         grid = Table.grid(expand=True)
         for index in range(2 if two else 1):
@@ -241,40 +279,40 @@ class HelpColumns:
                 grid.add_column(width=COLUMN_GAP)
             grid.add_column(no_wrap=True)
             grid.add_column(ratio=1, no_wrap=True, overflow="crop" if self.ascii else "ellipsis")
-        blank = [Text("")] * (5 if two else 2)
-        first = True
-        for part in self.parts:
-            lines = _lines(part)
-            if not lines:
-                continue
-            if not first:
-                grid.add_row(*blank)
-            first = False
-            columns = list(_split(lines)) if two else [lines]
-            height = max(len(column) for column in columns)
-            for y in range(height):
-                cells: list[Text] = []
-                for index, column in enumerate(columns):
-                    if index:
-                        cells.append(Text(""))
-                    cells.extend(self._cells(column[y] if y < len(column) else None))
-                while len(cells) < len(blank):
+        lines = _lines(part)
+        columns = list(_split(lines)) if two else [lines]
+        height = max(len(column) for column in columns)
+        for y in range(height):
+            cells: list[Text] = []
+            for index, column in enumerate(columns):
+                if index:
                     cells.append(Text(""))
-                grid.add_row(*cells)
+                cells.extend(self._cells(column[y] if y < len(column) else None))
+            grid.add_row(*cells)
         return grid
 
     @staticmethod
     def _cells(line: _Line | None) -> list[Text]:
         if line is None:
             return [Text(""), Text("")]
-        text, keys, enabled = line
-        if keys is None:
-            return [Text(text, style="bold underline"), Text("")]
-        style = "" if enabled else "dim"
-        return [Text(keys + " ", style=f"bold {style}".strip()), Text(text, style=style)]
+        if line.keys is None:
+            return [Text(line.text, style="bold underline"), Text("")]
+        style = "" if line.enabled else "dim"
+        text = Text(line.text, style=style)
+        if line.beside is not None:
+            beside = line.beside
+            beside_style = "" if beside.enabled else "dim"
+            text.pad_right(line.text_width - text.cell_len + 2)
+            text.append(beside.keys + " ", style=f"bold {beside_style}".strip())
+            text.append(beside.description, style=beside_style)
+        return [Text(line.keys + " ", style=f"bold {style}".strip()), text]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self._grid(options.max_width)
+        parts = [part for part in self.parts if part]
+        for index, part in enumerate(parts):
+            if index:
+                yield Text("")
+            yield self._grid(options.max_width, part)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -8,13 +8,15 @@ instead of reaching the dashboard. ``ChoicePrompt`` returns the chosen key, or N
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult
 from textual.widgets import Input, OptionList, Static
@@ -122,3 +124,20 @@ class ChoicePrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_progress(
+    node: DOMNode,
+    task_id: str,
+    progress: int,
+    update_task: Callable[[str, dict[str, Any]], None],
+) -> None:
+    """Ask for ``task_id``'s progress (for ``node``, a screen or a view); what is typed
+    ("60", "+10", "60%") goes to ``update_task`` as the progress change, for the store to
+    check."""
+
+    def done(value: str | None) -> None:
+        if value is not None:
+            update_task(task_id, {"progress": value.replace("%", "").strip()})
+
+    node.app.push_screen(ProgressPrompt(task_id, progress), done)

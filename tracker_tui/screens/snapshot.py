@@ -368,15 +368,9 @@ class SnapshotScreen(ReadOnlyActions, HeaderForecasts, FilterSort):
         task = self._current()
         if task is None or not self._editable("changing the progress"):
             return
-        from tracker_tui.screens.progress_prompt import ProgressPrompt
+        from tracker_tui.screens.progress_prompt import ask_progress
 
-        task_id = task.id
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                self._update_task(task_id, {"progress": value.replace("%", "").strip()})
-
-        self.app.push_screen(ProgressPrompt(task_id, task.progress), done)
+        ask_progress(self, task.id, task.progress, self._update_task)
 
     def _update_task(self, task_id: str, changes: dict[str, Any]) -> None:
         run_write(self, self._update_task_job, task_id, changes)

@@ -31,6 +31,7 @@ from tracker_tui.store.schema import (
     StatusRow,
     TrackerRow,
 )
+from tracker_tui.store.standup_table import CHANGE_AT_INDEX, StandupRow
 from tracker_tui.store.target import StoreTarget
 
 #: Schema 2's indexes, as ``_upgrade_to_2`` made them (frozen: schema 3 changed them).
@@ -141,7 +142,14 @@ def restart_sequences(connection: Connection, tables: list[Any]) -> None:
 
 
 def _upgrade_to_4(connection: Connection) -> None:
-    """Schema 4: a metric holds a value, a unit and a target (issue 14, trends); empty
+    """Schema 4 (issue 13, the stand-up): the ``standup`` table of recorded stand-ups,
+    and the history's index by time (``ix_change_at``) that "what changed since" reads."""
+    StandupRow.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+    CHANGE_AT_INDEX.create(connection, checkfirst=True)
+
+
+def _upgrade_to_5(connection: Connection) -> None:
+    """Schema 5: a metric holds a value, a unit and a target (issue 14, trends); empty
     for the metrics already stored, which stay plain bullets until given a value."""
     # A store whose tables an older step created with today's models has them already.
     present = {column["name"] for column in inspect(connection).get_columns("metric")}
@@ -158,6 +166,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     2: _upgrade_to_2,
     3: _upgrade_to_3,
     4: _upgrade_to_4,
+    5: _upgrade_to_5,
 }
 
 

@@ -50,6 +50,7 @@ from tracker_tui.rules import RISK_FIELDS, TASK_FIELDS, next_id
 from tracker_tui.store.connections import SqlAlchemyConnection, SqliteConnection
 from tracker_tui.store.reader import Reader
 from tracker_tui.store.replayed import Replayed
+from tracker_tui.store.standups import StandupQueries, StandupRecord
 from tracker_tui.store.target import StoreTarget, current_user, resolve_target
 from tracker_tui.store.trackers_reader import TrackersReader
 from tracker_tui.store.trend_memo import TrendMemo
@@ -584,6 +585,37 @@ class Store:
     def counts(self) -> dict[str, int]:
         return self._reads(Reader.counts, {})
 
+    # -- the stand-up (issue 13; its queries are in standups.py) ------------------------
+
+    def history_since(self, at: str) -> list[Change]:
+        """Changes to tasks, risks, decisions and the log recorded at or after ``at``
+        (ISO 8601 UTC, as the history holds it), oldest first, in one query."""
+        return self._reads(lambda reader: _standups(reader).history_since(at), [])
+
+    def tracker_start(self) -> str | None:
+        """When the tracker was imported (or first written): the history before that
+        describes rows that are gone."""
+        return self._reads(lambda reader: _standups(reader).tracker_start(), None)
+
+    def has_edits_after(self, at: str) -> bool:
+        """Whether the history holds anything but an import at or after ``at``."""
+        return self._reads(lambda reader: _standups(reader).has_edits_after(at), False)
+
+    def last_standup(self) -> StandupRecord | None:
+        """The stand-up recorded last, or None."""
+        return self._reads(lambda reader: _standups(reader).last_standup(), None)
+
+    def record_standup(
+        self, started_at: str, ended_at: str, owners: list[str], edits: int
+    ) -> StandupRecord:
+        """Record a stand-up run by this user (times ISO 8601 UTC): "since the last
+        stand-up" then means this one.
+
+        Raises:
+            ReadOnlyError: the store is read-only (a presenter view records nothing).
+        """
+        return self._write().record_standup(started_at, ended_at, owners, edits)
+
     def next_id(self, kind: str = "task") -> str:
         """The ID a new task (or risk) would get: UT-008 after UT-007."""
         read = Reader.task_ids if kind == "task" else Reader.risk_ids
@@ -890,3 +922,9 @@ class Store:
         from tracker_tui.store.safety import check_store
 
         return check_store(self.target, self._base_reader, read_only=self.read_only)
+
+
+def _standups(reader: Reader) -> StandupQueries:
+    """The stand-up's queries on ``reader``'s connection, for its tracker (``_reads``
+    calls only with a tracker chosen)."""
+    return StandupQueries(reader.connection, reader.tracker_id or 0)

@@ -63,6 +63,7 @@ from tracker_tui.store.schema import (
     TaskRow,
     TrackerRow,
 )
+from tracker_tui.store.standup_writes import StandupWrites
 from tracker_tui.store.transaction import (
     NO_TRACKER,
     find_tracker_named,
@@ -98,9 +99,10 @@ def _text(field: str, value: object) -> str:
     return rules.limit_text(cleaned, field=field, max_length=limit)
 
 
-class Writer(Undo, Loading):
+class Writer(Undo, Loading, StandupWrites):
     """Validated writes to one store, on behalf of one user: the edits here, undo and
-    redo from ``Undo``, an import's load from ``Loading``, all on ``Transactions``."""
+    redo from ``Undo``, an import's load from ``Loading``, a stand-up's record from
+    ``StandupWrites``, all on ``Transactions``."""
 
     def _merge(
         self,

@@ -1,0 +1,177 @@
+"""The stand-up's figures (issue 13), run by ``bench.py --only standup`` (and by default):
+
+- ``Since view, 100k history``: ``read_since`` in this process on the big store (10,000
+  tasks) with 100,000 history rows spread over the last 10 days, for the default kind of
+  baseline (``yesterday``: a day's rows) and for a baseline before all of them (every
+  row: the worst case). Target ≤ 150 ms.
+- ``report vs export json``: the whole ``tracker-tui report`` command against the whole
+  ``tracker-tui export --format json -o FILE`` on that store. Target ≤ 2x.
+- ``standup first frame, seed``: ``tracker-tui standup`` on the seed until the Stand-up
+  screen's top line shows, against the floor app, interleaved. Target ≤ 1.5x.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import statistics
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+HISTORY_ROWS = 100_000
+FIELDS = ("progress", "status", "owner")
+USERS = ("ann", "bob", "carol", "dan", "eve", "fay", "gus", "hal")
+
+
+def add_history(path: Path, rows: int, *, days: int = 10, seed: int = 13) -> None:
+    """``rows`` history rows on the store's tasks, evenly over the last ``days`` days."""
+    rng = random.Random(seed)
+    with sqlite3.connect(path) as connection:
+        # Revisions count per tracker (issue 12): the store's first tracker gets the rows.
+        tracker_id, revision = connection.execute(
+            "SELECT id, revision FROM trackers ORDER BY id LIMIT 1"
+        ).fetchone()
+        ids = [
+            row[0]
+            for row in connection.execute("SELECT id FROM task WHERE tracker_id = ?", (tracker_id,))
+        ]
+        now = datetime.now(UTC)
+        start = now - timedelta(days=days)
+        step = (now - start) / rows
+        batch = []
+        for number in range(rows):
+            field = FIELDS[number % 3]
+            if field == "progress":
+                old, new = str(rng.randrange(0, 100)), str(rng.randrange(0, 100))
+            elif field == "status":
+                old, new = "In Progress", rng.choice(("Blocked", "At Risk", "Complete"))
+            else:
+                old, new = "DevOps Lead", rng.choice(("Data Engineering Lead", "QA Lead"))
+            at = (start + step * number).isoformat(timespec="seconds")
+            batch.append(
+                (
+                    tracker_id,
+                    revision + number + 1,
+                    at,
+                    rng.choice(USERS),
+                    "task",
+                    rng.choice(ids),
+                    field,
+                    old,
+                    new,
+                )
+            )
+        connection.executemany(
+            "INSERT INTO change "
+            '(tracker_id, revision, at, "user", entity, entity_id, field, old, new, action) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'edit')",
+            batch,
+        )
+        connection.execute(
+            "UPDATE trackers SET revision = ? WHERE id = ?", (revision + rows, tracker_id)
+        )
+        # The tracker existed before its history: the import is dated before every row.
+        connection.execute(
+            "UPDATE change SET at = ? WHERE field = 'import' AND tracker_id = ?",
+            ((start - timedelta(days=1)).isoformat(timespec="seconds"), tracker_id),
+        )
+
+
+def since_timings(path: Path, since: str, runs: int) -> list[float]:
+    from tracker_tui.standup.reading import read_since
+    from tracker_tui.store.store import Store
+
+    samples = []
+    with Store.open(str(path), user="bench", read_only=True) as store:
+        read_since(store, since)  # warm: the reader's connection, the page cache
+        for _ in range(runs):
+            started = time.perf_counter()
+            read_since(store, since)
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+def command_time(bench: Any, argv: list[str]) -> float | None:
+    started = time.perf_counter()
+    result = subprocess.run(argv, env=bench.env, capture_output=True, text=True, cwd=bench.work)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        bench.log(f"{argv[1]} failed ({result.returncode}): {result.stderr.strip()}")
+        return None
+    return elapsed
+
+
+def run(bench: Any, *, tracker: str, python: str, floor_app: str, floor_marker: str) -> None:
+    """Measure the stand-up's figures into ``bench.figures``."""
+    from bench import copy_store
+
+    runs = bench.args.runs
+    history = bench.work / "big-history.db"
+    copy_store(bench.stores["big"], history)
+    rows = 10_000 if bench.args.quick else HISTORY_ROWS
+    started = time.perf_counter()
+    add_history(history, rows)
+    bench.log(f"{rows} history rows added in {time.perf_counter() - started:.2f} s")
+
+    for name, since, note in (
+        ("Since view, 100k history", "yesterday", "baseline yesterday: a day of the rows"),
+        ("Since view, 100k history, all rows", "30d", "baseline before every row"),
+    ):
+        figure = bench.figure(name, "ms", target="≤ 150 ms", limits=[("median", 150.0)])
+        # Quick (CI smoke): two timings; the full run: at least five.
+        timings = since_timings(history, since, 2 if bench.args.quick else max(runs, 5))
+        figure.samples = [s * 1000 for s in timings]
+        figure.note = f"{note}; {bench.args.tasks} tasks, {rows} history rows, in process"
+        bench.log(f"{name}: {[round(s) for s in figure.samples]} ms")
+
+    report = bench.figure(
+        "report vs export json", "s", target="≤ 2x export --format json", limits=[("ratio", 2.0)]
+    )
+    exports: list[float] = []
+    for number in range(max(1, min(runs, 5))):
+        output = bench.work / f"export-{number}.json"
+        exported = command_time(
+            bench, [tracker, "export", "--format", "json", "--db", str(history), "-o", str(output)]
+        )
+        reported = command_time(
+            bench, [tracker, "report", "--db", str(history), "--since", "yesterday"]
+        )
+        if exported is not None and reported is not None:
+            exports.append(exported)
+            report.samples.append(reported)
+    if exports and report.samples:
+        report.ratio = statistics.median(report.samples) / statistics.median(exports)
+        report.note = f"export --format json median {statistics.median(exports):.2f} s"
+    bench.log(f"report {report.samples} s, export json {exports} s")
+
+    floor = bench.figure("floor: first frame (stand-up rounds)", "s")
+    frame = bench.figure(
+        "standup first frame, seed", "s", target="≤ 1.5x floor", limits=[("ratio", 1.5)]
+    )
+
+    def floor_ready(session: Any) -> bool:
+        return any(floor_marker in line for line in session.screen.lines())
+
+    def standup_ready(session: Any) -> bool:
+        lines = session.screen.lines()
+        return any("Since" in line for line in lines) and any("Programme" in line for line in lines)
+
+    variants = {
+        floor.name: ([python, floor_app], floor_ready),
+        frame.name: ([tracker, "standup", "--db", str(bench.stores["seed"])], standup_ready),
+    }
+    for name, (argv, ready) in variants.items():  # warm-up
+        bench.first_frame(name, argv, ready)[1].stop()
+    for number in range(runs):
+        order = list(variants) if number % 2 == 0 else list(reversed(variants))
+        for name in order:
+            seconds, session = bench.first_frame(name, *variants[name])
+            session.stop()
+            if seconds is not None:
+                bench.figures[name].samples.append(seconds)
+    if floor.samples and frame.samples:
+        frame.ratio = statistics.median(frame.samples) / statistics.median(floor.samples)
+    bench.log(f"standup first frame {frame.samples} s, floor {floor.samples} s")

@@ -1,0 +1,147 @@
+"""``tracker-tui report``: golden files (markdown and JSON) of the scripted stand-up, the
+caps, the markdown's shape, and the command line's bad input.
+
+Update the golden files after a deliberate change with
+``UPDATE_GOLDEN=1 pytest tests/test_standup_report.py``, and read the diff before
+committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from standup_scene import NOW, build_scene, open_scene
+
+from tracker_tui.cli import main
+from tracker_tui.domain import Task
+from tracker_tui.standup.reading import read_since
+from tracker_tui.standup.report import MAX_ITEMS, render
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture
+def scene(tmp_path: Path) -> Path:
+    return build_scene(tmp_path / "scene.db")
+
+
+def _report(scene: Path, report_format: str) -> str:
+    with open_scene(scene) as store:
+        view = read_since(store, tz=UTC, today=NOW.today())
+        return render(view, store.tracker_info().title, report_format, tz=UTC)
+
+
+@pytest.mark.parametrize(
+    ("report_format", "name"), [("md", "standup-report.md"), ("json", "standup-report.json")]
+)
+def test_golden_report(scene, report_format, name):
+    text = _report(scene, report_format)
+    golden = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_markdown_is_chat_clean(scene):
+    """No tables, no headings (Slack shows # as is), the bar in a code span."""
+    text = _report(scene, "md")
+    lines = text.splitlines()
+    assert not any(line.lstrip().startswith(("|", "#")) for line in lines)
+    assert any(line.startswith("`") and "█" in line and line.endswith("%`") for line in lines)
+    assert "Programme at 82 % (-9 since the baseline), 1 task completed." in text
+
+
+def test_json_contract_keys(scene):
+    data = json.loads(_report(scene, "json"))
+    assert set(data) == {
+        "version",
+        "tracker",
+        "now",
+        "baseline",
+        "tracker_start",
+        "no_history",
+        "programme",
+        "changes",
+        "people",
+        "completed",
+        "moved",
+        "attention",
+        "no_movement",
+        "risks",
+        "decisions",
+        "log",
+        "checkpoints_due",
+        "next_checkpoint",
+        "forecasts",
+    }
+    assert data["moved"][0]["progress_change"] == {"from": 100, "to": 70, "delta": -30}
+    assert data["forecasts"] == []  # issue #14's forecast, once it exists
+
+
+def test_every_list_is_capped(scene):
+    with open_scene(scene) as store:
+        view = read_since(store, tz=UTC, today=NOW.today())
+    extra = [
+        Task(f"X-{n:03d}", f"Blocked thing {n}", owner="Ann", status="Blocked", progress=10)
+        for n in range(MAX_ITEMS + 5)
+    ]
+    view = replace(view, tasks=[*view.tasks, *extra])
+    text = render(view, "T", "md", tz=UTC)
+    assert "_… and 7 more_" in text  # 2 + 15 blocked, 10 shown
+    plain = render(view, "T", "text", tz=UTC)
+    assert "- … and 7 more" in plain and "**" not in plain
+
+
+def test_report_on_the_command_line(scene, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    out = tmp_path / "report.md"
+    assert main(["report", "--db", str(scene), "--since", "2024-06-04", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("**Stand-up: Version 1.00 Progress Tracker**")
+    assert main(["report", "--db", str(scene), "--format", "json", "--since", "3d"]) == 0
+    assert json.loads(capsys.readouterr().out)["baseline"]["source"] == "--since"
+
+
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        ("next week", "is not a time"),
+        ("2999-01-01", "is in the future"),
+        ("last", "no stand-up has been recorded yet"),
+    ],
+)
+def test_bad_since_is_one_line_and_exit_1(scene, capsys, since, message):
+    assert main(["report", "--db", str(scene), "--since", since]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert main(["standup", "--db", str(scene), "--since", since]) == 1
+
+
+def test_since_before_the_import_shows_everything_since_it(scene, capsys):
+    assert main(["report", "--db", str(scene), "--since", "2020-01-01", "--format", "text"]) == 0
+    assert "showing everything since the import" in capsys.readouterr().out
+
+
+def test_report_after_a_recorded_standup_shows_no_changes(scene, capsys):
+    with open_scene(scene) as store:
+        store.record_standup("2024-06-05T09:00:00+00:00", "2024-06-05T09:10:00+00:00", [], 0)
+    assert main(["report", "--db", str(scene), "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "the last stand-up" in out and "No changes since the baseline." in out
+
+
+def test_standup_opens_the_dashboard_on_the_standup_screen(scene, monkeypatch):
+    import sys
+    import types
+
+    calls: list[dict] = []
+    fake = types.ModuleType("tracker_tui.app")
+    fake.run_dashboard = lambda store, **options: calls.append(options)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tracker_tui.app", fake)
+    assert main(["standup", "--db", str(scene), "--since", "2d"]) == 0
+    assert calls == [{"ascii": False, "owner": None, "mode": "standup", "since": "2d"}]

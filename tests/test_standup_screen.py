@@ -1,0 +1,208 @@
+"""Pilot tests of the Stand-up screen: the sections, the walk-through forward and back,
+an edit during it, the recording of the stand-up, and the read-only presenter view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import settle
+from standup_scene import build_scene, open_scene
+from textual.widgets import OptionList, Static
+
+from tracker_tui.app import make_app
+from tracker_tui.config import Settings
+from tracker_tui.screens import standup as standup_screen
+from tracker_tui.screens.standup import StandupView
+from tracker_tui.screens.task_detail import TaskDetailScreen
+
+
+@pytest.fixture
+def scene(tmp_path: Path) -> Path:
+    return build_scene(tmp_path / "scene.db")
+
+
+@pytest.fixture(autouse=True)
+def still_countdown(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The countdown's clock, moved by hand."""
+    now = [1000.0]
+    monkeypatch.setattr(standup_screen, "clock", lambda: now[0])
+    return now
+
+
+def _view(app) -> StandupView:
+    return app.screen.query_one(StandupView)
+
+
+def _top(app) -> str:
+    return str(app.screen.query_one("#standup-top", Static).render())
+
+
+def _options(app) -> list[str]:
+    options = app.screen.query_one("#standup-list", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_key_6_opens_the_standup_with_its_sections(scene, frozen_settings):
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("6")
+            await settle(pilot)
+            assert isinstance(_view(app), StandupView)
+            assert "Since Tue 2024-06-04 00:00 (33 h ago)" in _top(app)
+            assert "13 changes by 4 people" in _top(app)
+            headers = [line.split(" (")[0] for line in _options(app) if line[:1] in "▼▶"]
+            assert headers == [
+                "▼ Moved",
+                "▼ Completed",
+                "▼ Blocked / At Risk",
+                "▼ No movement",
+                "▼ Risks",
+                "▼ Decisions",
+                "▼ Log",
+            ]
+            assert any("by ann" in line for line in _options(app))
+
+
+async def test_sections_collapse_and_enter_opens_a_task(scene, frozen_settings):
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            options = app.screen.query_one("#standup-list", OptionList)
+            options.highlighted = 0  # the Moved header
+            await pilot.press("enter")
+            await settle(pilot)
+            assert _options(app)[0].startswith("▶ Moved (4)")
+            assert not any("UT-002" in line for line in _options(app)[:2])
+            await pilot.press("enter")  # unfolds again
+            await pilot.press("j", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, TaskDetailScreen) and app.screen.task_id == "UT-002"
+
+
+async def test_the_walk_through_forward_and_back_with_a_countdown(
+    scene, frozen_settings, still_countdown
+):
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            view = _view(app)
+            first = view.owners[0]
+            assert _top(app).startswith(f"Owner 1 of {len(view.owners)} · {first}")
+            countdown = app.screen.query_one("#standup-countdown", Static)
+            assert str(countdown.render()) == "2:00"
+            still_countdown[0] += 100  # 20 s left: warning-coloured
+            view._show_countdown()
+            assert str(countdown.render()) == "0:20" and countdown.has_class("-warning")
+            still_countdown[0] += 35  # past zero: error-coloured
+            view._show_countdown()
+            assert str(countdown.render()) == "-0:15" and countdown.has_class("-overdue")
+            await pilot.press("space")
+            await settle(pilot)
+            assert _top(app).startswith(f"Owner 2 of {len(view.owners)}")
+            assert str(countdown.render()) == "2:00"  # each owner gets the full time
+            await pilot.press("n")
+            await pilot.press("p", "p")
+            await settle(pilot)
+            assert _top(app).startswith(f"Owner 1 of {len(view.owners)} · {first}")
+
+
+async def test_an_edit_during_the_walk_and_the_recording(scene, frozen_settings):
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("w", "n")  # DevOps Lead second: UT-002 (70 %) highlighted
+            await settle(pilot)
+            assert _view(app).owners[:2] == ["Programme Manager", "DevOps Lead"]
+            await pilot.press("plus")
+            await settle(pilot)
+            assert store.task("UT-002").progress == 80
+            assert any("UT-002" in line and "80%" in line for line in _options(app))
+            await pilot.press("escape")
+            await settle(pilot)
+            lines = _options(app)
+            assert "Edits made 1" in lines
+            assert any("UT-002 progress 70 % → 80 %" in line for line in lines)
+            assert any(line.startswith("Recorded: run by lead") for line in lines)
+            record = store.last_standup()
+            assert record is not None and record.run_by == "lead" and record.edits == 1
+            assert record.owners == ("Programme Manager", "DevOps Lead")
+            await pilot.press("escape")  # back to the sections: since this stand-up
+            await settle(pilot)
+            assert "the last stand-up" in _top(app)
+
+
+async def test_read_only_presenter_view_walks_but_records_nothing(scene, frozen_settings):
+    with open_scene(scene, read_only=True) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("w", "n")
+            await settle(pilot)
+            assert _top(app).startswith("Owner 2 of")
+            await pilot.press("plus")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert any(
+                line.startswith("Not recorded: this store is open read-only")
+                for line in _options(app)
+            )
+    with open_scene(scene) as store:
+        assert store.last_standup() is None
+        assert store.task("UT-002").progress == 70
+
+
+async def test_y_copies_the_report(scene, frozen_settings):
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+    assert copied and copied[0].startswith("**Stand-up: Version 1.00 Progress Tracker**")
+
+
+async def test_palette_writes_the_report_to_a_file(scene, frozen_settings, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            commands = {c.title: c for c in app.get_system_commands(app.screen)}
+            commands["Write stand-up report…"].callback()
+            await settle(pilot)
+    written = tmp_path / "standup-2024-06-05.md"
+    assert written.read_text(encoding="utf-8").startswith("**Stand-up:")
+
+
+async def test_standup_order_and_minutes_from_settings(scene, tmp_path):
+    settings = Settings(
+        today=frozen_today(),
+        path=tmp_path / "c.toml",
+        standup_order=["compliance lead"],
+        standup_minutes_per_owner=1.5,
+    )
+    with open_scene(scene) as store:
+        app = make_app(store, settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            assert "Compliance Lead" in _top(app)
+            assert str(app.screen.query_one("#standup-countdown", Static).render()) == "1:30"
+
+
+def frozen_today():
+    from conftest import TODAY
+
+    return TODAY

@@ -1,0 +1,47 @@
+"""``tracker-tui standup`` (the dashboard, opened on the Stand-up screen) and
+``tracker-tui report`` (the stand-up summary to post: markdown, text or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tracker_tui.commands.dashboard import cmd_dashboard
+from tracker_tui.commands.opening import open_store, require_tracker
+from tracker_tui.commands.output import rich_console, say, write_stdout
+
+#: The dashboard's mode (screen) for the stand-up.
+STANDUP_MODE = "standup"
+
+
+def cmd_standup(args: argparse.Namespace) -> int:
+    """Open the dashboard on the Stand-up screen, since ``--since`` (checked first: a bad
+    one is one line and exit 1, before Textual starts)."""
+    from tracker_tui.standup.reading import baseline_for
+
+    with open_store(args, read_only=True) as store:
+        require_tracker(store)
+        baseline_for(store, args.since)
+    return cmd_dashboard(args, mode=STANDUP_MODE, since=args.since)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print the stand-up report (``--format md|text|json``), or write it to ``-o FILE``."""
+    from tracker_tui.config import load_settings
+    from tracker_tui.export_files import write_atomically
+    from tracker_tui.standup.baseline import local_zone
+    from tracker_tui.standup.reading import read_since
+    from tracker_tui.standup.report import render
+
+    settings = load_settings()
+    with open_store(args, read_only=True) as store:
+        require_tracker(store)
+        view = read_since(store, args.since, stale_days=settings.stale_days)
+        title = store.tracker_info().title
+    text = render(view, title, args.format, ascii=args.ascii, tz=local_zone())
+    if args.output and args.output != "-":
+        path = write_atomically(Path(args.output), text)
+        say(rich_console(stderr=True), f"Wrote the stand-up report to {path}")
+    else:
+        write_stdout(text)
+    return 0

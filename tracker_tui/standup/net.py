@@ -1,0 +1,132 @@
+"""Net changes from the per-field history: what each entity went from, and to.
+
+The history holds one row per field changed (``Change``), oldest first here. For each
+entity the net change of a field is its first ``old`` against its last ``new``: 40 → 50
+→ 60 is 40 → 60, and an edit that was undone (or a value that went back to where it was)
+nets to nothing. A row created within the window (field ``*``, no ``old``) is new; one
+deleted (field ``*``, no ``new``) is gone; created and deleted within it, it never was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker_tui.domain import Change
+
+#: The field a whole-row change (a create or a delete) is recorded under.
+WHOLE_ROW = "*"
+#: Rows the history writes that change no field (an undo that found nothing to put back).
+_NOT_A_FIELD = frozenset({"skipped", "import"})
+
+
+@dataclass(slots=True)
+class NetChange:
+    """The net change of one entity (``kind`` and ``id`` as the history names them).
+
+    ``fields`` maps a field to (value before, value after), as the history stores them
+    (text, None for none), only for fields whose value differs. ``created`` and
+    ``deleted`` say whether the row is new or gone; ``row_before`` / ``row_after`` hold
+    the whole row the create or delete recorded, when there was one. ``users`` are those
+    who changed it, in the order of their first change.
+    """
+
+    kind: str
+    id: str
+    fields: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    created: bool = False
+    deleted: bool = False
+    row_before: dict[str, Any] | None = None
+    row_after: dict[str, Any] | None = None
+    users: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.fields or self.created or self.deleted)
+
+    def before(self, name: str) -> str | None:
+        """The field's value at the baseline (from the deleted row when there is one)."""
+        if name in self.fields:
+            return self.fields[name][0]
+        if self.row_before is not None and name in self.row_before:
+            value = self.row_before[name]
+            return None if value is None else str(value)
+        return None
+
+
+@dataclass(slots=True)
+class _Tracking:
+    """One entity's history, folded row by row."""
+
+    first_old: dict[str, str | None] = field(default_factory=dict)
+    last_new: dict[str, str | None] = field(default_factory=dict)
+    existed_before: bool | None = None  # decided by the first whole-row change, if any
+    exists_after: bool = True
+    row_before: dict[str, Any] | None = None
+    row_after: dict[str, Any] | None = None
+    users: dict[str, None] = field(default_factory=dict)
+
+
+def _row(text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def net_changes(changes: Iterable[Change]) -> dict[tuple[str, str], NetChange]:
+    """The net change of every entity ``changes`` touch (oldest change first), keyed by
+    (kind, id); entities whose changes cancel out are left out."""
+    tracked: dict[tuple[str, str], _Tracking] = {}
+    for change in changes:
+        if change.field in _NOT_A_FIELD:
+            continue
+        key = (change.entity, change.id)
+        state = tracked.get(key)
+        if state is None:
+            state = tracked[key] = _Tracking()
+        state.users[change.user] = None
+        if change.field == WHOLE_ROW:
+            created = change.old is None
+            if state.existed_before is None:
+                # The first whole-row change says whether the row was there before: a
+                # create means it was not, a delete that it was (as it was deleted).
+                state.existed_before = not created
+                if not created:
+                    state.row_before = _row(change.old)
+            state.exists_after = created
+            state.row_after = _row(change.new) if created else None
+            continue
+        if state.existed_before is None:
+            state.existed_before = True  # edited before anything created it: it was there
+        state.first_old.setdefault(change.field, change.old)
+        state.last_new[change.field] = change.new
+    result: dict[tuple[str, str], NetChange] = {}
+    for (kind, entity_id), state in tracked.items():
+        net = _fold(kind, entity_id, state)
+        if not net.empty:
+            result[(kind, entity_id)] = net
+    return result
+
+
+def _fold(kind: str, entity_id: str, state: _Tracking) -> NetChange:
+    existed = state.existed_before is not False
+    net = NetChange(kind, entity_id, users=list(state.users))
+    if not existed and not state.exists_after:
+        return net  # created and gone again within the window: nothing happened
+    net.created = not existed
+    net.deleted = not state.exists_after
+    net.row_before = state.row_before
+    net.row_after = state.row_after
+    if net.created or net.deleted:
+        return net
+    for name, old in state.first_old.items():
+        new = state.last_new[name]
+        if (old or "") != (new or ""):
+            net.fields[name] = (old, new)
+    return net

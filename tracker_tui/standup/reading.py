@@ -1,0 +1,84 @@
+"""Reading the Since view from a store: the baseline, then one history query and the rows
+it needs, all on one snapshot of the store (a write committed meanwhile is all in it or
+not at all). What the CLI's ``report`` and the Stand-up screen both call.
+"""
+
+from __future__ import annotations
+
+from datetime import date, tzinfo
+from typing import TYPE_CHECKING
+
+from tracker_tui.standup.baseline import (
+    Baseline,
+    history_time,
+    local_zone,
+    parse_history_time,
+    resolve_baseline,
+)
+from tracker_tui.standup.since import SinceView, build_since
+
+if TYPE_CHECKING:
+    from tracker_tui.store.store import Store
+
+
+def milestone_forecasts(store: Store, view: SinceView) -> tuple[str, ...]:
+    """One line per open milestone's forecast, for the report and the screen's top.
+
+    The hook for issue #14 (trends and forecasts): it returns nothing until that
+    forecast exists; then it returns ``"M3: forecast 2024-06-20 (12 days)"``-style lines,
+    which ``report`` and the screen already print under the headline.
+    """
+    return ()
+
+
+def baseline_for(store: Store, since: str | None, *, tz: tzinfo | None = None) -> Baseline:
+    """The baseline ``since`` names (None: the last stand-up, else the previous working
+    day), moved up to the import when it is earlier.
+
+    Raises:
+        TrackerError: a bad ``--since``, one in the future, or ``last`` with none recorded.
+    """
+    last = store.last_standup()
+    return resolve_baseline(
+        since,
+        now=store.clock.now(),
+        tz=tz or local_zone(),
+        last_standup=parse_history_time(last.started_at) if last else None,
+        tracker_start=parse_history_time(store.tracker_start()),
+    )
+
+
+def read_since(
+    store: Store,
+    since: str | None = None,
+    *,
+    stale_days: int = 7,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+) -> SinceView:
+    """The Since view of ``store`` for ``since`` (as ``--since`` takes it).
+
+    Raises:
+        TrackerError: as ``baseline_for``.
+    """
+    with store.snapshot():
+        baseline = baseline_for(store, since, tz=tz)
+        start = store.tracker_start()
+        changes = store.history_since(history_time(baseline.at))
+        # "No history at all": nothing but the import was ever recorded.
+        no_history = not changes and (start is None or not store.has_edits_after(start))
+        view = build_since(
+            baseline,
+            now=store.clock.now(),
+            today=today or store.clock.today(),
+            stale_days=stale_days,
+            changes=changes,
+            tasks=store.tasks(),
+            risks=store.risks(),
+            decisions=store.decisions(),
+            checkpoints=store.checkpoints(),
+            tracker_start=parse_history_time(start),
+            no_history=no_history,
+        )
+    view.forecasts = milestone_forecasts(store, view)
+    return view

@@ -1,0 +1,384 @@
+"""The Since view: what changed between a baseline and now, from one history query.
+
+``build_since`` takes the history rows after the baseline (oldest first) and the rows as
+they are now, and sorts what moved into the stand-up's sections: Moved, Completed,
+Blocked / At Risk, No movement, Risks, Decisions and Log, with the checkpoints due soon.
+Nothing here reads the store: ``standup.reading.read_since`` does, once per section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from tracker_tui.domain import (
+    COMPLETE,
+    ActivityEntry,
+    Change,
+    Checkpoint,
+    Decision,
+    Risk,
+    Task,
+    is_open_risk_status,
+)
+from tracker_tui.fields import names
+from tracker_tui.standup.baseline import Baseline
+from tracker_tui.standup.net import NetChange, net_changes
+
+#: Statuses the Blocked / At Risk section lists (compared case-insensitively).
+ATTENTION_STATUSES = ("blocked", "at risk")
+#: How far ahead a dated checkpoint counts as due.
+CHECKPOINT_DAYS = 7
+#: Fields the store sets by itself (Last Update, the document's status spelling): their
+#: moving is a consequence of an edit, never a change of its own.
+_DERIVED = frozenset(
+    name for entity in (Task, Risk, Decision) for name in names(entity, derived=True)
+)
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def needs_attention(status: str) -> bool:
+    """Whether a task's status puts it in Blocked / At Risk."""
+    return " ".join(status.casefold().split()) in ATTENTION_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class TaskMove:
+    """One task's net change since the baseline. A pair is (before, after), present only
+    when that field changed; ``progress`` values are whole percentages."""
+
+    id: str
+    title: str
+    owner: str
+    status: str
+    progress_now: int
+    progress: tuple[int | None, int | None] | None = None
+    status_change: tuple[str, str] | None = None
+    owner_change: tuple[str, str] | None = None
+    milestone_change: tuple[str, str] | None = None
+    title_change: tuple[str, str] | None = None
+    notes_changed: bool = False
+    created: bool = False
+    deleted: bool = False
+    completed: bool = False
+    users: tuple[str, ...] = ()
+
+    @property
+    def delta(self) -> int | None:
+        """Progress after minus before (None when progress did not change)."""
+        if self.progress is None:
+            return None
+        before, after = self.progress
+        return (after or 0) - (before or 0)
+
+    @property
+    def change_count(self) -> int:
+        """How many of the task's fields moved (a new or deleted task counts once)."""
+        if self.created or self.deleted:
+            return 1
+        pairs = (
+            self.progress,
+            self.status_change,
+            self.owner_change,
+            self.milestone_change,
+            self.title_change,
+        )
+        return sum(pair is not None for pair in pairs) + self.notes_changed
+
+
+@dataclass(frozen=True, slots=True)
+class RiskMove:
+    """A risk opened, closed, or whose impact or status changed since the baseline."""
+
+    id: str
+    description: str
+    owner: str
+    impact: str
+    status: str
+    opened: bool = False
+    closed: bool = False
+    impact_change: tuple[str, str] | None = None
+    status_change: tuple[str, str] | None = None
+    users: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DueCheckpoint:
+    """A checkpoint whose text holds a date within the next ``CHECKPOINT_DAYS`` days."""
+
+    due: date
+    checkpoint: Checkpoint
+
+
+@dataclass(slots=True)
+class SinceView:
+    """Everything the Stand-up screen and the report show, for one baseline."""
+
+    baseline: Baseline
+    now: datetime
+    today: date
+    stale_days: int
+    tasks: list[Task]
+    risks: list[Risk]
+    moves: dict[str, TaskMove]
+    risk_moves: list[RiskMove]
+    decisions: list[Decision]
+    log: list[ActivityEntry]
+    checkpoints_due: list[DueCheckpoint]
+    next_checkpoint: Checkpoint | None
+    programme_now: float
+    programme_then: float
+    #: Whether the history holds no edit at all after the import (the view says so).
+    no_history: bool = False
+    #: When the tracker was imported (or first written), if the history says.
+    tracker_start: datetime | None = None
+    #: One line per open milestone's forecast, once issue #14's forecast exists
+    #: (``standup.reading.milestone_forecasts`` is the hook).
+    forecasts: tuple[str, ...] = ()
+    people: tuple[str, ...] = field(default=())
+    change_count: int = 0
+
+    @property
+    def moved(self) -> list[TaskMove]:
+        """Tasks that moved, but did not become Complete (those are ``completed``)."""
+        return [move for move in self.moves.values() if not move.completed]
+
+    @property
+    def completed(self) -> list[TaskMove]:
+        return [move for move in self.moves.values() if move.completed]
+
+    @property
+    def attention(self) -> list[Task]:
+        """Tasks Blocked or At Risk now, in table order."""
+        return [task for task in self.tasks if needs_attention(task.status)]
+
+    @property
+    def no_movement(self) -> list[Task]:
+        """Tasks not Complete with no change for ``stale_days`` days, in table order."""
+        return [task for task in self.tasks if self.is_stale(task)]
+
+    @property
+    def programme_delta(self) -> float:
+        return self.programme_now - self.programme_then
+
+    def is_stale(self, task: Task) -> bool:
+        if task.status == COMPLETE or task.id in self.moves:
+            return False
+        limit = self.today - timedelta(days=self.stale_days)
+        return task.last_update is not None and task.last_update < limit
+
+    def idle_days(self, task: Task) -> int | None:
+        """Days since the task's Last Update."""
+        return None if task.last_update is None else (self.today - task.last_update).days
+
+
+def checkpoint_date(checkpoint: Checkpoint) -> date | None:
+    """The date a checkpoint's text holds (``2024-06-10``, in its when or its text)."""
+    for text in (checkpoint.when, checkpoint.text):
+        match = _ISO_DATE.search(text or "")
+        if match:
+            try:
+                return date.fromisoformat(match[1])
+            except ValueError:
+                continue
+    return None
+
+
+def _due(checkpoints: Sequence[Checkpoint], today: date) -> list[DueCheckpoint]:
+    horizon = today + timedelta(days=CHECKPOINT_DAYS)
+    due = []
+    for checkpoint in checkpoints:
+        day = checkpoint_date(checkpoint)
+        if day is not None and today <= day <= horizon:
+            due.append(DueCheckpoint(day, checkpoint))
+    return sorted(due, key=lambda item: item.due)
+
+
+def _next_checkpoint(checkpoints: Sequence[Checkpoint], today: date) -> Checkpoint | None:
+    """The next dated checkpoint from today; else the first listed (the plan's order)."""
+    dated = [(day, c) for c in checkpoints if (day := checkpoint_date(c)) and day >= today]
+    if dated:
+        return min(dated, key=lambda pair: pair[0])[1]
+    return checkpoints[0] if checkpoints else None
+
+
+def _pair(net: NetChange, name: str) -> tuple[str, str] | None:
+    if name not in net.fields:
+        return None
+    old, new = net.fields[name]
+    return (old or "", new or "")
+
+
+def task_move(net: NetChange, task: Task | None) -> TaskMove:
+    """A task's net change as the views show it; ``task`` is the row now (None: gone)."""
+    row = net.row_after if task is None and net.row_after else (net.row_before or {})
+    title = task.title if task else str(row.get("title", ""))
+    owner = task.owner if task else str(row.get("owner", ""))
+    status = task.status if task else str(row.get("status", ""))
+    progress_now = task.progress if task else (_int(str(row.get("progress", ""))) or 0)
+    progress = None
+    if "progress" in net.fields:
+        old, new = net.fields["progress"]
+        progress = (_int(old), _int(new))
+    elif net.created:
+        progress = (None, progress_now)
+    status_change = _pair(net, "status")
+    before_status = status_change[0] if status_change else None
+    completed = (
+        task is not None
+        and task.status == COMPLETE
+        and (net.created or (before_status is not None and before_status != COMPLETE))
+    )
+    return TaskMove(
+        id=task.id if task else net.id,
+        title=title,
+        owner=owner,
+        status=status,
+        progress_now=progress_now,
+        progress=progress,
+        status_change=status_change,
+        owner_change=_pair(net, "owner"),
+        milestone_change=_pair(net, "milestone"),
+        title_change=_pair(net, "title"),
+        notes_changed="notes" in net.fields,
+        created=net.created,
+        deleted=net.deleted,
+        completed=completed,
+        users=tuple(net.users),
+    )
+
+
+def risk_move(net: NetChange, risk: Risk | None) -> RiskMove | None:
+    """A risk's net change, if it is one the stand-up lists (opened, closed, impact or
+    status); None for, say, a reworded mitigation."""
+    row = (net.row_after or net.row_before or {}) if risk is None else {}
+    status = risk.status if risk else str(row.get("status", ""))
+    impact_change = _pair(net, "impact")
+    status_change = _pair(net, "status")
+    was_open = status_change is not None and is_open_risk_status(status_change[0])
+    now_open = is_open_risk_status(status)
+    opened = (net.created and now_open) or (
+        status_change is not None and not is_open_risk_status(status_change[0]) and now_open
+    )
+    closed = net.deleted or (was_open and not now_open)
+    if not (opened or closed or impact_change or status_change):
+        return None
+    return RiskMove(
+        id=risk.id if risk else net.id,
+        description=risk.description if risk else str(row.get("description", "")),
+        owner=risk.owner if risk else str(row.get("owner", "")),
+        impact=risk.impact if risk else str(row.get("impact", "")),
+        status=status,
+        opened=opened,
+        closed=closed,
+        impact_change=impact_change,
+        status_change=status_change,
+        users=tuple(net.users),
+    )
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def build_since(
+    baseline: Baseline,
+    *,
+    now: datetime,
+    today: date,
+    stale_days: int,
+    changes: Sequence[Change],
+    tasks: list[Task],
+    risks: list[Risk],
+    decisions: Sequence[Decision],
+    checkpoints: Sequence[Checkpoint],
+    tracker_start: datetime | None = None,
+    no_history: bool = False,
+) -> SinceView:
+    """The Since view from the history after ``baseline`` (oldest first) and the rows now."""
+    nets = net_changes(changes)
+    for net in nets.values():
+        for name in _DERIVED & net.fields.keys():
+            del net.fields[name]
+    tasks_by_id = {task.id: task for task in tasks}
+    risks_by_id = {risk.id: risk for risk in risks}
+    moves: dict[str, TaskMove] = {}
+    risk_moves: list[RiskMove] = []
+    new_decisions: list[Decision] = []
+    new_log: list[ActivityEntry] = []
+    decisions_by_key = {str(item.key): item for item in decisions}
+    people: dict[str, None] = {}
+    count = 0
+    for (kind, entity_id), net in nets.items():
+        if net.empty:
+            continue
+        if kind == "task":
+            move = task_move(net, tasks_by_id.get(entity_id))
+            if move.change_count:
+                moves[move.id] = move
+                count += move.change_count
+                people.update(dict.fromkeys(net.users))
+        elif kind == "risk":
+            moved = risk_move(net, risks_by_id.get(entity_id))
+            if moved is not None:
+                risk_moves.append(moved)
+                count += 1
+                people.update(dict.fromkeys(net.users))
+        elif kind == "decision" and net.created and entity_id in decisions_by_key:
+            new_decisions.append(decisions_by_key[entity_id])
+            count += 1
+            people.update(dict.fromkeys(net.users))
+        elif kind == "activity" and net.created and net.row_after is not None:
+            # The entry as it was written (the log is long: it is not read for this).
+            row = net.row_after
+            new_log.append(
+                ActivityEntry(_int(entity_id), str(row.get("date", "")), str(row.get("text", "")))
+            )
+            count += 1
+            people.update(dict.fromkeys(net.users))
+    # Table order (a deleted task last), whatever order the history touched them in.
+    position = {task.id: index for index, task in enumerate(tasks)}
+    moves = dict(sorted(moves.items(), key=lambda item: position.get(item[0], len(position))))
+    # The programme at the baseline: each task's progress then (a task created since did
+    # not count; one deleted since did).
+    then: list[int] = []
+    for task in tasks:
+        known = moves.get(task.id)
+        if known is not None and known.created:
+            continue
+        if known is not None and known.progress is not None:
+            then.append(known.progress[0] or 0)
+        else:
+            then.append(task.progress)
+    then.extend(gone.progress_now for gone in moves.values() if gone.deleted)
+    # The log newest first, as the document keeps it.
+    new_log.sort(key=lambda item: (item.date, item.key or 0), reverse=True)
+    return SinceView(
+        baseline=baseline,
+        now=now,
+        today=today,
+        stale_days=stale_days,
+        tasks=tasks,
+        risks=risks,
+        moves=moves,
+        risk_moves=risk_moves,
+        decisions=new_decisions,
+        log=new_log,
+        checkpoints_due=_due(checkpoints, today),
+        next_checkpoint=_next_checkpoint(checkpoints, today),
+        programme_now=_mean([task.progress for task in tasks]),
+        programme_then=_mean(then),
+        no_history=no_history,
+        tracker_start=tracker_start,
+        people=tuple(people),
+        change_count=count,
+    )
