@@ -84,7 +84,14 @@ class ModeTabs(Static):
         # The name is user text: a variable of the markup, never parsed as markup.
         name = display_text(self.tracker or "")
         if len(name) > name_width:
-            name = name[: max(0, name_width - 1)] + ("~" if self.ascii else "…")
+            cut = "~" if self.ascii else "…"
+            if name_width < TRACKER_TAB_WIDTH:
+                # Squeezed by the row: keep the end too, which tells "Version 1.00" from
+                # "Version 1.01" ("Vers…1.00").
+                tail = (name_width - 1) // 2
+                name = name[: name_width - 1 - tail] + cut + name[len(name) - tail :]
+            else:
+                name = name[: max(0, name_width - 1)] + cut
         return Content.from_markup(("|" if self.ascii else "│").join(parts), tracker=name)
 
     def on_mount(self) -> None:
@@ -112,7 +119,7 @@ class ModeTabs(Static):
                 # The tracker's name gives way (the tab's number still leads there).
                 shown = min(len(display_text(self.tracker)), TRACKER_TAB_WIDTH)
                 name_width = shown - (tabs.cell_length - max(0, room))
-                tabs = self._tabs("", max(len(PORTFOLIO_LABEL) - 2, name_width))
+                tabs = self._tabs("", max(len(PORTFOLIO_LABEL), name_width))
         if note is None:
             return tabs
         return Content.assemble(tabs.truncate(max(0, room), pad=True), note)
