@@ -136,6 +136,9 @@ class StandupView(ReadOnlyActions, DataView):
         self._owner_started = 0.0
         self._tick: Timer | None = None
         self.recorded: StandupRecord | None = None
+        #: ``w`` pressed while the history was still being read (``6 w`` typed together):
+        #: the walk starts as soon as the read lands, rather than the key being lost.
+        self._walk_pending = False
 
     # -- layout and reading ------------------------------------------------------------
 
@@ -202,6 +205,9 @@ class StandupView(ReadOnlyActions, DataView):
             self._show_owner()
         else:
             self._show_summary(self._recorded_text())
+        if self._walk_pending:
+            self._walk_pending = False
+            self.action_start_walk()
 
     def _prompt_width(self) -> int:
         """The cells an option's text gets: the list's width less its scrollbar and the
@@ -292,6 +298,7 @@ class StandupView(ReadOnlyActions, DataView):
 
     def action_start_walk(self) -> None:
         if self.view is None:
+            self._walk_pending = True
             return
         self.owners = walk_order(self.view, self.settings.standup_order)
         if not self.owners:
