@@ -255,8 +255,9 @@ async def test_w_typed_with_6_while_the_history_is_read_starts_the_walk(
 async def test_escape_twice_reads_the_sections_from_the_stand_up_just_recorded(
     scene, frozen_settings, monkeypatch
 ):
-    """escape, escape: the sections' read may land before the stand-up is written; when
-    the record lands they are read again, so the baseline is this stand-up."""
+    """escape, escape: the sections' read may land before the stand-up is written (it
+    did, and they stayed on the previous baseline until some other edit); when the
+    record lands they are read again, so the baseline is this stand-up."""
     import threading
 
     gate = threading.Event()

@@ -388,6 +388,10 @@ class StandupView(ReadOnlyActions, DataView):
         self.since = None
         if self.state == "summary":
             self._show_summary(self._recorded_text())
+        else:
+            # escape pressed twice: the sections may have been read before the record was
+            # written (from the previous baseline); read them again, from this stand-up.
+            self.refresh_data()
 
     def _recorded_text(self) -> str:
         if self.store.read_only:
