@@ -45,6 +45,23 @@ def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def distinct(old: str, new: str, limit: int = 30) -> tuple[str, str]:
+    """``old`` and ``new`` cut to ``limit`` characters so that they still read apart:
+    two titles that share their first ``limit`` characters are shown from a little before
+    where they differ (``…rehearsals`` → ``…rehearsals, dry run``), not as the same text
+    twice."""
+    before, after = short(old, limit), short(new, limit)
+    if before != after:
+        return before, after
+    old, new = " ".join(old.split()), " ".join(new.split())
+    common = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+        min(len(old), len(new)),
+    )
+    start = max(0, common - 10)
+    return "…" + short(old[start:], limit - 1), "…" + short(new[start:], limit - 1)
+
+
 def signed(value: float) -> str:
     """``+6``, ``-10``, ``±0`` (a whole percentage)."""
     number = round(value)
@@ -123,8 +140,8 @@ def move_details(move: TaskMove, arrow: str, clean: Callable[[str], str]) -> lis
         ("title ", move.title_change),
     ):
         if pair is not None and not move.created:
-            old, new = pair
-            parts.append(f"{label}{clean(short(old, 30)) or '-'}{arrow}{clean(short(new, 30))}")
+            old, new = distinct(*pair)
+            parts.append(f"{label}{clean(old) or '-'}{arrow}{clean(new)}")
     if move.notes_changed and not move.created:
         parts.append("notes edited")
     return parts
