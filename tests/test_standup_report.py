@@ -178,3 +178,20 @@ def test_a_title_changed_only_at_its_end_reads_as_two_titles(scene):
         assert before != after.split(" (by")[0]
         if report_format == "text":
             assert before == "…" + cut_old and after.startswith("…" + cut_new)
+
+
+def test_the_report_is_headed_with_the_trackers_name_of_several(scene, capsys, monkeypatch):
+    """Two trackers imported from one file share its title: the report names the one it
+    is about (as --tracker and the tabs do), not the title both carry."""
+    from conftest import SAMPLE
+
+    with open_scene(scene) as store:
+        title = store.tracker_info().title
+    assert main(["import", "--db", str(scene), "--name", "Version 1.01", str(SAMPLE)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--db", str(scene), "--tracker", "Version 1.01"]) == 0
+    assert capsys.readouterr().out.startswith("**Stand-up: Version 1.01**\n")
+    as_json = ["report", "--db", str(scene), "--tracker", "Version 1.01", "--format", "json"]
+    assert main(as_json) == 0
+    tracker = json.loads(capsys.readouterr().out)["tracker"]
+    assert tracker == {"title": title, "name": "Version 1.01"}

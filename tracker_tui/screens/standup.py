@@ -45,7 +45,7 @@ from tracker_tui.screens.unsaved import QuickEditFailed
 from tracker_tui.screens.view_screen import DataView
 from tracker_tui.standup.baseline import history_time, local_zone
 from tracker_tui.standup.owners import owner_page, walk_order
-from tracker_tui.standup.reading import read_since
+from tracker_tui.standup.reading import read_since, tracker_name
 from tracker_tui.standup.report import render
 from tracker_tui.standup.since import SinceView
 from tracker_tui.store.standups import StandupRecord
@@ -535,7 +535,12 @@ class StandupView(ReadOnlyActions, DataView):
         if self.view is None:
             return ""
         return render(
-            self.view, self.store.tracker_info().title, "md", ascii=ascii_mode(self), tz=self.tz
+            self.view,
+            self.store.tracker_info().title,
+            "md",
+            ascii=ascii_mode(self),
+            tz=self.tz,
+            name=tracker_name(self.store),
         )
 
     @work(thread=True, exit_on_error=False, group="standup-report")

@@ -216,10 +216,12 @@ def render_report(
     markdown: bool = True,
     ascii: bool = False,
     tz: tzinfo = UTC,
+    name: str | None = None,
 ) -> str:
-    """The stand-up report as markdown (``markdown``) or plain text."""
+    """The stand-up report as markdown (``markdown``) or plain text, headed with the
+    tracker's ``name`` (two trackers imported from one file share their ``title``)."""
     out = _Lines(markdown, ascii)
-    name = out.clean(title) or "Tracker"
+    name = out.clean(name or title) or "Tracker"
     out.lines.append(f"**Stand-up: {name}**" if markdown else f"Stand-up: {name}")
     out.lines.append(since_line(view, tz))
     out.lines.append("")
@@ -308,13 +310,13 @@ def _task_json(view: SinceView, task: Task) -> dict[str, Any]:
     }
 
 
-def report_json(view: SinceView, title: str) -> dict[str, Any]:
+def report_json(view: SinceView, title: str, name: str | None = None) -> dict[str, Any]:
     """The report as the JSON contract (README, "Running a stand-up") holds it."""
     start = view.tracker_start
     checkpoint = view.next_checkpoint
     return {
         "version": JSON_VERSION,
-        "tracker": {"title": title},
+        "tracker": {"title": title, "name": name or title},
         "now": view.now.astimezone(UTC).isoformat(timespec="seconds"),
         "baseline": {
             "at": view.baseline.at.astimezone(UTC).isoformat(timespec="seconds"),
@@ -372,9 +374,16 @@ def report_json(view: SinceView, title: str) -> dict[str, Any]:
 
 
 def render(
-    view: SinceView, title: str, report_format: str, *, ascii: bool = False, tz: tzinfo = UTC
+    view: SinceView,
+    title: str,
+    report_format: str,
+    *,
+    ascii: bool = False,
+    tz: tzinfo = UTC,
+    name: str | None = None,
 ) -> str:
-    """The report in ``report_format`` (``md``, ``text`` or ``json``)."""
+    """The report in ``report_format`` (``md``, ``text`` or ``json``) of the tracker
+    ``name`` (its title when None)."""
     if report_format == "json":
-        return json.dumps(report_json(view, title), indent=2, ensure_ascii=False) + "\n"
-    return render_report(view, title, markdown=report_format == "md", ascii=ascii, tz=tz)
+        return json.dumps(report_json(view, title, name), indent=2, ensure_ascii=False) + "\n"
+    return render_report(view, title, markdown=report_format == "md", ascii=ascii, tz=tz, name=name)
