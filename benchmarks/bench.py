@@ -75,7 +75,16 @@ FLOOR_MARKER = "FLOOR-READY"
 
 #: Figure names, in the order they are printed (the smoke test looks for each).
 #: The parts of the benchmark, in the order they run (``--only`` picks some).
-PARTS = ("startup", "interactive", "exchange", "trackers", "viewers", "browser", "standup")
+PARTS = (
+    "startup",
+    "interactive",
+    "exchange",
+    "trackers",
+    "viewers",
+    "browser",
+    "standup",
+    "trends",
+)
 
 FIGURES = (
     "floor: first frame",
@@ -104,6 +113,10 @@ FIGURES = (
     "viewers: connections per dashboard",
     "restart -m fast to live",
     "restart -m immediate to live",
+    "first frame, 100k history",
+    "first frame, same tasks without history",
+    "Trends screen drawn from the key",
+    "trend --format json, 100k history",
     "browser: page to first frame",
     "browser: first frame, tabs back to back",
     "browser: keystroke to row",
@@ -763,6 +776,93 @@ class Bench:
                 note="from pg_ctl reporting the server back to an edit on screen",
             ).samples.extend(report[f"restart_{mode}"])
 
+    # -- trends (issue 14) ---------------------------------------------------------------
+
+    def trends(self) -> None:
+        """A year of daily edits on 1,000 tasks (about 100,000 history rows): the Trends
+        screen from the key ``7`` until its charts are on the terminal, ``trend --format
+        json`` as a whole command, and what the history (the header's forecasts included)
+        adds to the first frame, against the same tasks with no history."""
+        self.warm_bytecode()
+        quick = self.args.quick
+        tasks, days, rows = (200, 30, 6_000) if quick else (1_000, 365, 100_000)
+        history = self.work / "history.db"
+        started = time.perf_counter()
+        count = bench_data.make_history_store(history, tasks=tasks, days=days, rows=rows)
+        bare = self.work / "history-bare.db"
+        copy_store(history, bare)
+        with sqlite3.connect(bare) as connection:
+            connection.execute("DELETE FROM change WHERE action <> 'import'")
+        self.info["history_store"] = {"tasks": tasks, "days": days, "history_rows": count}
+        self.log(f"history store: {count} history rows in {time.perf_counter() - started:.1f} s")
+        marker = bench_data.task_ids(history)[0]
+        with_history = self.figure(
+            "first frame, 100k history",
+            "s",
+            target="≤ 1.05x the same without history",
+            note=f"{tasks} tasks, {count} history rows",
+        )
+        without = self.figure("first frame, same tasks without history", "s")
+        warm_up = 0 if quick else 1  # the first start of each is a warm-up
+        for _ in range(self.args.runs + warm_up):
+            for figure, path in ((with_history, history), (without, bare)):
+                seconds, session = self.first_frame(
+                    figure.name, [TRACKER, "--db", str(path)], task_shown(marker)
+                )
+                session.stop()
+                if seconds is not None:
+                    figure.samples.append(seconds)
+        for figure in (with_history, without):
+            figure.samples = figure.samples[warm_up:]
+        if with_history.median and without.median:
+            with_history.ratio = with_history.median / without.median
+            with_history.limits = [("median", without.median * 1.05)]
+        screen = self.figure(
+            "Trends screen drawn from the key",
+            "ms",
+            target="≤ 300 ms",
+            limits=[("median", 300.0)],
+            note="everything (a year), 7 pressed on the Snapshot screen",
+        )
+        for _ in range(self.args.runs):
+            opened = self.open_dashboard(history)
+            if opened is None:
+                break
+            session, _ = opened
+            try:
+                since = session.plain_length
+                pressed = session.send("7")
+                shown = session.wait_for_text("Tasks by status", timeout=30, since=since)
+                if shown is not None:
+                    session.wait_quiet(0.3, timeout=10)
+                    screen.samples.append((session.last_output_at() - pressed) * 1000)
+            finally:
+                session.stop()
+        command = self.figure(
+            "trend --format json, 100k history",
+            "s",
+            target="≤ 1 s",
+            limits=[("median", 1.0)],
+            note="whole command, programme series",
+        )
+        for _ in range(max(1, min(self.args.runs, 5))):
+            started = time.perf_counter()
+            result = subprocess.run(
+                [TRACKER, "trend", "--format", "json", "--db", str(history)],
+                env=self.env,
+                capture_output=True,
+                text=True,
+                cwd=self.work,
+            )
+            if result.returncode == 0:
+                command.samples.append(time.perf_counter() - started)
+            else:
+                self.log(f"trend failed ({result.returncode}): {result.stderr.strip()}")
+        self.log(
+            f"trends: screen {[round(s) for s in screen.samples]} ms, "
+            f"trend {[round(s, 2) for s in command.samples]} s"
+        )
+
     # -- the report ----------------------------------------------------------------------
 
     def report(self) -> dict:
@@ -1052,10 +1152,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    parts = set(
-        args.only
-        or ("startup", "interactive", "exchange", "trackers", "viewers", "browser", "standup")
-    )
+    parts = set(args.only or PARTS)
     if args.keep:
         work = Path(args.keep).resolve()
         work.mkdir(parents=True, exist_ok=True)
@@ -1077,6 +1174,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_trackers.run(bench, TRACKER)
         if "viewers" in parts:
             bench.viewers()
+        if "trends" in parts:
+            bench.trends()
         if "browser" in parts:
             import bench_browser
 

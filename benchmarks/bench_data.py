@@ -152,3 +152,67 @@ def counts(path: Path) -> dict[str, int]:
         }
     finally:
         connection.close()
+
+
+def make_history_store(path: Path, *, tasks: int, days: int, rows: int, seed: int = 11) -> int:
+    """A store of ``tasks`` synthetic tasks imported ``days`` days ago, then a history of
+    daily edits (about ``rows`` history rows: each edit moves a task's progress and its
+    Last Update, as the dashboard's ``+`` does) written straight into the tables, with
+    the tasks left as the last edit put them. Returns the history's row count.
+
+    Written with plain SQL rather than through ``Store``: a year of edits one transaction
+    at a time would take the benchmark longer than everything else it measures.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    text, _ = synthetic_markdown(tasks, 0)
+    make_store(path, text)
+    rng = random.Random(seed)
+    start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(
+        days=days
+    )
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(
+            "UPDATE change SET at = ? WHERE action = 'import'",
+            (start.isoformat(timespec="seconds"),),
+        )
+        # One tracker (the import made it); issue 12 scopes the rows and the revision by it.
+        tracker_id, revision = connection.execute("SELECT id, revision FROM trackers").fetchone()
+        state = {
+            task_id: [progress, last]
+            for task_id, progress, last in connection.execute(
+                "SELECT id, progress, last_update FROM task WHERE tracker_id = ?", (tracker_id,)
+            )
+        }
+        ids = list(state)
+        edits_per_day = max(1, rows // (2 * days))
+        inserts = []
+        for day in range(1, days + 1):
+            moment = start + timedelta(days=day)
+            at = moment.isoformat(timespec="seconds")
+            for _ in range(edits_per_day):
+                task_id = rng.choice(ids)
+                progress, last = state[task_id]
+                new = max(0, min(100, progress + rng.choice((-10, 10, 10, 10, 20))))
+                revision += 1
+                today = moment.date().isoformat()
+                row = (tracker_id, revision, at, "bench", "task", task_id)
+                inserts.append((*row, "progress", str(progress), str(new)))
+                inserts.append((*row, "last_update", last, today))
+                state[task_id] = [new, today]
+        connection.executemany(
+            "INSERT INTO change"
+            ' (tracker_id, revision, at, "user", entity, entity_id, field, old, new, action) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'edit')",
+            inserts,
+        )
+        connection.executemany(
+            "UPDATE task SET progress = ?, last_update = ? WHERE tracker_id = ? AND id = ?",
+            [(progress, last, tracker_id, task_id) for task_id, (progress, last) in state.items()],
+        )
+        connection.execute("UPDATE trackers SET revision = ? WHERE id = ?", (revision, tracker_id))
+        connection.commit()
+        return int(connection.execute("SELECT COUNT(*) FROM change").fetchone()[0])
+    finally:
+        connection.close()

@@ -23,6 +23,8 @@ Fixtures:
     frozen_settings                Settings with today fixed to 2024-06-05, config file
                                    under tmp_path.
     app                            the dashboard on seed_store with frozen_settings.
+    month_db                       a copy of ``trend_docs.scripted_month``'s store (built
+                                   once per session: a month of edits takes seconds).
     screen_text                    a function: the text on the app's screen now.
 
 Helpers (``from conftest import ...``): ROOT, SAMPLE, TODAY, COMMAND (the installed
@@ -191,6 +193,25 @@ def app(seed_store: Store, frozen_settings: Settings) -> TrackerApp:
     from tracker_tui.app import make_app
 
     return make_app(seed_store, frozen_settings)
+
+
+@pytest.fixture(scope="session")
+def _month_original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from trend_docs import scripted_month
+
+    path = tmp_path_factory.mktemp("month") / "month.db"
+    scripted_month(path)
+    return path
+
+
+@pytest.fixture
+def month_db(_month_original: Path, tmp_path: Path) -> Path:
+    """A store holding the scripted month (``tests/trend_docs.py``), this test's own."""
+    import shutil
+
+    path = tmp_path / "month.db"
+    shutil.copyfile(_month_original, path)
+    return path
 
 
 @pytest.fixture

@@ -55,7 +55,8 @@ async def test_the_portfolio_comes_first_and_enter_opens_a_tracker(
         await settle(pilot)
         assert app.current_mode == "snapshot"
         text = _text(app)
-        assert "Version 1.00" in text.splitlines()[0]  # the tabs name the tracker
+        # The tabs name the tracker: at 80 columns, beside seven screens, as far as it fits.
+        assert text.splitlines()[0].startswith("0 Vers…1.00│1 Snapshot")
         assert "UT-001" in text
         await pilot.press("minus")  # UT-001: 100% -> 90%
         await settle(pilot)
@@ -70,11 +71,11 @@ async def test_the_portfolio_comes_first_and_enter_opens_a_tracker(
         # Screens 1-5 of another tracker: enter on Version 1.01 rebuilds them on it.
         await pilot.press("j", "enter")
         await settle(pilot)
-        assert "Version 1.01" in _text(app).splitlines()[0]
+        assert "0 Vers…1.01│" in _text(app).splitlines()[0]
         assert app.store.task("UT-001").progress == 100
         await pilot.press("2")
         await settle(pilot)
-        assert app.current_mode == "risks" and "Version 1.01" in _text(app).splitlines()[0]
+        assert app.current_mode == "risks" and "0 Vers…1.01│" in _text(app).splitlines()[0]
 
 
 async def test_the_portfolio_is_live_and_filters(several: Store, frozen_settings: Settings) -> None:
@@ -158,7 +159,7 @@ async def test_enter_in_the_owner_view_opens_the_task_in_its_tracker(
         await pilot.press("enter")
         await settle(pilot)
         assert app.current_mode == "snapshot"
-        assert "Version 1.01" in _text(app).splitlines()[0]  # its tracker, named in the tabs
+        assert "0 Version 1.01 │" in _text(app).splitlines()[0]  # its tracker, named in the tabs
         table = app.screen.query_one("#tasks", RecordTable)
         assert table.cursor_key == "UT-002"
         # Back to the owner view and enter again: the same tracker, no rebuild needed.
@@ -173,7 +174,7 @@ async def test_a_tracker_deleted_elsewhere_sends_its_screens_back_to_the_portfol
     several: Store, frozen_settings: Settings
 ) -> None:
     app = make_app(several, frozen_settings)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("j", "enter", "2")  # Version 1.00's risks
         await settle(pilot)
@@ -221,7 +222,7 @@ async def test_a_tracker_renamed_here_or_elsewhere_is_renamed_in_the_tabs(
     several: Store, frozen_settings: Settings
 ) -> None:
     app = make_app(several, frozen_settings)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("j", "enter", "2")
         await settle(pilot)
@@ -278,7 +279,7 @@ async def test_a_tracker_named_on_the_command_line_opens_on_its_snapshot(
 
     with Store.open(several.target.path, user="alice", tracker="version 1.01") as chosen:
         app = make_app(chosen, frozen_settings, mode="snapshot")
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             assert app.current_mode == "snapshot"
             assert "Version 1.01" in _text(app).splitlines()[0]

@@ -522,7 +522,7 @@ def test_export_json_shape(capsys, loaded):
     assert all(set(item) == {"date", "text"} for item in data["activity"])
     assert all(set(item) == {"when", "text"} for item in data["checkpoints"])
     assert all(set(item) == {"label", "text"} for item in data["cadence"])
-    assert all(set(item) == {"text"} for item in data["metrics"])
+    assert all(set(item) == {"text", "value", "unit", "target"} for item in data["metrics"])
     assert (
         len(data["activity"]),
         len(data["checkpoints"]),
@@ -559,7 +559,7 @@ def test_export_csv(capsys, loaded):
         ("risks", ["id", "description", "impact", "mitigation", "owner", "status"]),
         ("decisions", ["date", "decision", "rationale", "owner"]),
         ("cadence", ["label", "text"]),
-        ("metrics", ["text"]),
+        ("metrics", ["text", "value", "unit", "target"]),
     ],
 )
 def test_export_csv_tables(capsys, loaded, table, header):

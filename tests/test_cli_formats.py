@@ -93,7 +93,7 @@ def test_csv_appends_extra_columns():
 
 
 def test_csv_of_nothing_still_has_a_header():
-    assert rows_to_csv([], TABLE_KEYS["metrics"]) == "text\n"
+    assert rows_to_csv([], TABLE_KEYS["metrics"]) == "text,value,unit,target\n"
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ from tracker_tui.store.store import Store
 from tracker_tui.tracker_messages import TrackersChanged
 from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars, glyphs
 from tracker_tui.widgets.mode_tabs import (
+    MODE_KEYS,
     MODES,
     OWNER_MODE,
     PORTFOLIO_LABEL,
@@ -89,8 +90,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(str(number), f"go('{mode}')", label, show=False, id=f"app.screen-{mode}")
-            for number, (mode, label) in enumerate(MODES.items(), start=1)
+            Binding(MODE_KEYS[mode], f"go('{mode}')", label, show=False, id=f"app.screen-{mode}")
+            for mode, label in MODES.items()
         ),
         Binding(
             "0", f"go('{PORTFOLIO_MODE}')", PORTFOLIO_LABEL, show=False, id="app.screen-portfolio"
@@ -342,6 +343,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             from tracker_tui.screens.standup import StandupView
 
             return StandupView(self.store, self.settings, since=self.standup_since)
+        if mode == "trends":
+            from tracker_tui.screens.trends import TrendsView
+
+            return TrendsView(self.store, self.settings)
         raise ValueError(f"no view for the mode {mode!r}")
 
     def _screens(self, modes: Iterable[str] = MODES) -> Iterator[Screen[Any]]:
@@ -478,10 +483,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             super().action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for number, (mode, label) in enumerate(MODES.items(), start=1):
+        for mode, label in MODES.items():
             yield SystemCommand(
                 f"Go to {label}",
-                f"Show the {label} screen (key {number})",
+                f"Show the {label} screen (key {MODE_KEYS[mode]})",
                 lambda mode=mode: self.action_go(mode),
             )
         ellipsis = "..." if self.ascii_mode else "…"

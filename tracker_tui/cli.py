@@ -272,6 +272,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--limit", type=_positive_int, default=1000, metavar="N", help="default: 1000")
     _add_format(sub)
 
+    sub = command("trend", "a series over time, one point per day (programme by default)")
+    which = sub.add_mutually_exclusive_group()
+    which.add_argument("--milestone", metavar="M", help="this milestone's progress")
+    which.add_argument("--metric", metavar="NAME", help="this metric's values (a name's start)")
+    sub.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD")
+    sub.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD")
+    sub.add_argument(
+        "--format", choices=("text", "json", "csv"), default="text", help="default: text"
+    )
+
+    sub = command("metric", "give a metric a value (and unit, target), or show its series")
+    sub.add_argument("name", metavar="NAME", help="the metric: the start of its name, any case")
+    sub.add_argument("value", nargs="?", metavar="VALUE", help="its new value, a number")
+    sub.add_argument("--unit", help="its unit (%%, ms, ...)")
+    sub.add_argument("--target", help='its target, a number ("<=5": met at or below)')
+    _add_format(sub)
+
     sub = command(
         "check", "integrity, schema version and counts of the store, and who can write it"
     )
@@ -385,6 +402,8 @@ _COMMANDS: dict[str | None, Callable[..., int]] = {
     "standup": _command("standup", "cmd_standup"),
     "report": _command("standup", "cmd_report"),
     "check": _command("check", "cmd_check"),
+    "trend": _command("trends", "cmd_trend"),
+    "metric": _command("trends", "cmd_metric"),
     "share": _command("share", "cmd_share"),
     "trackers": _command("trackers", "cmd_trackers"),
     "rename": _command("trackers", "cmd_rename"),

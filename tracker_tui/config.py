@@ -3,6 +3,7 @@
     theme = "textual-dark"          # any Textual theme; saved when changed in the app
     stale_days = 7                  # a task not Complete, untouched this long, is stale
     complete_adds_activity = true   # "UT-004 completed." added to the log on Complete
+    forecast_window_days = 14       # the days a milestone's forecast takes its rate from
     standup_order = ["Ann", "Bob"]  # the walk-through's order of owners (default: table order)
     standup_minutes_per_owner = 2   # the walk-through's countdown per owner
 
@@ -43,6 +44,8 @@ class Settings:
     theme: str = DEFAULT_THEME
     stale_days: int = 7
     complete_adds_activity: bool = True
+    #: The days of history a milestone's forecast takes its rate from (Trends, header).
+    forecast_window_days: int = 14
     keymap: dict[str, str] = field(default_factory=dict)
     #: The stand-up's walk-through: owners in this order first (issue 13).
     standup_order: list[str] = field(default_factory=list)
@@ -82,6 +85,11 @@ def load_settings(path: Path | None = None) -> Settings:
         settings.complete_adds_activity = adds
     elif adds is not None:
         settings.warnings.append(f"{path}: complete_adds_activity must be true or false")
+    window = data.get("forecast_window_days")
+    if isinstance(window, int) and not isinstance(window, bool) and window >= 1:
+        settings.forecast_window_days = window
+    elif window is not None:
+        settings.warnings.append(f"{path}: forecast_window_days must be a whole number of days")
     _load_standup(data, settings, path)
     keymap = data.get("keymap", {})
     if isinstance(keymap, dict):

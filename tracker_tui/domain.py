@@ -282,10 +282,17 @@ class CadenceItem:
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """A metric to monitor."""
+    """A metric to monitor; once measured, its latest value, unit and target.
+
+    ``value`` and ``target`` are numbers kept as the text they were given (``97.5``),
+    empty until set; their history is the metric's series (``tracker_tui.trends``).
+    """
 
     key: int | None = field(metadata=spec(kind="key"))
     text: str = field(metadata=spec("Text", max_length=5_000))
+    value: str = field(default="", metadata=spec("Value", max_length=40))
+    unit: str = field(default="", metadata=spec("Unit", max_length=40))
+    target: str = field(default="", metadata=spec("Target", max_length=40))
 
 
 #: The entity kinds the store keeps rows of, and their domain values, in export order.

@@ -167,11 +167,17 @@ class PlanRead(Message, bubble=False):
     """The checkpoints, the communication cadence and the metrics were read."""
 
     def __init__(
-        self, checkpoints: list[Checkpoint], cadence: list[CadenceItem], metrics: list[Metric]
+        self,
+        checkpoints: list[Checkpoint],
+        cadence: list[CadenceItem],
+        metrics: list[Metric],
+        recent_values: dict[int, list[float]] | None = None,
     ) -> None:
         self.checkpoints = checkpoints
         self.cadence = cadence
         self.metrics = metrics
+        #: metric key -> its values over the last weeks, one a day (the sparklines).
+        self.recent_values = recent_values or {}
         super().__init__()
 
 

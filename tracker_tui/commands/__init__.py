@@ -12,6 +12,7 @@ own import stays as light: only the names the parser and the commands share live
 - ``history``: ``history``
 - ``check``: ``check``
 - ``share``: ``share``
+- ``trends``: ``trend`` and ``metric``
 - ``opening``: opening the store the common options name
 - ``output``: how a command writes: Rich text for people, data verbatim (files go through
   ``tracker_tui.export_files``, shared with the dashboard)

@@ -19,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tracker_tui.document import Entity
-from tracker_tui.domain import ActivityEntry, CadenceItem, Checkpoint, Metric
+from tracker_tui.domain import ActivityEntry, CadenceItem, Checkpoint
+from tracker_tui.markdown.metric_text import metric_text, read_metric
 
 _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -140,7 +141,7 @@ def make_entity(kind: str, item: Item) -> Entity:
         return Checkpoint(key=None, when=item.label, text=item.text)
     if kind == "cadence":
         return CadenceItem(key=None, label=item.label, text=item.text)
-    return Metric(key=None, text=item.text)
+    return read_metric(item.text)
 
 
 def _one_line(text: str) -> str:
@@ -152,7 +153,7 @@ def render_items(kind: str, items: list[Entity], style: dict[str, str]) -> list[
     defaults = DEFAULT_STYLE[kind]
     marker = style.get("marker") or defaults["marker"]
     if kind == "metric":
-        return [f"{marker} {_one_line(item.text)}".rstrip() for item in items]  # type: ignore[union-attr]
+        return [f"{marker} {_one_line(metric_text(item))}".rstrip() for item in items]  # type: ignore[arg-type]
     sep = style.get("sep")
     if sep is None:
         dash = style.get("dash")

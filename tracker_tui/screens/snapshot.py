@@ -37,6 +37,7 @@ from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._filter_sort import FilterSort, filter_input
+from tracker_tui.screens._forecasts import HeaderForecasts
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
 from tracker_tui.screens._writes import run_write, warm_up_writer_soon
 from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
@@ -140,7 +141,7 @@ def _task_text(task: Task) -> str:
     return task.last_update.isoformat() if task.last_update else ""
 
 
-class SnapshotScreen(ReadOnlyActions, FilterSort):
+class SnapshotScreen(ReadOnlyActions, HeaderForecasts, FilterSort):
     """The tracker's header figures and its task table (the screen the app opens on)."""
 
     AUTO_FOCUS = "#tasks"
@@ -262,7 +263,9 @@ class SnapshotScreen(ReadOnlyActions, FilterSort):
         warm_up_writer_soon(self, self.store)
 
     def after_first_frame(self) -> None:
-        """Start what waited for the first frame: reading the rest of a big store."""
+        """Start what waited for the first frame: reading the rest of a big store, and
+        the milestones' forecasts."""
+        self.start_forecasts()
         if self._rest_pending:
             self._rest_pending = False
             self._read_all(None)
@@ -281,6 +284,7 @@ class SnapshotScreen(ReadOnlyActions, FilterSort):
             self.table.empty_text = empty
             self.table.refresh()
         self.header.show(info, summary, read_only=self.store.read_only, statuses=self._statuses)
+        self.request_forecasts()
 
     def show_task(self, task_id: str) -> None:
         """Put the cursor on ``task_id``, reading the rest of the tasks first when it is

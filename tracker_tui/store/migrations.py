@@ -148,12 +148,25 @@ def _upgrade_to_4(connection: Connection) -> None:
     CHANGE_AT_INDEX.create(connection, checkfirst=True)
 
 
+def _upgrade_to_5(connection: Connection) -> None:
+    """Schema 5: a metric holds a value, a unit and a target (issue 14, trends); empty
+    for the metrics already stored, which stay plain bullets until given a value."""
+    # A store whose tables an older step created with today's models has them already.
+    present = {column["name"] for column in inspect(connection).get_columns("metric")}
+    for column in ("value", "unit", "target"):
+        if column not in present:
+            connection.execute(
+                text(f"ALTER TABLE metric ADD COLUMN {column} VARCHAR NOT NULL DEFAULT ''")
+            )
+
+
 #: version N-1 -> N upgrades, run in order inside one transaction. Each takes the
 #: connection of that transaction (SQLAlchemy Core: ``connection.execute(text(...))``).
 UPGRADES: dict[int, Callable[[Connection], None]] = {
     2: _upgrade_to_2,
     3: _upgrade_to_3,
     4: _upgrade_to_4,
+    5: _upgrade_to_5,
 }
 
 

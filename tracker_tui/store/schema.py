@@ -122,6 +122,10 @@ def _column(item: FieldSpec, default: Any, indexed: bool) -> tuple[Any, Any]:
         return str, Field(default="{}", index=indexed)  # JSON
     if item.kind in ("progress", "version"):
         return int, Field(default=default, index=indexed)
+    if default == "":
+        # Empty on the server too: an upgrade that copies rows from an older table (schema
+        # 3's) fills a column added since (a metric's value, schema 4) with it.
+        return str, Field(default="", index=indexed, sa_column_kwargs={"server_default": ""})
     return str, Field(default="" if default is dataclasses.MISSING else default, index=indexed)
 
 

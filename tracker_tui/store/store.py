@@ -53,6 +53,7 @@ from tracker_tui.store.replayed import Replayed
 from tracker_tui.store.standups import StandupQueries, StandupRecord
 from tracker_tui.store.target import StoreTarget, current_user, resolve_target
 from tracker_tui.store.trackers_reader import TrackersReader
+from tracker_tui.store.trend_memo import TrendMemo
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -60,6 +61,8 @@ if TYPE_CHECKING:
     from tracker_tui.document import Document
     from tracker_tui.store.safety import BackgroundCheck
     from tracker_tui.store.writer import Writer
+    from tracker_tui.trends.forecast import Forecast
+    from tracker_tui.trends.model import TrendInputs
 
 __all__ = ["RISK_FIELDS", "TASK_FIELDS", "Replayed", "Store"]
 
@@ -139,6 +142,8 @@ class Store:
         self._owns_connections = True
         #: A view on no tracker (``without_tracker``): nothing is chosen, ever.
         self._chosen_none = False
+        #: The trend inputs last read (``trend_inputs``), by tracker and revision.
+        self._trend_memo: TrendMemo[TrendInputs] = TrendMemo()
 
     # -- opening -----------------------------------------------------------------------
 
@@ -838,6 +843,79 @@ class Store:
     def redo(self, *, force: bool = False) -> Replayed:
         """Re-apply this user's last undone change; return what changed (as ``undo``)."""
         return self._write().redo(force=force)
+
+    # -- trends and metric values (issue 14) --------------------------------------------
+
+    def trend_inputs(
+        self, *, since: date | None = None, today: date | None = None, summed: bool = True
+    ) -> TrendInputs:
+        """What the trends are computed from (``tracker_tui.trends``), read on one
+        snapshot: the tasks now, the history since ``since`` (default: all of it since
+        the last import) and what recovery reads of the document. ``today``: the last
+        day of the series (default: the store's clock). ``summed``: most tasks' edits
+        summed per day by the database (False: every change, one by one)."""
+        from tracker_tui.store.trend_history import TrendHistory
+        from tracker_tui.trends.model import TrendInputs
+
+        today = today or self.clock.today()
+
+        def read(reader: Reader) -> TrendInputs:
+            with reader.snapshot():
+                key = (reader.tracker_id, reader.revision(), since, today, summed)
+                return self._trend_memo.get(
+                    key, lambda: TrendHistory(reader).inputs(today, since=since, summed=summed)
+                )
+
+        return self._reads(read, TrendInputs(today=today, tasks={}))
+
+    def milestone_forecasts(
+        self, *, window_days: int = 14, today: date | None = None
+    ) -> list[Forecast]:
+        """When each milestone reaches 100 %, at the rate of the last ``window_days``
+        days (``forecast_window_days``); reads only that window of the history."""
+        from datetime import timedelta
+
+        from tracker_tui.trends.forecast import forecasts
+        from tracker_tui.trends.series import compute_trends
+
+        today = today or self.clock.today()
+        since = today - timedelta(days=max(1, window_days) + 1)
+        trends = compute_trends(self.trend_inputs(since=since, today=today), start=since)
+        return forecasts(trends.milestones, today, window_days=window_days)
+
+    def metric(self, name: str) -> Metric:
+        """The metric whose name starts with ``name`` (case-insensitive, unique).
+
+        Raises:
+            NotFoundError: none, or several, match.
+        """
+        from tracker_tui.trends.metrics import match_metric
+
+        return match_metric(self.metrics(), name)
+
+    def set_metric_value(
+        self,
+        name: str,
+        value: str | None,
+        *,
+        unit: str | None = None,
+        target: str | None = None,
+    ) -> Metric:
+        """Record a metric's new value (and/or its unit and target), in the history like
+        any field; return the metric as saved.
+
+        Raises:
+            NotFoundError: no metric (or several) starts with ``name``.
+            ValidationError: a value or target that is not a number, or a target whose
+                unit differs from the metric's (nothing is saved).
+        """
+        from tracker_tui.trends.metrics import metric_values
+
+        metric = self.metric(name)
+        values = metric_values(metric, value, unit=unit, target=target)
+        assert metric.key is not None  # read from the store: it has one
+        self.save_item("metric", metric.key, values, expected=metric)
+        return self.metric(metric.text)
 
     def check(self) -> dict[str, Any]:
         """Integrity, schema version and counts, for ``tracker-tui check``."""

@@ -1,7 +1,7 @@
 """The row of screen tabs at the top of every full screen, and the screens it names.
 
-``MODES`` is the one list of the app's screens (Textual modes): the tabs, the ``1``-``6``
-keys and the palette's "Go to" commands are all drawn from it.
+``MODES`` is the one list of the app's screens (Textual modes): the tabs, the ``1``-``7``
+keys (``MODE_KEYS``) and the palette's "Go to" commands are all drawn from it.
 """
 
 from __future__ import annotations
@@ -20,15 +20,19 @@ MODES: dict[str, str] = {
     "activity": "Activity",
     "plan": "Plan",
     "standup": "Stand-up",
+    "trends": "Trends",
 }
+#: mode name -> the key that shows it: its place in ``MODES``.
+MODE_KEYS: dict[str, str] = {mode: str(number) for number, mode in enumerate(MODES, start=1)}
 SNAPSHOT_MODE = "snapshot"
 #: The portfolio (every tracker of the store; key 0) and one owner's tasks across them:
 #: modes of the app too, outside the 1-5 keys (issue 12).
 PORTFOLIO_MODE = "portfolio"
 PORTFOLIO_LABEL = "Portfolio"
 OWNER_MODE = "owner"
-#: The most cells the tracker's name takes in the tabs (every tab fits in 80 columns, the
-#: tabs drawn tight when the row is too narrow for them padded).
+#: The most cells the tracker's name takes in the tabs. Drawn tight (no space around each
+#: label), every tab fits in 80 columns with ``0 Portfolio``; a longer name is shortened
+#: further where the row is too narrow for it.
 TRACKER_TAB_WIDTH = 16
 
 
@@ -61,8 +65,9 @@ class ModeTabs(Static):
         #: The tabs without the space either side of each label, for a narrow row.
         self._tight = Content("")
 
-    def _tabs(self, pad: str) -> Content:
-        """The tabs, each label with ``pad`` either side."""
+    def _tabs(self, pad: str, name_width: int = TRACKER_TAB_WIDTH) -> Content:
+        """The tabs, each label with ``pad`` either side, the tracker's name in at most
+        ``name_width`` cells."""
         # Markup is safe here: the labels are the app's own constants, never user text.
         parts = []
         if self.portfolio:
@@ -78,8 +83,15 @@ class ModeTabs(Static):
                 parts.append(f"[@click=app.go('{mode}')]{pad}{number} {label}{pad}[/]")
         # The name is user text: a variable of the markup, never parsed as markup.
         name = display_text(self.tracker or "")
-        if len(name) > TRACKER_TAB_WIDTH:
-            name = name[: TRACKER_TAB_WIDTH - 1] + ("~" if self.ascii else "…")
+        if len(name) > name_width:
+            cut = "~" if self.ascii else "…"
+            if name_width < TRACKER_TAB_WIDTH:
+                # Squeezed by the row: keep the end too, which tells "Version 1.00" from
+                # "Version 1.01" ("Vers…1.00").
+                tail = (name_width - 1) // 2
+                name = name[: name_width - 1 - tail] + cut + name[len(name) - tail :]
+            else:
+                name = name[: max(0, name_width - 1)] + cut
         return Content.from_markup(("|" if self.ascii else "│").join(parts), tracker=name)
 
     def on_mount(self) -> None:
@@ -111,6 +123,11 @@ class ModeTabs(Static):
         room = self.size.width - (note.cell_length if note is not None else 0)
         if tabs.cell_length > room:
             tabs = self._tight
+            if tabs.cell_length > room and self.tracker:
+                # The tracker's name gives way (the tab's number still leads there).
+                shown = min(len(display_text(self.tracker)), TRACKER_TAB_WIDTH)
+                name_width = shown - (tabs.cell_length - max(0, room))
+                tabs = self._tabs("", max(len(PORTFOLIO_LABEL), name_width))
         if note is None:
             return tabs
         return Content.assemble(tabs.truncate(max(0, room), pad=True), note)

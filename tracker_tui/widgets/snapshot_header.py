@@ -78,6 +78,9 @@ class SnapshotHeader(Vertical):
         self._shown: dict[str, Text] = {}
         self._last: tuple[TrackerInfo, Summary, bool, tuple[str, ...], int] | None = None
         self._has_tasks = False
+        #: milestone -> its compact forecast ("~Jun 20"), once computed (after the
+        #: first frame); shown beside the milestone's bar where the width allows.
+        self.forecasts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield HeaderLine(id="header-title")
@@ -106,6 +109,15 @@ class SnapshotHeader(Vertical):
         self._set("header-milestones", self._milestone_lines(summary, width))
         self._set("header-status", self._status_line(summary, statuses or [], width))
         self._set("header-risks", self._risk_line(summary, width))
+
+    def show_forecasts(self, forecasts: dict[str, str]) -> None:
+        """Show these forecasts beside the milestone bars (where they fit)."""
+        if forecasts == self.forecasts:
+            return
+        self.forecasts = forecasts
+        if self._last is not None:
+            summary, width = self._last[1], max(self._width(), 40)
+            self._set("header-milestones", self._milestone_lines(summary, width))
 
     def _width(self) -> int:
         """The width the lines are laid out for.
@@ -177,15 +189,34 @@ class SnapshotHeader(Vertical):
         )
 
     def _milestone_lines(self, summary: Summary, width: int) -> Text:
+        """The milestone bars, with their forecasts when every bar still fits with them."""
+        plain, _ = self._milestone_items(summary, width, forecasts=False)
+        if self.forecasts:
+            # Only where every bar still shows in the same lines: a header that grew
+            # would move the task table, and repaint all of it.
+            lines, hidden = self._milestone_items(summary, width, forecasts=True)
+            if not hidden and lines.plain.count("\n") == plain.plain.count("\n"):
+                return lines
+        return plain
+
+    def _milestone_items(
+        self, summary: Summary, width: int, *, forecasts: bool
+    ) -> tuple[Text, int]:
+        """The milestone lines, and how many milestones did not fit (``+N more``)."""
         items: list[Text] = []
+        separator = glyphs(self.ascii).separator
         for milestone in summary.by_milestone:
             name = display_text(milestone.milestone) or "(none)"
             item = Text(name[:12] + " ", style="bold")
             item.append_text(progress_bar(milestone.progress, 6, ascii=self.ascii))
             item.append(f" {round(milestone.progress):>3d}%")
+            forecast = self.forecasts.get(milestone.milestone) if forecasts else None
+            if forecast and milestone.progress < 100:
+                item.append(separator + forecast, style="dim")
             items.append(item)
         lines: list[Text] = []
         current = Text()
+        more = 0
         for index, item in enumerate(items):
             gap = 2 if current.cell_len else 0
             if current.cell_len + gap + item.cell_len > width:
@@ -202,7 +233,7 @@ class SnapshotHeader(Vertical):
             current.append_text(item)
         if current.cell_len:
             lines.append(current)
-        return Text("\n").join(lines[:_MILESTONE_LINES])
+        return Text("\n").join(lines[:_MILESTONE_LINES]), more
 
     def _status_line(self, summary: Summary, statuses: list[str], width: int) -> Text:
         """The count of each status, in the configured order, on ONE line of ``width``.

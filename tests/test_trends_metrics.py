@@ -1,0 +1,152 @@
+"""Metrics with values: set from the command line, matched by a prefix of their name,
+refused with one line when wrong, kept in the history, and round-tripped through markdown."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_cli import run
+
+from tracker_tui.domain import Metric, NotFoundError, ValidationError
+from tracker_tui.markdown import parse_document, render_document
+from tracker_tui.markdown.metric_text import metric_text, read_metric
+from tracker_tui.store.store import Store
+from tracker_tui.trends.metrics import match_metric, meets_target, metric_values
+
+METRICS = [
+    Metric(1, "Pipeline success rate & mean duration per stage."),
+    Metric(2, "Policy acknowledgement coverage."),
+    Metric(3, "DSAR SLA completion rate and overdue backlog."),
+]
+
+
+def test_a_unique_prefix_matches_whatever_the_case() -> None:
+    assert match_metric(METRICS, "pipeline SUCCESS").key == 1
+    assert match_metric(METRICS, "dsar").key == 3
+    with pytest.raises(NotFoundError, match="matches 2 metrics"):
+        match_metric(METRICS, "p")
+    with pytest.raises(NotFoundError, match="no metric starts with 'churn'"):
+        match_metric(METRICS, "churn")
+
+
+def test_values_are_numbers_and_a_target_keeps_the_metrics_unit() -> None:
+    metric = METRICS[0]
+    assert metric_values(metric, "97.5", unit="%", target="99") == {
+        "value": "97.5",
+        "unit": "%",
+        "target": "99",
+    }
+    assert metric_values(metric, "97.5%") == {"value": "97.5", "unit": "%"}
+    with pytest.raises(ValidationError, match="value must be a number, not 'fast'"):
+        metric_values(metric, "fast")
+    with_unit = Metric(1, metric.text, value="97", unit="%")
+    with pytest.raises(ValidationError, match="target's unit 'ms' differs from the metric's"):
+        metric_values(with_unit, None, target="99 ms")
+    assert metric_values(with_unit, None, target="<=5") == {"target": "<=5"}
+
+
+def test_meeting_a_target_either_way() -> None:
+    assert meets_target(Metric(1, "x", value="99.5", target="99")) is True
+    assert meets_target(Metric(1, "x", value="97", target="99")) is False
+    assert meets_target(Metric(1, "x", value="4", target="<=5")) is True
+    assert meets_target(Metric(1, "x", value="4")) is None
+
+
+def test_values_are_history_tracked_and_undone_like_any_field(seed_store: Store) -> None:
+    seed_store.set_metric_value("pipeline", "97.5", unit="%", target="99")
+    seed_store.set_metric_value("pipeline", "98")
+    metric = seed_store.metric("Pipeline")
+    assert (metric.value, metric.unit, metric.target) == ("98", "%", "99")
+    fields = [(c.field, c.old, c.new) for c in seed_store.history(str(metric.key))]
+    assert ("value", "97.5", "98") in fields and ("target", "", "99") in fields
+    seed_store.undo()
+    assert seed_store.metric("Pipeline").value == "97.5"
+
+
+def test_a_metric_with_a_value_round_trips_and_a_plain_bullet_stays_plain(
+    seed_store: Store,
+) -> None:
+    seed_store.set_metric_value("pipeline", "97.5", unit="%", target="99")
+    seed_store.set_metric_value("dsar", "3", unit="days", target="<=5")
+    text = render_document(seed_store.export_document())
+    assert "- Pipeline success rate & mean duration per stage. — **97.5 %** (target 99 %)" in text
+    assert "- Moderation queue SLA once timeline hub enters QA.\n" in text
+    again = parse_document(text).metrics
+    assert [(m.text, m.value, m.unit, m.target) for m in again] == [
+        (m.text, m.value, m.unit, m.target) for m in seed_store.metrics()
+    ]
+    assert render_document(parse_document(text)) == text
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        Metric(None, "Rate", value="97.5", unit="%", target="99"),
+        Metric(None, "Cycle time", value="4", unit="days", target="<=5"),
+        Metric(None, "Count", value="-3"),
+        Metric(None, "Plain bullet — with a dash"),
+    ],
+)
+def test_the_bullet_form_reads_back_to_the_same_values(metric: Metric) -> None:
+    assert read_metric(metric_text(metric)) == metric
+
+
+def test_the_metric_command(capsys, seed_store: Store) -> None:
+    db = str(seed_store.target.path)
+    code, out, err = run(
+        capsys,
+        "metric",
+        "Pipeline success rate",
+        "97.5",
+        "--unit",
+        "%",
+        "--target",
+        "99",
+        "--db",
+        db,
+    )
+    assert code == 0 and "97.5 %" in out and "below target" in out
+    code, out, err = run(capsys, "metric", "pipe", "--format", "json", "--db", db)
+    data = json.loads(out)
+    assert data["value"] == "97.5" and data["meets_target"] is False
+    assert [p["value"] for p in data["points"]] == [97.5]
+    code, out, err = run(capsys, "metric", "pipe", "fast", "--db", db)
+    assert code == 1 and err.strip() == "tracker-tui: value must be a number, not 'fast'"
+    code, out, err = run(capsys, "metric", "pipe", "--target", "99 ms", "--db", db)
+    assert code == 1 and "differs from the metric's unit '%'" in err
+    code, out, err = run(capsys, "metric", "p", "1", "--db", db)
+    assert code == 1 and "matches 2 metrics" in err and len(err.splitlines()) == 1
+    assert seed_store.metric("pipe").value == "97.5"  # nothing changed by the refusals
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_an_older_store_upgrades_through_4_to_the_metric_values(
+    seed_store: Store, version: int
+) -> None:
+    """A schema 3 store (before the stand-up's table and the history's time index) and a
+    schema 4 one (with them) both reach schema 5: the metrics get a value, a unit and a
+    target, empty until given, and whatever step 4 adds is there too."""
+    import sqlite3
+
+    from tracker_tui.store import rows
+
+    path = seed_store.target.path
+    seed_store.close()
+    with sqlite3.connect(path) as old:
+        for column in ("value", "unit", "target"):
+            old.execute(f"ALTER TABLE metric DROP COLUMN {column}")
+        if version == 3:
+            old.execute("DROP TABLE standup")
+            old.execute("DROP INDEX ix_change_at")
+        old.execute(f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'")
+    with Store.open(path) as store:
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 5
+        metric = store.metric("pipeline")
+        assert metric.text.startswith("Pipeline") and (metric.value, metric.target) == ("", "")
+        store.set_metric_value("pipeline", "97")
+        assert store.metric("pipeline").value == "97"
+    assert path.with_name(f"{path.name}.bak-{version}").exists()
+    with sqlite3.connect(path) as upgraded:
+        names = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
+    assert {"standup", "ix_change_at"} <= names
