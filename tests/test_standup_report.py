@@ -145,3 +145,53 @@ def test_standup_opens_the_dashboard_on_the_standup_screen(scene, monkeypatch):
     monkeypatch.setitem(sys.modules, "tracker_tui.app", fake)
     assert main(["standup", "--db", str(scene), "--since", "2d"]) == 0
     assert calls == [{"ascii": False, "owner": None, "mode": "standup", "since": "2d"}]
+
+
+def test_an_owner_respelt_in_case_or_spacing_is_no_change_of_owner(scene):
+    """Two spellings of one name are one owner: a respelling alone does not put the task
+    under Moved, nor an "owner A → a" next to a real move."""
+    with open_scene(scene) as store:
+        store.update_task("UT-006", {"owner": "  " + store.task("UT-006").owner.upper() + " "})
+        owner = store.task("UT-007").owner
+        store.update_task("UT-007", {"owner": owner.lower().replace(" ", "  ")})
+        store.update_task("UT-007", {"progress": "+5"})
+    text = _report(scene, "text")
+    moved = [line for line in text.splitlines() if line.startswith("- UT-00")]
+    assert not any(line.startswith("- UT-006") and "owner" in line for line in moved)
+    assert not any("owner " in line for line in moved if line.startswith("- UT-007"))
+    data = json.loads(_report(scene, "json"))
+    assert all(move["owner_change"] is None for move in data["moved"] if move["id"] == "UT-007")
+    assert "UT-006" not in [move["id"] for move in data["moved"]]
+
+
+def test_a_title_changed_only_at_its_end_reads_as_two_titles(scene):
+    """Old and new titles are cut to fit the line: when they share their start, they are
+    shown from where they differ, not as the same cut-off text twice."""
+    with open_scene(scene) as store:
+        old = store.task("UT-003").title
+        store.update_task("UT-003", {"title": old + " (phase two)"})
+        cut_old, cut_new = (old[-10:], old[-10:] + " (phase two)")
+    for report_format in ("text", "md"):
+        line = next(line for line in _report(scene, report_format).splitlines() if "UT-003" in line)
+        title_part = line.split(" title ", 1)[1]
+        before, after = title_part.split(" → ", 1)
+        assert before != after.split(" (by")[0]
+        if report_format == "text":
+            assert before == "…" + cut_old and after.startswith("…" + cut_new)
+
+
+def test_the_report_is_headed_with_the_trackers_name_of_several(scene, capsys, monkeypatch):
+    """Two trackers imported from one file share its title: the report names the one it
+    is about (as --tracker and the tabs do), not the title both carry."""
+    from conftest import SAMPLE
+
+    with open_scene(scene) as store:
+        title = store.tracker_info().title
+    assert main(["import", "--db", str(scene), "--name", "Version 1.01", str(SAMPLE)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--db", str(scene), "--tracker", "Version 1.01"]) == 0
+    assert capsys.readouterr().out.startswith("**Stand-up: Version 1.01**\n")
+    as_json = ["report", "--db", str(scene), "--tracker", "Version 1.01", "--format", "json"]
+    assert main(as_json) == 0
+    tracker = json.loads(capsys.readouterr().out)["tracker"]
+    assert tracker == {"title": title, "name": "Version 1.01"}

@@ -223,3 +223,82 @@ def test_a_long_detail_line_wraps_under_its_own_start_not_under_the_task_ids() -
     assert " ".join(line.strip() for line in lines[1:]).endswith("In Progress (by alice)")
     # A prompt that fits is left as it is.
     assert hanging(prompt, 200, Console(width=200)) is prompt
+
+
+async def test_w_typed_with_6_while_the_history_is_read_starts_the_walk(
+    scene, frozen_settings, monkeypatch
+):
+    """``6 w`` typed together on a running dashboard: the read runs in a worker, and the
+    ``w`` that arrives before it lands is kept, not dropped."""
+    import threading
+
+    gate = threading.Event()
+    real_read = standup_screen.read_since
+
+    def gated_read(*args, **kwargs):
+        gate.wait(10)
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(standup_screen, "read_since", gated_read)
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("6", "w")
+            assert _view(app).view is None  # still reading when w arrived
+            gate.set()
+            await settle(pilot)
+            assert _view(app).state == "walk"
+            assert _top(app).startswith("Owner 1 of")
+
+
+async def test_escape_twice_reads_the_sections_from_the_stand_up_just_recorded(
+    scene, frozen_settings, monkeypatch
+):
+    """escape, escape: the sections' read may land before the stand-up is written (it
+    did, and they stayed on the previous baseline until some other edit); when the
+    record lands they are read again, so the baseline is this stand-up."""
+    import threading
+
+    gate = threading.Event()
+    with open_scene(scene) as store:
+        real_record = store.record_standup
+
+        def gated_record(*args, **kwargs):
+            gate.wait(10)
+            return real_record(*args, **kwargs)
+
+        monkeypatch.setattr(store, "record_standup", gated_record)
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            assert "the previous working day" in _top(app)
+            await pilot.press("w", "escape", "escape")
+            for worker in list(app.workers):
+                if worker.group == "standup-load":
+                    await worker.wait()
+            gate.set()
+            await settle(pilot)
+            assert _view(app).state == "overview"
+            assert "the last stand-up" in _top(app)
+
+
+async def test_a_wide_title_keeps_the_columns_in_line_and_ascii_cuts_with_ascii(
+    scene, frozen_settings
+):
+    """A CJK title is cut and padded by terminal cells (it was by characters: every
+    column after it slid right by one cell per wide character), and ``--ascii`` marks the
+    cut with ``~``, as the Snapshot does, not with ``…``."""
+    from rich.cells import cell_len
+
+    with open_scene(scene) as store:
+        store.update_task("UT-003", {"title": "数据库迁移和验证" * 4, "progress": "+10"})
+        app = make_app(store, frozen_settings, ascii=True, mode="standup")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            heads = [line.split("\n")[0] for line in _options(app) if line.startswith("UT-")]
+            assert any("数据库" in head for head in heads)
+            assert len({cell_len(head) for head in heads}) == 1, heads
+            assert not any("…" in head for head in heads)
+            wide = next(head for head in heads if head.startswith("UT-003"))
+            assert wide.startswith("UT-003   数据库迁移和验证") and "~" in wide

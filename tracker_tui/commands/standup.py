@@ -30,7 +30,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tracker_tui.config import load_settings
     from tracker_tui.export_files import write_atomically
     from tracker_tui.standup.baseline import local_zone
-    from tracker_tui.standup.reading import read_since
+    from tracker_tui.standup.reading import read_since, tracker_name
     from tracker_tui.standup.report import render
 
     settings = load_settings()
@@ -38,7 +38,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         require_tracker(store)
         view = read_since(store, args.since, stale_days=settings.stale_days)
         title = store.tracker_info().title
-    text = render(view, title, args.format, ascii=args.ascii, tz=local_zone())
+        name = tracker_name(store)
+    text = render(view, title, args.format, ascii=args.ascii, tz=local_zone(), name=name)
     if args.output and args.output != "-":
         path = write_atomically(Path(args.output), text)
         say(rich_console(stderr=True), f"Wrote the stand-up report to {path}")

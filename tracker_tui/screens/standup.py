@@ -45,7 +45,7 @@ from tracker_tui.screens.unsaved import QuickEditFailed
 from tracker_tui.screens.view_screen import DataView
 from tracker_tui.standup.baseline import history_time, local_zone
 from tracker_tui.standup.owners import owner_page, walk_order
-from tracker_tui.standup.reading import read_since
+from tracker_tui.standup.reading import read_since, tracker_name
 from tracker_tui.standup.report import render
 from tracker_tui.standup.since import SinceView
 from tracker_tui.store.standups import StandupRecord
@@ -136,6 +136,9 @@ class StandupView(ReadOnlyActions, DataView):
         self._owner_started = 0.0
         self._tick: Timer | None = None
         self.recorded: StandupRecord | None = None
+        #: ``w`` pressed while the history was still being read (``6 w`` typed together):
+        #: the walk starts as soon as the read lands, rather than the key being lost.
+        self._walk_pending = False
 
     # -- layout and reading ------------------------------------------------------------
 
@@ -202,6 +205,9 @@ class StandupView(ReadOnlyActions, DataView):
             self._show_owner()
         else:
             self._show_summary(self._recorded_text())
+        if self._walk_pending:
+            self._walk_pending = False
+            self.action_start_walk()
 
     def _prompt_width(self) -> int:
         """The cells an option's text gets: the list's width less its scrollbar and the
@@ -292,6 +298,7 @@ class StandupView(ReadOnlyActions, DataView):
 
     def action_start_walk(self) -> None:
         if self.view is None:
+            self._walk_pending = True
             return
         self.owners = walk_order(self.view, self.settings.standup_order)
         if not self.owners:
@@ -381,6 +388,10 @@ class StandupView(ReadOnlyActions, DataView):
         self.since = None
         if self.state == "summary":
             self._show_summary(self._recorded_text())
+        else:
+            # escape pressed twice: the sections may have been read before the record was
+            # written (from the previous baseline); read them again, from this stand-up.
+            self.refresh_data()
 
     def _recorded_text(self) -> str:
         if self.store.read_only:
@@ -524,7 +535,12 @@ class StandupView(ReadOnlyActions, DataView):
         if self.view is None:
             return ""
         return render(
-            self.view, self.store.tracker_info().title, "md", ascii=ascii_mode(self), tz=self.tz
+            self.view,
+            self.store.tracker_info().title,
+            "md",
+            ascii=ascii_mode(self),
+            tz=self.tz,
+            name=tracker_name(self.store),
         )
 
     @work(thread=True, exit_on_error=False, group="standup-report")

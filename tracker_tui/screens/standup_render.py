@@ -21,7 +21,7 @@ from tracker_tui.standup.baseline import describe
 from tracker_tui.standup.owners import OwnerPage
 from tracker_tui.standup.report import changes_line, move_details, risk_details, short, signed
 from tracker_tui.standup.since import RiskMove, SinceView, TaskMove
-from tracker_tui.widgets.glyphs import glyphs
+from tracker_tui.widgets.glyphs import fitting_prefix, glyphs
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.urgency import Urgency, impact_style, urgency_style
 
@@ -106,10 +106,26 @@ def top_lines(view: SinceView, tz: tzinfo, *, ascii: bool, read_only: bool) -> T
     return text
 
 
+def cell(value: str, width: int, *, ascii: bool, style: str = "") -> Text:
+    """User text cut to ``width`` terminal cells and padded to it: by cells, not
+    characters, so that a wide (CJK, emoji) title keeps the columns after it in line,
+    and with the mode's truncation mark (``~`` with ``--ascii``)."""
+    text = Text(" ".join(display_text(value).split()), style=style)
+    if text.cell_len > width:
+        mark = glyphs(ascii).truncated
+        # No space before the mark ("charter,…", not "charter, …"), as ``short`` cuts.
+        text.plain = text.plain[: fitting_prefix(text.plain, width - 1)].rstrip() + mark
+    text.pad_right(width - text.cell_len)
+    return text
+
+
 def _task_head(task_id: str, title: str, status: str, progress: int, ascii: bool) -> Text:
     text = Text.assemble((f"{display_text(task_id):<8}", "bold"), " ")
-    text.append(f"{short(display_text(title), 34):<35}")
-    text.append(f"{short(display_text(status), 11):<12}", style=status_style(status))
+    text.append_text(cell(title, 34, ascii=ascii))
+    text.append(" ")
+    status_cell = cell(status, 11, ascii=ascii, style=status_style(status))
+    status_cell.pad_right(1)
+    text.append_text(status_cell)
     text.append_text(progress_cell(float(progress), BAR_WIDTH, ascii=ascii))
     return text
 

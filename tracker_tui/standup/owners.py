@@ -12,12 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker_tui.domain import COMPLETE, Risk, Task, is_open_risk_status
-from tracker_tui.standup.since import SinceView, TaskMove, needs_attention
+from tracker_tui.standup.since import SinceView, TaskMove, needs_attention, owner_key
 
-
-def owner_key(name: str) -> str:
-    """The name two spellings of one owner share: case and spacing folded."""
-    return " ".join(name.split()).casefold()
+__all__ = ["OwnerPage", "owner_key", "owner_page", "walk_order"]
 
 
 @dataclass(frozen=True, slots=True)

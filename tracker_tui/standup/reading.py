@@ -31,6 +31,13 @@ def milestone_forecasts(store: Store, view: SinceView) -> tuple[str, ...]:
     return ()
 
 
+def tracker_name(store: Store) -> str | None:
+    """The name of the tracker the report is about (what ``--tracker`` and the tabs
+    call it), or None when the store holds none."""
+    tracker = store.tracker()
+    return tracker.name if tracker is not None else None
+
+
 def baseline_for(store: Store, since: str | None, *, tz: tzinfo | None = None) -> Baseline:
     """The baseline ``since`` names (None: the last stand-up, else the previous working
     day), moved up to the import when it is earlier.

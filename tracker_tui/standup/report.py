@@ -45,6 +45,23 @@ def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def distinct(old: str, new: str, limit: int = 30) -> tuple[str, str]:
+    """``old`` and ``new`` cut to ``limit`` characters so that they still read apart:
+    two titles that share their first ``limit`` characters are shown from a little before
+    where they differ (``…rehearsals`` → ``…rehearsals, dry run``), not as the same text
+    twice."""
+    before, after = short(old, limit), short(new, limit)
+    if before != after:
+        return before, after
+    old, new = " ".join(old.split()), " ".join(new.split())
+    common = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+        min(len(old), len(new)),
+    )
+    start = max(0, common - 10)
+    return "…" + short(old[start:], limit - 1), "…" + short(new[start:], limit - 1)
+
+
 def signed(value: float) -> str:
     """``+6``, ``-10``, ``±0`` (a whole percentage)."""
     number = round(value)
@@ -123,8 +140,8 @@ def move_details(move: TaskMove, arrow: str, clean: Callable[[str], str]) -> lis
         ("title ", move.title_change),
     ):
         if pair is not None and not move.created:
-            old, new = pair
-            parts.append(f"{label}{clean(short(old, 30)) or '-'}{arrow}{clean(short(new, 30))}")
+            old, new = distinct(*pair)
+            parts.append(f"{label}{clean(old) or '-'}{arrow}{clean(new)}")
     if move.notes_changed and not move.created:
         parts.append("notes edited")
     return parts
@@ -199,10 +216,12 @@ def render_report(
     markdown: bool = True,
     ascii: bool = False,
     tz: tzinfo = UTC,
+    name: str | None = None,
 ) -> str:
-    """The stand-up report as markdown (``markdown``) or plain text."""
+    """The stand-up report as markdown (``markdown``) or plain text, headed with the
+    tracker's ``name`` (two trackers imported from one file share their ``title``)."""
     out = _Lines(markdown, ascii)
-    name = out.clean(title) or "Tracker"
+    name = out.clean(name or title) or "Tracker"
     out.lines.append(f"**Stand-up: {name}**" if markdown else f"Stand-up: {name}")
     out.lines.append(since_line(view, tz))
     out.lines.append("")
@@ -291,13 +310,13 @@ def _task_json(view: SinceView, task: Task) -> dict[str, Any]:
     }
 
 
-def report_json(view: SinceView, title: str) -> dict[str, Any]:
+def report_json(view: SinceView, title: str, name: str | None = None) -> dict[str, Any]:
     """The report as the JSON contract (README, "Running a stand-up") holds it."""
     start = view.tracker_start
     checkpoint = view.next_checkpoint
     return {
         "version": JSON_VERSION,
-        "tracker": {"title": title},
+        "tracker": {"title": title, "name": name or title},
         "now": view.now.astimezone(UTC).isoformat(timespec="seconds"),
         "baseline": {
             "at": view.baseline.at.astimezone(UTC).isoformat(timespec="seconds"),
@@ -355,9 +374,16 @@ def report_json(view: SinceView, title: str) -> dict[str, Any]:
 
 
 def render(
-    view: SinceView, title: str, report_format: str, *, ascii: bool = False, tz: tzinfo = UTC
+    view: SinceView,
+    title: str,
+    report_format: str,
+    *,
+    ascii: bool = False,
+    tz: tzinfo = UTC,
+    name: str | None = None,
 ) -> str:
-    """The report in ``report_format`` (``md``, ``text`` or ``json``)."""
+    """The report in ``report_format`` (``md``, ``text`` or ``json``) of the tracker
+    ``name`` (its title when None)."""
     if report_format == "json":
-        return json.dumps(report_json(view, title), indent=2, ensure_ascii=False) + "\n"
-    return render_report(view, title, markdown=report_format == "md", ascii=ascii, tz=tz)
+        return json.dumps(report_json(view, title, name), indent=2, ensure_ascii=False) + "\n"
+    return render_report(view, title, markdown=report_format == "md", ascii=ascii, tz=tz, name=name)

@@ -211,6 +211,20 @@ def _next_checkpoint(checkpoints: Sequence[Checkpoint], today: date) -> Checkpoi
     return checkpoints[0] if checkpoints else None
 
 
+def owner_key(name: str) -> str:
+    """The name two spellings of one owner share: case and spacing folded."""
+    return " ".join(name.split()).casefold()
+
+
+def _owner_pair(net: NetChange) -> tuple[str, str] | None:
+    """The owner's net change; None for a respelling (case or spacing only), since two
+    spellings of one name are one owner everywhere else in the stand-up."""
+    pair = _pair(net, "owner")
+    if pair is not None and owner_key(pair[0]) == owner_key(pair[1]):
+        return None
+    return pair
+
+
 def _pair(net: NetChange, name: str) -> tuple[str, str] | None:
     if name not in net.fields:
         return None
@@ -246,7 +260,7 @@ def task_move(net: NetChange, task: Task | None) -> TaskMove:
         progress_now=progress_now,
         progress=progress,
         status_change=status_change,
-        owner_change=_pair(net, "owner"),
+        owner_change=_owner_pair(net),
         milestone_change=_pair(net, "milestone"),
         title_change=_pair(net, "title"),
         notes_changed="notes" in net.fields,
