@@ -408,7 +408,9 @@ def test_readme_recipe_two_leads_both_edit(box: Box, tmux: Tmux) -> None:
     second = box.dashboard(tmux, box.second, store, size=(80, 24))
     # No locale over SSH (sshd passes none), and the drawing is still the full one.
     assert box.run(box.second, 'echo "[$LANG$LC_ALL]"').stdout.strip() == "[]"
-    screen = tmux.wait_for(second, lambda s: "│ 2 Risks" in s.text, "the tabs, drawn in full")
+    screen = tmux.wait_for(
+        second, lambda s: "2 Risks" in s.text and "7 Trends" in s.text, "the tabs, drawn in full"
+    )
     assert "█" in screen.text and "READ-ONLY" not in screen.text, screen.text
     assert all(len(line) <= 80 for line in screen.lines)
     # Every file SQLite made meanwhile is the group's and group-writable.

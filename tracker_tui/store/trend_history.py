@@ -212,7 +212,9 @@ class TrendHistory:
         else:
             # Elsewhere by the minute, then by the local day here (a zone may be off UTC
             # by half an hour, and the server's zone is not the user's).
-            day_sql = "substr(at, 1, 16) || ':00' || substr(at, 20)"
+            # chr(58) is ':': a literal ":00" would be read as a bind parameter by
+            # SQLAlchemy's text().
+            day_sql = "substr(at, 1, 16) || chr(58) || '00' || substr(at, 20)"
 
             def day_in(found: str) -> date:
                 return _utc(found).astimezone().date()
