@@ -42,6 +42,17 @@ def fill(app: Any, **values: str) -> None:
         app.screen.query_one(f"#in-{name}").value = value
 
 
+async def keys(pilot: Any, *pressed: str) -> None:
+    await pilot.press(*pressed)
+    await settle(pilot)
+
+
+async def save(pilot: Any, **values: str) -> None:
+    """Fill the open form with ``values`` and press ctrl+s."""
+    fill(pilot.app, **values)
+    await keys(pilot, "ctrl+s")
+
+
 def texts(items: list[Any]) -> list[str]:
     return [item.text for item in items]
 
@@ -60,12 +71,9 @@ class TestNew:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             select(app, kind, index=None)
-            await pilot.press("n")
-            await settle(pilot)
+            await keys(pilot, "n")
             assert isinstance(app.screen, PlanItemForm) and app.screen.kind == kind
-            fill(app, **values)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await save(pilot, **values)
             assert not isinstance(app.screen, PlanItemForm)
             selected = table(app).cursor_value
             assert (selected.kind, selected.item.text) == (kind, values["text"])
@@ -77,11 +85,8 @@ class TestNew:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             select(app, "metric")
-            await pilot.press("n")
-            await settle(pilot)
-            fill(app, text="Escaped defects", value="3", target="<=5")
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await keys(pilot, "n")
+            await save(pilot, text="Escaped defects", value="3", target="<=5")
         metric = seed_store.metric("Escaped defects")
         assert (metric.value, metric.target) == ("3", "<=5")
 
@@ -93,12 +98,9 @@ class TestEdit:
             await settle(pilot)
             select(app, "checkpoint", 1)
             before = seed_store.checkpoints()[1]
-            await pilot.press("e")
-            await settle(pilot)
+            await keys(pilot, "e")
             assert app.screen.query_one("#in-when").value == before.when
-            fill(app, when="Week 5 Tuesday")
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await save(pilot, when="Week 5 Tuesday")
             assert str(table(app).cursor_value.left) == "Week 5 Tuesday"
         after = seed_store.checkpoints()[1]
         assert (after.when, after.text) == ("Week 5 Tuesday", before.text)
@@ -109,11 +111,8 @@ class TestEdit:
             await settle(pilot)
             select(app, "cadence", 2)
             app.query_one("#plan-table").focus()
-            await pilot.press("enter")
-            await settle(pilot)
-            fill(app, label="Fortnightly")
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await keys(pilot, "enter")
+            await save(pilot, label="Fortnightly")
         assert seed_store.cadence()[2].label == "Fortnightly"
 
     async def test_e_sets_a_metric_value_through_the_store(self, seed_store):
@@ -121,11 +120,8 @@ class TestEdit:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             select(app, "metric", 5)
-            await pilot.press("e")
-            await settle(pilot)
-            fill(app, value="97.5", unit="%", target="99")
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await keys(pilot, "e")
+            await save(pilot, value="97.5", unit="%", target="99")
             row = table(app).cursor_value
             assert str(row.value) == "97.5 %" and "below" in str(row.target)
         metric = seed_store.metrics()[5]
@@ -144,11 +140,8 @@ class TestEdit:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             select(app, "metric", 0)
-            await pilot.press("e")
-            await settle(pilot)
-            fill(app, **values)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await keys(pilot, "e")
+            await save(pilot, **values)
             assert isinstance(app.screen, PlanItemForm)
             assert says in plain(app.screen.query_one(f"#err-{field}", Static))
             assert app.screen.query_one(f"#in-{field}").value == values[field]
@@ -167,8 +160,7 @@ class TestDelete:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             select(app, kind, 0)
-            await pilot.press("d")
-            await settle(pilot)
+            await keys(pilot, "d")
             assert isinstance(app.screen, ConfirmScreen)
             await pilot.press(answer)
             await settle(pilot)
@@ -180,8 +172,7 @@ class TestDelete:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             select(app, "cadence", None)
-            await pilot.press("d", "e")
-            await settle(pilot)
+            await keys(pilot, "d", "e")
             assert not isinstance(app.screen, (ConfirmScreen, PlanItemForm))
 
 
@@ -191,14 +182,11 @@ class TestOthersMeanwhile:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             select(app, "checkpoint", 0)
-            await pilot.press("e")
-            await settle(pilot)
+            await keys(pilot, "e")
             key = seed_store.checkpoints()[0].key
             with Store.open(seed_store.target, user="bob") as bob:
                 bob.save_item("checkpoint", key, {"text": "Bob's wording"})
-            fill(app, text="Alice's wording")
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await save(pilot, text="Alice's wording")
             assert isinstance(app.screen, PlanItemForm)  # the edit is still there
             status = plain(app.screen.query_one("#form-status", Static))
             assert "Not saved" in status and "changed by someone else" in status
@@ -209,19 +197,14 @@ class TestInTheApp:
     async def test_u_undoes_a_plan_edit(self, app, seed_store):
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await settle(pilot)
-            await pilot.press("5")
-            await settle(pilot)
+            await keys(pilot, "5")
             view = app.screen.query_one(PlanView)
             select(view, "cadence", 0)
             before = seed_store.cadence()[0]
-            await pilot.press("e")
-            await settle(pilot)
-            fill(app, text="stand-up at ten")
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await keys(pilot, "e")
+            await save(pilot, text="stand-up at ten")
             assert seed_store.cadence()[0].text == "stand-up at ten"
-            await pilot.press("u")
-            await settle(pilot)
+            await keys(pilot, "u")
             assert seed_store.cadence()[0] == before
             assert table(view).get_row(("cadence", before.key)).item == before
             assert any(n.message.startswith("Undone: cadence") for n in app._notifications)
@@ -229,24 +212,20 @@ class TestInTheApp:
     async def test_a_delete_over_another_users_change_is_refused(self, app, seed_store):
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await settle(pilot)
-            await pilot.press("5")
-            await settle(pilot)
+            await keys(pilot, "5")
             select(app.screen.query_one(PlanView), "metric", 0)
             metric = seed_store.metrics()[0]
             with Store.open(seed_store.target, user="bob") as bob:
                 bob.set_metric_value(metric.text, "99.1")
-            await pilot.press("d")
-            await settle(pilot)
-            await pilot.press("y")
-            await settle(pilot)
+            await keys(pilot, "d")
+            await keys(pilot, "y")
             assert any("changed by someone else" in n.message for n in app._notifications)
         assert metric.key in {m.key for m in seed_store.metrics()}
 
     async def test_another_users_edit_shows_up(self, app, seed_store):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("5")
-            await settle(pilot)
+            await keys(pilot, "5")
             with Store.open(seed_store.target, user="bob") as bob:
                 bob.save_item("checkpoint", None, {"when": "Week 9", "text": "Launch"})
             app.live_refresh.check_now()
@@ -257,11 +236,9 @@ class TestInTheApp:
     async def test_the_footer_and_help_show_the_keys(self, app, screen_text):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("5")
-            await settle(pilot)
+            await keys(pilot, "5")
             footer = screen_text(app).splitlines()[-1]
             assert all(item in footer for item in ("n New", "e Edit", "d Delete", "u Undo"))
-            await pilot.press("question_mark")
-            await settle(pilot)
+            await keys(pilot, "question_mark")
             shown = screen_text(app)
             assert "Delete" in shown and "Undo" in shown
