@@ -13,6 +13,7 @@ from test_screens_support import ScreenHarness, plain
 from textual.widgets import Static
 
 from tracker_tui.screens.confirm import ConfirmScreen
+from tracker_tui.screens.conflict import ConflictScreen
 from tracker_tui.screens.plan import PlanView
 from tracker_tui.screens.plan_forms import PlanItemForm
 from tracker_tui.store.store import Store
@@ -177,20 +178,36 @@ class TestDelete:
 
 
 class TestOthersMeanwhile:
-    async def test_an_edit_over_another_users_change_is_refused(self, seed_store):
+    async def open_and_let_bob_change(self, pilot: Any, seed_store: Store, **bobs: str) -> int:
+        """e on the first checkpoint; bob then saves ``bobs`` to it. Its key."""
+        await settle(pilot)
+        select(pilot.app, "checkpoint", 0)
+        await keys(pilot, "e")
+        key = seed_store.checkpoints()[0].key
+        with Store.open(seed_store.target, user="bob") as bob:
+            bob.save_item("checkpoint", key, bobs)
+        return key
+
+    @pytest.mark.parametrize(("answer", "kept"), [("m", "Alice's"), ("t", "Bob's")])
+    async def test_both_changed_a_field_asks_which(self, seed_store, answer, kept):
         app = plan_app(seed_store)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            select(app, "checkpoint", 0)
-            await keys(pilot, "e")
-            key = seed_store.checkpoints()[0].key
-            with Store.open(seed_store.target, user="bob") as bob:
-                bob.save_item("checkpoint", key, {"text": "Bob's wording"})
+            await self.open_and_let_bob_change(pilot, seed_store, text="Bob's wording")
             await save(pilot, text="Alice's wording")
-            assert isinstance(app.screen, PlanItemForm)  # the edit is still there
-            status = plain(app.screen.query_one("#form-status", Static))
-            assert "Not saved" in status and "changed by someone else" in status
-        assert seed_store.checkpoints()[0].text == "Bob's wording"
+            assert isinstance(app.screen, ConflictScreen)  # nothing saved yet
+            assert seed_store.checkpoints()[0].text == "Bob's wording"
+            await keys(pilot, answer)
+            assert not isinstance(app.screen, (ConflictScreen, PlanItemForm))
+        assert seed_store.checkpoints()[0].text == f"{kept} wording"
+
+    async def test_different_fields_are_both_kept(self, seed_store):
+        app = plan_app(seed_store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await self.open_and_let_bob_change(pilot, seed_store, when="Week 7 Monday")
+            await save(pilot, text="Alice's wording")
+            assert not isinstance(app.screen, PlanItemForm)
+        saved = seed_store.checkpoints()[0]
+        assert (saved.when, saved.text) == ("Week 7 Monday", "Alice's wording")
 
 
 class TestInTheApp:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 
-from tracker_tui.domain import CadenceItem, Checkpoint, Metric
+from tracker_tui.domain import CadenceItem, Checkpoint, ConflictError, FieldConflict, Metric
 from tracker_tui.fields import FieldSpec, field_specs
 from tracker_tui.screens._form import DateValidator, EditForm, GuardedInput, Required, field
 from tracker_tui.screens.plan_rows import KIND_NAMES
@@ -102,6 +102,35 @@ class PlanItemForm(EditForm[PlanItem | None]):
             return saved
 
         return save
+
+    # -- another user's change made meanwhile --------------------------------------------
+
+    def _save_failed(self, error: BaseException | None) -> None:
+        """These rows have no version: the store says only that the item changed. The
+        form finds which fields both changed and asks about those (the conflict dialog,
+        as for a task); when none, it saves the user's fields over the item as it is now,
+        keeping the other user's changes (as a merge does)."""
+        if isinstance(error, ConflictError) and not error.fields and error.current is not None:
+            mine = self.changes()
+            theirs = self.entity_values(error.current)
+            clashes = tuple(
+                FieldConflict(name, value, theirs.get(name, ""), "")
+                for name, value in mine.items()
+                if theirs.get(name, "") not in (self._loaded.get(name, ""), value)
+            )
+            found = ConflictError(
+                str(error), current=error.current, entity=error.entity, id=error.id, fields=clashes
+            )
+            if not clashes:
+                self._resolve_conflict("mine", found, mine)
+                return
+            error = found
+        super()._save_failed(error)
+
+    def _resolve_conflict(self, choice: str, error: ConflictError, mine: dict[str, str]) -> None:
+        # The next save is checked against the item as it is now, not as first read.
+        self._entity = error.current
+        super()._resolve_conflict(choice, error, mine)
 
 
 def _save_metric(store: Store, metric: Metric | None, changes: dict[str, str]) -> Metric:
