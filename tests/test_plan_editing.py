@@ -259,3 +259,32 @@ class TestInTheApp:
             await keys(pilot, "question_mark")
             shown = screen_text(app)
             assert "Delete" in shown and "Undo" in shown
+
+
+class TestFormsFollowTheDomain:
+    async def test_a_field_added_to_checkpoint_shows_in_its_form(self, seed_store, monkeypatch):
+        """Another branch adds an optional date to Checkpoint: the form must show it, with
+        the date check, with no change here (its fields come from the declarations)."""
+        from dataclasses import dataclass, field
+        from datetime import date
+
+        from tracker_tui.fields import spec
+        from tracker_tui.screens import plan_forms
+
+        @dataclass(frozen=True, slots=True)
+        class DatedCheckpoint:
+            key: int | None = field(metadata=spec(kind="key"))
+            when: str = field(metadata=spec("When"))
+            text: str = field(metadata=spec("Text", max_length=5_000))
+            date: date | None = field(default=None, metadata=spec("Date", "date"))
+
+        monkeypatch.setitem(plan_forms.ITEM_TYPES, "checkpoint", DatedCheckpoint)
+        item = DatedCheckpoint(1, "Week 6", "QA", date(2024, 6, 10))
+        app = ScreenHarness(lambda: PlanItemForm(seed_store, "checkpoint", item))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.screen.FIELDS == {"when": "When", "text": "Text", "date": "Date"}
+            assert app.screen.query_one("#in-date").value == "2024-06-10"
+            await save(pilot, date="10 June")
+            assert isinstance(app.screen, PlanItemForm)
+            assert "Date" in plain(app.screen.query_one("#err-date", Static))
