@@ -8,7 +8,7 @@ import json
 import pytest
 from test_cli import run
 
-from tracker_tui.domain import Metric, NotFoundError, ValidationError
+from tracker_tui.domain import ConflictError, Metric, NotFoundError, ValidationError
 from tracker_tui.markdown import parse_document, render_document
 from tracker_tui.markdown.metric_text import metric_text, read_metric
 from tracker_tui.store.store import Store
@@ -62,6 +62,22 @@ def test_values_are_history_tracked_and_undone_like_any_field(seed_store: Store)
     assert ("value", "97.5", "98") in fields and ("target", "", "99") in fields
     seed_store.undo()
     assert seed_store.metric("Pipeline").value == "97.5"
+
+
+def test_an_empty_target_clears_it(seed_store: Store) -> None:
+    seed_store.set_metric_value("pipeline", "97.5", unit="%", target="99")
+    seed_store.set_metric_value("pipeline", None, target="")
+    metric = seed_store.metric("Pipeline")
+    assert (metric.value, metric.unit, metric.target) == ("97.5", "%", "")
+
+
+def test_a_metric_as_read_is_not_saved_over_another_users_change(seed_store: Store) -> None:
+    """The Plan's form passes the metric it read: a change made since is refused."""
+    read = seed_store.metric("pipeline")
+    seed_store.set_metric_value("pipeline", "97.5")
+    with pytest.raises(ConflictError):
+        seed_store.set_metric_value("pipeline", "90", expected=read, text="Renamed")
+    assert seed_store.metric("pipeline").value == "97.5"
 
 
 def test_a_metric_with_a_value_round_trips_and_a_plain_bullet_stays_plain(
