@@ -272,7 +272,7 @@ class Checkpoint:
     #: The real date beside the words (YYYY-MM-DD), empty when unknown: "Week 6 Tuesday"
     #: stays as written, and this is what countdowns and charts read
     #: (``rules.checkpoint_date``). Text like Decision.date; an edit must give a date.
-    date: str = field(default="", metadata=spec("Date", max_length=10))
+    date: str = field(default="", metadata=spec("Date", max_length=40))
 
 
 @dataclass(frozen=True, slots=True)
