@@ -23,6 +23,7 @@ from datetime import date
 from tracker_tui.document import Entity
 from tracker_tui.domain import ActivityEntry, CadenceItem, Checkpoint
 from tracker_tui.markdown.metric_text import metric_text, read_metric
+from tracker_tui.markdown.scorecard import scorecard_lines
 from tracker_tui.rules import written_date
 
 _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -187,6 +188,8 @@ def render_items(kind: str, items: list[Entity], style: dict[str, str]) -> list[
     """The bullet lines of a list, in its style (defaults for a list the store made)."""
     defaults = DEFAULT_STYLE[kind]
     marker = style.get("marker") or defaults["marker"]
+    if kind == "metric" and style.get("layout") == "table":
+        return scorecard_lines(items, style)  # type: ignore[arg-type]
     if kind == "metric":
         return [f"{marker} {_one_line(metric_text(item))}".rstrip() for item in items]  # type: ignore[arg-type]
     sep = style.get("sep")
