@@ -366,7 +366,7 @@ class _Scanner:
             roles = scorecard_roles(labels) if block is None and self.options.kind is None else None
             if roles is not None:
                 metrics, style = read_scorecard(lines[start : start + 2], roles, fitted)
-                found.kind, found.rule = "metric", "a scorecard: a metric, a target, a current"
+                found.kind, found.rule = "metric", "a metric, a target and a current column"
                 found.headers = [
                     (label, "extra" if role.startswith(EXTRA_PREFIX) else role)
                     for label, role in zip(labels, roles, strict=True)
