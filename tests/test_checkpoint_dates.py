@@ -166,3 +166,23 @@ def test_a_schema_5_store_upgrades_to_6_with_everything_kept(seed_store: Store) 
         assert all(c.date == "" for c in store.checkpoints())
         assert all(m.extra == {} for m in store.metrics())
     assert path.with_name(f"{path.name}.bak-5").exists()
+
+
+def test_the_standup_and_the_trends_marks_read_the_date_field(tmp_path: Path) -> None:
+    """A date given in the store (the words hold none) is what the stand-up's
+    "due within 7 days" and the Trends chart's marks read."""
+    from tracker_tui.standup.reading import read_since
+
+    with Store.open(str(tmp_path / "t.db"), user="alice", clock=CLOCK) as store:
+        store.import_document(parse_document(DOCUMENT))
+        week6 = store.checkpoints()[0]
+        store.save_item("checkpoint", week6.key, {"date": "2024-06-10"}, expected=week6)
+        view = read_since(store, tz=UTC, today=TODAY)
+        due = [(item.due, item.checkpoint.when) for item in view.checkpoints_due]
+        assert due == [
+            (date(2024, 6, 7), "Friday"),
+            (date(2024, 6, 8), "2024-06-08"),
+            (date(2024, 6, 10), "Week 6 Tuesday"),
+        ]
+        marks = store.trend_inputs(today=TODAY).checkpoints
+        assert (date(2024, 6, 10), "Campaign QA (UT-007).") in marks
