@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, settle
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.widgets import Static
 
 from tracker_tui.app import make_app
 from tracker_tui.config import Settings
 from tracker_tui.domain import Checkpoint, FixedClock, ValidationError
 from tracker_tui.markdown import parse_document, read_document, render_document
+from tracker_tui.markdown.lists import checkpoint_label, read_checkpoint
 from tracker_tui.rules import checkpoint_date, countdown, find_date, next_checkpoint
 from tracker_tui.store import rows
 from tracker_tui.store.store import Store
@@ -186,3 +189,20 @@ def test_the_standup_and_the_trends_marks_read_the_date_field(tmp_path: Path) ->
         ]
         marks = store.trend_inputs(today=TODAY).checkpoints
         assert (date(2024, 6, 10), "Campaign QA (UT-007).") in marks
+
+
+_WORDS = st.text(alphabet="abcWeek 0123456789-/,", min_size=1, max_size=20).map(str.strip)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    when=_WORDS.filter(bool),
+    text=_WORDS.filter(bool),
+    day=st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2099, 12, 31))),
+)
+def test_any_checkpoint_bullet_reads_back_to_the_same_when_text_and_date(when, text, day):
+    """What export writes beside the label reads back to the same checkpoint, whatever
+    dates the words themselves hold."""
+    filled = read_checkpoint(when, text).date if day is None else day.isoformat()
+    checkpoint = Checkpoint(None, when, text, date=filled)
+    assert read_checkpoint(checkpoint_label(checkpoint), text) == checkpoint
