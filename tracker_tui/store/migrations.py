@@ -160,6 +160,19 @@ def _upgrade_to_5(connection: Connection) -> None:
             )
 
 
+def _upgrade_to_6(connection: Connection) -> None:
+    """Schema 6 (issue 14): a checkpoint's real date beside its words, and a metric's
+    scorecard columns (``extra``); empty for the rows already stored."""
+    for table, column, default in (("checkpoint", "date", "''"), ("metric", "extra", "'{}'")):
+        present = {found["name"] for found in inspect(connection).get_columns(table)}
+        if column not in present:
+            connection.execute(
+                text(
+                    f'ALTER TABLE {table} ADD COLUMN "{column}" VARCHAR NOT NULL DEFAULT {default}'
+                )
+            )
+
+
 #: version N-1 -> N upgrades, run in order inside one transaction. Each takes the
 #: connection of that transaction (SQLAlchemy Core: ``connection.execute(text(...))``).
 UPGRADES: dict[int, Callable[[Connection], None]] = {
@@ -167,6 +180,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     3: _upgrade_to_3,
     4: _upgrade_to_4,
     5: _upgrade_to_5,
+    6: _upgrade_to_6,
 }
 
 

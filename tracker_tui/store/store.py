@@ -525,7 +525,8 @@ class Store:
         return self._reads(lambda reader: reader.tasks_by_id(ids), [])
 
     def summary(self) -> Summary:
-        return self._reads(Reader.summary, Summary(0, 0.0, (), (), (), None))
+        today = self.clock.today()
+        return self._reads(lambda reader: reader.summary(today), Summary(0, 0.0, (), (), (), None))
 
     def statuses(self, kind: str = "task") -> list[str]:
         """The store's status list for ``task`` or ``risk``, in cycling order."""
