@@ -261,30 +261,30 @@ class TestInTheApp:
             assert "Delete" in shown and "Undo" in shown
 
 
-class TestFormsFollowTheDomain:
-    async def test_a_field_added_to_checkpoint_shows_in_its_form(self, seed_store, monkeypatch):
-        """Another branch adds an optional date to Checkpoint: the form must show it, with
-        the date check, with no change here (its fields come from the declarations)."""
-        from dataclasses import dataclass, field
-        from datetime import date
+class TestCheckpointDates:
+    async def test_a_date_given_in_the_form_shows_with_its_countdown(self, seed_store):
+        """The checkpoint form has the domain's Date field, with its check; a dated
+        checkpoint shows its date and how far off it is, counted from the store's clock."""
+        from datetime import UTC, datetime
 
-        from tracker_tui.fields import spec
-        from tracker_tui.screens import plan_forms
+        from tracker_tui.domain import FixedClock
 
-        @dataclass(frozen=True, slots=True)
-        class DatedCheckpoint:
-            key: int | None = field(metadata=spec(kind="key"))
-            when: str = field(metadata=spec("When"))
-            text: str = field(metadata=spec("Text", max_length=5_000))
-            date: date | None = field(default=None, metadata=spec("Date", "date"))
-
-        monkeypatch.setitem(plan_forms.ITEM_TYPES, "checkpoint", DatedCheckpoint)
-        item = DatedCheckpoint(1, "Week 6", "QA", date(2024, 6, 10))
-        app = ScreenHarness(lambda: PlanItemForm(seed_store, "checkpoint", item))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            assert app.screen.FIELDS == {"when": "When", "text": "Text", "date": "Date"}
-            assert app.screen.query_one("#in-date").value == "2024-06-10"
-            await save(pilot, date="10 June")
-            assert isinstance(app.screen, PlanItemForm)
-            assert "Date" in plain(app.screen.query_one("#err-date", Static))
+        clock = FixedClock(datetime(2024, 6, 5, 9, 0, tzinfo=UTC))
+        with Store.open(seed_store.target, user="alice", clock=clock) as store:
+            app = plan_app(store)
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(pilot)
+                select(app, "checkpoint", 0)
+                await keys(pilot, "e")
+                assert isinstance(app.screen, PlanItemForm)
+                await save(pilot, date="10 June")
+                error = plain(app.screen.query_one("#err-date", Static))
+                assert "YYYY-MM-DD, not '10 June'" in error
+                assert store.checkpoints()[0].date == ""
+                await save(pilot, date="2024-06-08")
+                assert not isinstance(app.screen, PlanItemForm)
+                row = table(app).cursor_value
+                assert (str(row.value), str(row.target)) == ("2024-06-08", "in 3 days")
+                detail = plain(app.query_one("#plan-detail", Static))
+                assert "Sat 08 Jun 2024 (in 3 days)" in detail
+            assert store.checkpoints()[0].date == "2024-06-08"

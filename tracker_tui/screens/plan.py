@@ -116,7 +116,14 @@ class PlanView(UndoRedo, RegisterView):
             "cadence": len(cadence),
             "metric": len(metrics),
         }
-        rows = plan_rows(checkpoints, cadence, metrics, recent_values, ascii=ascii_mode(self))
+        rows = plan_rows(
+            checkpoints,
+            cadence,
+            metrics,
+            recent_values,
+            ascii=ascii_mode(self),
+            today=self.store.clock.today(),
+        )
         self.table.set_rows(rows)
         if self._select_last_of is not None:
             last = [row for row in rows if row.kind == self._select_last_of]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from rich.console import Console, Group
 from rich.text import Text
 
 from tracker_tui.domain import CadenceItem, Checkpoint, Metric
+from tracker_tui.rules import checkpoint_date, countdown
 from tracker_tui.sanitize import clean_text, display_text
 from tracker_tui.trends.metrics import meets_target
 from tracker_tui.widgets.record_table import Column
@@ -44,6 +46,8 @@ class PlanRow:
     empty: str = ""
     recent: tuple[float, ...] = ()
     ascii: bool = False
+    #: The store's today, for a dated checkpoint's countdown.
+    today: date | None = None
 
     @property
     def key(self) -> Hashable:
@@ -73,7 +77,26 @@ class PlanRow:
         return Text(clean_text(self.item.text))
 
     @property
+    def due(self) -> date | None:
+        """A checkpoint's date (its field, else one its words hold)."""
+        return checkpoint_date(self.item) if isinstance(self.item, Checkpoint) else None
+
+    @property
+    def countdown(self) -> Text:
+        """How far off a dated checkpoint is, red once it is overdue."""
+        day = self.due
+        if day is None or self.today is None:
+            return Text()
+        overdue = day < self.today
+        return Text(countdown(day, self.today), style="bold red" if overdue else "")
+
+    @property
     def value(self) -> Text:
+        if self.is_heading:
+            return Text("Date" if self.kind == "checkpoint" else "", style="dim")
+        day = self.due
+        if day is not None:
+            return Text(day.isoformat())
         metric = self.item
         if not isinstance(metric, Metric) or not metric.value:
             return Text()
@@ -82,6 +105,10 @@ class PlanRow:
 
     @property
     def target(self) -> Text:
+        if self.is_heading:
+            return Text("Due" if self.kind == "checkpoint" else "", style="dim")
+        if isinstance(self.item, Checkpoint):
+            return self.countdown
         metric = self.item
         target = Text()
         if not isinstance(metric, Metric) or not metric.value:
@@ -119,6 +146,8 @@ def _as_text(value: Any, width: int) -> Text | str:
 PLAN_COLUMNS = [
     Column("left", "When / Label", width=8, fit=22, priority=100, render=_as_text),
     Column("text", "Text", width=24, priority=90, grow=3, render=_as_text),
+    # A dated checkpoint's date and countdown share the metrics' value and target columns;
+    # the checkpoints' heading row names them there.
     Column("value", "Value", width=5, fit=12, priority=70, justify="right", render=_as_text),
     Column("target", "Target", width=6, fit=16, priority=60, render=_as_text),
     Column("trend", "Trend", width=SPARKLINE_WIDTH, priority=50, render=_as_text),
@@ -132,6 +161,7 @@ def plan_rows(
     recent_values: Mapping[int, Sequence[float]] | None = None,
     *,
     ascii: bool = False,
+    today: date | None = None,
 ) -> list[PlanRow]:
     """The three sections in order, each its heading then its items."""
     recent_values = recent_values or {}
@@ -145,7 +175,7 @@ def plan_rows(
         rows.append(PlanRow(kind, empty="" if items else SECTIONS[kind][1]))
         for item in items:
             recent = tuple(recent_values.get(item.key or 0, ())) if kind == "metric" else ()
-            rows.append(PlanRow(kind, item, recent=recent, ascii=ascii))
+            rows.append(PlanRow(kind, item, recent=recent, ascii=ascii, today=today))
     return rows
 
 
@@ -156,6 +186,11 @@ def plan_detail(row: PlanRow | None) -> Group | Text:
     if row.item is None:
         return Text(f"n adds a {KIND_NAMES[row.kind]} here.", style="dim")
     text = Text(clean_text(row.item.text, multiline=True))
+    if isinstance(row.item, Checkpoint) and row.due is not None:
+        when = Text.assemble(
+            row.left, f" · {row.due:%a %d %b %Y} (", row.countdown, ")", style="bold"
+        )
+        return Group(when, text)
     if not isinstance(row.item, Metric):
         return Group(Text.assemble(row.left, style="bold"), text)
     if not row.value:
