@@ -178,6 +178,7 @@ class StandupView(ReadOnlyActions, DataView):
             self.store,
             self.since,
             stale_days=self.settings.stale_days,
+            forecast_window_days=self.settings.forecast_window_days,
             today=self.settings.current_date(self.store.clock),
             tz=self.tz,
         )

@@ -171,6 +171,7 @@ class _Lines:
         self.markdown = markdown
         self.arrow = " -> " if ascii else " → "
         self.dash = " - " if ascii else " – "
+        self.dot = " - " if ascii else " · "
         self.clean = _md if markdown else _plain
         self.lines: list[str] = []
 
@@ -230,7 +231,7 @@ def render_report(
     sparkline = f"{bar(view.programme_now, ascii=ascii)} {round(view.programme_now)} %"
     out.lines.append(f"`{sparkline}`" if markdown else sparkline)
     for forecast in view.forecasts:
-        out.lines.append(out.clean(forecast))
+        out.lines.append(out.clean(forecast.line(out.dot)))
     out.section("Completed", view.completed, out.move)
     out.section("Moved", view.moved, out.move)
     out.section("Blocked / At Risk", view.attention, lambda task: _attention(out, task))
@@ -369,7 +370,7 @@ def report_json(view: SinceView, title: str, name: str | None = None) -> dict[st
         "next_checkpoint": (
             None if checkpoint is None else {"when": checkpoint.when, "text": checkpoint.text}
         ),
-        "forecasts": list(view.forecasts),
+        "forecasts": [forecast.as_json() for forecast in view.forecasts],
     }
 
 

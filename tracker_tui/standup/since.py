@@ -26,6 +26,7 @@ from tracker_tui.domain import (
 from tracker_tui.fields import names
 from tracker_tui.standup.baseline import Baseline
 from tracker_tui.standup.net import NetChange, net_changes
+from tracker_tui.trends.forecast import Forecast
 
 #: Statuses the Blocked / At Risk section lists (compared case-insensitively).
 ATTENTION_STATUSES = ("blocked", "at risk")
@@ -141,9 +142,8 @@ class SinceView:
     no_history: bool = False
     #: When the tracker was imported (or first written), if the history says.
     tracker_start: datetime | None = None
-    #: One line per open milestone's forecast, once issue #14's forecast exists
-    #: (``standup.reading.milestone_forecasts`` is the hook).
-    forecasts: tuple[str, ...] = ()
+    #: Each open milestone's forecast (``standup.reading.milestone_forecasts``).
+    forecasts: tuple[Forecast, ...] = ()
     people: tuple[str, ...] = field(default=())
     change_count: int = 0
 
