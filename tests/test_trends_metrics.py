@@ -126,7 +126,8 @@ def test_an_older_store_upgrades_through_4_to_the_metric_values(
 ) -> None:
     """A schema 3 store (before the stand-up's table and the history's time index) and a
     schema 4 one (with them) both reach schema 5: the metrics get a value, a unit and a
-    target, empty until given, and whatever step 4 adds is there too."""
+    target, empty until given, and whatever step 4 adds is there too; then schema 6 (the
+    history by tracker and time)."""
     import sqlite3
 
     from tracker_tui.store import rows
@@ -136,12 +137,13 @@ def test_an_older_store_upgrades_through_4_to_the_metric_values(
     with sqlite3.connect(path) as old:
         for column in ("value", "unit", "target"):
             old.execute(f"ALTER TABLE metric DROP COLUMN {column}")
+        old.execute("DROP INDEX ix_change_tracker_at")  # schema 6's
         if version == 3:
             old.execute("DROP TABLE standup")
             old.execute("DROP INDEX ix_change_at")
         old.execute(f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'")
     with Store.open(path) as store:
-        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 5
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 6
         metric = store.metric("pipeline")
         assert metric.text.startswith("Pipeline") and (metric.value, metric.target) == ("", "")
         store.set_metric_value("pipeline", "97")
@@ -149,4 +151,4 @@ def test_an_older_store_upgrades_through_4_to_the_metric_values(
     assert path.with_name(f"{path.name}.bak-{version}").exists()
     with sqlite3.connect(path) as upgraded:
         names = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
-    assert {"standup", "ix_change_at"} <= names
+    assert {"standup", "ix_change_at", "ix_change_tracker_at"} <= names

@@ -60,11 +60,13 @@ def read_since(
     since: str | None = None,
     *,
     stale_days: int = 7,
-    forecast_window_days: int = DEFAULT_WINDOW_DAYS,
+    forecast_window_days: int | None = DEFAULT_WINDOW_DAYS,
     today: date | None = None,
     tz: tzinfo | None = None,
 ) -> SinceView:
-    """The Since view of ``store`` for ``since`` (as ``--since`` takes it).
+    """The Since view of ``store`` for ``since`` (as ``--since`` takes it), with the
+    forecasts at ``forecast_window_days`` (None: without them, for a caller that reads
+    them later, ``milestone_forecasts``, as the screen does after its first frame).
 
     Raises:
         TrackerError: as ``baseline_for``.
@@ -88,5 +90,8 @@ def read_since(
             tracker_start=parse_history_time(start),
             no_history=no_history,
         )
-        view.forecasts = milestone_forecasts(store, window_days=forecast_window_days, today=today)
+        if forecast_window_days is not None:
+            view.forecasts = milestone_forecasts(
+                store, window_days=forecast_window_days, today=today
+            )
     return view
