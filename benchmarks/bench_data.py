@@ -216,3 +216,15 @@ def make_history_store(path: Path, *, tasks: int, days: int, rows: int, seed: in
         return int(connection.execute("SELECT COUNT(*) FROM change").fetchone()[0])
     finally:
         connection.close()
+
+
+def add_measured_metrics(path: Path, *, metrics: int) -> None:
+    """Add ``metrics`` metrics to the store at ``path``, each with a value, unit and
+    target, through ``Store.set_metric_value`` (what ``tracker-tui metric`` calls)."""
+    from tracker_tui.store.store import Store
+
+    with Store.open(str(path), user="bench") as store:
+        for number in range(metrics):
+            name = f"Bench metric {number + 1}"
+            store.save_item("metric", None, {"text": name})
+            store.set_metric_value(name, f"{90 + number}", unit="%", target="95")

@@ -16,6 +16,7 @@ Holds no tests: imported by tests/test_app_colours.py and tests/test_snapshots_c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -26,6 +27,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
 from textual.filter import LineFilter
+
+from tracker_tui.domain import FixedClock
 
 Mode = Literal["full", "16", "none"]
 
@@ -96,11 +99,20 @@ def screen_cells(app: Any) -> list[list[tuple[str, Style]]]:
     return lines
 
 
+#: When the urgent edits are made: their Last Update and stamps are drawn, so the pinned
+#: screens must not depend on the day the tests run.
+EDITED_AT = FixedClock(datetime(2024, 6, 4, 9, 30, tzinfo=UTC))
+
+
 def with_every_urgency(store: Any) -> Any:
     """The sample register with every impact: R-01 Critical, R-02 High, R-03 Medium, R-04 Low;
-    and the task statuses that call for attention: UT-002 Blocked, UT-003 At Risk."""
-    store.update_risk("R-01", {"impact": "Critical", "status": "Open"})
-    store.update_risk("R-04", {"impact": "Low"})
-    store.update_task("UT-002", {"status": "Blocked"})
-    store.update_task("UT-003", {"status": "At Risk"})
+    and the task statuses that call for attention: UT-002 Blocked, UT-003 At Risk (edited
+    on a fixed day, by the store's user)."""
+    from tracker_tui.store.store import Store
+
+    with Store.open(store.target, user=store.user, clock=EDITED_AT) as editor:
+        editor.update_risk("R-01", {"impact": "Critical", "status": "Open"})
+        editor.update_risk("R-04", {"impact": "Low"})
+        editor.update_task("UT-002", {"status": "Blocked"})
+        editor.update_task("UT-003", {"status": "At Risk"})
     return store

@@ -165,7 +165,13 @@ class TestReadOnlyFooter:
         store.close()
 
     @pytest.mark.parametrize(
-        ("mode", "keys"), [("2", ("s", "e", "n", "d")), ("3", ("e", "n", "d")), ("4", ("a",))]
+        ("mode", "keys"),
+        [
+            ("2", ("s", "e", "n", "d")),
+            ("3", ("e", "n", "d")),
+            ("4", ("a",)),
+            ("5", ("n", "e", "d", "u")),
+        ],
     )
     async def test_register_views_too(self, read_only_app, mode, keys):
         app = read_only_app

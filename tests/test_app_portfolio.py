@@ -5,6 +5,8 @@ open tasks from every tracker are edited in place."""
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,6 +78,43 @@ async def test_the_portfolio_comes_first_and_enter_opens_a_tracker(
         await pilot.press("2")
         await settle(pilot)
         assert app.current_mode == "risks" and "0 Vers…1.01│" in _text(app).splitlines()[0]
+
+
+async def test_an_edit_queued_just_before_a_switch_lands_in_its_own_tracker(
+    several: Store, frozen_settings: Settings
+) -> None:
+    """- on Version 1.00, then at once 0 and enter on Version 1.01, while the write queue is
+    still busy: the edit is saved in Version 1.00 when its turn comes, Version 1.01 is
+    untouched, and the table on screen is Version 1.01's."""
+    app = make_app(several, frozen_settings)
+    refs = {ref.name: ref for ref in several.trackers()}
+    other_history = several.for_tracker(refs["Version 1.01"]).history()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # Ops, Version 1.00, Version 1.01: Version 1.00
+        await settle(pilot)
+        assert app.store.task("UT-001").progress == 100
+        # A write ahead in the queue holds the edit back until after the switch.
+        release = threading.Event()
+        app.write_queue.submit(release.wait, 10)
+        await pilot.press("minus", "0", "j", "enter")
+        for _ in range(100):
+            if "0 Vers…1.01│" in _text(app).splitlines()[0]:
+                break
+            await pilot.pause(0.02)
+        assert "0 Vers…1.01│" in _text(app).splitlines()[0]
+        release.set()
+        await settle(pilot)
+        await pilot.pause(1.2)  # two polls: a change read back would show by now
+        await settle(pilot)
+        assert several.for_tracker(refs["Version 1.00"]).task("UT-001").progress == 90
+        assert several.for_tracker(refs["Version 1.01"]).task("UT-001").progress == 100
+        assert several.for_tracker(refs["Version 1.01"]).history() == other_history
+        table = app.screen.query_one("#tasks", RecordTable)
+        assert table.get_row("UT-001").progress == 100
+        assert " 100%" in next(line for line in _text(app).splitlines() if "UT-001" in line)
+        # The collector paused for the switch is running again once the screen is drawn.
+        assert gc.isenabled()
 
 
 async def test_the_portfolio_is_live_and_filters(several: Store, frozen_settings: Settings) -> None:

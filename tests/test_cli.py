@@ -520,9 +520,10 @@ def test_export_json_shape(capsys, loaded):
     for item in data["decisions"]:
         assert set(item) == DECISION_KEYS
     assert all(set(item) == {"date", "text"} for item in data["activity"])
-    assert all(set(item) == {"when", "text"} for item in data["checkpoints"])
+    assert all(set(item) == {"when", "text", "date"} for item in data["checkpoints"])
     assert all(set(item) == {"label", "text"} for item in data["cadence"])
-    assert all(set(item) == {"text", "value", "unit", "target"} for item in data["metrics"])
+    metric_keys = {"text", "value", "unit", "target", "extra"}
+    assert all(set(item) == metric_keys for item in data["metrics"])
     assert (
         len(data["activity"]),
         len(data["checkpoints"]),
@@ -555,7 +556,7 @@ def test_export_csv(capsys, loaded):
     ("table", "header"),
     [
         ("activity", ["date", "text"]),
-        ("checkpoints", ["when", "text"]),
+        ("checkpoints", ["when", "text", "date"]),
         ("risks", ["id", "description", "impact", "mitigation", "owner", "status"]),
         ("decisions", ["date", "decision", "rationale", "owner"]),
         ("cadence", ["label", "text"]),

@@ -111,7 +111,8 @@ class TestTables:
 
     @pytest.mark.parametrize(
         "header",
-        ["| Metric | Target | Current | Status |", "| Milestone ID | Name | Description |"],
+        # A scorecard (Metric, Target, Current) is read as metrics: test_markdown_scorecard.
+        ["| Metric | Target | Status |", "| Milestone ID | Name | Description |"],
     )
     def test_other_tables_stay_raw(self, header: str) -> None:
         width = header.count("|") - 1

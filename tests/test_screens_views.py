@@ -254,9 +254,16 @@ class TestPlanView:
         app = ScreenHarness(make_view=lambda: PlanView(seed_store))
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
-            assert "Week 6 Tuesday" in plain(app.query_one("#plan-checkpoints", Static))
-            assert "steering committee" in plain(app.query_one("#plan-cadence", Static))
-            assert "DSAR SLA completion rate" in plain(app.query_one("#plan-metrics", Static))
+            rows = app.query_one("#plan-table", RecordTable).rows
+            headings = [str(row.left) for row in rows if row.is_heading]
+            assert headings == [
+                "Upcoming Checkpoints",
+                "Communication Cadence",
+                "Metrics to Monitor",
+            ]
+            texts = " ".join(row.item.text for row in rows if not row.is_heading)
+            assert "steering committee" in texts and "DSAR SLA completion rate" in texts
+            assert "Week 6 Tuesday" in {str(row.left) for row in rows}
 
 
 class TestTaskDetail:

@@ -94,11 +94,27 @@ async def _progress_prompt_with_error(pilot: Any) -> None:
     await settle(pilot)
 
 
+async def _plan_metric_form_with_error(pilot: Any) -> None:
+    """e on the last metric of the Plan, a value that is not a number: the store refuses
+    it, and the form says so under the field, the edit still in it."""
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+    await pilot.press("G", "e")
+    await settle(pilot)
+    value = pilot.app.screen.query_one("#in-value", Input)
+    value.focus()
+    await pilot.press(*"about 97")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
 SCENES: dict[str, Callable[[Any], Awaitable[None]]] = {
     "risks": _keys("2", "j", "j"),
     "decisions": _keys("3"),
     "activity": _keys("4"),
     "plan": _keys("5"),
+    "plan_metric_form": _plan_metric_form_with_error,
     "task_detail": _push(lambda app: TaskDetailScreen(app.store, "UT-007")),
     "help": _keys("2", "question_mark"),
     "form_error": _form_with_error,

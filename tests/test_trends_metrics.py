@@ -8,7 +8,7 @@ import json
 import pytest
 from test_cli import run
 
-from tracker_tui.domain import Metric, NotFoundError, ValidationError
+from tracker_tui.domain import ConflictError, Metric, NotFoundError, ValidationError
 from tracker_tui.markdown import parse_document, render_document
 from tracker_tui.markdown.metric_text import metric_text, read_metric
 from tracker_tui.store.store import Store
@@ -62,6 +62,22 @@ def test_values_are_history_tracked_and_undone_like_any_field(seed_store: Store)
     assert ("value", "97.5", "98") in fields and ("target", "", "99") in fields
     seed_store.undo()
     assert seed_store.metric("Pipeline").value == "97.5"
+
+
+def test_an_empty_target_clears_it(seed_store: Store) -> None:
+    seed_store.set_metric_value("pipeline", "97.5", unit="%", target="99")
+    seed_store.set_metric_value("pipeline", None, target="")
+    metric = seed_store.metric("Pipeline")
+    assert (metric.value, metric.unit, metric.target) == ("97.5", "%", "")
+
+
+def test_a_metric_as_read_is_not_saved_over_another_users_change(seed_store: Store) -> None:
+    """The Plan's form passes the metric it read: a change made since is refused."""
+    read = seed_store.metric("pipeline")
+    seed_store.set_metric_value("pipeline", "97.5")
+    with pytest.raises(ConflictError):
+        seed_store.set_metric_value("pipeline", "90", expected=read, text="Renamed")
+    assert seed_store.metric("pipeline").value == "97.5"
 
 
 def test_a_metric_with_a_value_round_trips_and_a_plain_bullet_stays_plain(
@@ -125,9 +141,8 @@ def test_an_older_store_upgrades_through_4_to_the_metric_values(
     seed_store: Store, version: int
 ) -> None:
     """A schema 3 store (before the stand-up's table and the history's time index) and a
-    schema 4 one (with them) both reach schema 5: the metrics get a value, a unit and a
-    target, empty until given, and whatever step 4 adds is there too; then schema 6 (the
-    history by tracker and time)."""
+    schema 4 one (with them) both reach the current schema: the metrics get a value, a
+    unit and a target, empty until given, and whatever step 4 adds is there too."""
     import sqlite3
 
     from tracker_tui.store import rows
@@ -137,13 +152,15 @@ def test_an_older_store_upgrades_through_4_to_the_metric_values(
     with sqlite3.connect(path) as old:
         for column in ("value", "unit", "target"):
             old.execute(f"ALTER TABLE metric DROP COLUMN {column}")
-        old.execute("DROP INDEX ix_change_tracker_at")  # schema 6's
+        old.execute("DROP INDEX ix_change_tracker_at")  # schema 7's
+        old.execute("ALTER TABLE metric DROP COLUMN extra")
+        old.execute('ALTER TABLE checkpoint DROP COLUMN "date"')
         if version == 3:
             old.execute("DROP TABLE standup")
             old.execute("DROP INDEX ix_change_at")
         old.execute(f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'")
     with Store.open(path) as store:
-        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 6
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 7
         metric = store.metric("pipeline")
         assert metric.text.startswith("Pipeline") and (metric.value, metric.target) == ("", "")
         store.set_metric_value("pipeline", "97")

@@ -33,6 +33,7 @@ from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
+from tracker_tui.collection_pauses import collection_paused
 from tracker_tui.config import Settings, load_settings, save_theme
 from tracker_tui.domain import Task, TrackerError
 from tracker_tui.export_files import export_markdown_into
@@ -144,6 +145,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self.first_frame_shown = False
         #: What every screen's tab row says about the store's server ("" when all is well).
         self.connection_note = ""
+        #: Resumes the cycle collector paused by the last switch of tracker (at exit too).
+        self._resume_collection: Callable[[], None] = lambda: None
         self._add_tracker_modes()
         self.add_mode(PORTFOLIO_MODE, self._portfolio_screen)
         self.add_mode(OWNER_MODE, self._owner_screen)
@@ -232,6 +235,20 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             if task_id is not None:
                 self._show_task(task_id)
             return
+        # The cycle collector waits until the new screen is drawn (collection_pauses.py).
+        self._resume_collection = resume_collection = collection_paused()
+        try:
+            await self._rebuild_on(tracker)
+        except BaseException:
+            resume_collection()
+            raise
+        self.call_after_refresh(resume_collection)
+        if task_id is not None:
+            self._show_task(task_id)
+        self._remember_opened(self.store)
+
+    async def _rebuild_on(self, tracker: TrackerRef) -> None:
+        """Screens 1-5 rebuilt on ``tracker``, its Snapshot in front."""
         if self.current_mode in MODES:
             await self.switch_mode(PORTFOLIO_MODE)
         self.store = self.root_store.for_tracker(tracker)
@@ -241,9 +258,6 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self._add_tracker_modes()
         self.live_refresh.follow(self.store)
         await self.switch_mode(SNAPSHOT_MODE)
-        if task_id is not None:
-            self._show_task(task_id)
-        self._remember_opened(self.store)
 
     def _show_task(self, task_id: str) -> None:
         snapshot = self._snapshot()
@@ -562,6 +576,7 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.wrap_future(self.write_queue.drained()), WRITES_AT_EXIT)
         self.write_queue.shutdown()
+        self._resume_collection()  # quit before the new screen was drawn: not left off
         AsciiScrollbars.release(self)
 
     def _theme_changed(self, theme: Theme) -> None:

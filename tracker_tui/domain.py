@@ -269,6 +269,10 @@ class Checkpoint:
     key: int | None = field(metadata=spec(kind="key"))
     when: str = field(metadata=spec("When"))  # "Week 6 Tuesday", "2024-06-10", ...
     text: str = field(metadata=spec("Text", max_length=5_000))
+    #: The real date beside the words (YYYY-MM-DD), empty when unknown: "Week 6 Tuesday"
+    #: stays as written, and this is what countdowns and charts read
+    #: (``rules.checkpoint_date``). Text like Decision.date; an edit must give a date.
+    date: str = field(default="", metadata=spec("Date", max_length=40))
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +297,10 @@ class Metric:
     value: str = field(default="", metadata=spec("Value", max_length=40))
     unit: str = field(default="", metadata=spec("Unit", max_length=40))
     target: str = field(default="", metadata=spec("Target", max_length=40))
+    #: A scorecard table's other columns (Status, Notes, Trend...) and the cells as
+    #: written where they are not plain numbers (``_current``, ``_target``), so that
+    #: export writes the table back as it was.
+    extra: dict[str, str] = field(default_factory=dict, metadata=spec(kind="extra"))
 
 
 #: The entity kinds the store keeps rows of, and their domain values, in export order.
@@ -348,6 +356,9 @@ class Summary:
     by_milestone: tuple[MilestoneProgress, ...]
     open_risks_by_impact: tuple[tuple[str, int], ...]
     next_checkpoint: Checkpoint | None
+    #: How far off the next checkpoint is ("in 3 days", "overdue by 1 day"), by the
+    #: store's clock; empty when it has no date.
+    next_checkpoint_countdown: str = ""
 
 
 ValueT = TypeVar("ValueT")

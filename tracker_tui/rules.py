@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from tracker_tui.domain import (
     COMPLETE,
@@ -19,6 +19,7 @@ from tracker_tui.domain import (
     ENTITIES,
     IN_PROGRESS,
     NOT_STARTED,
+    Checkpoint,
     Decision,
     Risk,
     Task,
@@ -432,6 +433,103 @@ def parse_date(text: str, *, field: str = "date") -> date | None:
         raise ValidationError(
             f"{field} must be a date as YYYY-MM-DD, not {cleaned!r}", field=field
         ) from None
+
+
+_ISO_DATE_RE = re.compile(r"\b(\d{4})[-/](\d{2})[-/](\d{2})\b")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# "10 June 2024", "10th Jun, 2024"; "June 10, 2024", "Jun 10th 2024".
+_DAY_MONTH_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s+(\d{{4}})\b", re.I)
+_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b", re.I)
+
+#: How long a checkpoint stays "next" once its date has passed: a lead wants to see the
+#: one just missed, not one from last quarter that nobody struck off.
+OVERDUE_DAYS = 7
+
+
+def find_date(text: str) -> date | None:
+    """The first real date ``text`` holds: ``2024-06-10``, ``2024/06/10``, ``10 June
+    2024``, ``June 10, 2024``; None for words alone ("Week 6 Tuesday") or ambiguous
+    numbers (``10/06/2024``)."""
+    found: list[tuple[int, date]] = []
+    for pattern, order in (
+        (_ISO_DATE_RE, (1, 2, 3)),
+        (_DAY_MONTH_RE, (3, 2, 1)),
+        (_MONTH_DAY_RE, (3, 1, 2)),
+    ):
+        for match in pattern.finditer(text):
+            year, month, day = (match[i] for i in order)
+            number = _MONTHS.get(month.casefold().rstrip("."), 0) if month.isalpha() else 0
+            try:
+                found.append((match.start(), date(int(year), number or int(month), int(day))))
+            except ValueError:
+                continue
+            break
+    return min(found)[1] if found else None
+
+
+def written_date(checkpoint: Checkpoint) -> date | None:
+    """The date a checkpoint's words hold (its when, else its text): what an import fills
+    ``date`` from, and what export need not repeat."""
+    return find_date(checkpoint.when) or find_date(checkpoint.text)
+
+
+def checkpoint_date(checkpoint: Checkpoint) -> date | None:
+    """A checkpoint's date: its ``date`` field, else a date its words hold. Every reader
+    of checkpoint dates (header, stand-up, Trends, portfolio) asks this."""
+    if checkpoint.date:
+        try:
+            return date.fromisoformat(checkpoint.date)
+        except ValueError:
+            pass
+    return written_date(checkpoint)
+
+
+def next_checkpoint(checkpoints: Sequence[Checkpoint], today: date) -> Checkpoint | None:
+    """The checkpoint to show as next: the earliest dated one overdue by at most
+    ``OVERDUE_DAYS``, else the earliest dated on or after ``today``, else the first
+    undated one in the plan's order."""
+    recent = today - timedelta(days=OVERDUE_DAYS)
+    dated = [
+        (day, index, item)
+        for index, item in enumerate(checkpoints)
+        if (day := checkpoint_date(item)) is not None and day >= recent
+    ]
+    if dated:
+        return min(dated, key=lambda found: found[:2])[2]
+    return next((item for item in checkpoints if checkpoint_date(item) is None), None)
+
+
+def countdown(day: date, today: date) -> str:
+    """How far off ``day`` is: ``in 3 days``, ``tomorrow``, ``today``, ``overdue by 1 day``."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 1:
+        return f"in {days} days"
+    return f"overdue by {-days} day{'s' if days < -1 else ''}"
 
 
 def next_id(existing: Iterable[str], default_prefix: str) -> str:

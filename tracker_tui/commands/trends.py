@@ -53,7 +53,14 @@ def cmd_trend(args: argparse.Namespace) -> int:
             series = metric_series(
                 inputs, str(metric.key), _name(metric), start=args.date_from, end=until
             )
-            output = TrendOutput("metric", series, until, unit=metric.unit, target=metric.target)
+            output = TrendOutput(
+                "metric",
+                series,
+                until,
+                unit=metric.unit,
+                target=metric.target,
+                extra=_shown_extra(metric),
+            )
         else:
             trends = compute_trends(inputs, start=args.date_from, end=until)
             if args.milestone:
@@ -92,6 +99,16 @@ def _name(metric: Metric) -> str:
     return metric_name(metric)
 
 
+def _shown_extra(metric: Metric) -> dict[str, str]:
+    """The scorecard's other columns, as the JSON export gives them (without the cells
+    kept as written for export)."""
+    from tracker_tui.domain import Metric
+    from tracker_tui.fields import export_value, spec_of
+
+    shown: dict[str, str] = export_value(spec_of(Metric, "extra"), metric.extra)
+    return shown
+
+
 def _metric_json(metric: Metric, series: Series | None) -> dict[str, object]:
     from tracker_tui.trends.metrics import meets_target
 
@@ -101,6 +118,8 @@ def _metric_json(metric: Metric, series: Series | None) -> dict[str, object]:
         "unit": metric.unit,
         "target": metric.target or None,
         "meets_target": meets_target(metric),
+        # A scorecard row's other columns (Status, Notes...), as the JSON export has them.
+        "extra": _shown_extra(metric),
     }
     if series is not None:
         value["points"] = [

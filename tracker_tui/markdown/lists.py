@@ -1,7 +1,8 @@
 """Bullet lists of one entity kind: which section holds which kind, and each item's form.
 
 - activity: ``- **2024-06-02** – text`` (found by the section heading, or by dated labels);
-- checkpoint: ``- **Week 6 Tuesday** – text`` (heading: Checkpoints, Upcoming...);
+- checkpoint: ``- **Week 6 Tuesday** – text`` (heading: Checkpoints, Upcoming...); a date
+  its words do not hold is written beside the label, ``**Week 6 Tuesday (2024-06-11)**``;
 - cadence: ``- **Daily** text`` or ``- Monday: text`` (heading: Cadence, Communication);
 - metric: ``- text`` (heading: Metrics, KPIs).
 
@@ -17,10 +18,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from tracker_tui.document import Entity
 from tracker_tui.domain import ActivityEntry, CadenceItem, Checkpoint
 from tracker_tui.markdown.metric_text import metric_text, read_metric
+from tracker_tui.markdown.scorecard import scorecard_lines
+from tracker_tui.rules import written_date
 
 _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -49,6 +53,8 @@ _DATE_LABEL_RE = re.compile(
     r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})"
 )
 _DASHES = "–—-"
+#: A checkpoint label's date beside its words: ``Week 6 Tuesday (2024-06-11)``.
+_DATED_LABEL_RE = re.compile(r"^(?P<when>.*?\S)[ \t]+\((?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\)$")
 
 DEFAULT_STYLE: dict[str, dict[str, str]] = {
     "activity": {"marker": "-", "sep": " – ", "dash": "–"},
@@ -138,10 +144,40 @@ def make_entity(kind: str, item: Item) -> Entity:
     if kind == "activity":
         return ActivityEntry(key=None, date=item.label, text=item.text)
     if kind == "checkpoint":
-        return Checkpoint(key=None, when=item.label, text=item.text)
+        return read_checkpoint(item.label, item.text)
     if kind == "cadence":
         return CadenceItem(key=None, label=item.label, text=item.text)
     return read_metric(item.text)
+
+
+def read_checkpoint(label: str, text: str) -> Checkpoint:
+    """A checkpoint from its bullet: ``when`` as written, and its date from beside the
+    label (``Week 6 (2024-06-11)``), else from a date its words hold."""
+    match = _DATED_LABEL_RE.match(label)
+    if match is not None:
+        split = Checkpoint(key=None, when=match["when"], text=text, date=match["date"])
+        # Split only where export would write the label back the same way.
+        if _is_date(match["date"]) and checkpoint_label(split) == label:
+            return split
+    found = written_date(Checkpoint(key=None, when=label, text=text))
+    return Checkpoint(key=None, when=label, text=text, date=found.isoformat() if found else "")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def checkpoint_label(checkpoint: Checkpoint) -> str:
+    """The bullet's label: the when, with the date beside it only when the words do not
+    already hold that date (what ``read_checkpoint`` reads back)."""
+    written = written_date(checkpoint)
+    if checkpoint.date and checkpoint.date != (written.isoformat() if written else ""):
+        return f"{checkpoint.when} ({checkpoint.date})"
+    return checkpoint.when
 
 
 def _one_line(text: str) -> str:
@@ -152,6 +188,8 @@ def render_items(kind: str, items: list[Entity], style: dict[str, str]) -> list[
     """The bullet lines of a list, in its style (defaults for a list the store made)."""
     defaults = DEFAULT_STYLE[kind]
     marker = style.get("marker") or defaults["marker"]
+    if kind == "metric" and style.get("layout") == "table":
+        return scorecard_lines(items, style)  # type: ignore[arg-type]
     if kind == "metric":
         return [f"{marker} {_one_line(metric_text(item))}".rstrip() for item in items]  # type: ignore[arg-type]
     sep = style.get("sep")
@@ -163,7 +201,7 @@ def render_items(kind: str, items: list[Entity], style: dict[str, str]) -> list[
         if kind == "activity":
             label, text = item.date, item.text  # type: ignore[union-attr]
         elif kind == "checkpoint":
-            label, text = item.when, item.text  # type: ignore[union-attr]
+            label, text = checkpoint_label(item), item.text  # type: ignore[arg-type,union-attr]
         else:
             label, text = item.label, item.text  # type: ignore[union-attr]
         label = _one_line(label).strip() or "–"

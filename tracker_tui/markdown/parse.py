@@ -53,6 +53,7 @@ from tracker_tui.markdown.lists import (
 )
 from tracker_tui.markdown.options import ReadOptions
 from tracker_tui.markdown.report import Found, Reading
+from tracker_tui.markdown.scorecard import read_scorecard, scorecard_roles
 from tracker_tui.markdown.sections import (
     DATED_RE,
     RECORD_RE,
@@ -362,6 +363,17 @@ class _Scanner:
             widths = [len(row) for row in rows]
             fitted = [fit_cells([_one_line(c) for c in row], width) for row in rows]
             block, header = read_table(labels, fitted, self.statuses, self.options, widths)
+            roles = scorecard_roles(labels) if block is None and self.options.kind is None else None
+            if roles is not None:
+                metrics, style = read_scorecard(lines[start : start + 2], roles, fitted)
+                found.kind, found.rule = "metric", "a metric, a target and a current column"
+                found.headers = [
+                    (label, "extra" if role.startswith(EXTRA_PREFIX) else role)
+                    for label, role in zip(labels, roles, strict=True)
+                ]
+                self._add(ListBlock("metric", list(metrics), style), start, index, numbers)
+                self.reading.found.append(found)
+                return index
             found.headers = [
                 (label, "extra" if f.startswith(EXTRA_PREFIX) else f)
                 for label, f in zip(labels, header.fields, strict=True)

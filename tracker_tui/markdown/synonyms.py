@@ -162,8 +162,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "when": ("when", "date", "target", "target window", "target date", "due", "due date"),
         "text": ("checkpoint", "milestone", "name", "event", "description", "what"),
     },
+    # A table with all three is a scorecard (``markdown.scorecard``).
     "metric": {
-        "text": ("metric", "metrics", "kpi", "kpis", "measure", "indicator"),
+        "text": ("metric", "metrics", "kpi", "kpis", "dimension", "measure", "indicator"),
+        "value": ("current", "actual", "current value", "value", "now"),
+        "target": ("target", "goal", "target value"),
     },
 }
 

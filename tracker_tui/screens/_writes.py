@@ -108,6 +108,9 @@ def run_write(node: DOMNode, job: Callable[..., T], *args: Any, group: str = "wr
     future = write_queue(node).submit(job, *args)
 
     async def wait() -> T:
-        return await asyncio.wrap_future(future)
+        # Shielded: the watcher is cancelled with its node (a switch of tracker removes
+        # the screen), and an unshielded wrap would cancel the job, not yet started, with
+        # it; the edit asked for before the switch must still be saved.
+        return await asyncio.shield(asyncio.wrap_future(future))
 
     return node.run_worker(wait(), group=group, exclusive=False, exit_on_error=False)

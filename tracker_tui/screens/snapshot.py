@@ -26,7 +26,6 @@ from tracker_tui.config import Settings
 from tracker_tui.domain import (
     COMPLETE,
     Change,
-    ConflictError,
     Summary,
     Task,
     TrackerError,
@@ -39,8 +38,10 @@ from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._filter_sort import FilterSort, filter_input
 from tracker_tui.screens._forecasts import HeaderForecasts
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
+from tracker_tui.screens._replay import UndoRedo
 from tracker_tui.screens._writes import run_write, warm_up_writer_soon
 from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
+from tracker_tui.store.replayed import Replayed
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs
 from tracker_tui.widgets.key_footer import KeyFooter
@@ -141,7 +142,7 @@ def _task_text(task: Task) -> str:
     return task.last_update.isoformat() if task.last_update else ""
 
 
-class SnapshotScreen(ReadOnlyActions, HeaderForecasts, FilterSort):
+class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
     """The tracker's header figures and its task table (the screen the app opens on)."""
 
     AUTO_FOCUS = "#tasks"
@@ -527,39 +528,11 @@ class SnapshotScreen(ReadOnlyActions, HeaderForecasts, FilterSort):
         if self._editable("redo"):
             self._replay("redo")
 
-    def _replay(self, action: str, force: bool = False) -> None:
-        run_write(self, self._replay_job, action, force)
+    def replayed(self, changes: Replayed) -> None:
+        self._read_changed(changes)
 
-    def _replay_job(self, action: str, force: bool) -> None:
-        """Runs on the app's write queue: undo or redo, then read what it changed."""
-        with writing(self, action):
-            try:
-                replay = self.store.undo if action == "undo" else self.store.redo
-                changes = replay(force=force)
-            except ConflictError as err:
-                # Someone changed it since: ask before overwriting their change.
-                self.app.call_from_thread(self._ask_force, action, err)
-                return
-            self._read_changed(changes)
-            what = sorted({c.id for c in changes if c.entity == "task"})
-            label = "Undone" if action == "undo" else "Redone"
-            done = f"{label}: {', '.join(what) if what else 'last change'}"
-            # Parts skipped because someone deleted the row since (the store says which).
-            skipped = changes.message
-            self.app.call_from_thread(
-                self.notify, f"{done}; {skipped}" if skipped else done, markup=False
-            )
-
-    def _ask_force(self, action: str, error: ConflictError) -> None:
-        """``action`` would overwrite another user's change: do it only after a yes."""
-        from tracker_tui.screens.confirm import ConfirmScreen
-        from tracker_tui.screens.conflict import conflict_question
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._replay(action, force=True)
-
-        self.app.push_screen(ConfirmScreen(conflict_question(action, error)), answered)
+    def replayed_names(self, changes: Replayed) -> list[str]:
+        return sorted({c.id for c in changes if c.entity == "task"})
 
     # -- reading changes ---------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from datetime import UTC, tzinfo
 from typing import Any, TypeVar
 
 from tracker_tui.domain import Task
+from tracker_tui.rules import checkpoint_date, countdown
 from tracker_tui.sanitize import display_text
 from tracker_tui.standup.baseline import ago, local_time
 from tracker_tui.standup.since import RiskMove, SinceView, TaskMove
@@ -249,8 +250,11 @@ def render_report(
     if view.next_checkpoint is not None:
         checkpoint = view.next_checkpoint
         out.heading("Next checkpoint")
+        due = checkpoint_date(checkpoint)
+        countdown_text = "" if due is None else f" ({countdown(due, view.today)})"
         out.lines.append(
-            f"{out.clean(checkpoint.when)}{out.dash}{out.clean(short(checkpoint.text, 100))}"
+            f"{out.clean(checkpoint.when)}{countdown_text}"
+            f"{out.dash}{out.clean(short(checkpoint.text, 100))}"
         )
     if not view.moves and not view.risk_moves and not view.decisions and not view.log:
         out.lines.append("")
@@ -368,7 +372,14 @@ def report_json(view: SinceView, title: str, name: str | None = None) -> dict[st
             for item in view.checkpoints_due
         ],
         "next_checkpoint": (
-            None if checkpoint is None else {"when": checkpoint.when, "text": checkpoint.text}
+            None
+            if checkpoint is None
+            else {
+                "when": checkpoint.when,
+                "text": checkpoint.text,
+                # Added (keys only grow): the checkpoint's date, null when it has none.
+                "due": None if (day := checkpoint_date(checkpoint)) is None else day.isoformat(),
+            }
         ),
         "forecasts": [forecast.as_json() for forecast in view.forecasts],
     }

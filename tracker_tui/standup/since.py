@@ -8,7 +8,6 @@ Nothing here reads the store: ``standup.reading.read_since`` does, once per sect
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,6 +23,7 @@ from tracker_tui.domain import (
     is_open_risk_status,
 )
 from tracker_tui.fields import names
+from tracker_tui.rules import checkpoint_date, next_checkpoint
 from tracker_tui.standup.baseline import Baseline
 from tracker_tui.standup.net import NetChange, net_changes
 from tracker_tui.trends.forecast import Forecast
@@ -37,7 +37,6 @@ CHECKPOINT_DAYS = 7
 _DERIVED = frozenset(
     name for entity in (Task, Risk, Decision) for name in names(entity, derived=True)
 )
-_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
 def _int(value: str | None) -> int | None:
@@ -181,18 +180,6 @@ class SinceView:
         return None if task.last_update is None else (self.today - task.last_update).days
 
 
-def checkpoint_date(checkpoint: Checkpoint) -> date | None:
-    """The date a checkpoint's text holds (``2024-06-10``, in its when or its text)."""
-    for text in (checkpoint.when, checkpoint.text):
-        match = _ISO_DATE.search(text or "")
-        if match:
-            try:
-                return date.fromisoformat(match[1])
-            except ValueError:
-                continue
-    return None
-
-
 def _due(checkpoints: Sequence[Checkpoint], today: date) -> list[DueCheckpoint]:
     horizon = today + timedelta(days=CHECKPOINT_DAYS)
     due = []
@@ -201,14 +188,6 @@ def _due(checkpoints: Sequence[Checkpoint], today: date) -> list[DueCheckpoint]:
         if day is not None and today <= day <= horizon:
             due.append(DueCheckpoint(day, checkpoint))
     return sorted(due, key=lambda item: item.due)
-
-
-def _next_checkpoint(checkpoints: Sequence[Checkpoint], today: date) -> Checkpoint | None:
-    """The next dated checkpoint from today; else the first listed (the plan's order)."""
-    dated = [(day, c) for c in checkpoints if (day := checkpoint_date(c)) and day >= today]
-    if dated:
-        return min(dated, key=lambda pair: pair[0])[1]
-    return checkpoints[0] if checkpoints else None
 
 
 def owner_key(name: str) -> str:
@@ -388,7 +367,7 @@ def build_since(
         decisions=new_decisions,
         log=new_log,
         checkpoints_due=_due(checkpoints, today),
-        next_checkpoint=_next_checkpoint(checkpoints, today),
+        next_checkpoint=next_checkpoint(checkpoints, today),
         programme_now=_mean([task.progress for task in tasks]),
         programme_then=_mean(then),
         no_history=no_history,

@@ -161,7 +161,20 @@ def _upgrade_to_5(connection: Connection) -> None:
 
 
 def _upgrade_to_6(connection: Connection) -> None:
-    """Schema 6: one tracker's history by time (``ix_change_tracker_at``), which the
+    """Schema 6 (issue 14): a checkpoint's real date beside its words, and a metric's
+    scorecard columns (``extra``); empty for the rows already stored."""
+    for table, column, default in (("checkpoint", "date", "''"), ("metric", "extra", "'{}'")):
+        present = {found["name"] for found in inspect(connection).get_columns(table)}
+        if column not in present:
+            connection.execute(
+                text(
+                    f'ALTER TABLE {table} ADD COLUMN "{column}" VARCHAR NOT NULL DEFAULT {default}'
+                )
+            )
+
+
+def _upgrade_to_7(connection: Connection) -> None:
+    """Schema 7: one tracker's history by time (``ix_change_tracker_at``), which the
     stand-up's "what changed since" reads: only the rows after the baseline."""
     CHANGE_TRACKER_AT_INDEX.create(connection, checkfirst=True)
 
@@ -174,6 +187,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     4: _upgrade_to_4,
     5: _upgrade_to_5,
     6: _upgrade_to_6,
+    7: _upgrade_to_7,
 }
 
 

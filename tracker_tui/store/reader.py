@@ -16,8 +16,10 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any
 
+from tracker_tui import rules
 from tracker_tui.domain import (
     DEFAULT_IMPACTS,
     DEFAULT_RISK_STATUSES,
@@ -178,13 +180,14 @@ class Reader:
     def task_ids(self) -> list[str]:
         return [row[0] for row in self._all("SELECT id FROM task WHERE tracker_id = :t")]
 
-    def summary(self) -> Summary:
+    def summary(self, today: date) -> Summary:
         """The Snapshot header's figures, from aggregate queries (no Python loops over
-        rows), all read on one snapshot of the store."""
+        rows), all read on one snapshot of the store; the next checkpoint's countdown
+        is counted from ``today``."""
         with self.snapshot():
-            return self._summary()
+            return self._summary(today)
 
-    def _summary(self) -> Summary:
+    def _summary(self, today: date) -> Summary:
         # SUM / COUNT in Python rather than AVG: AVG is a float on SQLite but a NUMERIC on
         # PostgreSQL; an exact integer sum divided here is the same float on both.
         count, total = self._all("SELECT COUNT(*), SUM(progress) FROM task WHERE tracker_id = :t")[
@@ -217,11 +220,9 @@ class Reader:
             if is_open_risk_status(status):
                 open_counts[impact] = open_counts.get(impact, 0) + n
         open_risks = tuple(sorted(open_counts.items()))
-        first = self._all(
-            f"SELECT {CHECKPOINT_COLUMNS} FROM checkpoint WHERE tracker_id = :t "
-            "ORDER BY block, position LIMIT 1"
-        )
-        next_checkpoint = from_row(Checkpoint, first[0]) if first else None
+        # A plan lists a handful of checkpoints: all are read, and the rules pick.
+        next_checkpoint = rules.next_checkpoint(self.checkpoints(), today)
+        due = None if next_checkpoint is None else rules.checkpoint_date(next_checkpoint)
         return Summary(
             tasks=count,
             mean_progress=_mean(total, count),
@@ -229,6 +230,7 @@ class Reader:
             by_milestone=by_milestone,
             open_risks_by_impact=open_risks,
             next_checkpoint=next_checkpoint,
+            next_checkpoint_countdown="" if due is None else rules.countdown(due, today),
         )
 
     # -- the other registers -----------------------------------------------------------

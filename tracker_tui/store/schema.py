@@ -119,7 +119,9 @@ def _column(item: FieldSpec, default: Any, indexed: bool) -> tuple[Any, Any]:
     if item.kind == "date":
         return str | None, Field(default=None, index=indexed)  # YYYY-MM-DD
     if item.kind == "extra":
-        return str, Field(default="{}", index=indexed)  # JSON
+        # JSON; "{}" on the server too, for rows an upgrade copies from a table that had
+        # no such column yet (a metric's, before schema 6).
+        return str, Field(default="{}", index=indexed, sa_column_kwargs={"server_default": "{}"})
     if item.kind in ("progress", "version"):
         return int, Field(default=default, index=indexed)
     if default == "":

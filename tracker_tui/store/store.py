@@ -525,7 +525,8 @@ class Store:
         return self._reads(lambda reader: reader.tasks_by_id(ids), [])
 
     def summary(self) -> Summary:
-        return self._reads(Reader.summary, Summary(0, 0.0, (), (), (), None))
+        today = self.clock.today()
+        return self._reads(lambda reader: reader.summary(today), Summary(0, 0.0, (), (), (), None))
 
     def statuses(self, kind: str = "task") -> list[str]:
         """The store's status list for ``task`` or ``risk``, in cycling order."""
@@ -900,22 +901,40 @@ class Store:
         *,
         unit: str | None = None,
         target: str | None = None,
+        expected: Metric | None = None,
+        text: str | None = None,
     ) -> Metric:
         """Record a metric's new value (and/or its unit and target), in the history like
         any field; return the metric as saved.
+
+        The Plan screen's metric form comes here too, so both refuse the same input:
+        ``expected`` is the metric as the form read it (found by its key, not ``name``;
+        refused if someone has changed it since; one without a key is added), ``text``
+        renames it in the same save, and an empty target clears it.
 
         Raises:
             NotFoundError: no metric (or several) starts with ``name``.
             ValidationError: a value or target that is not a number, or a target whose
                 unit differs from the metric's (nothing is saved).
+            ConflictError: ``expected`` changed since it was read.
         """
         from tracker_tui.trends.metrics import metric_values
 
-        metric = self.metric(name)
-        values = metric_values(metric, value, unit=unit, target=target)
-        assert metric.key is not None  # read from the store: it has one
+        metric = expected if expected is not None else self.metric(name)
+        clear_target = target is not None and not target.strip()
+        if clear_target:
+            target = None
+        given = (value, unit, target) != (None, None, None)
+        values = metric_values(metric, value, unit=unit, target=target) if given else {}
+        if clear_target:
+            values["target"] = ""
+        if text is not None:
+            values["text"] = text
+        if metric.key is None:
+            self.save_item("metric", None, values)
+            return self.metrics()[-1]
         self.save_item("metric", metric.key, values, expected=metric)
-        return self.metric(metric.text)
+        return next(m for m in self.metrics() if m.key == metric.key)
 
     def check(self) -> dict[str, Any]:
         """Integrity, schema version and counts, for ``tracker-tui check``."""

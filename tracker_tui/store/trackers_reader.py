@@ -15,6 +15,7 @@ from typing import Any
 
 from tracker_tui.domain import COMPLETE, Checkpoint, is_open_risk_status
 from tracker_tui.portfolio import LastChange, OwnerTask, PortfolioRow, TrackerCounts, TrackerRef
+from tracker_tui.rules import next_checkpoint
 from tracker_tui.store.connections import Connection
 from tracker_tui.store.reader import CHECKPOINT_COLUMNS, Reader
 from tracker_tui.store.rows import TASK_COLUMNS, from_row, task_from_row
@@ -95,14 +96,18 @@ class TrackersReader:
             if is_open_risk_status(status):
                 by_impact = risks.setdefault(int(tracker_id), {})
                 by_impact[impact] = by_impact.get(impact, 0) + int(count)
-        checkpoints: dict[int, Checkpoint] = {}
+        # Each tracker's next checkpoint by the header's rule (a plan lists a handful).
+        listed: dict[int, list[Checkpoint]] = {}
         for row in self._all(
-            f"SELECT tracker_id, {CHECKPOINT_COLUMNS} FROM ("
-            f"SELECT tracker_id, {CHECKPOINT_COLUMNS}, ROW_NUMBER() OVER "
-            "(PARTITION BY tracker_id ORDER BY block, position, key) AS n FROM checkpoint"
-            ") AS firsts WHERE n = 1"
+            f"SELECT tracker_id, {CHECKPOINT_COLUMNS} FROM checkpoint "
+            "ORDER BY tracker_id, block, position, key"
         ):
-            checkpoints[int(row[0])] = from_row(Checkpoint, row[1:])
+            listed.setdefault(int(row[0]), []).append(from_row(Checkpoint, row[1:]))
+        checkpoints = {
+            tracker_id: found
+            for tracker_id, items in listed.items()
+            if (found := next_checkpoint(items, today)) is not None
+        }
         # The newest change of each tracker is one of those of its current revision (the
         # index on (tracker_id, revision) finds them without reading the history).
         last: dict[int, LastChange] = {}

@@ -8,10 +8,10 @@ added to these queries and nowhere else.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from tracker_tui.rules import checkpoint_date
 from tracker_tui.store.reader import Reader
 from tracker_tui.store.rows import parse_date
 from tracker_tui.trends.model import (
@@ -28,7 +28,6 @@ _TRACKED = ("progress", "status", "milestone", "*", "value")
 #: A progress change's gain, in SQL (the history keeps values as text; the store writes
 #: progress as a whole number).
 _GAIN = "CAST(new AS INTEGER) - CAST(old AS INTEGER)"
-_ISO_DATE_RE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
 def _utc(moment: str) -> datetime:
@@ -49,12 +48,6 @@ def _listed(values: list[str]) -> str:
 
 def _numbered(values: list[str]) -> dict[str, object]:
     return {f"v{index}": value for index, value in enumerate(values)}
-
-
-def dated(text: str) -> date | None:
-    """The date a checkpoint's "when" carries (``2024-06-10``, ``Tue 2024-06-10``)."""
-    match = _ISO_DATE_RE.search(text)
-    return parse_date(match[1]) if match else None
 
 
 class TrendHistory:
@@ -132,12 +125,9 @@ class TrendHistory:
                 if (day := parse_date(str(when))) is not None
             )
             checkpoints = tuple(
-                (day, str(text))
-                for when, text in self._all(
-                    'SELECT "when", text FROM checkpoint WHERE tracker_id = :t '
-                    "ORDER BY block, position"
-                )
-                if (day := dated(str(when))) is not None
+                (day, checkpoint.text)
+                for checkpoint in self.reader.checkpoints()
+                if (day := checkpoint_date(checkpoint)) is not None
             )
             statuses = tuple(self.reader.statuses("task"))
         return TrendInputs(

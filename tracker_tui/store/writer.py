@@ -515,6 +515,8 @@ class Writer(Undo, Loading, StandupWrites):
             cleaned = {f: _text(f, values.get(f, "")) for f in allowed if f in values}
             if key is None or "text" in cleaned:
                 cleaned["text"] = rules.require_text(cleaned.get("text", ""), field="text")
+            if kind == "checkpoint" and "date" in cleaned:
+                cleaned["date"] = rules.validate_date_text(cleaned["date"], field="date")
             if key is None:
                 row = model(
                     tracker_id=tracker_of(session),

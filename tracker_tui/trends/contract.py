@@ -12,7 +12,9 @@ are only ever added, never renamed or removed, without a new ``version``::
       "from": "YYYY-MM-DD" | null, "to": "YYYY-MM-DD",
       "points": [{"date": "YYYY-MM-DD", "value": 42.9, "recovered": false}, ...],
       "forecast": null | {"milestone", "kind", "progress", "expected", "earliest",
-                          "latest", "rate_per_day"} (milestones only)
+                          "latest", "rate_per_day"} (milestones only),
+      "extra": null | {"Status": "✅ On Track", "Notes": "..."} (metrics only: the other
+               columns of the scorecard table it was imported from; {} for a bullet)
     }
 
 One point per day, oldest first; ``recovered`` marks a point taken from the imported
@@ -43,6 +45,7 @@ class TrendOutput:
     unit: str = "%"
     target: str | None = None
     forecast: Forecast | None = None
+    extra: dict[str, str] | None = None
 
     def as_json(self) -> dict[str, object]:
         points = self.series.points
@@ -59,6 +62,7 @@ class TrendOutput:
                 for p in points
             ],
             "forecast": self.forecast.as_json() if self.forecast else None,
+            "extra": self.extra,
         }
 
     def to_json(self) -> str:

@@ -295,6 +295,10 @@ class SnapshotHeader(Vertical):
                 line.append("   ")
             line.append("Next: ", style="bold")
             line.append(display_text(checkpoint.when))
+            countdown = summary.next_checkpoint_countdown
+            if countdown:
+                overdue = countdown.startswith("overdue")
+                line.append(f" ({countdown})", style="bold red" if overdue else "")
             dash = glyphs(self.ascii).dash
             line.append(f" {dash} " + display_text(checkpoint.text), style="dim")
         truncate(line, width, ascii=self.ascii)
