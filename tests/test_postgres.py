@@ -656,7 +656,10 @@ def test_the_since_view_reads_the_same_on_postgresql(pg_store: Store, tmp_path: 
             store.update_task("UT-002", {"progress": 60, "status": "In Progress"})
             store.update_task("UT-003", {"progress": 50})
             store.update_task("UT-003", {"progress": 100})  # undone: no change
-        pg_view, lite_view = (read_since(store, "2000-01-01", tz=UTC) for store in (pg_store, lite))
+        pg_view, lite_view = (
+            read_since(store, "2000-01-01", tz=UTC, forecast_window_days=14)
+            for store in (pg_store, lite)
+        )
         assert _plain(pg_view.moves) == _plain(lite_view.moves)
         assert list(pg_view.moves) == ["UT-002"]
         assert pg_view.moves["UT-002"].progress == (100, 60)

@@ -32,7 +32,7 @@ def scene(tmp_path: Path) -> Path:
 
 def _report(scene: Path, report_format: str) -> str:
     with open_scene(scene) as store:
-        view = read_since(store, tz=UTC, today=NOW.today())
+        view = read_since(store, tz=UTC, today=NOW.today(), forecast_window_days=14)
         return render(view, store.tracker_info().title, report_format, tz=UTC)
 
 

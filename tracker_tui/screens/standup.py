@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -50,8 +50,10 @@ from tracker_tui.standup.report import render
 from tracker_tui.standup.since import SinceView
 from tracker_tui.store.standups import StandupRecord
 from tracker_tui.store.store import Store
-from tracker_tui.trends.forecast import Forecast
 from tracker_tui.widgets.glyphs import ascii_mode, glyphs
+
+if TYPE_CHECKING:
+    from tracker_tui.trends.forecast import Forecast
 
 #: The clock the countdown runs on (a test holds it still).
 clock = time.monotonic

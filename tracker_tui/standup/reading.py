@@ -16,10 +16,10 @@ from tracker_tui.standup.baseline import (
     resolve_baseline,
 )
 from tracker_tui.standup.since import SinceView, build_since
-from tracker_tui.trends.forecast import DEFAULT_WINDOW_DAYS, Forecast
 
 if TYPE_CHECKING:
     from tracker_tui.store.store import Store
+    from tracker_tui.trends.forecast import Forecast
 
 
 def milestone_forecasts(
@@ -60,13 +60,13 @@ def read_since(
     since: str | None = None,
     *,
     stale_days: int = 7,
-    forecast_window_days: int | None = DEFAULT_WINDOW_DAYS,
+    forecast_window_days: int | None = None,
     today: date | None = None,
     tz: tzinfo | None = None,
 ) -> SinceView:
     """The Since view of ``store`` for ``since`` (as ``--since`` takes it), with the
     forecasts at ``forecast_window_days`` (None: without them, for a caller that reads
-    them later, ``milestone_forecasts``, as the screen does after its first frame).
+    them later with ``milestone_forecasts``, as the screen does after its first frame).
 
     Raises:
         TrackerError: as ``baseline_for``.

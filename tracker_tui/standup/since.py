@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tracker_tui.domain import (
     COMPLETE,
@@ -26,7 +27,10 @@ from tracker_tui.fields import names
 from tracker_tui.rules import checkpoint_date, next_checkpoint
 from tracker_tui.standup.baseline import Baseline
 from tracker_tui.standup.net import NetChange, net_changes
-from tracker_tui.trends.forecast import Forecast
+
+if TYPE_CHECKING:
+    # Only named: the stand-up's first frame does without the forecasts' modules.
+    from tracker_tui.trends.forecast import Forecast
 
 #: Statuses the Blocked / At Risk section lists (compared case-insensitively).
 ATTENTION_STATUSES = ("blocked", "at risk")
