@@ -36,14 +36,15 @@ from tracker_tui.store.store import Store
 #: sha256 of the SQLite DDL of every table and index, per schema version (2: the same
 #: fingerprint as the hand-written tables before they were generated; 3: many trackers
 #: per store; 4: stand-ups and the history's index by time; 5: metric values; 6: a
-#: checkpoint's date and a metric's scorecard columns). A new version (with its
-#: migration) records its own line here.
+#: checkpoint's date and a metric's scorecard columns; 7: the history by tracker and time).
+#: A new version (with its migration) records its own line here.
 SCHEMA_FINGERPRINTS = {
     2: "dbb73759",
     3: "55b68e11",
     4: "d8c47668",
     5: "6c330176",
     6: "9719ede0",
+    7: "a0668123",
 }
 
 

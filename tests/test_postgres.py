@@ -636,3 +636,34 @@ def test_check_on_a_healthy_store_exits_0(pg_store: Store) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert report["ok"] is True and report["integrity"].startswith("not applicable")
+
+
+# -- the stand-up ----------------------------------------------------------------------
+
+
+def test_the_since_view_reads_the_same_on_postgresql(pg_store: Store, tmp_path: Path) -> None:
+    """The stand-up's history query (by time, in any order, then sorted) and the forecasts
+    read the same on both back ends: net changes, undone edits gone, who made them."""
+    from datetime import UTC
+
+    from tracker_tui.standup.reading import read_since
+
+    lite = Store.open(str(tmp_path / "lite.db"), user="alice")
+    lite.import_document(read_document(SAMPLE))
+    try:
+        for store in (pg_store, lite):
+            store.update_task("UT-002", {"progress": 40})
+            store.update_task("UT-002", {"progress": 60, "status": "In Progress"})
+            store.update_task("UT-003", {"progress": 50})
+            store.update_task("UT-003", {"progress": 100})  # undone: no change
+        pg_view, lite_view = (
+            read_since(store, "2000-01-01", tz=UTC, forecast_window_days=14)
+            for store in (pg_store, lite)
+        )
+        assert _plain(pg_view.moves) == _plain(lite_view.moves)
+        assert list(pg_view.moves) == ["UT-002"]
+        assert pg_view.moves["UT-002"].progress == (100, 60)
+        assert pg_view.people == lite_view.people == ("alice",)
+        assert _plain(pg_view.forecasts) == _plain(lite_view.forecasts)
+    finally:
+        lite.close()

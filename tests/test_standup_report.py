@@ -32,7 +32,7 @@ def scene(tmp_path: Path) -> Path:
 
 def _report(scene: Path, report_format: str) -> str:
     with open_scene(scene) as store:
-        view = read_since(store, tz=UTC, today=NOW.today())
+        view = read_since(store, tz=UTC, today=NOW.today(), forecast_window_days=14)
         return render(view, store.tracker_info().title, report_format, tz=UTC)
 
 
@@ -81,7 +81,21 @@ def test_json_contract_keys(scene):
         "forecasts",
     }
     assert data["moved"][0]["progress_change"] == {"from": 100, "to": 70, "delta": -30}
-    assert data["forecasts"] == []  # issue #14's forecast, once it exists
+    # Each open milestone's forecast, the object ``tracker-tui trend --format json`` gives.
+    assert [set(f) for f in data["forecasts"]] == [
+        {"milestone", "kind", "progress", "expected", "earliest", "latest", "rate_per_day"}
+    ] * len(data["forecasts"])
+    assert {f["milestone"]: f["kind"] for f in data["forecasts"]}["M2"] == "no-movement"
+
+
+def test_report_has_a_line_per_open_milestone_forecast(scene):
+    """A milestone at 100 % is not open: it has no line; the others say when, or that
+    nothing moved."""
+    text = _report(scene, "text")
+    assert "M2: no movement" in text
+    assert "M3 95 % · ~Jun 6" in text
+    assert "M5 90 % · ~Jun 7 (Jun 6 to later)" in text
+    assert "M1" not in text.split("Completed")[0]
 
 
 def test_every_list_is_capped(scene):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import settle
-from standup_scene import build_scene, open_scene
+from standup_scene import NOW, build_scene, open_scene
 from textual.widgets import OptionList, Static
 
 from tracker_tui.app import make_app
@@ -302,3 +302,24 @@ async def test_a_wide_title_keeps_the_columns_in_line_and_ascii_cuts_with_ascii(
             assert not any("…" in head for head in heads)
             wide = next(head for head in heads if head.startswith("UT-003"))
             assert wide.startswith("UT-003   数据库迁移和验证") and "~" in wide
+
+
+def test_the_top_shows_as_many_forecasts_as_fit_and_counts_the_rest(scene):
+    """Six open milestones: three lines, then how many more and where they all are."""
+    from dataclasses import replace
+    from datetime import UTC
+
+    from tracker_tui.screens.standup_render import top_lines
+    from tracker_tui.standup.reading import read_since
+    from tracker_tui.trends.forecast import Forecast
+
+    with open_scene(scene) as store:
+        view = read_since(store, tz=UTC, today=NOW.today())
+    six = tuple(Forecast(f"M{n}", "no-movement", 50.0) for n in range(1, 7))
+    lines = top_lines(replace(view, forecasts=six), UTC, ascii=False, read_only=False).plain
+    assert lines.splitlines()[3:] == [
+        "M1: no movement",
+        "M2: no movement",
+        "M3: no movement",
+        "+3 more forecasts: 7 Trends",
+    ]

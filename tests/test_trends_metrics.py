@@ -152,6 +152,7 @@ def test_an_older_store_upgrades_through_4_to_the_metric_values(
     with sqlite3.connect(path) as old:
         for column in ("value", "unit", "target"):
             old.execute(f"ALTER TABLE metric DROP COLUMN {column}")
+        old.execute("DROP INDEX ix_change_tracker_at")  # schema 7's
         old.execute("ALTER TABLE metric DROP COLUMN extra")
         old.execute('ALTER TABLE checkpoint DROP COLUMN "date"')
         if version == 3:
@@ -159,7 +160,7 @@ def test_an_older_store_upgrades_through_4_to_the_metric_values(
             old.execute("DROP INDEX ix_change_at")
         old.execute(f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'")
     with Store.open(path) as store:
-        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 6
+        assert store.check()["schema_version"] == rows.SCHEMA_VERSION == 7
         metric = store.metric("pipeline")
         assert metric.text.startswith("Pipeline") and (metric.value, metric.target) == ("", "")
         store.set_metric_value("pipeline", "97")
@@ -167,4 +168,4 @@ def test_an_older_store_upgrades_through_4_to_the_metric_values(
     assert path.with_name(f"{path.name}.bak-{version}").exists()
     with sqlite3.connect(path) as upgraded:
         names = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master")}
-    assert {"standup", "ix_change_at"} <= names
+    assert {"standup", "ix_change_at", "ix_change_tracker_at"} <= names

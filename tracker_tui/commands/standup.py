@@ -36,7 +36,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = load_settings()
     with open_store(args, read_only=True) as store:
         require_tracker(store)
-        view = read_since(store, args.since, stale_days=settings.stale_days)
+        view = read_since(
+            store,
+            args.since,
+            stale_days=settings.stale_days,
+            forecast_window_days=settings.forecast_window_days,
+        )
         title = store.tracker_info().title
         name = tracker_name(store)
     text = render(view, title, args.format, ascii=args.ascii, tz=local_zone(), name=name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -45,12 +45,15 @@ from tracker_tui.screens.unsaved import QuickEditFailed
 from tracker_tui.screens.view_screen import DataView
 from tracker_tui.standup.baseline import history_time, local_zone
 from tracker_tui.standup.owners import owner_page, walk_order
-from tracker_tui.standup.reading import read_since, tracker_name
+from tracker_tui.standup.reading import milestone_forecasts, read_since, tracker_name
 from tracker_tui.standup.report import render
 from tracker_tui.standup.since import SinceView
 from tracker_tui.store.standups import StandupRecord
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import ascii_mode, glyphs
+
+if TYPE_CHECKING:
+    from tracker_tui.trends.forecast import Forecast
 
 #: The clock the countdown runs on (a test holds it still).
 clock = time.monotonic
@@ -63,6 +66,14 @@ class SinceRead(Message):
 
     def __init__(self, view: SinceView) -> None:
         self.view = view
+        super().__init__()
+
+
+class ForecastsRead(Message):
+    """The open milestones' forecasts were read, after the first frame."""
+
+    def __init__(self, forecasts: tuple[Forecast, ...]) -> None:
+        self.forecasts = forecasts
         super().__init__()
 
 
@@ -167,20 +178,44 @@ class StandupView(ReadOnlyActions, DataView):
         # The first read before the first frame (as the Snapshot screen does), so that
         # ``tracker-tui standup`` opens on its content; every later one in a worker.
         try:
-            view = self._read()
+            view = self._read(forecasts=False)
         except TrackerError as error:
             self.query_one("#standup-top", Static).update(display_text(str(error)))
             return
         self._show(view)
+        # The forecasts read the trend of every milestone: after the first frame.
+        self.call_after_refresh(self._load_forecasts)
 
-    def _read(self) -> SinceView:
+    def _read(self, *, forecasts: bool = True) -> SinceView:
         return read_since(
             self.store,
             self.since,
             stale_days=self.settings.stale_days,
+            forecast_window_days=self.settings.forecast_window_days if forecasts else None,
             today=self.settings.current_date(self.store.clock),
             tz=self.tz,
         )
+
+    @work(thread=True, exit_on_error=False, group="standup-forecasts")
+    def _load_forecasts(self) -> None:
+        with reading(self, "the forecasts"):
+            found = milestone_forecasts(
+                self.store,
+                window_days=self.settings.forecast_window_days,
+                today=self.settings.current_date(self.store.clock),
+            )
+            self.post_message(ForecastsRead(found))
+
+    def on_forecasts_read(self, message: ForecastsRead) -> None:
+        if self.view is None or self.view.forecasts:
+            return  # a read since brought its own
+        self.view.forecasts = message.forecasts
+        if self.state == "overview":  # the walk and its summary have a top of their own
+            self.query_one("#standup-top", Static).update(
+                top_lines(
+                    self.view, self.tz, ascii=ascii_mode(self), read_only=self.store.read_only
+                )
+            )
 
     def refresh_data(self) -> None:
         self._load()

@@ -79,9 +79,14 @@ def hanging(prompt: Text, width: int, console: Console) -> Text:
     return result
 
 
+#: The top's forecast lines, under its three (``.standup-top``'s max-height is 3 + this):
+#: more milestones than fit say how many more, and where they all are.
+MAX_FORECAST_LINES = 4
+
+
 def top_lines(view: SinceView, tz: tzinfo, *, ascii: bool, read_only: bool) -> Text:
     """``Since Mon 09:30 (26 h ago) · the last stand-up`` / ``4 changes by 2 people`` /
-    the programme's bar with its delta (▲ +6 %)."""
+    the programme's bar with its delta (▲ +6 %) / a line per open milestone's forecast."""
     g = glyphs(ascii)
     baseline = view.baseline
     text = Text.assemble(("Since ", "bold"), (describe(baseline, view.now, tz), "bold"))
@@ -101,8 +106,13 @@ def top_lines(view: SinceView, tz: tzinfo, *, ascii: bool, read_only: bool) -> T
     arrow = ("^" if ascii else "▲") if delta > 0 else ("v" if ascii else "▼") if delta < 0 else "="
     style = "green" if delta > 0 else urgency_style(Urgency.MEDIUM) if delta < 0 else "dim"
     text.append(f"  {arrow} {signed(delta)} %", style=style)
-    for forecast in view.forecasts:
-        text.append(f"\n{display_text(forecast)}")
+    shown = view.forecasts
+    if len(shown) > MAX_FORECAST_LINES:
+        shown = shown[: MAX_FORECAST_LINES - 1]
+    for forecast in shown:
+        text.append(f"\n{display_text(forecast.line(g.separator))}")
+    if hidden := len(view.forecasts) - len(shown):
+        text.append(f"\n+{hidden} more forecasts: 7 Trends", style="dim")
     return text
 
 

@@ -19,16 +19,16 @@ from tracker_tui.standup.since import SinceView, build_since
 
 if TYPE_CHECKING:
     from tracker_tui.store.store import Store
+    from tracker_tui.trends.forecast import Forecast
 
 
-def milestone_forecasts(store: Store, view: SinceView) -> tuple[str, ...]:
-    """One line per open milestone's forecast, for the report and the screen's top.
-
-    The hook for issue #14 (trends and forecasts): it returns nothing until that
-    forecast exists; then it returns ``"M3: forecast 2024-06-20 (12 days)"``-style lines,
-    which ``report`` and the screen already print under the headline.
-    """
-    return ()
+def milestone_forecasts(
+    store: Store, *, window_days: int, today: date | None = None
+) -> tuple[Forecast, ...]:
+    """Each open milestone's forecast (one at 100 % is not open), for the report and the
+    screen's top, at the window (``forecast_window_days``) the Trends screen uses."""
+    found = store.milestone_forecasts(window_days=window_days, today=today)
+    return tuple(forecast for forecast in found if forecast.kind != "done")
 
 
 def tracker_name(store: Store) -> str | None:
@@ -60,10 +60,13 @@ def read_since(
     since: str | None = None,
     *,
     stale_days: int = 7,
+    forecast_window_days: int | None = None,
     today: date | None = None,
     tz: tzinfo | None = None,
 ) -> SinceView:
-    """The Since view of ``store`` for ``since`` (as ``--since`` takes it).
+    """The Since view of ``store`` for ``since`` (as ``--since`` takes it), with the
+    forecasts at ``forecast_window_days`` (None: without them, for a caller that reads
+    them later with ``milestone_forecasts``, as the screen does after its first frame).
 
     Raises:
         TrackerError: as ``baseline_for``.
@@ -87,5 +90,8 @@ def read_since(
             tracker_start=parse_history_time(start),
             no_history=no_history,
         )
-    view.forecasts = milestone_forecasts(store, view)
+        if forecast_window_days is not None:
+            view.forecasts = milestone_forecasts(
+                store, window_days=forecast_window_days, today=today
+            )
     return view

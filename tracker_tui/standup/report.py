@@ -172,6 +172,7 @@ class _Lines:
         self.markdown = markdown
         self.arrow = " -> " if ascii else " → "
         self.dash = " - " if ascii else " – "
+        self.dot = " - " if ascii else " · "
         self.clean = _md if markdown else _plain
         self.lines: list[str] = []
 
@@ -231,7 +232,7 @@ def render_report(
     sparkline = f"{bar(view.programme_now, ascii=ascii)} {round(view.programme_now)} %"
     out.lines.append(f"`{sparkline}`" if markdown else sparkline)
     for forecast in view.forecasts:
-        out.lines.append(out.clean(forecast))
+        out.lines.append(out.clean(forecast.line(out.dot)))
     out.section("Completed", view.completed, out.move)
     out.section("Moved", view.moved, out.move)
     out.section("Blocked / At Risk", view.attention, lambda task: _attention(out, task))
@@ -380,7 +381,7 @@ def report_json(view: SinceView, title: str, name: str | None = None) -> dict[st
                 "due": None if (day := checkpoint_date(checkpoint)) is None else day.isoformat(),
             }
         ),
-        "forecasts": list(view.forecasts),
+        "forecasts": [forecast.as_json() for forecast in view.forecasts],
     }
 
 

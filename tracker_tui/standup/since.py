@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tracker_tui.domain import (
     COMPLETE,
@@ -26,6 +27,10 @@ from tracker_tui.fields import names
 from tracker_tui.rules import checkpoint_date, next_checkpoint
 from tracker_tui.standup.baseline import Baseline
 from tracker_tui.standup.net import NetChange, net_changes
+
+if TYPE_CHECKING:
+    # Only named: the stand-up's first frame does without the forecasts' modules.
+    from tracker_tui.trends.forecast import Forecast
 
 #: Statuses the Blocked / At Risk section lists (compared case-insensitively).
 ATTENTION_STATUSES = ("blocked", "at risk")
@@ -140,9 +145,8 @@ class SinceView:
     no_history: bool = False
     #: When the tracker was imported (or first written), if the history says.
     tracker_start: datetime | None = None
-    #: One line per open milestone's forecast, once issue #14's forecast exists
-    #: (``standup.reading.milestone_forecasts`` is the hook).
-    forecasts: tuple[str, ...] = ()
+    #: Each open milestone's forecast (``standup.reading.milestone_forecasts``).
+    forecasts: tuple[Forecast, ...] = ()
     people: tuple[str, ...] = field(default=())
     change_count: int = 0
 

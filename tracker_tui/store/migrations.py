@@ -31,7 +31,7 @@ from tracker_tui.store.schema import (
     StatusRow,
     TrackerRow,
 )
-from tracker_tui.store.standup_table import CHANGE_AT_INDEX, StandupRow
+from tracker_tui.store.standup_table import CHANGE_AT_INDEX, CHANGE_TRACKER_AT_INDEX, StandupRow
 from tracker_tui.store.target import StoreTarget
 
 #: Schema 2's indexes, as ``_upgrade_to_2`` made them (frozen: schema 3 changed them).
@@ -173,6 +173,12 @@ def _upgrade_to_6(connection: Connection) -> None:
             )
 
 
+def _upgrade_to_7(connection: Connection) -> None:
+    """Schema 7: one tracker's history by time (``ix_change_tracker_at``), which the
+    stand-up's "what changed since" reads: only the rows after the baseline."""
+    CHANGE_TRACKER_AT_INDEX.create(connection, checkfirst=True)
+
+
 #: version N-1 -> N upgrades, run in order inside one transaction. Each takes the
 #: connection of that transaction (SQLAlchemy Core: ``connection.execute(text(...))``).
 UPGRADES: dict[int, Callable[[Connection], None]] = {
@@ -181,6 +187,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     4: _upgrade_to_4,
     5: _upgrade_to_5,
     6: _upgrade_to_6,
+    7: _upgrade_to_7,
 }
 
 

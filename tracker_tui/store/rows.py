@@ -18,7 +18,7 @@ from tracker_tui.fields import field_specs, names
 
 #: The schema this tracker-tui writes. A change to the tables needs a migration in
 #: ``migrations.py`` and a bump here.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: The ``meta`` table's ``application`` value: what makes a database a tracker store.
 APPLICATION = "tracker-tui"
 

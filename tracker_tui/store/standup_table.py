@@ -30,3 +30,10 @@ class StandupRow(SQLModel, table=True):
 
 #: The history by time: "what changed since" reads only the rows after the baseline.
 CHANGE_AT_INDEX = Index("ix_change_at", ChangeRow.__table__.c.at)  # type: ignore[attr-defined]
+#: One tracker's history by time (schema 6): with ``ix_change_at`` alone SQLite chose the
+#: index by tracker and revision, read every row of the tracker's history and sorted it.
+CHANGE_TRACKER_AT_INDEX = Index(
+    "ix_change_tracker_at",
+    ChangeRow.__table__.c.tracker_id,  # type: ignore[attr-defined]
+    ChangeRow.__table__.c.at,  # type: ignore[attr-defined]
+)

@@ -67,8 +67,11 @@ class StandupQueries:
     def tracker_start(self) -> str | None:
         """When the tracker was last imported (its rows replaced), else its first
         recorded change: the history before it describes rows that are gone."""
+        # ``+tracker_id``: the same value without its index, so that SQLite looks up the
+        # few 'tracker' rows by ``ix_change_entity_id`` rather than walk the tracker's
+        # whole history by ``ix_change_tracker_at``.
         rows = self.connection.fetchall(
-            "SELECT MAX(at) FROM change WHERE tracker_id = :t AND entity_id = 'tracker' "
+            "SELECT MAX(at) FROM change WHERE +tracker_id = :t AND entity_id = 'tracker' "
             "AND field = 'import'",
             {"t": self.tracker_id},
         )

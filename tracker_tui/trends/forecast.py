@@ -66,6 +66,15 @@ class Forecast:
         span = self.span()
         return f"~{_day(self.expected)} ({span})" if span else f"~{_day(self.expected)}"
 
+    def line(self, separator: str = " · ") -> str:
+        """One line naming the milestone, for the stand-up: ``M2 95 % · ~Jun 20 (Jun 14
+        to Jul 2)`` or ``M3: no movement``; the tasks with no milestone as ``(none)``,
+        as the Trends legend and the Snapshot header name them."""
+        name = self.name or "(none)"
+        if self.kind != "estimate":
+            return f"{name}: {self.short()}"
+        return f"{name} {round(self.progress)} %{separator}{self.text()}"
+
     def as_json(self) -> dict[str, object]:
         return {
             "milestone": self.name,
