@@ -175,7 +175,9 @@ HANDLES = st.text(alphabet=st.sampled_from("abcxyz"), min_size=1, max_size=6)
 def checklist_block(draw: st.DrawFn, ids: list[int]) -> tuple[str, TableBlock]:
     """A checklist under ``## Phase N: words``: items with IDs, owners and dates."""
     number = draw(st.integers(1, 99))
-    milestone = f"Phase {number}: {draw(WORDS)}"
+    # A heading's inner runs of spaces are not significant in markdown (the milestone is read
+    # with them collapsed, as a renderer would show it), so the drawn heading has none.
+    milestone = f"Phase {number}: {' '.join(draw(WORDS).split())}"
     items = []
     for _ in range(draw(st.integers(1, 4))):
         ids[0] += 1

@@ -284,7 +284,7 @@ class TestCheckpointDates:
                 await save(pilot, date="2024-06-08")
                 assert not isinstance(app.screen, PlanItemForm)
                 row = table(app).cursor_value
-                assert (str(row.value), str(row.target)) == ("2024-06-08", "in 3 days")
+                assert (str(row.value), str(row.target)) == ("08 Jun", "in 3d")
                 detail = plain(app.query_one("#plan-detail", Static))
                 assert "Sat 08 Jun 2024 (in 3 days)" in detail
             assert store.checkpoints()[0].date == "2024-06-08"

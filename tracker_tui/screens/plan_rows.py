@@ -83,12 +83,20 @@ class PlanRow:
 
     @property
     def countdown(self) -> Text:
-        """How far off a dated checkpoint is, red once it is overdue."""
+        """How far off a dated checkpoint is (``in 3 days``), red once it is overdue."""
+        return self._countdown(compact=False)
+
+    def _countdown(self, *, compact: bool) -> Text:
         day = self.due
         if day is None or self.today is None:
             return Text()
-        overdue = day < self.today
-        return Text(countdown(day, self.today), style="bold red" if overdue else "")
+        days = (day - self.today).days
+        words = countdown(day, self.today)
+        if compact and days < 0:
+            words = f"{-days}d late"  # the list's column stays narrow enough for the sparklines
+        elif compact and days > 1:
+            words = f"in {days}d"
+        return Text(words, style="bold red" if days < 0 else "")
 
     @property
     def value(self) -> Text:
@@ -96,7 +104,9 @@ class PlanRow:
             return Text("Date" if self.kind == "checkpoint" else "", style="dim")
         day = self.due
         if day is not None:
-            return Text(day.isoformat())
+            # Short, so the sparklines keep their column at 80: the pane below has it in full.
+            same_year = self.today is not None and day.year == self.today.year
+            return Text(f"{day:%d %b}" if same_year else day.isoformat())
         metric = self.item
         if not isinstance(metric, Metric) or not metric.value:
             return Text()
@@ -108,7 +118,7 @@ class PlanRow:
         if self.is_heading:
             return Text("Due" if self.kind == "checkpoint" else "", style="dim")
         if isinstance(self.item, Checkpoint):
-            return self.countdown
+            return self._countdown(compact=True)
         metric = self.item
         target = Text()
         if not isinstance(metric, Metric) or not metric.value:
