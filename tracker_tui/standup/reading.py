@@ -74,15 +74,15 @@ def read_since(
     with store.snapshot():
         baseline = baseline_for(store, since, tz=tz)
         start = store.tracker_start()
-        changes = store.history_since(history_time(baseline.at))
+        history = store.history_since(history_time(baseline.at))
         # "No history at all": nothing but the import was ever recorded.
-        no_history = not changes and (start is None or not store.has_edits_after(start))
+        no_history = not history and (start is None or not store.has_edits_after(start))
         view = build_since(
             baseline,
             now=store.clock.now(),
             today=today or store.clock.today(),
             stale_days=stale_days,
-            changes=changes,
+            history=history,
             tasks=store.tasks(),
             risks=store.risks(),
             decisions=store.decisions(),

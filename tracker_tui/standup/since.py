@@ -8,7 +8,7 @@ Nothing here reads the store: ``standup.reading.read_since`` does, once per sect
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from tracker_tui.domain import (
     COMPLETE,
     ActivityEntry,
-    Change,
     Checkpoint,
     Decision,
+    HistoryRow,
     Risk,
     Task,
     is_open_risk_status,
@@ -26,7 +26,7 @@ from tracker_tui.domain import (
 from tracker_tui.fields import names
 from tracker_tui.rules import checkpoint_date, next_checkpoint
 from tracker_tui.standup.baseline import Baseline
-from tracker_tui.standup.net import NetChange, net_changes
+from tracker_tui.standup.net import NetChange, net_of_rows
 
 if TYPE_CHECKING:
     # Only named: the stand-up's first frame does without the forecasts' modules.
@@ -293,7 +293,7 @@ def build_since(
     now: datetime,
     today: date,
     stale_days: int,
-    changes: Sequence[Change],
+    history: Iterable[HistoryRow],
     tasks: list[Task],
     risks: list[Risk],
     decisions: Sequence[Decision],
@@ -301,11 +301,9 @@ def build_since(
     tracker_start: datetime | None = None,
     no_history: bool = False,
 ) -> SinceView:
-    """The Since view from the history after ``baseline`` (oldest first) and the rows now."""
-    nets = net_changes(changes)
-    for net in nets.values():
-        for name in _DERIVED & net.fields.keys():
-            del net.fields[name]
+    """The Since view from the history after ``baseline`` (oldest first, as
+    ``Store.history_since`` gives it) and the rows now."""
+    nets = net_of_rows(history, ignore=_DERIVED)
     tasks_by_id = {task.id: task for task in tasks}
     risks_by_id = {risk.id: risk for risk in risks}
     moves: dict[str, TaskMove] = {}
