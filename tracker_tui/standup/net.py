@@ -56,17 +56,21 @@ class NetChange:
         return None
 
 
-@dataclass(slots=True)
 class _Tracking:
-    """One entity's history, folded row by row."""
+    """One entity's history, folded row by row (a plain class: one is made per entity
+    touched, thousands on a big day)."""
 
-    first_old: dict[str, str | None] = field(default_factory=dict)
-    last_new: dict[str, str | None] = field(default_factory=dict)
-    existed_before: bool | None = None  # decided by the first whole-row change, if any
-    exists_after: bool = True
-    row_before: dict[str, Any] | None = None
-    row_after: dict[str, Any] | None = None
-    users: dict[str, None] = field(default_factory=dict)
+    __slots__ = ("existed_before", "exists_after", "fields", "row_after", "row_before", "users")
+
+    def __init__(self, user: str) -> None:
+        #: Per field: [its first old value, its last new value].
+        self.fields: dict[str, list[str | None]] = {}
+        #: Decided by the first whole-row change, if any.
+        self.existed_before: bool | None = None
+        self.exists_after = True
+        self.row_before: dict[str, Any] | None = None
+        self.row_after: dict[str, Any] | None = None
+        self.users: dict[str, None] = {user: None}
 
 
 def _row(text: str | None) -> dict[str, Any] | None:
@@ -102,8 +106,9 @@ def net_of_rows(
         key = (kind, entity_id)
         state = find(key)
         if state is None:
-            state = tracked[key] = _Tracking()
-        state.users[user] = None
+            state = tracked[key] = _Tracking(user)
+        else:
+            state.users[user] = None
         if name == WHOLE_ROW:
             created = old is None
             if state.existed_before is None:
@@ -119,10 +124,11 @@ def net_of_rows(
             state.existed_before = True  # edited before anything created it: it was there
         if name in ignore:
             continue
-        first_old = state.first_old
-        if name not in first_old:
-            first_old[name] = old
-        state.last_new[name] = new
+        pair = state.fields.get(name)
+        if pair is None:
+            state.fields[name] = [old, new]
+        else:
+            pair[1] = new
     result: dict[tuple[str, str], NetChange] = {}
     for (kind, entity_id), state in tracked.items():
         net = _fold(kind, entity_id, state)
@@ -137,11 +143,10 @@ def _fold(kind: str, entity_id: str, state: _Tracking) -> NetChange | None:
     if not existed and not state.exists_after:
         return None  # created and gone again within the window: nothing happened
     if existed and state.exists_after:
-        last_new = state.last_new
         fields = {
-            name: (old, last_new[name])
-            for name, old in state.first_old.items()
-            if (old or "") != (last_new[name] or "")
+            name: (old, new)
+            for name, (old, new) in state.fields.items()
+            if (old or "") != (new or "")
         }
         if not fields:
             return None

@@ -89,14 +89,15 @@ class TaskMove:
         """How many of the task's fields moved (a new or deleted task counts once)."""
         if self.created or self.deleted:
             return 1
-        pairs = (
-            self.progress,
-            self.status_change,
-            self.owner_change,
-            self.milestone_change,
-            self.title_change,
+        # Spelt out rather than summed over a tuple: counted for every move of a big day.
+        return (
+            (self.progress is not None)
+            + (self.status_change is not None)
+            + (self.owner_change is not None)
+            + (self.milestone_change is not None)
+            + (self.title_change is not None)
+            + self.notes_changed
         )
-        return sum(pair is not None for pair in pairs) + self.notes_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,44 +210,49 @@ def _owner_pair(net: NetChange) -> tuple[str, str] | None:
 
 
 def _pair(net: NetChange, name: str) -> tuple[str, str] | None:
-    if name not in net.fields:
+    pair = net.fields.get(name)
+    if pair is None:
         return None
-    old, new = net.fields[name]
+    old, new = pair
     return (old or "", new or "")
 
 
 def task_move(net: NetChange, task: Task | None) -> TaskMove:
     """A task's net change as the views show it; ``task`` is the row now (None: gone)."""
-    row = net.row_after if task is None and net.row_after else (net.row_before or {})
-    title = task.title if task else str(row.get("title", ""))
-    owner = task.owner if task else str(row.get("owner", ""))
-    status = task.status if task else str(row.get("status", ""))
-    progress_now = task.progress if task else (_int(str(row.get("progress", ""))) or 0)
+    if task is not None:
+        task_id, title, owner, status = task.id, task.title, task.owner, task.status
+        progress_now = task.progress
+    else:
+        row = net.row_after if net.row_after else (net.row_before or {})
+        task_id, title = net.id, str(row.get("title", ""))
+        owner, status = str(row.get("owner", "")), str(row.get("status", ""))
+        progress_now = _int(str(row.get("progress", ""))) or 0
+    fields = net.fields
     progress = None
-    if "progress" in net.fields:
-        old, new = net.fields["progress"]
+    if "progress" in fields:
+        old, new = fields["progress"]
         progress = (_int(old), _int(new))
     elif net.created:
         progress = (None, progress_now)
-    status_change = _pair(net, "status")
+    status_change = _pair(net, "status") if "status" in fields else None
     before_status = status_change[0] if status_change else None
     completed = (
         task is not None
-        and task.status == COMPLETE
+        and status == COMPLETE
         and (net.created or (before_status is not None and before_status != COMPLETE))
     )
     return TaskMove(
-        id=task.id if task else net.id,
+        id=task_id,
         title=title,
         owner=owner,
         status=status,
         progress_now=progress_now,
         progress=progress,
         status_change=status_change,
-        owner_change=_owner_pair(net),
-        milestone_change=_pair(net, "milestone"),
-        title_change=_pair(net, "title"),
-        notes_changed="notes" in net.fields,
+        owner_change=_owner_pair(net) if "owner" in fields else None,
+        milestone_change=_pair(net, "milestone") if "milestone" in fields else None,
+        title_change=_pair(net, "title") if "title" in fields else None,
+        notes_changed="notes" in fields,
         created=net.created,
         deleted=net.deleted,
         completed=completed,
@@ -318,9 +324,10 @@ def build_since(
             continue
         if kind == "task":
             move = task_move(net, tasks_by_id.get(entity_id))
-            if move.change_count:
+            moved_fields = move.change_count
+            if moved_fields:
                 moves[move.id] = move
-                count += move.change_count
+                count += moved_fields
                 people.update(dict.fromkeys(net.users))
         elif kind == "risk":
             moved = risk_move(net, risks_by_id.get(entity_id))
