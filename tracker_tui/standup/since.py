@@ -289,10 +289,6 @@ def risk_move(net: NetChange, risk: Risk | None) -> RiskMove | None:
     )
 
 
-def _mean(values: list[int]) -> float:
-    return sum(values) / len(values) if values else 0.0
-
-
 def build_since(
     baseline: Baseline,
     *,
@@ -319,9 +315,7 @@ def build_since(
     decisions_by_key = {str(item.key): item for item in decisions}
     people: dict[str, None] = {}
     count = 0
-    for (kind, entity_id), net in nets.items():
-        if net.empty:
-            continue
+    for (kind, entity_id), net in nets.items():  # none empty: net_of_rows leaves them out
         if kind == "task":
             move = task_move(net, tasks_by_id.get(entity_id))
             moved_fields = move.change_count
@@ -348,20 +342,23 @@ def build_since(
             count += 1
             people.update(dict.fromkeys(net.users))
     # Table order (a deleted task last), whatever order the history touched them in.
-    position = {task.id: index for index, task in enumerate(tasks)}
-    moves = dict(sorted(moves.items(), key=lambda item: position.get(item[0], len(position))))
+    gone = {task_id: move for task_id, move in moves.items() if task_id not in tasks_by_id}
+    moves = {task_id: moves[task_id] for task_id in tasks_by_id if task_id in moves} | gone
     # The programme at the baseline: each task's progress then (a task created since did
-    # not count; one deleted since did).
-    then: list[int] = []
-    for task in tasks:
-        known = moves.get(task.id)
-        if known is not None and known.created:
-            continue
-        if known is not None and known.progress is not None:
-            then.append(known.progress[0] or 0)
-        else:
-            then.append(task.progress)
-    then.extend(gone.progress_now for gone in moves.values() if gone.deleted)
+    # not count; one deleted since did). Summed as the progress now, corrected by the
+    # moves only (fewer than the tasks), in whole numbers: the mean is exactly the same.
+    total_now = sum(task.progress for task in tasks)
+    total_then, count_then = total_now, len(tasks)
+    for task_id, move in moves.items():
+        task = tasks_by_id.get(task_id)
+        if task is not None and move.created:
+            total_then -= task.progress
+            count_then -= 1
+        elif task is not None and move.progress is not None:
+            total_then += (move.progress[0] or 0) - task.progress
+        if move.deleted:
+            total_then += move.progress_now
+            count_then += 1
     # The log newest first, as the document keeps it.
     new_log.sort(key=lambda item: (item.date, item.key or 0), reverse=True)
     return SinceView(
@@ -377,8 +374,8 @@ def build_since(
         log=new_log,
         checkpoints_due=_due(checkpoints, today),
         next_checkpoint=next_checkpoint(checkpoints, today),
-        programme_now=_mean([task.progress for task in tasks]),
-        programme_then=_mean(then),
+        programme_now=total_now / len(tasks) if tasks else 0.0,
+        programme_then=total_then / count_then if count_then else 0.0,
         no_history=no_history,
         tracker_start=tracker_start,
         people=tuple(people),
