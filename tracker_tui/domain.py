@@ -329,6 +329,12 @@ class Change:
     revision: int = 0
 
 
+#: A history row as the Since view folds it, straight from the query (no ``Change`` per
+#: row: a day of a big tracker's history is tens of thousands of rows): user, entity,
+#: entity id, field, old, new.
+HistoryRow = tuple[str, str, str, str, str | None, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class StatusCount:
     """How many tasks have one status."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker_tui.domain import Change
+from tracker_tui.domain import Change, HistoryRow
 
 #: The field a whole-row change (a create or a delete) is recorded under.
 WHOLE_ROW = "*"
@@ -56,17 +56,21 @@ class NetChange:
         return None
 
 
-@dataclass(slots=True)
 class _Tracking:
-    """One entity's history, folded row by row."""
+    """One entity's history, folded row by row (a plain class: one is made per entity
+    touched, thousands on a big day)."""
 
-    first_old: dict[str, str | None] = field(default_factory=dict)
-    last_new: dict[str, str | None] = field(default_factory=dict)
-    existed_before: bool | None = None  # decided by the first whole-row change, if any
-    exists_after: bool = True
-    row_before: dict[str, Any] | None = None
-    row_after: dict[str, Any] | None = None
-    users: dict[str, None] = field(default_factory=dict)
+    __slots__ = ("existed_before", "exists_after", "fields", "row_after", "row_before", "users")
+
+    def __init__(self, user: str) -> None:
+        #: Per field: [its first old value, its last new value].
+        self.fields: dict[str, list[str | None]] = {}
+        #: Decided by the first whole-row change, if any.
+        self.existed_before: bool | None = None
+        self.exists_after = True
+        self.row_before: dict[str, Any] | None = None
+        self.row_after: dict[str, Any] | None = None
+        self.users: dict[str, None] = {user: None}
 
 
 def _row(text: str | None) -> dict[str, Any] | None:
@@ -82,51 +86,84 @@ def _row(text: str | None) -> dict[str, Any] | None:
 def net_changes(changes: Iterable[Change]) -> dict[tuple[str, str], NetChange]:
     """The net change of every entity ``changes`` touch (oldest change first), keyed by
     (kind, id); entities whose changes cancel out are left out."""
+    return net_of_rows((c.user, c.entity, c.id, c.field, c.old, c.new) for c in changes)
+
+
+def net_of_rows(
+    rows: Iterable[HistoryRow], *, ignore: frozenset[str] = frozenset()
+) -> dict[tuple[str, str], NetChange]:
+    """``net_changes`` of history rows as the store's query gives them (oldest first),
+    leaving out the fields in ``ignore`` (those the store sets by itself).
+
+    Hot (a day of a big tracker is tens of thousands of rows): one pass over plain
+    tuples, and a ``NetChange`` only for an entity that moved.
+    """
     tracked: dict[tuple[str, str], _Tracking] = {}
-    for change in changes:
-        if change.field in _NOT_A_FIELD:
+    find = tracked.get
+    for user, kind, entity_id, name, old, new in rows:
+        if name in _NOT_A_FIELD:
             continue
-        key = (change.entity, change.id)
-        state = tracked.get(key)
+        key = (kind, entity_id)
+        state = find(key)
         if state is None:
-            state = tracked[key] = _Tracking()
-        state.users[change.user] = None
-        if change.field == WHOLE_ROW:
-            created = change.old is None
+            state = tracked[key] = _Tracking(user)
+        else:
+            state.users[user] = None
+        if name == WHOLE_ROW:
+            created = old is None
             if state.existed_before is None:
                 # The first whole-row change says whether the row was there before: a
                 # create means it was not, a delete that it was (as it was deleted).
                 state.existed_before = not created
                 if not created:
-                    state.row_before = _row(change.old)
+                    state.row_before = _row(old)
             state.exists_after = created
-            state.row_after = _row(change.new) if created else None
+            state.row_after = _row(new) if created else None
             continue
         if state.existed_before is None:
             state.existed_before = True  # edited before anything created it: it was there
-        state.first_old.setdefault(change.field, change.old)
-        state.last_new[change.field] = change.new
+        if name in ignore:
+            continue
+        pair = state.fields.get(name)
+        if pair is None:
+            state.fields[name] = [old, new]
+        else:
+            pair[1] = new
     result: dict[tuple[str, str], NetChange] = {}
     for (kind, entity_id), state in tracked.items():
         net = _fold(kind, entity_id, state)
-        if not net.empty:
+        if net is not None:
             result[(kind, entity_id)] = net
     return result
 
 
-def _fold(kind: str, entity_id: str, state: _Tracking) -> NetChange:
+def _fold(kind: str, entity_id: str, state: _Tracking) -> NetChange | None:
+    """The entity's net change, or None when nothing is left of it."""
     existed = state.existed_before is not False
-    net = NetChange(kind, entity_id, users=list(state.users))
     if not existed and not state.exists_after:
-        return net  # created and gone again within the window: nothing happened
-    net.created = not existed
-    net.deleted = not state.exists_after
-    net.row_before = state.row_before
-    net.row_after = state.row_after
-    if net.created or net.deleted:
-        return net
-    for name, old in state.first_old.items():
-        new = state.last_new[name]
-        if (old or "") != (new or ""):
-            net.fields[name] = (old, new)
-    return net
+        return None  # created and gone again within the window: nothing happened
+    if existed and state.exists_after:
+        fields = {
+            name: (old, new)
+            for name, (old, new) in state.fields.items()
+            if (old or "") != (new or "")
+        }
+        if not fields:
+            return None
+        return NetChange(
+            kind,
+            entity_id,
+            fields,
+            row_before=state.row_before,
+            row_after=state.row_after,
+            users=list(state.users),
+        )
+    return NetChange(
+        kind,
+        entity_id,
+        created=not existed,
+        deleted=not state.exists_after,
+        row_before=state.row_before,
+        row_after=state.row_after,
+        users=list(state.users),
+    )

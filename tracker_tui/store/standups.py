@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from tracker_tui.domain import Change
+from tracker_tui.domain import HistoryRow
 from tracker_tui.store.connections import Connection
-from tracker_tui.store.rows import CHANGE_COLUMNS
 
 #: The entity kinds the Since view reads from the history (never the tracker's own rows,
 #: the list items nobody sees in a stand-up, or the bookkeeping).
@@ -52,17 +51,18 @@ class StandupQueries:
         self.connection = connection
         self.tracker_id = tracker_id
 
-    def history_since(self, at: str) -> list[Change]:
+    def history_since(self, at: str) -> list[HistoryRow]:
         """Every change to tasks, risks, decisions and the log recorded at or after
         ``at`` (the history's ISO UTC text), oldest first: ONE query, whatever the number
-        of tasks (``ix_change_at`` keeps it to the rows after ``at``)."""
+        of tasks (``ix_change_tracker_at`` keeps it to the rows after ``at``). The rows as
+        the driver gives them: only the columns the fold reads, no object per row."""
         kinds = ", ".join(f"'{kind}'" for kind in SINCE_KINDS)
         rows = self.connection.fetchall(
-            f"SELECT {CHANGE_COLUMNS} FROM change WHERE tracker_id = :t AND at >= :at "
-            f"AND entity IN ({kinds}) ORDER BY seq",
+            'SELECT "user", entity, entity_id, field, old, new FROM change '
+            f"WHERE tracker_id = :t AND at >= :at AND entity IN ({kinds}) ORDER BY seq",
             {"at": at, "t": self.tracker_id},
         )
-        return [Change(*row) for row in rows]
+        return cast("list[HistoryRow]", rows)  # six columns, as HistoryRow says
 
     def tracker_start(self) -> str | None:
         """When the tracker was last imported (its rows replaced), else its first

@@ -28,6 +28,7 @@ from tracker_tui.domain import (
     Checkpoint,
     Clock,
     Decision,
+    HistoryRow,
     Merged,
     Metric,
     ReadOnlyError,
@@ -588,9 +589,10 @@ class Store:
 
     # -- the stand-up (issue 13; its queries are in standups.py) ------------------------
 
-    def history_since(self, at: str) -> list[Change]:
+    def history_since(self, at: str) -> list[HistoryRow]:
         """Changes to tasks, risks, decisions and the log recorded at or after ``at``
-        (ISO 8601 UTC, as the history holds it), oldest first, in one query."""
+        (ISO 8601 UTC, as the history holds it), oldest first, in one query, as rows
+        (``HistoryRow``) for ``standup.net.net_of_rows``."""
         return self._reads(lambda reader: _standups(reader).history_since(at), [])
 
     def tracker_start(self) -> str | None:
