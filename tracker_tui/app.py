@@ -274,6 +274,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self.live_refresh.follow(self.store)
         snapshot.retarget(self.store, self._tracker_label())
         await self.switch_mode(SNAPSHOT_MODE)
+        # The rest of its rows once the new table is on the terminal, not before.
+        self.call_after_refresh(snapshot.after_drawn)
         return True
 
     async def _rebuild_on(self, tracker: TrackerRef) -> None:

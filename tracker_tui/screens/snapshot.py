@@ -241,6 +241,8 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
 
     def on_mount(self) -> None:
         self._load_first()
+        if self.first_frame_shown:
+            self.call_after_refresh(self.after_drawn)
 
     def _load_first(self) -> None:
         """Read and show the tracker's first screenful (on mount, and on a retarget)."""
@@ -258,12 +260,17 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         self.table.start_over(tasks)
         if len(tasks) == FIRST_SCREENFUL:
             # Read after the first frame is on the terminal (the app calls
-            # after_first_frame): a worker building 10,000 rows competes for the GIL
-            # with the UI thread, and would delay the frame it is meant to follow.
+            # after_first_frame, or after_drawn once this screen is drawn): a worker
+            # building 10,000 rows competes for the GIL with the UI thread, and would
+            # delay the frame it is meant to follow.
             self._rest_pending = True
-            if self.first_frame_shown:
-                self.call_after_refresh(self.after_first_frame)
         warm_up_writer_soon(self, self.store)
+
+    def after_drawn(self) -> None:
+        """The screen is drawn, built or retargeted after the app's first frame: read
+        the rest of a big tracker (and start its forecasts) now."""
+        if self._rest_pending:
+            self.after_first_frame()
 
     # -- another tracker on this screen ------------------------------------------------
 
@@ -303,6 +310,9 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         if tracker is not None:
             self.query_one(ModeTabs).name_tracker(tracker)
         self.close_filter()
+        # The rest of a big tracker is read once this is drawn: the app calls
+        # after_drawn after its switch to this screen (a call_after_refresh from here
+        # would run after the portfolio's next refresh, not this screen's).
         self._load_first()
         self._show_note()
 
