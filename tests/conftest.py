@@ -15,6 +15,9 @@ Fixtures:
     seed_store                     a Store at tmp_path/"t.db" (user alice) holding
                                    data/sample-tracker.md.
     empty_store                    a Store at tmp_path/"empty.db" with nothing in it.
+    several                        a Store at tmp_path/"t.db" holding the sample as
+                                   "Version 1.00" and "Version 1.01", and "Ops" (four
+                                   tasks owned by Owner 0/1/2).
     tasks_path                     tmp_path/"tracker.db", closed, holding
                                    ``store_docs.tasks_document()`` (UT-001..UT-007).
     alice                          that store, opened as alice.
@@ -113,6 +116,23 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "home"
     monkeypatch.setenv("HOME", str(path))
     return path
+
+
+@pytest.fixture
+def several(tmp_path: Path) -> Iterator[Store]:
+    """The sample as "Version 1.00" and "Version 1.01", and a third, "Ops", whose tasks
+    Owner 0/1/2 own (the portfolio's rows, in name order: Ops, Version 1.00, 1.01)."""
+    from store_docs import tasks_document
+
+    from tracker_tui.markdown import read_document
+    from tracker_tui.store.store import Store
+
+    store = Store.open(tmp_path / "t.db", user="alice")
+    store.import_document(read_document(SAMPLE), name="Version 1.00")
+    store.import_document(read_document(SAMPLE), name="Version 1.01")
+    store.import_document(tasks_document(4, title="Ops"))
+    yield store
+    store.close()
 
 
 @pytest.fixture

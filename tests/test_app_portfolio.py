@@ -7,31 +7,15 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE, settle
-from store_docs import tasks_document
+from conftest import settle
 
 from tracker_tui.app import make_app
 from tracker_tui.config import Settings
-from tracker_tui.markdown import read_document
 from tracker_tui.store import Store
 from tracker_tui.widgets.record_table import RecordTable
-
-
-@pytest.fixture
-def several(tmp_path: Path) -> Iterator[Store]:
-    """The sample as "Version 1.00" and "Version 1.01", and a third, "Ops", whose tasks
-    Owner 0/1/2 own."""
-    store = Store.open(tmp_path / "t.db", user="alice")
-    store.import_document(read_document(SAMPLE), name="Version 1.00")
-    store.import_document(read_document(SAMPLE), name="Version 1.01")
-    store.import_document(tasks_document(4, title="Ops"))
-    yield store
-    store.close()
 
 
 def _text(app: Any) -> str:

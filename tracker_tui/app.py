@@ -184,6 +184,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
     def _add_tracker_modes(self) -> None:
         """Screens 1-5, built on ``self.store`` when first shown."""
         self.add_mode(SNAPSHOT_MODE, self._snapshot_screen)
+        self._add_view_modes()
+
+    def _add_view_modes(self) -> None:
+        """Screens 2-5 (every one but the Snapshot), built on ``self.store`` when shown."""
         for mode in MODES:
             if mode != SNAPSHOT_MODE:
                 self.add_mode(mode, partial(self._view_screen, mode))
@@ -238,7 +242,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         # The cycle collector waits until the new screen is drawn (collection_pauses.py).
         self._resume_collection = resume_collection = collection_paused()
         try:
-            await self._rebuild_on(tracker)
+            if not await self._retarget_on(tracker):
+                await self._rebuild_on(tracker)
         except BaseException:
             resume_collection()
             raise
@@ -246,6 +251,32 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         if task_id is not None:
             self._show_task(task_id)
         self._remember_opened(self.store)
+
+    async def _retarget_on(self, tracker: TrackerRef) -> bool:
+        """Screens 1-5 on ``tracker``, its Snapshot in front, the Snapshot screen shown
+        on it in place rather than composed again (a read, a table refill and one
+        repaint). False, and nothing done, when that is not safe: no Snapshot screen
+        yet, something open over it (a form, a task detail, a picker), or a quick
+        edit's unsaved mark on it; ``_rebuild_on`` then does it as it always did."""
+        snapshot = self._snapshot()
+        if snapshot is None or not snapshot.is_mounted:
+            return False
+        if len(self.get_screen_stack(SNAPSHOT_MODE)) > 1 or not snapshot.can_retarget():
+            return False
+        if self.current_mode in MODES:
+            await self.switch_mode(PORTFOLIO_MODE)
+        self.store = self.root_store.for_tracker(tracker)
+        self.tracker = tracker
+        for mode in MODES:
+            if mode != SNAPSHOT_MODE:
+                await self.remove_mode(mode)  # its screens were of the tracker before
+        self._add_view_modes()
+        self.live_refresh.follow(self.store)
+        snapshot.retarget(self.store, self._tracker_label())
+        await self.switch_mode(SNAPSHOT_MODE)
+        # The rest of its rows once the new table is on the terminal, not before.
+        self.call_after_refresh(snapshot.after_drawn)
+        return True
 
     async def _rebuild_on(self, tracker: TrackerRef) -> None:
         """Screens 1-5 rebuilt on ``tracker``, its Snapshot in front."""
@@ -594,6 +625,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Hand the change to every screen that shows data (open modals are left alone)."""
+        if message.source is not None and message.source is not self.live_refresh.store:
+            return  # changes of the tracker shown before this one was opened
         # Every full screen of every stack (the mode's base, and a task detail pushed
         # on it); a modal form keeps what it showed when it opened.
         for screen in self._screens():

@@ -109,12 +109,17 @@ class LiveRefresh:
                     self._revisions = revisions
                     self.app.post_message(TrackersChanged(revisions))
                 revision = store.revision()
-                if revision != self.revision:
-                    changes = store.changes_since(self.revision)
+                seen = self.revision
+                if revision != seen:
+                    changes = store.changes_since(seen)
                     # As many as the store returns at most: there may be more, so the
                     # screens read everything rather than patch rows.
                     full = len(changes) >= store.CHANGES_LIMIT
-                    self.app.post_message(StoreChanged(changes, revision, full=full))
+                    # Another tracker opened meanwhile (``follow``): these changes and
+                    # this revision are of the one before; the next tick reads the new.
+                    if store is not self.store:
+                        return
+                    self.app.post_message(StoreChanged(changes, revision, full=full, source=store))
                     self.revision = revision
                 # Only now that the reads succeeded: a failed tick is tried again.
                 self._data_version = data_version

@@ -32,12 +32,17 @@ class StoreChanged(Message, bubble=False):
     base screen of every mode (it does not bubble, so it cannot come back round);
     ``revision`` is the store revision the changes bring us to. ``full`` says there were
     too many changes to list (the store returned its limit): read everything again.
+    ``source``: the store (the tracker) they were read from; the app drops them when it
+    has opened another tracker since.
     """
 
-    def __init__(self, changes: list[Change], revision: int, *, full: bool = False) -> None:
+    def __init__(
+        self, changes: list[Change], revision: int, *, full: bool = False, source: object = None
+    ) -> None:
         self.changes = changes
         self.revision = revision
         self.full = full
+        self.source = source
         super().__init__()
 
     @property
@@ -47,11 +52,18 @@ class StoreChanged(Message, bubble=False):
 
 
 class TaskSaved(Message):
-    """A task was written; ``task`` is the row as saved, ``summary`` the new totals."""
+    """A task was written; ``task`` is the row as saved, ``summary`` the new totals.
 
-    def __init__(self, task: Task, summary: Summary | None = None) -> None:
+    ``source``: the store it was written to; a screen that shows another tracker since
+    (the Snapshot screen is reused on a switch) drops it.
+    """
+
+    def __init__(
+        self, task: Task, summary: Summary | None = None, *, source: object = None
+    ) -> None:
         self.task = task
         self.summary = summary
+        self.source = source
         super().__init__()
 
 
@@ -60,7 +72,9 @@ class TasksRead(Message):
 
     ``tasks`` are the rows as they are now; ``removed`` the IDs that no longer exist;
     ``full`` says ``tasks`` is every task in document order (rows were added or
-    re-ordered), so the table is rebuilt rather than patched in place.
+    re-ordered), so the table is rebuilt rather than patched in place. ``source``: the
+    store they were read from; a screen that shows another tracker since drops them (the
+    same task ID in another tracker is another task).
     """
 
     def __init__(
@@ -72,7 +86,11 @@ class TasksRead(Message):
         removed: list[str] | None = None,
         full: bool = False,
         changes: list[Change] | None = None,
+        source: object = None,
     ) -> None:
+        self.source = source
+        #: The tracker's statuses as read with them (None: not read).
+        self.statuses: list[str] | None = None
         self.tasks = tasks
         self.summary = summary
         self.info = info

@@ -80,6 +80,11 @@ class FilterSort(Screen[None]):
         field = self.query_one("#filter", Input)
         if not field.has_class("-active") and not self.table.filter_text:
             return
+        self.close_filter()
+
+    def close_filter(self) -> None:
+        """No filter, its field hidden and empty, the table focused."""
+        field = self.query_one("#filter", Input)
         field.value = ""
         field.remove_class("-active")
         field.display = False

@@ -25,27 +25,30 @@ class UndoRedo:
     store: Store
     app: Any
 
-    def replayed(self, changes: Replayed) -> None:
-        """Runs on the write queue after an undo or redo: read again what changed."""
+    def replayed(self, changes: Replayed, store: Store) -> None:
+        """Runs on the write queue after an undo or redo in ``store``: read again what
+        changed (if the screen still shows that store's tracker)."""
 
     def replayed_names(self, changes: Replayed) -> list[str]:
         """What the toast says was undone ("UT-004"); empty: "last change"."""
         return []
 
     def _replay(self, action: str, force: bool = False) -> None:
-        run_write(self, self._replay_job, action, force)  # type: ignore[arg-type]
+        # The store of the tracker shown now, taken with the key: the screen may show
+        # another tracker by the time the job runs (the Snapshot screen is reused).
+        run_write(self, self._replay_job, self.store, action, force)  # type: ignore[arg-type]
 
-    def _replay_job(self, action: str, force: bool) -> None:
+    def _replay_job(self, store: Store, action: str, force: bool) -> None:
         """Runs on the app's write queue: undo or redo, then read what it changed."""
         with writing(self, action):  # type: ignore[arg-type]
             try:
-                replay = self.store.undo if action == "undo" else self.store.redo
+                replay = store.undo if action == "undo" else store.redo
                 changes = replay(force=force)
             except ConflictError as err:
                 # Someone changed it since: ask before overwriting their change.
                 self.app.call_from_thread(self._ask_force, action, err)
                 return
-            self.replayed(changes)
+            self.replayed(changes, store)
             what = self.replayed_names(changes)
             label = "Undone" if action == "undo" else "Redone"
             done = f"{label}: {', '.join(what) if what else 'last change'}"

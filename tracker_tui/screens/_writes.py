@@ -103,7 +103,9 @@ def run_write(node: DOMNode, job: Callable[..., T], *args: Any, group: str = "wr
     ``node`` in ``group``: its result or error arrive as ``Worker.StateChanged``.
 
     Call it on the UI thread, where the key was handled: that fixes the job's place in
-    the queue.
+    the queue. Pass the store the job writes to among ``args`` (taken now, with the
+    key) rather than have the job read ``node.store`` when it runs: the Snapshot screen
+    may show another tracker by then (a switch of tracker reuses it).
     """
     future = write_queue(node).submit(job, *args)
 

@@ -204,7 +204,8 @@ class PlanView(UndoRedo, RegisterView):
     def action_redo(self) -> None:
         self._replay("redo")
 
-    def replayed(self, changes: Replayed) -> None:
+    def replayed(self, changes: Replayed, store: Store) -> None:
+        # The Plan is rebuilt on a switch of tracker: ``store`` is always its own.
         self.app.call_from_thread(self.refresh_data)
 
     def replayed_names(self, changes: Replayed) -> list[str]:

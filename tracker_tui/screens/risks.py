@@ -173,14 +173,13 @@ class RisksView(RegisterView):
         self.app.push_screen(picker, chosen)
 
     def _write_status(self, risk: Risk, status: str) -> None:
-        run_write(self, self._write_status_job, risk, status, group="risks-write")
+        # The store as it is when the key is pressed (see run_write).
+        run_write(self, self._write_status_job, self.store, risk, status, group="risks-write")
 
-    def _write_status_job(self, risk: Risk, status: str) -> None:
+    def _write_status_job(self, store: Store, risk: Risk, status: str) -> None:
         """Runs on the app's write queue."""
         with writing(self, risk.id, title="Not saved"):
-            saved = self.store.update_risk(
-                risk.id, {"status": status}, expected_version=risk.version
-            )
+            saved = store.update_risk(risk.id, {"status": status}, expected_version=risk.version)
             self.post_message(RiskSaved(saved))
 
     def on_risk_saved(self, message: RiskSaved) -> None:

@@ -240,8 +240,13 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         return self.query_one("#snapshot-header", SnapshotHeader)
 
     def on_mount(self) -> None:
-        if self.store.read_only:
-            self.add_class("-read-only")
+        self._load_first()
+        if self.first_frame_shown:
+            self.call_after_refresh(self.after_drawn)
+
+    def _load_first(self) -> None:
+        """Read and show the tracker's first screenful (on mount, and on a retarget)."""
+        self.set_class(self.store.read_only, "-read-only")
         # The first read happens here, before the first frame: the screen opens with its
         # data rather than flashing empty. Everything after this runs in workers. (Live
         # refresh read the change counters before this, when the app loaded: a commit
@@ -252,16 +257,64 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         tasks = self.store.tasks(limit=FIRST_SCREENFUL)
         self._show_figures(self.store.tracker_info(), self.store.summary())
         self.table.incomplete = len(tasks) == FIRST_SCREENFUL
-        self.table.set_rows(tasks)
-        self.table.cursor_row = 0
+        self.table.start_over(tasks)
         if len(tasks) == FIRST_SCREENFUL:
             # Read after the first frame is on the terminal (the app calls
-            # after_first_frame): a worker building 10,000 rows competes for the GIL
-            # with the UI thread, and would delay the frame it is meant to follow.
+            # after_first_frame, or after_drawn once this screen is drawn): a worker
+            # building 10,000 rows competes for the GIL with the UI thread, and would
+            # delay the frame it is meant to follow.
             self._rest_pending = True
-            if self.first_frame_shown:
-                self.call_after_refresh(self.after_first_frame)
         warm_up_writer_soon(self, self.store)
+
+    def after_drawn(self) -> None:
+        """The screen is drawn, built or retargeted after the app's first frame: read
+        the rest of a big tracker (and start its forecasts) now."""
+        if self._rest_pending:
+            self.after_first_frame()
+
+    # -- another tracker on this screen ------------------------------------------------
+
+    def can_retarget(self) -> bool:
+        """Whether this screen may be shown on another tracker in place (``retarget``):
+        not while it holds state of its tracker the user has yet to see go (a quick
+        edit's unsaved mark). The app checks that nothing is open over it."""
+        return self._unsaved.task_id is None
+
+    def retarget(self, store: Store, tracker: str | None) -> None:
+        """Show ``store``'s tracker here as a new Snapshot screen would, without
+        composing one (a switch of tracker then costs a read and one repaint).
+
+        Reads under way for the tracker before are cancelled, and whatever they still
+        post is dropped: every read and write names its store (``source``), and this
+        screen drops a result whose store is not the one it shows now. Writes already
+        queued were given their own store when they were queued: they are saved there.
+        """
+        for group in ("read", "reload", "forecasts", "warm-up"):
+            self.workers.cancel_group(self, group)
+        for timer in (self._marker_timer, self._note_timer, self._forecast_timer):
+            if timer is not None:
+                timer.stop()
+        self._marker_timer = self._note_timer = self._forecast_timer = None
+        self.store = store
+        self.tracker = tracker
+        self.today = self.settings.current_date(store.clock)
+        self._marks = {}
+        self._rest_pending = False
+        self._info = TrackerInfo(title="", snapshot_date=None)
+        self._summary = None
+        # Forecasts of the tracker before are not shown, nor are any still on their way
+        # (a run number they do not answer); they start again as on a new screen.
+        self._forecasts_on = False
+        self._forecast_runs += 1
+        self.header.show_forecasts({})
+        if tracker is not None:
+            self.query_one(ModeTabs).name_tracker(tracker)
+        self.close_filter()
+        # The rest of a big tracker is read once this is drawn: the app calls
+        # after_drawn after its switch to this screen (a call_after_refresh from here
+        # would run after the portfolio's next refresh, not this screen's).
+        self._load_first()
+        self._show_note()
 
     def after_first_frame(self) -> None:
         """Start what waited for the first frame: reading the rest of a big store, and
@@ -269,7 +322,7 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         self.start_forecasts()
         if self._rest_pending:
             self._rest_pending = False
-            self._read_all(None)
+            self._read_all(None, self.store)
 
     def _show_figures(self, info: TrackerInfo, summary: Summary) -> None:
         self._info = info
@@ -365,30 +418,44 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         ask_progress(self, task.id, task.progress, self._update_task)
 
     def _update_task(self, task_id: str, changes: dict[str, Any]) -> None:
-        run_write(self, self._update_task_job, task_id, changes)
+        # The store of the tracker shown now, with the key: saved there even if the
+        # screen shows another tracker by the time the job runs.
+        run_write(self, self._update_task_job, self.store, task_id, changes)
 
-    def _update_task_job(self, task_id: str, changes: dict[str, Any]) -> None:
+    def _update_task_job(self, store: Store, task_id: str, changes: dict[str, Any]) -> None:
         """Runs on the app's write queue."""
         with writing(self, task_id):
             try:
                 # The completion entry ("UT-004 completed.") is written in the same
                 # transaction, so one undo takes back the whole edit.
-                task = self.store.update_task(
+                task = store.update_task(
                     task_id, changes, log_completion=self.settings.complete_adds_activity
                 )
-                summary = self.store.summary()
+                summary = store.summary()
             except TrackerError as err:
                 # Refused (locked, read-only, a bad value): the row stays marked unsaved.
-                self.post_message(QuickEditFailed(str(err), task_id))
+                self.post_message(QuickEditFailed(str(err), task_id, source=store))
                 return
-            self.post_message(TaskSaved(task, summary))
+            self.post_message(TaskSaved(task, summary, source=store))
+
+    def _shows(self, source: object) -> bool:
+        """Whether a result from ``source`` (a store) is of the tracker shown now."""
+        return source is self.store
 
     def on_task_saved(self, message: TaskSaved) -> None:
+        if not self._shows(message.source):
+            return  # saved in the tracker shown before
         self.table.update_row(message.task.id, message.task)
         if message.summary is not None:
             self._show_figures(self._info, message.summary)
 
     def on_quick_edit_failed(self, message: QuickEditFailed) -> None:
+        if not self._shows(message.source):
+            # Its row is not on screen any more (another tracker is): say it in a line.
+            self.notify(
+                f"{message.task_id} not saved: {message.error}", severity="error", markup=False
+            )
+            return
         self._unsaved.show(message, self._restore_mark)
 
     def on_key(self, event: events.Key) -> None:
@@ -437,34 +504,40 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
             return
         from tracker_tui.screens.task_form import TaskFormScreen
 
+        store = self.store
+
         def saved(result: Task | None) -> None:
-            if isinstance(result, Task):
+            if isinstance(result, Task) and self._shows(store):
                 # The form saved (and logged a completion) in one transaction: show the
                 # row now, and the header figures it moved once they are read.
                 self.table.update_row(result.id, result)
-                self._read_saved(result)
+                self._read_saved(result, self.store)
 
-        form = TaskFormScreen(self.store, task, log_completion=self.settings.complete_adds_activity)
+        form = TaskFormScreen(store, task, log_completion=self.settings.complete_adds_activity)
         self.app.push_screen(form, saved)
 
     def action_new_task(self) -> None:
         if self._editable("adding a task"):
-            self._open_new_form()
+            self._open_new_form(self.store)
 
     @work(thread=True, group="read", exit_on_error=False)
-    def _open_new_form(self) -> None:
+    def _open_new_form(self, store: Store) -> None:
         with reading(self, "the next task ID"):
-            proposed = self.store.next_id("task")
-            self.app.call_from_thread(self._push_new_form, proposed)
+            proposed = store.next_id("task")
+            self.app.call_from_thread(self._push_new_form, proposed, store)
 
-    def _push_new_form(self, proposed: str) -> None:
+    def _push_new_form(self, proposed: str, store: Store) -> None:
+        if not self._shows(store):
+            return  # asked on the tracker shown before
         from tracker_tui.screens.task_form import TaskFormScreen
 
+        store = self.store
+
         def saved(result: Task | None) -> None:
-            if isinstance(result, Task):
+            if isinstance(result, Task) and self._shows(store):
                 self._reload(focus=result.id)
 
-        self.app.push_screen(TaskFormScreen(self.store, None, proposed_id=proposed), saved)
+        self.app.push_screen(TaskFormScreen(store, None, proposed_id=proposed), saved)
 
     def action_name_tracker(self) -> None:
         """Name (or rename) the tracker: on a new store, this is how it starts."""
@@ -494,16 +567,17 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _delete(self, task_id: str, version: int) -> None:
-        run_write(self, self._delete_job, task_id, version)
+        run_write(self, self._delete_job, self.store, task_id, version)
 
-    def _delete_job(self, task_id: str, version: int) -> None:
+    def _delete_job(self, store: Store, task_id: str, version: int) -> None:
         """Runs on the app's write queue."""
         with writing(self, task_id):
-            self.store.delete_task(task_id, expected_version=version)
+            store.delete_task(task_id, expected_version=version)
             with reading(self, "the tracker's totals"):
-                store = self.store
                 self.post_message(
-                    TasksRead([], store.summary(), store.tracker_info(), removed=[task_id])
+                    TasksRead(
+                        [], store.summary(), store.tracker_info(), removed=[task_id], source=store
+                    )
                 )
 
     def action_add_activity(self) -> None:
@@ -514,9 +588,9 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         self.app.push_screen(ActivityFormScreen(self.store, today=self.settings.today))
 
     @work(thread=True, exclusive=False, group="read", exit_on_error=False)
-    def _read_saved(self, task: Task) -> None:
+    def _read_saved(self, task: Task, store: Store) -> None:
         with reading(self, "the tracker's totals"):
-            self.post_message(TaskSaved(task, self.store.summary()))
+            self.post_message(TaskSaved(task, store.summary(), source=store))
 
     # -- undo / redo -------------------------------------------------------------------
 
@@ -528,8 +602,8 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
         if self._editable("redo"):
             self._replay("redo")
 
-    def replayed(self, changes: Replayed) -> None:
-        self._read_changed(changes)
+    def replayed(self, changes: Replayed, store: Store) -> None:
+        self._read_changed(changes, store)
 
     def replayed_names(self, changes: Replayed) -> list[str]:
         return sorted({c.id for c in changes if c.entity == "task"})
@@ -541,47 +615,60 @@ class SnapshotScreen(UndoRedo, ReadOnlyActions, HeaderForecasts, FilterSort):
             # Too many changes to patch row by row (the store said so): read everything.
             self._reload()
         else:
-            self._read_live(message.changes)
+            self._read_live(message.changes, self.store)
 
     @work(thread=True, exclusive=False, group="read", exit_on_error=False)
-    def _read_live(self, changes: list[Change]) -> None:
-        self._read_changed(changes)
+    def _read_live(self, changes: list[Change], store: Store) -> None:
+        self._read_changed(changes, store)
 
-    def _read_changed(self, changes: list[Change]) -> None:
-        """Runs in a worker: read the tasks ``changes`` name, post them as ``TasksRead``."""
+    def _read_changed(self, changes: list[Change], store: Store) -> None:
+        """Runs in a worker: read the tasks ``changes`` (of ``store``) name, post them
+        as ``TasksRead``."""
         with reading(self, "the changed tasks"):
             ids = list(dict.fromkeys(c.id for c in changes if c.entity == "task"))
             structural = any(c.entity == "task" and c.field == "*" for c in changes) or any(
                 c.entity == "tracker" and c.field in ("*", "import") for c in changes
             )
-            summary = self.store.summary()
-            info = self.store.tracker_info()
-            statuses = self.store.statuses("task")
+            summary = store.summary()
+            info = store.tracker_info()
+            statuses = store.statuses("task")
             if structural or len(ids) > 500:
-                tasks = self.store.tasks()
-                message = TasksRead(tasks, summary, info, full=True, changes=changes)
+                tasks = store.tasks()
+                message = TasksRead(tasks, summary, info, full=True, changes=changes, source=store)
             else:
-                tasks = self.store.tasks_by_id(ids)
+                tasks = store.tasks_by_id(ids)
                 found = {task.id for task in tasks}
                 removed = [task_id for task_id in ids if task_id not in found]
-                message = TasksRead(tasks, summary, info, removed=removed, changes=changes)
-            self._statuses = statuses
+                message = TasksRead(
+                    tasks, summary, info, removed=removed, changes=changes, source=store
+                )
+            message.statuses = statuses
             self.post_message(message)
 
     def _reload(self, *, focus: str | None = None) -> None:
-        self._read_all(focus)
+        self._read_all(focus, self.store)
 
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
-    def _read_all(self, focus: str | None) -> None:
+    def _read_all(self, focus: str | None, store: Store) -> None:
         with reading(self, "the tasks"):
-            store = self.store
             self.post_message(
-                TasksRead(store.tasks(), store.summary(), store.tracker_info(), full=True)
+                TasksRead(
+                    store.tasks(), store.summary(), store.tracker_info(), full=True, source=store
+                )
             )
             if focus is not None:
-                self.app.call_from_thread(self.focus_task, focus)
+                self.app.call_from_thread(self._focus_read_task, focus, store)
+
+    def _focus_read_task(self, task_id: str, store: Store) -> None:
+        if self._shows(store):
+            self.focus_task(task_id)
 
     def on_tasks_read(self, message: TasksRead) -> None:
+        if not self._shows(message.source):
+            # Read for the tracker shown before: its UT-001 is not this one's.
+            return
+        if message.statuses is not None:
+            self._statuses = message.statuses
         table = self.table
         if message.full:
             table.incomplete = False  # g/G pressed meanwhile now go to the whole list's ends

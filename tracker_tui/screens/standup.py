@@ -405,14 +405,14 @@ class StandupView(ReadOnlyActions, DataView):
         self.query_one("#standup-countdown").display = False
         self._show_summary(self._recorded_text())
         if not self.store.read_only:
-            run_write(self, self._record_job, list(self.visited), len(self.edits))
+            run_write(self, self._record_job, self.store, list(self.visited), len(self.edits))
         self.refresh_bindings()
 
-    def _record_job(self, owners: list[str], edits: int) -> None:
+    def _record_job(self, store: Store, owners: list[str], edits: int) -> None:
         """Runs on the app's write queue."""
         assert self.walk_started is not None and self.walk_ended is not None
         with writing(self, "the stand-up"):
-            record = self.store.record_standup(
+            record = store.record_standup(
                 history_time(self.walk_started), history_time(self.walk_ended), owners, edits
             )
             self.post_message(StandupRecorded(record))
@@ -536,14 +536,14 @@ class StandupView(ReadOnlyActions, DataView):
         )
 
     def _update_task(self, task_id: str, changes: dict[str, Any]) -> None:
-        run_write(self, self._update_task_job, task_id, changes)
+        run_write(self, self._update_task_job, self.store, task_id, changes)
 
-    def _update_task_job(self, task_id: str, changes: dict[str, Any]) -> None:
+    def _update_task_job(self, store: Store, task_id: str, changes: dict[str, Any]) -> None:
         """Runs on the app's write queue."""
         with writing(self, task_id):
             try:
-                before = self.store.task(task_id)
-                task = self.store.update_task(
+                before = store.task(task_id)
+                task = store.update_task(
                     task_id, changes, log_completion=self.settings.complete_adds_activity
                 )
             except TrackerError as err:

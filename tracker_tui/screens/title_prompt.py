@@ -87,12 +87,12 @@ class TitlePrompt(FocusAfterEarlyKeys, ModalScreen[str | None]):
             return
         self._saving = True
         self._show_error("")
-        run_write(self, self._save, title)
+        run_write(self, self._save, self.store, title)
 
-    def _save(self, title: str) -> None:
+    def _save(self, store: Store, title: str) -> None:
         """Runs on the app's write queue."""
         try:
-            self.store.set_tracker(title=title)
+            store.set_tracker(title=title)
         except TrackerError as error:
             self.post_message(self.Refused(str(error)))
             return

@@ -29,9 +29,11 @@ class QuickEditFailed(Message):
     the app's handler for failures that have no better place to be shown.
     """
 
-    def __init__(self, error: str, task_id: str) -> None:
+    def __init__(self, error: str, task_id: str, *, source: object = None) -> None:
         self.error = error
         self.task_id = task_id
+        #: The store the edit was for (the screen may show another tracker since).
+        self.source = source
         super().__init__()
 
 

@@ -44,6 +44,8 @@ API (stable: other screens build on it)
                    gutter that sits against its neighbour, like the marker column).
 
     table.set_rows(rows)                 replace every row (cursor stays on its key)
+    table.start_over(rows)               replace every row as a new table would (no marks,
+                                         filter or sort; cursor on the first row, at the top)
     table.incomplete = True              more rows are on their way (a first screenful
                                          shown before the rest is read): home/g and
                                          end/G hold until the next set_rows, which
@@ -296,6 +298,24 @@ class RecordTable(ScrollView, can_focus=True):
             # g/G pressed while the list was incomplete: to the first/last row of it now.
             self.cursor_row = 0 if pin == "first" else len(self._view) - 1
             self._pin = pin if self.incomplete else None
+
+    def start_over(self, rows: Iterable[Any]) -> None:
+        """Show ``rows`` as a new table would: no marks, filter or sort, the cursor on
+        the first row, scrolled to the top. For a screen that now shows other data (its
+        rows share keys with the old ones, which must keep none of their state)."""
+        self._markers = {}
+        self._filter_text = ""
+        self.sort_column = None
+        self.sort_reverse = False
+        self._pin = None
+        self._cursor = -1
+        self._highlighted = None
+        self._fit = {c.key: 0 for c in self.columns if c.fit}
+        self._lines.clear()
+        self._empty_cache.clear()
+        self.set_rows(rows)
+        self.scroll_to(y=0, animate=False)
+        self.cursor_row = 0
 
     def update_row(self, key: Hashable, row: Any) -> None:
         """Replace the row with ``key`` (or add it at the end); redraw only its line.
