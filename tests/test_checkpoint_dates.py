@@ -154,6 +154,20 @@ async def test_the_header_shows_the_countdown(tmp_path: Path) -> None:
     assert "Next: Friday (in 2 days) – Board retro on 7 June 2024." in line
 
 
+async def test_a_long_when_is_cut_before_the_countdown_at_80_columns(tmp_path: Path) -> None:
+    when = "Week 6 Tuesday after the steering committee review of the launch plan"
+    with Store.open(str(tmp_path / "t.db"), user="alice", clock=CLOCK) as store:
+        store.import_document(parse_document(DOCUMENT))
+        first = store.checkpoints()[0]
+        store.save_item("checkpoint", first.key, {"when": when, "date": "2024-06-06"})
+        app = make_app(store, Settings(today=TODAY, path=tmp_path / "config.toml"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            line = str(app.screen.query_one("#header-risks", Static).render())
+    assert line.rstrip().endswith("… (tomorrow)")
+    assert "Next: Week 6 Tuesday after" in line
+
+
 def test_a_schema_5_store_upgrades_to_6_with_everything_kept(seed_store: Store) -> None:
     before = (seed_store.checkpoints(), seed_store.metrics(), seed_store.tasks())
     path = seed_store.target.path
