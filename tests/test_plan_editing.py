@@ -132,6 +132,9 @@ class TestEdit:
         ("values", "field", "says"),
         [
             ({"value": "lots"}, "value", "value must be a number"),
+            # As the CLI: not 97 with the unit ",5", nor 1 with the unit "e309".
+            ({"value": "97,5"}, "value", "not '97,5'"),
+            ({"value": "1e309"}, "value", "not '1e309'"),
             ({"value": "97", "unit": "%", "target": "99 ms"}, "target", "differs"),
         ],
     )

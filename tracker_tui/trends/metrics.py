@@ -12,7 +12,13 @@ from collections.abc import Sequence
 
 from tracker_tui.domain import Metric, NotFoundError, ValidationError
 
-_NUMBER_RE = re.compile(r"^\s*(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>.*?)\s*$")
+# ASCII digits only: "١٢" is not taken for a number that the markdown then cannot read.
+_NUMBER_RE = re.compile(
+    r"^\s*(?P<number>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*(?P<unit>.*?)\s*$"
+)
+# What follows a number and is the rest of it, not a unit: "97,5" (a decimal comma),
+# "1e309" (an exponent), "0x10" (hex), "5 2" (another number).
+_NOT_A_UNIT_RE = re.compile(r"^(?:[0-9.,]|[eE][-+]?[0-9]|[xX][0-9a-fA-F])")
 _MAX_UNIT = 40
 #: A target met at or below it (a duration, a backlog): ``--target "<=5"``.
 AT_MOST = "<="
@@ -53,11 +59,19 @@ def split_number(text: str, *, field: str) -> tuple[str, str]:
         ValidationError: not a number (with or without a unit after it).
     """
     match = _NUMBER_RE.match(text)
-    if match is None or not math.isfinite(float(match["number"])):
-        raise ValidationError(f"{field} must be a number, not {text.strip()!r}", field=field)
+    if (
+        match is None
+        or not math.isfinite(float(match["number"]))
+        or _NOT_A_UNIT_RE.match(match["unit"])
+    ):
+        hint = " (without commas: 97.5, 1500)" if "," in text else ""
+        raise ValidationError(f"{field} must be a number, not {text.strip()!r}{hint}", field=field)
     number = match["number"].lstrip("+")
     if number.startswith("."):
         number = "0" + number
+    number = number.removesuffix(".")  # "5." is 5
+    if float(number) == 0:
+        number = number.lstrip("-")  # "-0" is 0
     return number, match["unit"]
 
 
@@ -86,6 +100,9 @@ def metric_values(
         given_unit = given_unit or written_unit
     if len(given_unit) > _MAX_UNIT:
         raise ValidationError(f"a unit is at most {_MAX_UNIT} characters", field="unit")
+    if "*" in given_unit:
+        # The markdown bullet writes the value and unit in bold (``**97.5 %**``).
+        raise ValidationError("a unit cannot hold '*'", field="unit")
     if unit is not None or given_unit:
         values["unit"] = given_unit
     the_unit = values.get("unit", metric.unit)
