@@ -212,6 +212,28 @@ class TestOthersMeanwhile:
         saved = seed_store.checkpoints()[0]
         assert (saved.when, saved.text) == ("Week 7 Monday", "Alice's wording")
 
+    @pytest.mark.parametrize(
+        ("kind", "read"), [("checkpoint", "checkpoints"), ("metric", "metrics")]
+    )
+    async def test_an_item_deleted_meanwhile_is_added_back_not_lost(self, seed_store, kind, read):
+        """Bob deletes the item Alice is editing: her save says so and the next ctrl+s
+        adds it back with her text (it used to say "no checkpoint 1" on every save)."""
+        app = plan_app(seed_store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            select(app, kind, 0)
+            await keys(pilot, "e")
+            with Store.open(seed_store.target, user="bob") as bob:
+                bob.delete_item(kind, getattr(seed_store, read)()[0].key)
+            await save(pilot, text="Alice's wording")
+            assert isinstance(app.screen, PlanItemForm)
+            status = plain(app.screen.query_one("#form-status", Static))
+            assert f"someone deleted this {kind} meanwhile; ctrl+s adds it again" in status
+            assert "New" in plain(app.screen.query_one("#form-title", Static))
+            await keys(pilot, "ctrl+s")
+            assert not isinstance(app.screen, PlanItemForm)
+        assert texts(getattr(seed_store, read)())[-1] == "Alice's wording"
+
 
 class TestInTheApp:
     async def test_u_undoes_a_plan_edit(self, app, seed_store):

@@ -15,9 +15,18 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.widgets import Static
 
-from tracker_tui.domain import CadenceItem, Checkpoint, ConflictError, FieldConflict, Metric
+from tracker_tui.domain import (
+    CadenceItem,
+    Checkpoint,
+    ConflictError,
+    FieldConflict,
+    Metric,
+    NotFoundError,
+)
 from tracker_tui.fields import FieldSpec, field_specs
 from tracker_tui.screens._form import DateValidator, EditForm, GuardedInput, Required, field
 from tracker_tui.screens.plan_rows import KIND_NAMES
@@ -110,6 +119,9 @@ class PlanItemForm(EditForm[PlanItem | None]):
         form finds which fields both changed and asks about those (the conflict dialog,
         as for a task); when none, it saves the user's fields over the item as it is now,
         keeping the other user's changes (as a merge does)."""
+        if isinstance(error, NotFoundError) and self._entity is not None:
+            self._deleted_meanwhile()
+            return
         if isinstance(error, ConflictError) and not error.fields and error.current is not None:
             mine = self.changes()
             theirs = self.entity_values(error.current)
@@ -126,6 +138,16 @@ class PlanItemForm(EditForm[PlanItem | None]):
                 return
             error = found
         super()._save_failed(error)
+
+    def _deleted_meanwhile(self) -> None:
+        """Someone deleted the item while this form had it open: the form becomes a new
+        item's, holding what the user typed, so that ctrl+s adds it back instead of
+        failing for ever (and esc being the only way out, losing the edit)."""
+        self._entity = None
+        self._loaded = {}
+        self.query_one("#form-title", Static).update(Text(self.form_title()))
+        name = KIND_NAMES[self.kind]
+        self.set_status(f"Not saved: someone deleted this {name} meanwhile; ctrl+s adds it again")
 
     def _resolve_conflict(self, choice: str, error: ConflictError, mine: dict[str, str]) -> None:
         # The next save is checked against the item as it is now, not as first read.
