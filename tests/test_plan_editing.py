@@ -306,6 +306,12 @@ class TestCheckpointDates:
                 error = plain(app.screen.query_one("#err-date", Static))
                 assert "YYYY-MM-DD, not '10 June'" in error
                 assert store.checkpoints()[0].date == ""
+                # Checked as typed, as the task form's dates (the field was declared as
+                # text, and only the store refused it, after ctrl+s).
+                fill(app, date="2024-02-30")
+                await settle(pilot)
+                error = plain(app.screen.query_one("#err-date", Static)).strip()
+                assert error == "Date must be a real day (YYYY-MM-DD): there is no 2024-02-30"
                 await save(pilot, date="2024-06-08")
                 assert not isinstance(app.screen, PlanItemForm)
                 row = table(app).cursor_value

@@ -89,7 +89,9 @@ class PlanItemForm(EditForm[PlanItem | None]):
         for spec in self.specs:
             label = self.FIELDS[spec.name]
             value = values.get(spec.name, "")
-            if spec.kind == "date":
+            # A checkpoint's date is declared as text (kept as the document wrote it,
+            # like a decision's), but an edit must give a real day: checked as typed.
+            if spec.kind == "date" or spec.name == "date":
                 widget = GuardedInput(
                     value, limit=10, placeholder="YYYY-MM-DD", validators=[DateValidator(label)]
                 )
