@@ -251,6 +251,25 @@ class TestInTheApp:
             assert table(view).get_row(("cadence", before.key)).item == before
             assert any(n.message.startswith("Undone: cadence") for n in app._notifications)
 
+    async def test_undoing_an_add_that_bob_changed_names_him_and_the_item(self, app, seed_store):
+        """It used to ask "someone changed 5 since; undo anyway?" (the store's key)."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await keys(pilot, "5")
+            select(app.screen.query_one(PlanView), "checkpoint", None)
+            await keys(pilot, "n")
+            await save(pilot, when="Week 9", text="Launch party")
+            added = seed_store.checkpoints()[-1]
+            with Store.open(seed_store.target, user="bob") as bob:
+                bob.save_item("checkpoint", added.key, {"text": "Launch party at six"})
+            await keys(pilot, "u")
+            assert isinstance(app.screen, ConfirmScreen)
+            assert app.screen.question == (
+                "bob changed text of checkpoint 'Launch party at six' since; undo anyway?"
+            )
+            await keys(pilot, "n")
+        assert seed_store.checkpoints()[-1].text == "Launch party at six"
+
     async def test_a_delete_over_another_users_change_is_refused(self, app, seed_store):
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await settle(pilot)
