@@ -77,6 +77,12 @@ def test_a_number_is_kept_as_the_markdown_reads_it_back(typed: str, saved: str) 
     assert metric_values(METRICS[0], typed)["value"] == saved
 
 
+def test_a_value_with_another_unit_than_given_says_so_without_the_cli_option() -> None:
+    # The Plan form says it too, under its Unit field: no "--unit" there.
+    with pytest.raises(ValidationError, match=r"'%' differs from the unit given, 'ms'$"):
+        metric_values(METRICS[0], "90%", unit="ms")
+
+
 def test_a_unit_with_a_star_is_refused_as_the_bullet_writes_it_in_bold() -> None:
     with pytest.raises(ValidationError, match="a unit cannot hold"):
         metric_values(METRICS[0], "5", unit="ms*")

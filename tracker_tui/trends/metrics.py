@@ -93,7 +93,7 @@ def metric_values(
         number, written_unit = split_number(value, field="value")
         if written_unit and given_unit and written_unit != given_unit:
             raise ValidationError(
-                f"the value's unit {written_unit!r} differs from --unit {given_unit!r}",
+                f"the value's unit {written_unit!r} differs from the unit given, {given_unit!r}",
                 field="unit",
             )
         values["value"] = number
