@@ -88,6 +88,22 @@ def test_a_unit_with_a_star_is_refused_as_the_bullet_writes_it_in_bold() -> None
         metric_values(METRICS[0], "5", unit="ms*")
 
 
+def test_a_name_another_metric_has_is_refused_for_a_new_or_renamed_metric(
+    seed_store: Store,
+) -> None:
+    first, other = seed_store.metrics()[:2]
+    taken = other.text.rstrip(".").upper()
+    with pytest.raises(ValidationError, match="exists") as refused:
+        seed_store.set_metric_value("", "5", expected=Metric(None, "x"), text=taken)
+    assert refused.value.field == "text"
+    with pytest.raises(ValidationError, match="exists"):
+        seed_store.set_metric_value("", None, unit="%", expected=first, text=taken)
+    # Its own name in another case is no clash.
+    renamed = seed_store.set_metric_value("", "5", expected=first, text=first.text.upper())
+    assert renamed.text == first.text.upper()
+    assert len(seed_store.metrics()) == 7
+
+
 def test_meeting_a_target_either_way() -> None:
     assert meets_target(Metric(1, "x", value="99.5", target="99")) is True
     assert meets_target(Metric(1, "x", value="97", target="99")) is False

@@ -52,6 +52,20 @@ def match_metric(metrics: Sequence[Metric], name: str) -> Metric:
     raise NotFoundError(f"{name!r} matches {len(found)} metrics ({names}{more}): say more")
 
 
+def refuse_taken_name(metrics: Sequence[Metric], name: str, key: int | None) -> None:
+    """Refuse ``name`` for the metric ``key`` (None: a new one) when another metric has
+    it, whatever the case: two of one name could no longer be told apart by
+    ``tracker-tui metric NAME`` (it would match both, for ever).
+
+    Raises:
+        ValidationError: another metric has that name.
+    """
+    wanted = " ".join(metric_name(Metric(key=None, text=name)).split()).casefold()
+    for metric in metrics:
+        if metric.key != key and " ".join(metric_name(metric).split()).casefold() == wanted:
+            raise ValidationError(f"a metric named {metric_name(metric)!r} exists", field="text")
+
+
 def split_number(text: str, *, field: str) -> tuple[str, str]:
     """``"99 %"`` as (``"99"``, ``"%"``): a number and the unit written after it.
 
