@@ -200,6 +200,9 @@ class TestOthersMeanwhile:
             await self.open_and_let_bob_change(pilot, seed_store, text="Bob's wording")
             await save(pilot, text="Alice's wording")
             assert isinstance(app.screen, ConflictScreen)  # nothing saved yet
+            # Named, as for a task (it said "someone": these rows have no updated_by).
+            shown = " ".join(plain(widget) for widget in app.screen.query(Static))
+            assert "bob saved this row while you were editing it" in shown
             assert seed_store.checkpoints()[0].text == "Bob's wording"
             await keys(pilot, answer)
             assert not isinstance(app.screen, (ConflictScreen, PlanItemForm))

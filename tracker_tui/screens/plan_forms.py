@@ -117,18 +117,19 @@ class PlanItemForm(EditForm[PlanItem | None]):
     # -- another user's change made meanwhile --------------------------------------------
 
     def _save_failed(self, error: BaseException | None) -> None:
-        """These rows have no version: the store says only that the item changed. The
-        form finds which fields both changed and asks about those (the conflict dialog,
-        as for a task); when none, it saves the user's fields over the item as it is now,
-        keeping the other user's changes (as a merge does)."""
+        """These rows have no version: the store says which fields changed since, and
+        who changed them. The form asks only about those the user changed too (the
+        conflict dialog, as for a task); when none, it saves the user's fields over the
+        item as it is now, keeping the other user's changes (as a merge does)."""
         if isinstance(error, NotFoundError) and self._entity is not None:
             self._deleted_meanwhile()
             return
-        if isinstance(error, ConflictError) and not error.fields and error.current is not None:
+        if isinstance(error, ConflictError) and error.current is not None:
             mine = self.changes()
             theirs = self.entity_values(error.current)
+            who = {conflict.field: conflict.who for conflict in error.fields}
             clashes = tuple(
-                FieldConflict(name, value, theirs.get(name, ""), "")
+                FieldConflict(name, value, theirs.get(name, ""), who.get(name, ""))
                 for name, value in mine.items()
                 if theirs.get(name, "") not in (self._loaded.get(name, ""), value)
             )
