@@ -145,11 +145,13 @@ def _as_text(value: Any, width: int) -> Text | str:
 
 PLAN_COLUMNS = [
     Column("left", "When / Label", width=8, fit=22, priority=100, render=_as_text),
-    Column("text", "Text", width=24, priority=90, grow=3, render=_as_text),
+    # Narrow enough at 80 columns for a checkpoint's date and countdown and a metric's
+    # sparkline, all three (the selected item's text is in full under the list).
+    Column("text", "Text", width=18, priority=90, grow=3, render=_as_text),
     # A dated checkpoint's date and countdown share the metrics' value and target columns;
     # the checkpoints' heading row names them there.
     Column("value", "Value", width=5, fit=12, priority=70, justify="right", render=_as_text),
-    Column("target", "Target", width=6, fit=16, priority=60, render=_as_text),
+    Column("target", "Target", width=6, fit=14, priority=60, render=_as_text),
     Column("trend", "Trend", width=SPARKLINE_WIDTH, priority=50, render=_as_text),
 ]
 

@@ -309,8 +309,9 @@ class SnapshotHeader(Vertical):
             line.append_text(when)
             dash = glyphs(self.ascii).dash
             tail = Text(f" {dash} " + display_text(checkpoint.text), style="dim")
-            # Room for a word's start, or none of it (a lone mark would cut the countdown).
-            if line.cell_len + min(tail.cell_len, _MIN_TAIL) <= width:
+            # After a countdown: room for a word's start, or none of it (a lone mark
+            # would cut the countdown).
+            if not countdown or line.cell_len + min(tail.cell_len, _MIN_TAIL) <= width:
                 line.append_text(tail)
         truncate(line, width, ascii=self.ascii)
         return line
