@@ -92,6 +92,22 @@ def test_a_date_given_in_the_store_round_trips_with_the_same_when_and_text(
     assert (back.when, back.text, back.date) == (first.when, first.text, "2024-06-11")
 
 
+def test_items_without_words_before_the_dash_round_trip(seed_store: Store) -> None:
+    """The Plan form lets When (and a cadence Label) be empty: export wrote "**–**" and
+    "**(2024-06-11)**", which read back as the when "–" and "(2024-06-11)"."""
+    seed_store.save_item("checkpoint", None, {"when": "", "text": "No when"})
+    seed_store.save_item("checkpoint", None, {"when": "", "text": "Dated", "date": "2024-06-11"})
+    seed_store.save_item("cadence", None, {"label": "", "text": "no label"})
+    text = render_document(seed_store.export_document())
+    assert "- **–** – No when\n- **(2024-06-11)** – Dated\n" in text
+    again = parse_document(text)
+    assert [(c.when, c.text, c.date) for c in again.checkpoints] == [
+        (c.when, c.text, c.date) for c in seed_store.checkpoints()
+    ]
+    assert again.cadence[-1].label == ""
+    assert render_document(again) == text
+
+
 def test_an_edit_that_is_not_a_date_is_refused_and_nothing_changes(seed_store: Store) -> None:
     first = seed_store.checkpoints()[0]
     with pytest.raises(ValidationError, match="date must be a date as YYYY-MM-DD"):
@@ -152,6 +168,20 @@ async def test_the_header_shows_the_countdown(tmp_path: Path) -> None:
             await settle(pilot)
             line = str(app.screen.query_one("#header-risks", Static).render())
     assert "Next: Friday (in 2 days) – Board retro on 7 June 2024." in line
+
+
+async def test_a_long_when_is_cut_before_the_countdown_at_80_columns(tmp_path: Path) -> None:
+    when = "Week 6 Tuesday after the steering committee review of the launch plan"
+    with Store.open(str(tmp_path / "t.db"), user="alice", clock=CLOCK) as store:
+        store.import_document(parse_document(DOCUMENT))
+        first = store.checkpoints()[0]
+        store.save_item("checkpoint", first.key, {"when": when, "date": "2024-06-06"})
+        app = make_app(store, Settings(today=TODAY, path=tmp_path / "config.toml"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            line = str(app.screen.query_one("#header-risks", Static).render())
+    assert line.rstrip().endswith("… (tomorrow)")
+    assert "Next: Week 6 Tuesday after" in line
 
 
 def test_a_schema_5_store_upgrades_through_6_with_everything_kept(seed_store: Store) -> None:

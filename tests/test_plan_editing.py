@@ -132,6 +132,11 @@ class TestEdit:
         ("values", "field", "says"),
         [
             ({"value": "lots"}, "value", "value must be a number"),
+            # Two of one name: "tracker-tui metric NAME" could reach neither, for ever.
+            ({"text": "checkout funnel conversion during commerce testing"}, "text", "exists"),
+            # As the CLI: not 97 with the unit ",5", nor 1 with the unit "e309".
+            ({"value": "97,5"}, "value", "not '97,5'"),
+            ({"value": "1e309"}, "value", "not '1e309'"),
             ({"value": "97", "unit": "%", "target": "99 ms"}, "target", "differs"),
         ],
     )
@@ -195,6 +200,9 @@ class TestOthersMeanwhile:
             await self.open_and_let_bob_change(pilot, seed_store, text="Bob's wording")
             await save(pilot, text="Alice's wording")
             assert isinstance(app.screen, ConflictScreen)  # nothing saved yet
+            # Named, as for a task (it said "someone": these rows have no updated_by).
+            shown = " ".join(plain(widget) for widget in app.screen.query(Static))
+            assert "bob saved this row while you were editing it" in shown
             assert seed_store.checkpoints()[0].text == "Bob's wording"
             await keys(pilot, answer)
             assert not isinstance(app.screen, (ConflictScreen, PlanItemForm))
@@ -208,6 +216,28 @@ class TestOthersMeanwhile:
             assert not isinstance(app.screen, PlanItemForm)
         saved = seed_store.checkpoints()[0]
         assert (saved.when, saved.text) == ("Week 7 Monday", "Alice's wording")
+
+    @pytest.mark.parametrize(
+        ("kind", "read"), [("checkpoint", "checkpoints"), ("metric", "metrics")]
+    )
+    async def test_an_item_deleted_meanwhile_is_added_back_not_lost(self, seed_store, kind, read):
+        """Bob deletes the item Alice is editing: her save says so and the next ctrl+s
+        adds it back with her text (it used to say "no checkpoint 1" on every save)."""
+        app = plan_app(seed_store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            select(app, kind, 0)
+            await keys(pilot, "e")
+            with Store.open(seed_store.target, user="bob") as bob:
+                bob.delete_item(kind, getattr(seed_store, read)()[0].key)
+            await save(pilot, text="Alice's wording")
+            assert isinstance(app.screen, PlanItemForm)
+            status = plain(app.screen.query_one("#form-status", Static))
+            assert f"someone deleted this {kind} meanwhile; ctrl+s adds it again" in status
+            assert "New" in plain(app.screen.query_one("#form-title", Static))
+            await keys(pilot, "ctrl+s")
+            assert not isinstance(app.screen, PlanItemForm)
+        assert texts(getattr(seed_store, read)())[-1] == "Alice's wording"
 
 
 class TestInTheApp:
@@ -225,6 +255,25 @@ class TestInTheApp:
             assert seed_store.cadence()[0] == before
             assert table(view).get_row(("cadence", before.key)).item == before
             assert any(n.message.startswith("Undone: cadence") for n in app._notifications)
+
+    async def test_undoing_an_add_that_bob_changed_names_him_and_the_item(self, app, seed_store):
+        """It used to ask "someone changed 5 since; undo anyway?" (the store's key)."""
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await keys(pilot, "5")
+            select(app.screen.query_one(PlanView), "checkpoint", None)
+            await keys(pilot, "n")
+            await save(pilot, when="Week 9", text="Launch party")
+            added = seed_store.checkpoints()[-1]
+            with Store.open(seed_store.target, user="bob") as bob:
+                bob.save_item("checkpoint", added.key, {"text": "Launch party at six"})
+            await keys(pilot, "u")
+            assert isinstance(app.screen, ConfirmScreen)
+            assert app.screen.question == (
+                "bob changed text of checkpoint 'Launch party at six' since; undo anyway?"
+            )
+            await keys(pilot, "n")
+        assert seed_store.checkpoints()[-1].text == "Launch party at six"
 
     async def test_a_delete_over_another_users_change_is_refused(self, app, seed_store):
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -281,6 +330,12 @@ class TestCheckpointDates:
                 error = plain(app.screen.query_one("#err-date", Static))
                 assert "YYYY-MM-DD, not '10 June'" in error
                 assert store.checkpoints()[0].date == ""
+                # Checked as typed, as the task form's dates (the field was declared as
+                # text, and only the store refused it, after ctrl+s).
+                fill(app, date="2024-02-30")
+                await settle(pilot)
+                error = plain(app.screen.query_one("#err-date", Static)).strip()
+                assert error == "Date must be a real day (YYYY-MM-DD): there is no 2024-02-30"
                 await save(pilot, date="2024-06-08")
                 assert not isinstance(app.screen, PlanItemForm)
                 row = table(app).cursor_value

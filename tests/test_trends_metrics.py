@@ -4,6 +4,7 @@ refused with one line when wrong, kept in the history, and round-tripped through
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from test_cli import run
@@ -44,6 +45,63 @@ def test_values_are_numbers_and_a_target_keeps_the_metrics_unit() -> None:
     with pytest.raises(ValidationError, match="target's unit 'ms' differs from the metric's"):
         metric_values(with_unit, None, target="99 ms")
     assert metric_values(with_unit, None, target="<=5") == {"target": "<=5"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("1e309", "not '1e309'"),  # was 1 with the unit "e309"
+        ("1e3", "not '1e3'"),
+        ("97,5", "not '97,5' (without commas: 97.5, 1500)"),  # was 97 with the unit ",5"
+        ("0x10", "not '0x10'"),
+        ("5 2", "not '5 2'"),
+        ("\u0661\u0662", "must be a number"),  # Arabic-Indic digits: no ASCII number
+        ("nan", "not 'nan'"),
+        ("inf", "not 'inf'"),
+    ],
+)
+def test_what_is_not_one_plain_number_is_refused_not_split_into_a_unit(
+    typed: str, says: str
+) -> None:
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        metric_values(METRICS[0], typed)
+    with pytest.raises(ValidationError, match="target must be a number"):
+        metric_values(METRICS[0], None, target=typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [("  98 ", "98"), ("99%", "99"), ("-0", "0"), ("5.", "5"), ("+.5", "0.5"), ("5x", "5")],
+)
+def test_a_number_is_kept_as_the_markdown_reads_it_back(typed: str, saved: str) -> None:
+    assert metric_values(METRICS[0], typed)["value"] == saved
+
+
+def test_a_value_with_another_unit_than_given_says_so_without_the_cli_option() -> None:
+    # The Plan form says it too, under its Unit field: no "--unit" there.
+    with pytest.raises(ValidationError, match=r"'%' differs from the unit given, 'ms'$"):
+        metric_values(METRICS[0], "90%", unit="ms")
+
+
+def test_a_unit_with_a_star_is_refused_as_the_bullet_writes_it_in_bold() -> None:
+    with pytest.raises(ValidationError, match="a unit cannot hold"):
+        metric_values(METRICS[0], "5", unit="ms*")
+
+
+def test_a_name_another_metric_has_is_refused_for_a_new_or_renamed_metric(
+    seed_store: Store,
+) -> None:
+    first, other = seed_store.metrics()[:2]
+    taken = other.text.rstrip(".").upper()
+    with pytest.raises(ValidationError, match="exists") as refused:
+        seed_store.set_metric_value("", "5", expected=Metric(None, "x"), text=taken)
+    assert refused.value.field == "text"
+    with pytest.raises(ValidationError, match="exists"):
+        seed_store.set_metric_value("", None, unit="%", expected=first, text=taken)
+    # Its own name in another case is no clash.
+    renamed = seed_store.set_metric_value("", "5", expected=first, text=first.text.upper())
+    assert renamed.text == first.text.upper()
+    assert len(seed_store.metrics()) == 7
 
 
 def test_meeting_a_target_either_way() -> None:
@@ -101,6 +159,8 @@ def test_a_metric_with_a_value_round_trips_and_a_plain_bullet_stays_plain(
         Metric(None, "Rate", value="97.5", unit="%", target="99"),
         Metric(None, "Cycle time", value="4", unit="days", target="<=5"),
         Metric(None, "Count", value="-3"),
+        Metric(None, "Throughput", value="120", unit="req/s (p95)", target="100"),
+        Metric(None, "Load", value="5", unit="ms)", target="<=6"),
         Metric(None, "Plain bullet — with a dash"),
     ],
 )
@@ -131,6 +191,8 @@ def test_the_metric_command(capsys, seed_store: Store) -> None:
     assert code == 1 and err.strip() == "tracker-tui: value must be a number, not 'fast'"
     code, out, err = run(capsys, "metric", "pipe", "--target", "99 ms", "--db", db)
     assert code == 1 and "differs from the metric's unit '%'" in err
+    code, out, err = run(capsys, "metric", "pipe", "1e309", "--db", db)
+    assert code == 1 and err.strip() == "tracker-tui: value must be a number, not '1e309'"
     code, out, err = run(capsys, "metric", "p", "1", "--db", db)
     assert code == 1 and "matches 2 metrics" in err and len(err.splitlines()) == 1
     assert seed_store.metric("pipe").value == "97.5"  # nothing changed by the refusals

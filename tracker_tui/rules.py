@@ -418,6 +418,9 @@ def reconcile_status_progress(
     return status, progress
 
 
+_DAY_SHAPE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def parse_date(text: str, *, field: str = "date") -> date | None:
     """A ``YYYY-MM-DD`` date, or None for empty, ``-`` or ``–``.
 
@@ -430,9 +433,12 @@ def parse_date(text: str, *, field: str = "date") -> date | None:
     try:
         return date.fromisoformat(cleaned)
     except ValueError:
-        raise ValidationError(
-            f"{field} must be a date as YYYY-MM-DD, not {cleaned!r}", field=field
-        ) from None
+        # "2024-02-30" has the form: say what is wrong with it instead.
+        if _DAY_SHAPE_RE.match(cleaned):
+            message = f"{field} must be a real day (YYYY-MM-DD): there is no {cleaned}"
+        else:
+            message = f"{field} must be a date as YYYY-MM-DD, not {cleaned!r}"
+        raise ValidationError(message, field=field) from None
 
 
 _ISO_DATE_RE = re.compile(r"\b(\d{4})[-/](\d{2})[-/](\d{2})\b")

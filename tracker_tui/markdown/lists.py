@@ -54,7 +54,12 @@ _DATE_LABEL_RE = re.compile(
 )
 _DASHES = "–—-"
 #: A checkpoint label's date beside its words: ``Week 6 Tuesday (2024-06-11)``.
-_DATED_LABEL_RE = re.compile(r"^(?P<when>.*?\S)[ \t]+\((?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\)$")
+#: (A date alone, ``(2024-06-11)``, is a checkpoint with a date and no words.)
+_DATED_LABEL_RE = re.compile(
+    r"^(?:(?P<when>.*?\S)[ \t]+)?\((?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\)$"
+)
+#: What a bullet's bold label says when the item has none (its when, its label).
+EMPTY_LABEL = "–"
 
 DEFAULT_STYLE: dict[str, dict[str, str]] = {
     "activity": {"marker": "-", "sep": " – ", "dash": "–"},
@@ -143,10 +148,12 @@ def list_style(kind: str, items: list[Item]) -> dict[str, str]:
 def make_entity(kind: str, item: Item) -> Entity:
     if kind == "activity":
         return ActivityEntry(key=None, date=item.label, text=item.text)
+    # The mark export writes for an item without a label reads back as none.
+    label = "" if item.label == EMPTY_LABEL else item.label
     if kind == "checkpoint":
-        return read_checkpoint(item.label, item.text)
+        return read_checkpoint(label, item.text)
     if kind == "cadence":
-        return CadenceItem(key=None, label=item.label, text=item.text)
+        return CadenceItem(key=None, label=label, text=item.text)
     return read_metric(item.text)
 
 
@@ -155,7 +162,7 @@ def read_checkpoint(label: str, text: str) -> Checkpoint:
     label (``Week 6 (2024-06-11)``), else from a date its words hold."""
     match = _DATED_LABEL_RE.match(label)
     if match is not None:
-        split = Checkpoint(key=None, when=match["when"], text=text, date=match["date"])
+        split = Checkpoint(key=None, when=match["when"] or "", text=text, date=match["date"])
         # Split only where export would write the label back the same way.
         if _is_date(match["date"]) and checkpoint_label(split) == label:
             return split
@@ -176,7 +183,7 @@ def checkpoint_label(checkpoint: Checkpoint) -> str:
     already hold that date (what ``read_checkpoint`` reads back)."""
     written = written_date(checkpoint)
     if checkpoint.date and checkpoint.date != (written.isoformat() if written else ""):
-        return f"{checkpoint.when} ({checkpoint.date})"
+        return f"{checkpoint.when} ({checkpoint.date})".lstrip()
     return checkpoint.when
 
 
@@ -204,7 +211,7 @@ def render_items(kind: str, items: list[Entity], style: dict[str, str]) -> list[
             label, text = checkpoint_label(item), item.text  # type: ignore[arg-type,union-attr]
         else:
             label, text = item.label, item.text  # type: ignore[union-attr]
-        label = _one_line(label).strip() or "–"
+        label = _one_line(label).strip() or EMPTY_LABEL
         if kind == "cadence" and style.get("form", defaults["form"]) == "colon":
             lines.append(f"{marker} {label}{sep}{_one_line(text)}")
         else:

@@ -13,7 +13,9 @@ from tracker_tui.domain import Metric
 
 _VALUE_RE = re.compile(
     r"^(?P<text>.*?)\s+—\s+\*\*(?P<value>[-+]?\d+(?:\.\d+)?)(?:\s?(?P<unit>[^*\s][^*]*?))?\*\*"
-    r"(?:\s+\(target\s+(?P<target>(?:<=)?[-+]?\d+(?:\.\d+)?)(?:\s?[^)]*)?\))?\s*$"
+    # The unit after the target may hold brackets ("req/s (p95)"): the bracket closing
+    # the target is the last on the line.
+    r"(?:\s+\(target\s+(?P<target>(?:<=)?[-+]?\d+(?:\.\d+)?)(?:\s?.*)?\))?\s*$"
 )
 
 

@@ -74,7 +74,7 @@ def merged_notice(merged: Sequence[MergedField], labels: Mapping[str, str]) -> s
 def conflict_question(action: str, error: ConflictError) -> str:
     """``bob changed progress of UT-002 since; undo anyway?`` for a refused undo/redo."""
     who = display_text(error.who) or SOMEONE
-    entity_id = display_text(error.id)
+    entity_id = _item_named(error) or display_text(error.id)
     field = error.fields[0].field if error.fields else ""
     if not entity_id:
         what = "it"
@@ -83,6 +83,23 @@ def conflict_question(action: str, error: ConflictError) -> str:
     else:
         what = entity_id
     return f"{who} changed {what} since; {action} anyway?"
+
+
+#: How long an item's text may be where a question names it.
+_ITEM_NAME_LENGTH = 30
+
+
+def _item_named(error: ConflictError) -> str:
+    """A checkpoint, cadence line, metric or log entry named by its words (``checkpoint
+    'Week 9 Launch…'``): its ID is only the store's number, which nobody has seen."""
+    text = getattr(error.current, "text", None)
+    if not error.id.isdigit() or not isinstance(text, str) or not text:
+        return ""
+    shown = display_text(text)
+    if len(shown) > _ITEM_NAME_LENGTH:
+        shown = shown[: _ITEM_NAME_LENGTH - 3] + "..."  # (any terminal: no --ascii here)
+    kind = {"cadence": "cadence item", "activity": "log entry"}.get(error.entity, error.entity)
+    return f"{kind} '{shown}'"
 
 
 class ConflictScreen(ModalScreen[str]):

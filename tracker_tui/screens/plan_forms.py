@@ -15,9 +15,18 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.widgets import Static
 
-from tracker_tui.domain import CadenceItem, Checkpoint, ConflictError, FieldConflict, Metric
+from tracker_tui.domain import (
+    CadenceItem,
+    Checkpoint,
+    ConflictError,
+    FieldConflict,
+    Metric,
+    NotFoundError,
+)
 from tracker_tui.fields import FieldSpec, field_specs
 from tracker_tui.screens._form import DateValidator, EditForm, GuardedInput, Required, field
 from tracker_tui.screens.plan_rows import KIND_NAMES
@@ -80,7 +89,9 @@ class PlanItemForm(EditForm[PlanItem | None]):
         for spec in self.specs:
             label = self.FIELDS[spec.name]
             value = values.get(spec.name, "")
-            if spec.kind == "date":
+            # A checkpoint's date is declared as text (kept as the document wrote it,
+            # like a decision's), but an edit must give a real day: checked as typed.
+            if spec.kind == "date" or spec.name == "date":
                 widget = GuardedInput(
                     value, limit=10, placeholder="YYYY-MM-DD", validators=[DateValidator(label)]
                 )
@@ -106,15 +117,19 @@ class PlanItemForm(EditForm[PlanItem | None]):
     # -- another user's change made meanwhile --------------------------------------------
 
     def _save_failed(self, error: BaseException | None) -> None:
-        """These rows have no version: the store says only that the item changed. The
-        form finds which fields both changed and asks about those (the conflict dialog,
-        as for a task); when none, it saves the user's fields over the item as it is now,
-        keeping the other user's changes (as a merge does)."""
-        if isinstance(error, ConflictError) and not error.fields and error.current is not None:
+        """These rows have no version: the store says which fields changed since, and
+        who changed them. The form asks only about those the user changed too (the
+        conflict dialog, as for a task); when none, it saves the user's fields over the
+        item as it is now, keeping the other user's changes (as a merge does)."""
+        if isinstance(error, NotFoundError) and self._entity is not None:
+            self._deleted_meanwhile()
+            return
+        if isinstance(error, ConflictError) and error.current is not None:
             mine = self.changes()
             theirs = self.entity_values(error.current)
+            who = {conflict.field: conflict.who for conflict in error.fields}
             clashes = tuple(
-                FieldConflict(name, value, theirs.get(name, ""), "")
+                FieldConflict(name, value, theirs.get(name, ""), who.get(name, ""))
                 for name, value in mine.items()
                 if theirs.get(name, "") not in (self._loaded.get(name, ""), value)
             )
@@ -126,6 +141,16 @@ class PlanItemForm(EditForm[PlanItem | None]):
                 return
             error = found
         super()._save_failed(error)
+
+    def _deleted_meanwhile(self) -> None:
+        """Someone deleted the item while this form had it open: the form becomes a new
+        item's, holding what the user typed, so that ctrl+s adds it back instead of
+        failing for ever (and esc being the only way out, losing the edit)."""
+        self._entity = None
+        self._loaded = {}
+        self.query_one("#form-title", Static).update(Text(self.form_title()))
+        name = KIND_NAMES[self.kind]
+        self.set_status(f"Not saved: someone deleted this {name} meanwhile; ctrl+s adds it again")
 
     def _resolve_conflict(self, choice: str, error: ConflictError, mine: dict[str, str]) -> None:
         # The next save is checked against the item as it is now, not as first read.

@@ -916,11 +916,12 @@ class Store:
 
         Raises:
             NotFoundError: no metric (or several) starts with ``name``.
-            ValidationError: a value or target that is not a number, or a target whose
-                unit differs from the metric's (nothing is saved).
+            ValidationError: a name another metric has; a value or target that is not
+                a number, or a target whose unit differs from the metric's (nothing is
+                saved).
             ConflictError: ``expected`` changed since it was read.
         """
-        from tracker_tui.trends.metrics import metric_values
+        from tracker_tui.trends.metrics import metric_values, refuse_taken_name
 
         metric = expected if expected is not None else self.metric(name)
         clear_target = target is not None and not target.strip()
@@ -931,6 +932,7 @@ class Store:
         if clear_target:
             values["target"] = ""
         if text is not None:
+            refuse_taken_name(self.metrics(), text, metric.key)
             values["text"] = text
         if metric.key is None:
             self.save_item("metric", None, values)

@@ -293,16 +293,22 @@ class Undo(Transactions):
         if value is None:
             if row is None:
                 return True  # someone deleted it already: the outcome is the same
-            moved = expected is not None and _content(row_dict(row)) != _content(
-                json.loads(expected)
-            )
+            now = _content(row_dict(row))
+            was = _content(json.loads(expected)) if expected is not None else now
+            # (A column added since the row was created, empty, is no change.)
+            moved = [name for name in now if (now[name] or None) != (was.get(name) or None)]
             if moved and not force:
+                # The first field changed since, and who changed it: the question names them.
+                name = moved[0]
+                who = self._last_editor(session, change.entity, change.entity_id, name, "")
+                before, after = as_text(was.get(name)) or "", as_text(now[name]) or ""
                 raise ConflictError(
                     f"{change.entity_id} was changed since it was created; "
                     "removing it would lose that (force to do it anyway)",
                     current=domain_value(change.entity, row),
                     entity=change.entity,
                     id=change.entity_id,
+                    fields=(FieldConflict(name, before, after, who),),
                 )
             session.delete(row)
             return True

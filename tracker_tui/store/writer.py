@@ -31,6 +31,7 @@ from tracker_tui.domain import (
     ActivityEntry,
     ConflictError,
     Decision,
+    FieldConflict,
     Merged,
     MergedField,
     NotFoundError,
@@ -531,7 +532,7 @@ class Writer(Undo, Loading, StandupWrites):
             row = self._find(session, kind, str(key), lock=True)
             if row is None:
                 raise NotFoundError(f"no {kind} {key}")
-            _refuse_if_moved(kind, row, expected)
+            self._refuse_if_moved(session, kind, row, expected, cleaned)
             for field, value in cleaned.items():
                 if getattr(row, field) != value:
                     self._record(
@@ -540,6 +541,47 @@ class Writer(Undo, Loading, StandupWrites):
                     setattr(row, field, value)
 
         self._transaction(work)
+
+    def _refuse_if_moved(
+        self,
+        session: Session,
+        kind: str,
+        row: Any,
+        expected: Mapping[str, Any] | None,
+        mine: Mapping[str, str],
+    ) -> None:
+        """Optimistic concurrency for rows without a version (activity entries,
+        checkpoints, cadence items, metrics): ``expected`` holds the values the caller saw
+        (any of the kind's fields; other keys are ignored), and a row that holds others now
+        is refused. ``mine``: the values the caller would save.
+
+        Raises:
+            ConflictError: the row changed since (``current`` is it now, a domain value;
+                ``fields`` each field changed since, with who changed it).
+        """
+        if expected is None:
+            return
+        moved = [
+            field
+            for field in ITEM_FIELDS.get(kind, ())
+            if field in expected and as_text(getattr(row, field)) != as_text(expected[field])
+        ]
+        if moved:
+            raise ConflictError(
+                f"this {kind} was changed by someone else since you read it ({moved[0]})",
+                current=domain_value(kind, row),
+                entity=kind,
+                id=str(row.key),
+                fields=tuple(
+                    FieldConflict(
+                        field,
+                        mine.get(field, as_text(expected[field]) or ""),
+                        as_text(getattr(row, field)) or "",
+                        self._last_editor(session, kind, str(row.key), field, ""),
+                    )
+                    for field in moved
+                ),
+            )
 
     def delete(
         self,
@@ -563,7 +605,7 @@ class Writer(Undo, Loading, StandupWrites):
                     entity=kind,
                     id=str(getattr(row, "id", None) or row.key),
                 )
-            _refuse_if_moved(kind, row, expected)
+            self._refuse_if_moved(session, kind, row, expected, {})
             self._record(
                 session,
                 revision,
@@ -698,27 +740,3 @@ def _refuse_unknown(kind: str, values: Mapping[str, Any], allowed: tuple[str, ..
 
 def _differs(before: Any, after: Any, fields: tuple[str, ...]) -> bool:
     return any(getattr(before, field) != getattr(after, field) for field in fields)
-
-
-def _refuse_if_moved(kind: str, row: Any, expected: Mapping[str, Any] | None) -> None:
-    """Optimistic concurrency for rows without a version (activity entries, checkpoints,
-    cadence items, metrics): ``expected`` holds the values the caller saw (any of the
-    kind's fields; other keys are ignored), and a row that holds others now is refused.
-
-    Raises:
-        ConflictError: the row changed since (``current`` is it now, a domain value).
-    """
-    if expected is None:
-        return
-    moved = [
-        field
-        for field in ITEM_FIELDS.get(kind, ())
-        if field in expected and as_text(getattr(row, field)) != as_text(expected[field])
-    ]
-    if moved:
-        raise ConflictError(
-            f"this {kind} was changed by someone else since you read it ({moved[0]})",
-            current=domain_value(kind, row),
-            entity=kind,
-            id=str(row.key),
-        )

@@ -12,7 +12,13 @@ from collections.abc import Sequence
 
 from tracker_tui.domain import Metric, NotFoundError, ValidationError
 
-_NUMBER_RE = re.compile(r"^\s*(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>.*?)\s*$")
+# ASCII digits only: "١٢" is not taken for a number that the markdown then cannot read.
+_NUMBER_RE = re.compile(
+    r"^\s*(?P<number>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*(?P<unit>.*?)\s*$"
+)
+# What follows a number and is the rest of it, not a unit: "97,5" (a decimal comma),
+# "1e309" (an exponent), "0x10" (hex), "5 2" (another number).
+_NOT_A_UNIT_RE = re.compile(r"^(?:[0-9.,]|[eE][-+]?[0-9]|[xX][0-9a-fA-F])")
 _MAX_UNIT = 40
 #: A target met at or below it (a duration, a backlog): ``--target "<=5"``.
 AT_MOST = "<="
@@ -46,6 +52,20 @@ def match_metric(metrics: Sequence[Metric], name: str) -> Metric:
     raise NotFoundError(f"{name!r} matches {len(found)} metrics ({names}{more}): say more")
 
 
+def refuse_taken_name(metrics: Sequence[Metric], name: str, key: int | None) -> None:
+    """Refuse ``name`` for the metric ``key`` (None: a new one) when another metric has
+    it, whatever the case: two of one name could no longer be told apart by
+    ``tracker-tui metric NAME`` (it would match both, for ever).
+
+    Raises:
+        ValidationError: another metric has that name.
+    """
+    wanted = " ".join(metric_name(Metric(key=None, text=name)).split()).casefold()
+    for metric in metrics:
+        if metric.key != key and " ".join(metric_name(metric).split()).casefold() == wanted:
+            raise ValidationError(f"a metric named {metric_name(metric)!r} exists", field="text")
+
+
 def split_number(text: str, *, field: str) -> tuple[str, str]:
     """``"99 %"`` as (``"99"``, ``"%"``): a number and the unit written after it.
 
@@ -53,11 +73,19 @@ def split_number(text: str, *, field: str) -> tuple[str, str]:
         ValidationError: not a number (with or without a unit after it).
     """
     match = _NUMBER_RE.match(text)
-    if match is None or not math.isfinite(float(match["number"])):
-        raise ValidationError(f"{field} must be a number, not {text.strip()!r}", field=field)
+    if (
+        match is None
+        or not math.isfinite(float(match["number"]))
+        or _NOT_A_UNIT_RE.match(match["unit"])
+    ):
+        hint = " (without commas: 97.5, 1500)" if "," in text else ""
+        raise ValidationError(f"{field} must be a number, not {text.strip()!r}{hint}", field=field)
     number = match["number"].lstrip("+")
     if number.startswith("."):
         number = "0" + number
+    number = number.removesuffix(".")  # "5." is 5
+    if float(number) == 0:
+        number = number.lstrip("-")  # "-0" is 0
     return number, match["unit"]
 
 
@@ -79,13 +107,16 @@ def metric_values(
         number, written_unit = split_number(value, field="value")
         if written_unit and given_unit and written_unit != given_unit:
             raise ValidationError(
-                f"the value's unit {written_unit!r} differs from --unit {given_unit!r}",
+                f"the value's unit {written_unit!r} differs from the unit given, {given_unit!r}",
                 field="unit",
             )
         values["value"] = number
         given_unit = given_unit or written_unit
     if len(given_unit) > _MAX_UNIT:
         raise ValidationError(f"a unit is at most {_MAX_UNIT} characters", field="unit")
+    if "*" in given_unit:
+        # The markdown bullet writes the value and unit in bold (``**97.5 %**``).
+        raise ValidationError("a unit cannot hold '*'", field="unit")
     if unit is not None or given_unit:
         values["unit"] = given_unit
     the_unit = values.get("unit", metric.unit)

@@ -23,6 +23,9 @@ from tracker_tui.widgets.progress import progress_bar, status_style
 from tracker_tui.widgets.urgency import impact_style, impact_urgency
 
 _MILESTONE_LINES = 2
+#: The fewest cells of the next checkpoint's text worth showing after its countdown
+#: (" – " and a word's start).
+_MIN_TAIL = 6
 
 
 class HeaderLine(Static):
@@ -294,12 +297,21 @@ class SnapshotHeader(Vertical):
             if line.cell_len:
                 line.append("   ")
             line.append("Next: ", style="bold")
-            line.append(display_text(checkpoint.when))
+            when = Text(display_text(checkpoint.when))
             countdown = summary.next_checkpoint_countdown
             if countdown:
                 overdue = countdown.startswith("overdue")
-                line.append(f" ({countdown})", style="bold red" if overdue else "")
+                due = Text(f" ({countdown})", style="bold red" if overdue else "")
+                # A long "when" is cut rather than the countdown: how far off it is
+                # matters more than the rest of its words.
+                truncate(when, width - line.cell_len - due.cell_len, ascii=self.ascii)
+                when.append_text(due)
+            line.append_text(when)
             dash = glyphs(self.ascii).dash
-            line.append(f" {dash} " + display_text(checkpoint.text), style="dim")
+            tail = Text(f" {dash} " + display_text(checkpoint.text), style="dim")
+            # After a countdown: room for a word's start, or none of it (a lone mark
+            # would cut the countdown).
+            if not countdown or line.cell_len + min(tail.cell_len, _MIN_TAIL) <= width:
+                line.append_text(tail)
         truncate(line, width, ascii=self.ascii)
         return line
