@@ -53,9 +53,9 @@ async def test_the_rest_is_read_after_the_first_frame(big_store, frozen_settings
     started: list[bool] = []
     original = SnapshotScreen._read_all
 
-    def read_all(self: SnapshotScreen, focus: str | None):
+    def read_all(self: SnapshotScreen, focus: str | None, store: Store):
         started.append(self.app.first_frame_shown)
-        return original(self, focus)
+        return original(self, focus, store)
 
     monkeypatch.setattr(SnapshotScreen, "_read_all", read_all)
     app = make_app(big_store, frozen_settings)
@@ -67,7 +67,7 @@ async def test_the_rest_is_read_after_the_first_frame(big_store, frozen_settings
 
 async def test_a_small_store_reads_nothing_more(seed_store, frozen_settings, monkeypatch):
     calls: list[object] = []
-    monkeypatch.setattr(SnapshotScreen, "_read_all", lambda self, focus: calls.append(focus))
+    monkeypatch.setattr(SnapshotScreen, "_read_all", lambda self, focus, store: calls.append(focus))
     app = make_app(seed_store, frozen_settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -131,7 +131,7 @@ class TestKeysBeforeTheRestArrives:
         screen = held[0]
         assert screen._rest_pending
         screen._rest_pending = False
-        screen._read_all(None)
+        screen._read_all(None, screen.store)
 
     async def test_G_lands_on_the_last_task(self, thousand, frozen_settings, held):
         last = thousand.tasks()[-1].id
