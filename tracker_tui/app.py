@@ -608,6 +608,9 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         snapshot = self._snapshot()
         if snapshot is not None:
             snapshot.after_first_frame()
+        for screen in self._screens():
+            if isinstance(screen, ViewScreen):
+                screen.view.after_first_frame()
 
     async def on_unmount(self) -> None:
         # An edit made just before quitting is still saved: wait (a while, not forever,
