@@ -136,6 +136,15 @@ def test_bad_since_is_one_line_and_exit_1(scene, capsys, since, message):
     assert main(["standup", "--db", str(scene), "--since", since]) == 1
 
 
+def test_standup_on_a_missing_store_is_one_line_and_creates_nothing(tmp_path, capsys):
+    """Checked on the dashboard's own store (issue 13): still before Textual, no file."""
+    missing = tmp_path / "typo.db"
+    assert main(["standup", "--db", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert "no tracker in" in err and err.count("\n") == 1
+    assert not missing.exists()
+
+
 def test_since_before_the_import_shows_everything_since_it(scene, capsys):
     assert main(["report", "--db", str(scene), "--since", "2020-01-01", "--format", "text"]) == 0
     assert "showing everything since the import" in capsys.readouterr().out

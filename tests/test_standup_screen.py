@@ -323,3 +323,24 @@ def test_the_top_shows_as_many_forecasts_as_fit_and_counts_the_rest(scene):
         "M3: no movement",
         "+3 more forecasts: 7 Trends",
     ]
+
+
+async def test_opened_on_the_standup_reads_the_forecasts_after_its_first_frame(
+    scene, frozen_settings, monkeypatch
+):
+    """Issue 13: the forecasts' worker held the GIL the first frame needed; it now starts
+    once the app's first frame is on the terminal, and its forecasts still land."""
+    read_after_frame: list[bool] = []
+    original = standup_screen.milestone_forecasts
+
+    def recording(store, **options):
+        read_after_frame.append(app.first_frame_shown)
+        return original(store, **options)
+
+    monkeypatch.setattr(standup_screen, "milestone_forecasts", recording)
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            assert read_after_frame == [True]
+            assert "Programme" in _top(app)

@@ -53,7 +53,6 @@ from tracker_tui.sanitize import display_text
 from tracker_tui.screens._early_keys import FocusAfterEarlyKeys
 from tracker_tui.screens._failures import StoreFailureReports
 from tracker_tui.screens._writes import WritesInOrder
-from tracker_tui.screens.snapshot import SnapshotScreen
 from tracker_tui.screens.view_screen import DataView, ViewScreen
 from tracker_tui.store.store import Store
 from tracker_tui.tracker_messages import TrackersChanged
@@ -77,6 +76,7 @@ from tracker_tui.widgets.too_small import TooSmallOverlay
 if TYPE_CHECKING:
     from tracker_tui.screens._form import EditForm
     from tracker_tui.screens.confirm import ConfirmScreen
+    from tracker_tui.screens.snapshot import SnapshotScreen
 
 #: How long quitting waits for the writes already asked for to be saved.
 WRITES_AT_EXIT = 10.0
@@ -196,6 +196,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         return self.tracker.name if self.several_trackers and self.tracker else None
 
     def _snapshot_screen(self) -> SnapshotScreen:
+        # Imported when first shown: ``tracker-tui standup`` opens on another screen, and
+        # its first frame need not wait for the Snapshot's modules (issue 13).
+        from tracker_tui.screens.snapshot import SnapshotScreen
+
         return SnapshotScreen(
             self.store,
             self.settings,
@@ -403,6 +407,10 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
     def _snapshot(self) -> SnapshotScreen | None:
         """The Snapshot screen, once built."""
         base = next(self._screens([SNAPSHOT_MODE]), None)
+        if base is None:
+            return None  # not built: its module need not be imported to say so
+        from tracker_tui.screens.snapshot import SnapshotScreen
+
         return base if isinstance(base, SnapshotScreen) else None
 
     def get_driver_class(self) -> type[Driver]:
@@ -600,6 +608,9 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         snapshot = self._snapshot()
         if snapshot is not None:
             snapshot.after_first_frame()
+        for screen in self._screens():
+            if isinstance(screen, ViewScreen):
+                screen.view.after_first_frame()
 
     async def on_unmount(self) -> None:
         # An edit made just before quitting is still saved: wait (a while, not forever,

@@ -7,17 +7,27 @@ store has opened: a store that cannot be used fails without waiting for it.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker_tui.commands.opening import open_store
 from tracker_tui.domain import TrackerError
 
+if TYPE_CHECKING:
+    from tracker_tui.store.store import Store
+
 
 def cmd_dashboard(
-    args: argparse.Namespace, *, mode: str | None = None, since: str | None = None
+    args: argparse.Namespace,
+    *,
+    mode: str | None = None,
+    since: str | None = None,
+    refusals: Callable[[Store], None] | None = None,
 ) -> int:
     """Open the dashboard on the store ``--db`` names, until the user quits; on the
-    screen ``mode`` when given (``standup``, with its ``--since``).
+    screen ``mode`` when given (``standup``, with its ``--since``), once ``refusals``
+    (the command's own checks, raising ``TrackerError``) have passed on the store.
 
     A store that holds no tracker yet (a fresh install) opens the empty dashboard, which
     says how to start one: ``t`` names it, ``n`` adds its first task. Nothing is written
@@ -33,6 +43,8 @@ def cmd_dashboard(
     with open_store(args, verify=False) as store:
         check = store.verify_in_background()
         try:
+            if refusals is not None:
+                refusals(store)
             if store.read_only and not store.exists:
                 raise TrackerError(
                     f"no tracker in {store.target.describe()} yet, and --read-only cannot "

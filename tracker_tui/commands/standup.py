@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker_tui.commands.dashboard import cmd_dashboard
 from tracker_tui.commands.opening import open_store, require_tracker
 from tracker_tui.commands.output import rich_console, say, write_stdout
+
+if TYPE_CHECKING:
+    from tracker_tui.store.store import Store
 
 #: The dashboard's mode (screen) for the stand-up.
 STANDUP_MODE = "standup"
@@ -17,12 +21,16 @@ STANDUP_MODE = "standup"
 def cmd_standup(args: argparse.Namespace) -> int:
     """Open the dashboard on the Stand-up screen, since ``--since`` (checked first: a bad
     one is one line and exit 1, before Textual starts)."""
-    from tracker_tui.standup.reading import baseline_for
+    # Checked on the dashboard's own store, not one opened before it (issue 13: a second
+    # open and the Since view's modules cost the first frame ~50 ms); only the light
+    # baseline module is imported here.
+    from tracker_tui.standup.baseline import baseline_for
 
-    with open_store(args, read_only=True) as store:
+    def refusals(store: Store) -> None:
         require_tracker(store)
         baseline_for(store, args.since)
-    return cmd_dashboard(args, mode=STANDUP_MODE, since=args.since)
+
+    return cmd_dashboard(args, mode=STANDUP_MODE, since=args.since, refusals=refusals)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -183,8 +183,8 @@ class StandupView(ReadOnlyActions, DataView):
             self.query_one("#standup-top", Static).update(display_text(str(error)))
             return
         self._show(view)
-        # The forecasts read the trend of every milestone: after the first frame.
-        self.call_after_refresh(self._load_forecasts)
+        # The forecasts read the trend of every milestone: the app calls
+        # after_first_frame once its first frame is on the terminal.
 
     def _read(self, *, forecasts: bool = True) -> SinceView:
         return read_since(
@@ -195,6 +195,13 @@ class StandupView(ReadOnlyActions, DataView):
             today=self.settings.current_date(self.store.clock),
             tz=self.tz,
         )
+
+    def after_first_frame(self) -> None:
+        # Not from on_mount's call_after_refresh: that ran before the frame was written,
+        # and the worker (its imports, every milestone's trend) held the GIL the frame
+        # needed: ~40 ms of 'tracker-tui standup' on the seed (issue 13).
+        if self.view is not None and not self.view.forecasts:
+            self._load_forecasts()
 
     @work(thread=True, exit_on_error=False, group="standup-forecasts")
     def _load_forecasts(self) -> None:

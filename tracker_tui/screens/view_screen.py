@@ -23,6 +23,10 @@ class DataView(Vertical):
         """Read the data again (off the UI thread) and show it."""
         raise NotImplementedError
 
+    def after_first_frame(self) -> None:
+        """The app's first frame is on the terminal (the app calls this on the views
+        built by then): start what could wait for it. Nothing by default."""
+
 
 class ViewScreen(Screen[None]):
     """A screen holding one data view under the tabs (the app's non-Snapshot modes)."""

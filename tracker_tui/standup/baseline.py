@@ -14,8 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from tracker_tui.domain import TrackerError
+
+if TYPE_CHECKING:
+    from tracker_tui.store.store import Store
 
 #: What ``--since`` accepts, for the one-line error.
 SINCE_FORMS = "YYYY-MM-DD, 'YYYY-MM-DD HH:MM', yesterday, last, Nd or Nh"
@@ -179,3 +183,20 @@ def parse_history_time(text: str | None) -> datetime | None:
 
         moment = moment.replace(tzinfo=UTC)
     return moment
+
+
+def baseline_for(store: Store, since: str | None, *, tz: tzinfo | None = None) -> Baseline:
+    """The baseline ``since`` names (None: the last stand-up, else the previous working
+    day), moved up to the import when it is earlier.
+
+    Raises:
+        TrackerError: a bad ``--since``, one in the future, or ``last`` with none recorded.
+    """
+    last = store.last_standup()
+    return resolve_baseline(
+        since,
+        now=store.clock.now(),
+        tz=tz or local_zone(),
+        last_standup=parse_history_time(last.started_at) if last else None,
+        tracker_start=parse_history_time(store.tracker_start()),
+    )

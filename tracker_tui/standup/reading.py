@@ -10,11 +10,9 @@ from typing import TYPE_CHECKING
 
 from tracker_tui.collection_pauses import collection_paused
 from tracker_tui.standup.baseline import (
-    Baseline,
+    baseline_for,
     history_time,
-    local_zone,
     parse_history_time,
-    resolve_baseline,
 )
 from tracker_tui.standup.since import SinceView, build_since
 
@@ -37,23 +35,6 @@ def tracker_name(store: Store) -> str | None:
     call it), or None when the store holds none."""
     tracker = store.tracker()
     return tracker.name if tracker is not None else None
-
-
-def baseline_for(store: Store, since: str | None, *, tz: tzinfo | None = None) -> Baseline:
-    """The baseline ``since`` names (None: the last stand-up, else the previous working
-    day), moved up to the import when it is earlier.
-
-    Raises:
-        TrackerError: a bad ``--since``, one in the future, or ``last`` with none recorded.
-    """
-    last = store.last_standup()
-    return resolve_baseline(
-        since,
-        now=store.clock.now(),
-        tz=tz or local_zone(),
-        last_standup=parse_history_time(last.started_at) if last else None,
-        tracker_start=parse_history_time(store.tracker_start()),
-    )
 
 
 def read_since(
