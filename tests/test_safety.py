@@ -238,6 +238,8 @@ def test_older_store_opened_read_only_is_not_upgraded(
     monkeypatch.setattr(rows, "SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(migrations.UPGRADES, current + 1, _upgrade_adds_a_column)
     assert_refused(path, "needs an upgrade", read_only=True)
+    # Its owner is told what upgrades it (it is theirs to write).
+    assert_refused(path, r"open it once with `tracker-tui`", read_only=True)
 
 
 SCHEMA_2_INDEXES = {

@@ -14,6 +14,7 @@ no pages to check (``PRAGMA quick_check``): the server keeps its own files.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -211,12 +212,21 @@ def check_compatible(
         probe.close()
     if version is not None and version < rows.SCHEMA_VERSION:
         if read_only:
-            raise TrackerError(
-                f"{path} needs an upgrade (schema {version} to {rows.SCHEMA_VERSION}), "
-                "which only a user who can write it can do; the store is untouched"
-            )
+            raise TrackerError(_upgrade_first(path, version))
         return Opening(needs_writer=True)  # migrates, after writing a backup copy
     return Opening()
+
+
+def _upgrade_first(path: Path, version: int) -> str:
+    """Why a read-only open of an older store file is refused, and what upgrades it: a
+    command that only reads never migrates (it may be run by a viewer, or on a copy)."""
+    needs = f"{path} needs an upgrade (schema {version} to {rows.SCHEMA_VERSION})"
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return (
+            f"{needs}: open it once with `tracker-tui` (or any command that edits), which "
+            "upgrades it after a .bak copy; this command only reads, so it is untouched"
+        )
+    return f"{needs}, which only a user who can write it can do; the store is untouched"
 
 
 def _check_server(where: str, reader: Reader, *, read_only: bool) -> Opening:
