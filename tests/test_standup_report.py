@@ -110,6 +110,8 @@ def test_every_list_is_capped(scene):
     assert "_… and 7 more_" in text  # 2 + 15 blocked, 10 shown
     plain = render(view, "T", "text", tz=UTC)
     assert "- … and 7 more" in plain and "**" not in plain
+    ascii_text = render(view, "T", "text", tz=UTC, ascii=True)
+    assert "- ... and 7 more" in ascii_text and "…" not in ascii_text
 
 
 def test_report_on_the_command_line(scene, tmp_path, capsys, monkeypatch):

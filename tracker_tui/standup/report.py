@@ -259,7 +259,9 @@ def render_report(
     if not view.moves and not view.risk_moves and not view.decisions and not view.log:
         out.lines.append("")
         out.lines.append("No changes since the baseline.")
-    return "\n".join(out.lines) + "\n"
+    report = "\n".join(out.lines) + "\n"
+    # The cuts ("…rehearsals", "… and 3 more") are drawn like the rest in --ascii.
+    return report.replace("…", "...") if ascii else report
 
 
 def _attention(out: _Lines, task: Task) -> str:
