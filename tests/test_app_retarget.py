@@ -234,3 +234,30 @@ async def test_a_form_open_over_the_snapshot_means_a_rebuild(
     assert all(
         "Draft" not in task.title for task in several.for_tracker(refs["Version 1.00"]).tasks()
     )
+
+
+async def test_keys_typed_in_one_burst_across_a_switch_land_in_their_trackers(
+    several: Store, frozen_settings: Settings
+) -> None:
+    """`-`, the switch and `- -` typed at once, before any of them is drawn: one edit in
+    1.00, two in 1.01, none lost and none in the wrong tracker."""
+    async with _on_version_1_00(several, frozen_settings) as (app, pilot):
+        await pilot.press("minus", "0", *_keys_to("Version 1.01"), "minus", "minus")
+        await settle(pilot)
+        assert TABS["Version 1.01"] in _text(app).splitlines()[0]
+    assert _progress(several, "Version 1.00", "UT-001") == 90
+    assert _progress(several, "Version 1.01", "UT-001") == 80
+
+
+async def test_a_resize_during_a_switch_draws_the_new_tracker(
+    several: Store, frozen_settings: Settings
+) -> None:
+    with Store.open(several.target, user="bob", tracker="Version 1.01") as bob:
+        bob.update_task("UT-001", {"title": "Only in 1.01"})
+    async with _on_version_1_00(several, frozen_settings) as (app, pilot):
+        await pilot.press("0", *_keys_to("Version 1.01"))
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert "Only in 1.01" in _text(app)
