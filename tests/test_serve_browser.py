@@ -235,15 +235,23 @@ def test_a_first_visit_asks_a_name_and_the_browser_keeps_it(
 # -- processes ---------------------------------------------------------------------------
 
 
-def test_closing_a_tab_ends_its_process(served: Served, browser: Browser) -> None:
-    # The tab is handed the spare the server started before the page was asked for.
-    spare = wait_for(served.tab_processes, "the server's spare process")
-    page = open_page(browser, served.url_with_token + "&name=tester")
-    wait_for_text(page, "UT-001")
-    mine = served.tab_process("tester")
-    assert mine in spare
-    page.context.close()
-    wait_for(lambda: mine not in served.tab_processes(), "the tab's process to end")
+def test_closing_a_tab_ends_its_process(
+    browser: Browser, db: Path, environment: dict[str, str]
+) -> None:
+    # A server of its own: the module's shared one may be between spares (another test's
+    # tab took the last, and the next starts only once that tab has drawn).
+    server = start_server(db, environment=environment)
+    try:
+        # The tab is handed the spare the server started before the page was asked for.
+        spare = wait_for(server.tab_processes, "the server's spare process")
+        page = open_page(browser, server.url_with_token + "&name=tester")
+        wait_for_text(page, "UT-001")
+        mine = server.tab_process("tester")
+        assert mine in spare
+        page.context.close()
+        wait_for(lambda: mine not in server.tab_processes(), "the tab's process to end")
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
