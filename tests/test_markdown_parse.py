@@ -392,3 +392,17 @@ class TestReadDocument:
         monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
         with pytest.raises(TrackerError, match="too large"):
             read_document(SAMPLE)
+
+
+def test_a_done_task_in_a_table_without_progress_is_at_100_percent() -> None:
+    """A status-only tracker (ID | Task | Status): a done task is Complete at 100 %, so the
+    bars and the portfolio do not read 0 % beside "2 of 3 done"; the rest stay at 0 %."""
+    text = (
+        "# T\n\n## Tasks\n\n| ID | Task | Status |\n|---|---|---|\n"
+        "| A-1 | Ship it | done |\n| A-2 | Test it | todo |\n"
+    )
+    table = next(b for b in parse_document(text).blocks if isinstance(b, TableBlock))
+    assert [(t.status, t.progress) for t in table.items] == [
+        ("Complete", 100),
+        ("Not Started", 0),
+    ]

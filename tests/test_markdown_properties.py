@@ -137,6 +137,8 @@ def table_block(draw: st.DrawFn, kind: str, ids: list[int]) -> TableBlock:
                 values["last_update"] = draw(st.none() | DATES)
             else:
                 values[field] = draw(AWKWARD)
+        if kind == "task" and "progress" not in fields and values.get("status") == "Complete":
+            values["progress"] = 100  # done is 100 % where the table gives no figure
         if kind == "decision":
             values.setdefault("date", "")
             values.setdefault("decision", "")

@@ -105,6 +105,10 @@ def read_table(
                 read_value(
                     field, text, values, extra, status, has_status=has_status, has_update=has_update
                 )
+        if kind == "task" and "progress" not in fields and values.get("status") == "Complete":
+            # A table without a Progress column: done is 100 %, as the store's rule has it
+            # (a portfolio must not read "0 %" beside "2/11 done").
+            values["progress"] = 100
         items.append(make(extra=extra, **values))
     block = TableBlock(kind=kind, columns=list(columns), fields=fields, items=items)
     return block, reading
