@@ -57,6 +57,7 @@ from tracker_tui.screens.view_screen import DataView, ViewScreen
 from tracker_tui.store.store import Store
 from tracker_tui.tracker_messages import TrackersChanged
 from tracker_tui.widgets.glyphs import ASCII_CLASS, ASCII_KEY_NAMES, AsciiScrollbars, glyphs
+from tracker_tui.widgets.kept_stylesheet import KeptParseStylesheet
 from tracker_tui.widgets.mode_tabs import (
     MODE_KEYS,
     MODES,
@@ -117,6 +118,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             # so the Snapshot screen is never built (or read) when it is not shown.
             self.DEFAULT_MODE = mode  # type: ignore[misc]  # a ClassVar set per instance
         super().__init__()
+        # Before any source is added (Textual adds them when the app starts).
+        self.stylesheet = KeptParseStylesheet(variables=self.get_css_variables())
         #: ``--since`` of ``tracker-tui standup``: the Stand-up screen's first baseline.
         self.standup_since = since
         #: The store as opened (its connections); ``store`` is the view on the tracker

@@ -253,9 +253,12 @@ class StandupView(ReadOnlyActions, DataView):
 
     def _prompt_width(self) -> int:
         """The cells an option's text gets: the list's width less its scrollbar and the
-        option's padding (one cell each side); before the first layout, the screen's."""
+        option's padding (one cell each side). Before the first layout, the screen's less
+        the list's padding, as if no scrollbar showed: a stand-up's overview mostly fits,
+        and a wrong guess costs a second fill when the layout comes (``on_resize``),
+        which is what every first frame paid before."""
         width = self.options.scrollable_content_region.width
-        return (width if width else self.app.size.width - 4) - 2
+        return (width if width else self.app.size.width - 2) - 2
 
     def on_resize(self) -> None:
         if self.view is not None and self._prompt_width() != self._filled_width:
