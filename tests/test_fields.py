@@ -192,3 +192,31 @@ async def test_copy_row_gives_the_tasks_markdown_row(
         f"| {first.id} | {first.title} | {first.milestone} | {first.owner} | {first.status} "
         f"| {first.progress}% | {when} | {first.notes} |"
     ]
+
+
+def test_the_stand_ups_task_glance_is_a_subset_of_the_task_declaration() -> None:
+    """``TaskGlance`` (what the Since view reads of each task) names only fields of
+    ``Task``, each with the same type, so it cannot drift from the declaration."""
+    from tracker_tui.domain import TaskGlance
+
+    declared = {item.name: item.type for item in dataclasses.fields(Task)}
+    for name in TaskGlance._fields:
+        assert name in declared, name
+        # Both modules postpone annotations: compared as written.
+        glance_type = TaskGlance.__annotations__[name]
+        assert getattr(glance_type, "__forward_arg__", glance_type) == declared[name], name
+
+
+def test_a_glance_reads_what_the_task_holds(tmp_path) -> None:
+    from conftest import SAMPLE
+
+    from tracker_tui.markdown import read_document
+    from tracker_tui.store.store import Store
+
+    with Store.open(str(tmp_path / "t.db"), user="alice") as store:
+        store.import_document(read_document(SAMPLE))
+        tasks = store.tasks()
+        glances = store.task_glances()
+    assert [g.id for g in glances] == [t.id for t in tasks]
+    for glance, task in zip(glances, tasks, strict=True):
+        assert glance == tuple(getattr(task, name) for name in glance._fields)

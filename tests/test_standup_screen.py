@@ -344,3 +344,46 @@ async def test_opened_on_the_standup_reads_the_forecasts_after_its_first_frame(
             await settle(pilot)
             assert read_after_frame == [True]
             assert "Programme" in _top(app)
+
+
+async def test_e_edits_the_whole_task_its_notes_too(scene, frozen_settings):
+    """The view holds what the stand-up shows of each task; ``e`` reads the task whole,
+    so the form's notes are the task's and saving keeps them."""
+    from textual.widgets import TextArea
+
+    from tracker_tui.screens.task_form import TaskFormScreen
+
+    with open_scene(scene) as store:
+        task_id = store.tasks()[0].id
+        store.update_task(task_id, {"notes": "keep these notes"})
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            view = _view(app)
+            view.options.highlighted = next(
+                i for i, line_id in enumerate(view._lines) if line_id == f"task:{task_id}"
+            )
+            await pilot.press("e")
+            await settle(pilot)
+            assert isinstance(app.screen, TaskFormScreen)
+            assert app.screen.query_one(TextArea).text == "keep these notes"
+            assert app.screen.editing is not None and app.screen.editing.id == task_id
+
+
+async def test_e_on_a_task_another_user_deleted_says_so(scene, frozen_settings):
+    from tracker_tui.screens.task_form import TaskFormScreen
+
+    with open_scene(scene) as store:
+        task_id = store.tasks()[0].id
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            view = _view(app)
+            view.options.highlighted = next(
+                i for i, line_id in enumerate(view._lines) if line_id == f"task:{task_id}"
+            )
+            store.delete_task(task_id)  # another user, meanwhile
+            await pilot.press("e")
+            await settle(pilot)
+            assert not isinstance(app.screen, TaskFormScreen)
+            assert any(f"{task_id} is gone" in str(n.message) for n in app._notifications)

@@ -71,7 +71,7 @@ class TestNetChange:
                 change("progress", "2", "3", "bob"),
             ]
         )
-        assert nets[("task", "UT-003")].users == ["bob", "ann"]
+        assert nets[("task", "UT-003")].users == ("bob", "ann")
 
 
 #: An edit sequence: each step sets a field to a value, or undoes the last edit not

@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static
 
 from tracker_tui.config import Settings
-from tracker_tui.domain import Task, TrackerError
+from tracker_tui.domain import Task, TaskGlance, TrackerError
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
@@ -85,6 +85,15 @@ class QuickEditSaved(Message):
         self.before = before
         self.task = task
         super().__init__()
+
+
+class TaskReadForForm(Message):
+    """The whole task ``e`` edits, read from the store (None: gone meanwhile)."""
+
+    def __init__(self, task_id: str, task: Task | None) -> None:
+        super().__init__()
+        self.task_id = task_id
+        self.task = task
 
 
 class StandupRecorded(Message):
@@ -295,7 +304,7 @@ class StandupView(ReadOnlyActions, DataView):
 
     # -- what the keys act on ----------------------------------------------------------
 
-    def _current_task(self) -> Task | None:
+    def _current_task(self) -> TaskGlance | None:
         option = self.options.highlighted_option
         line = self._lines.get(option.id or "") if option is not None else None
         return line.task if line is not None else None
@@ -469,7 +478,7 @@ class StandupView(ReadOnlyActions, DataView):
 
     # -- quick edits (the same store calls as the Snapshot screen's) --------------------
 
-    def _editable(self, what: str) -> Task | None:
+    def _editable(self, what: str) -> TaskGlance | None:
         task = self._current_task()
         if task is None:
             return None
@@ -516,8 +525,25 @@ class StandupView(ReadOnlyActions, DataView):
         ask_progress(self, task.id, task.progress, self._update_task)
 
     def action_edit_task(self) -> None:
-        task = self._editable("editing")
-        if task is None:
+        glance = self._editable("editing")
+        if glance is not None:
+            # The view holds what the stand-up shows of each task; the form edits all of
+            # it (the notes, the extra columns), so the task is read whole first.
+            self._read_for_form(self.store, glance.id)
+
+    @work(thread=True, exit_on_error=False, group="standup-form")
+    def _read_for_form(self, store: Store, task_id: str) -> None:
+        with reading(self, f"task {task_id}"):
+            self.post_message(TaskReadForForm(task_id, store.task(task_id)))
+
+    def on_task_read_for_form(self, message: TaskReadForForm) -> None:
+        if message.task is None:
+            self.notify(
+                f"{display_text(message.task_id)} is gone: another user deleted it.",
+                severity="warning",
+                markup=False,
+            )
+            self.refresh_data()
             return
         from tracker_tui.screens.task_form import TaskFormScreen
 
@@ -526,7 +552,9 @@ class StandupView(ReadOnlyActions, DataView):
                 self._note_edit(f"{result.id} edited in the form")
                 self.refresh_data()
 
-        form = TaskFormScreen(self.store, task, log_completion=self.settings.complete_adds_activity)
+        form = TaskFormScreen(
+            self.store, message.task, log_completion=self.settings.complete_adds_activity
+        )
         self.app.push_screen(form, saved)
 
     def action_add_activity(self) -> None:

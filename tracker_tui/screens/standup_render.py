@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.widgets.option_list import Option
 
-from tracker_tui.domain import Risk, Task
+from tracker_tui.domain import Risk, Task, TaskGlance
 from tracker_tui.sanitize import display_text
 from tracker_tui.standup.baseline import describe
 from tracker_tui.standup.owners import OwnerPage
@@ -48,7 +48,7 @@ class Line:
 
     id: str
     prompt: Text
-    task: Task | None = None
+    task: TaskGlance | None = None
 
     def option(self, width: int, console: Console) -> Option:
         return Option(hanging(self.prompt, width, console), id=self.id)
@@ -154,7 +154,7 @@ def move_line(move: TaskMove, *, ascii: bool, owner: bool = True) -> Text:
     return text
 
 
-def task_line(view: SinceView, task: Task, *, ascii: bool, note: str = "") -> Text:
+def task_line(view: SinceView, task: TaskGlance, *, ascii: bool, note: str = "") -> Text:
     text = _task_head(task.id, task.title, task.status, task.progress, ascii)
     move = view.moves.get(task.id)
     if move is not None:
@@ -214,11 +214,10 @@ def overview_lines(view: SinceView, collapsed: set[str], *, ascii: bool) -> list
 
     def moved(item: object) -> Line:
         assert isinstance(item, TaskMove)
-        task = next((t for t in view.tasks if t.id == item.id), None)
-        return Line(f"task:{item.id}", move_line(item, ascii=ascii), task)
+        return Line(f"task:{item.id}", move_line(item, ascii=ascii), view.tasks_by_id.get(item.id))
 
     def plain_task(item: object) -> Line:
-        assert isinstance(item, Task)
+        assert isinstance(item, TaskGlance)
         note = f"{display_text(item.owner)}" if item.owner.strip() else ""
         return Line(f"task:{item.id}", task_line(view, item, ascii=ascii, note=note), item)
 

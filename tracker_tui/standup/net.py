@@ -40,7 +40,7 @@ class NetChange:
     deleted: bool = False
     row_before: dict[str, Any] | None = None
     row_after: dict[str, Any] | None = None
-    users: list[str] = field(default_factory=list)
+    users: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -150,13 +150,16 @@ def _fold(kind: str, entity_id: str, state: _Tracking) -> NetChange | None:
         }
         if not fields:
             return None
+        # Positional: one is built per task moved, thousands on a big day.
         return NetChange(
             kind,
             entity_id,
             fields,
-            row_before=state.row_before,
-            row_after=state.row_after,
-            users=list(state.users),
+            False,
+            False,
+            state.row_before,
+            state.row_after,
+            tuple(state.users),
         )
     return NetChange(
         kind,
@@ -165,5 +168,5 @@ def _fold(kind: str, entity_id: str, state: _Tracking) -> NetChange | None:
         deleted=not state.exists_after,
         row_before=state.row_before,
         row_after=state.row_after,
-        users=list(state.users),
+        users=tuple(state.users),
     )

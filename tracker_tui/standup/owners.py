@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker_tui.domain import COMPLETE, Risk, Task, is_open_risk_status
+from tracker_tui.domain import COMPLETE, Risk, TaskGlance, is_open_risk_status
 from tracker_tui.standup.since import SinceView, TaskMove, needs_attention, owner_key
 
 __all__ = ["OwnerPage", "owner_key", "owner_page", "walk_order"]
@@ -24,12 +24,12 @@ class OwnerPage:
     risks they own."""
 
     name: str
-    tasks: tuple[Task, ...]
+    tasks: tuple[TaskGlance, ...]
     moves: dict[str, TaskMove]
     risks: tuple[Risk, ...]
 
 
-def _on_page(view: SinceView, task: Task) -> bool:
+def _on_page(view: SinceView, task: TaskGlance) -> bool:
     if task.status != COMPLETE:
         return True
     move = view.moves.get(task.id)
@@ -55,7 +55,7 @@ def walk_order(view: SinceView, standup_order: Sequence[str] = ()) -> list[str]:
     return list(ordered.values())
 
 
-def _urgency(view: SinceView, task: Task) -> int:
+def _urgency(view: SinceView, task: TaskGlance) -> int:
     """Blocked and At Risk first, then stale, then the rest (then completed)."""
     if needs_attention(task.status):
         return 0

@@ -83,7 +83,7 @@ def _read_since(
             today=today or store.clock.today(),
             stale_days=stale_days,
             history=history,
-            tasks=store.tasks(),
+            tasks=store.task_glances(),
             risks=store.risks(),
             decisions=store.decisions(),
             checkpoints=store.checkpoints(),

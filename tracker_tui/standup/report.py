@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, tzinfo
 from typing import Any, TypeVar
 
-from tracker_tui.domain import Task
+from tracker_tui.domain import TaskGlance
 from tracker_tui.rules import checkpoint_date, countdown
 from tracker_tui.sanitize import display_text
 from tracker_tui.standup.baseline import ago, local_time
@@ -264,12 +264,12 @@ def render_report(
     return report.replace("…", "...") if ascii else report
 
 
-def _attention(out: _Lines, task: Task) -> str:
+def _attention(out: _Lines, task: TaskGlance) -> str:
     label = out.task_label(task.id, task.title, task.owner)
     return f"{label}: {out.clean(task.status)}, {task.progress} %"
 
 
-def _idle(out: _Lines, view: SinceView, task: Task) -> str:
+def _idle(out: _Lines, view: SinceView, task: TaskGlance) -> str:
     days = view.idle_days(task)
     idle = f"no update for {days} days" if days is not None else "never updated"
     return f"{out.task_label(task.id, task.title, task.owner)}: {task.progress} %, {idle}"
@@ -305,7 +305,7 @@ def _move_json(move: TaskMove) -> dict[str, Any]:
     }
 
 
-def _task_json(view: SinceView, task: Task) -> dict[str, Any]:
+def _task_json(view: SinceView, task: TaskGlance) -> dict[str, Any]:
     return {
         "id": task.id,
         "title": task.title,

@@ -21,6 +21,7 @@ from tracker_tui.domain import (
     HistoryRow,
     Risk,
     Task,
+    TaskGlance,
     is_open_risk_status,
 )
 from tracker_tui.fields import names
@@ -137,7 +138,9 @@ class SinceView:
     now: datetime
     today: date
     stale_days: int
-    tasks: list[Task]
+    tasks: list[TaskGlance]
+    #: The same tasks by ID.
+    tasks_by_id: dict[str, TaskGlance]
     risks: list[Risk]
     moves: dict[str, TaskMove]
     risk_moves: list[RiskMove]
@@ -166,12 +169,12 @@ class SinceView:
         return [move for move in self.moves.values() if move.completed]
 
     @property
-    def attention(self) -> list[Task]:
+    def attention(self) -> list[TaskGlance]:
         """Tasks Blocked or At Risk now, in table order."""
         return [task for task in self.tasks if needs_attention(task.status)]
 
     @property
-    def no_movement(self) -> list[Task]:
+    def no_movement(self) -> list[TaskGlance]:
         """Tasks not Complete with no change for ``stale_days`` days, in table order."""
         return [task for task in self.tasks if self.is_stale(task)]
 
@@ -179,13 +182,13 @@ class SinceView:
     def programme_delta(self) -> float:
         return self.programme_now - self.programme_then
 
-    def is_stale(self, task: Task) -> bool:
+    def is_stale(self, task: TaskGlance) -> bool:
         if task.status == COMPLETE or task.id in self.moves:
             return False
         limit = self.today - timedelta(days=self.stale_days)
         return task.last_update is not None and task.last_update < limit
 
-    def idle_days(self, task: Task) -> int | None:
+    def idle_days(self, task: TaskGlance) -> int | None:
         """Days since the task's Last Update."""
         return None if task.last_update is None else (self.today - task.last_update).days
 
@@ -205,15 +208,6 @@ def owner_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _owner_pair(net: NetChange) -> tuple[str, str] | None:
-    """The owner's net change; None for a respelling (case or spacing only), since two
-    spellings of one name are one owner everywhere else in the stand-up."""
-    pair = _pair(net, "owner")
-    if pair is not None and owner_key(pair[0]) == owner_key(pair[1]):
-        return None
-    return pair
-
-
 def _pair(net: NetChange, name: str) -> tuple[str, str] | None:
     pair = net.fields.get(name)
     if pair is None:
@@ -222,8 +216,12 @@ def _pair(net: NetChange, name: str) -> tuple[str, str] | None:
     return (old or "", new or "")
 
 
-def task_move(net: NetChange, task: Task | None) -> TaskMove:
-    """A task's net change as the views show it; ``task`` is the row now (None: gone)."""
+def task_move(net: NetChange, task: TaskGlance | None) -> TaskMove:
+    """A task's net change as the views show it; ``task`` is the row now (None: gone).
+
+    Hot (a big day moves thousands of tasks): one pass over the fields that moved, and
+    the move built positionally.
+    """
     if task is not None:
         task_id, title, owner, status = task.id, task.title, task.owner, task.status
         progress_now = task.progress
@@ -232,36 +230,46 @@ def task_move(net: NetChange, task: Task | None) -> TaskMove:
         task_id, title = net.id, str(row.get("title", ""))
         owner, status = str(row.get("owner", "")), str(row.get("status", ""))
         progress_now = _int(str(row.get("progress", ""))) or 0
-    fields = net.fields
-    progress = None
-    if "progress" in fields:
-        old, new = fields["progress"]
-        progress = (_int(old), _int(new))
-    elif net.created:
+    progress: tuple[int | None, int | None] | None = None
+    status_change = owner_change = milestone_change = title_change = None
+    notes_changed = False
+    for name, (old, new) in net.fields.items():
+        if name == "progress":
+            progress = (_int(old), _int(new))
+        elif name == "status":
+            status_change = (old or "", new or "")
+        elif name == "owner":
+            if owner_key(old or "") != owner_key(new or ""):
+                owner_change = (old or "", new or "")
+        elif name == "milestone":
+            milestone_change = (old or "", new or "")
+        elif name == "title":
+            title_change = (old or "", new or "")
+        elif name == "notes":
+            notes_changed = True
+    if progress is None and net.created:
         progress = (None, progress_now)
-    status_change = _pair(net, "status") if "status" in fields else None
-    before_status = status_change[0] if status_change else None
     completed = (
         task is not None
         and status == COMPLETE
-        and (net.created or (before_status is not None and before_status != COMPLETE))
+        and (net.created or (status_change is not None and status_change[0] != COMPLETE))
     )
     return TaskMove(
-        id=task_id,
-        title=title,
-        owner=owner,
-        status=status,
-        progress_now=progress_now,
-        progress=progress,
-        status_change=status_change,
-        owner_change=_owner_pair(net) if "owner" in fields else None,
-        milestone_change=_pair(net, "milestone") if "milestone" in fields else None,
-        title_change=_pair(net, "title") if "title" in fields else None,
-        notes_changed="notes" in fields,
-        created=net.created,
-        deleted=net.deleted,
-        completed=completed,
-        users=tuple(net.users),
+        task_id,
+        title,
+        owner,
+        status,
+        progress_now,
+        progress,
+        status_change,
+        owner_change,
+        milestone_change,
+        title_change,
+        notes_changed,
+        net.created,
+        net.deleted,
+        completed,
+        net.users,
     )
 
 
@@ -290,7 +298,7 @@ def risk_move(net: NetChange, risk: Risk | None) -> RiskMove | None:
         closed=closed,
         impact_change=impact_change,
         status_change=status_change,
-        users=tuple(net.users),
+        users=net.users,
     )
 
 
@@ -301,7 +309,7 @@ def build_since(
     today: date,
     stale_days: int,
     history: Iterable[HistoryRow],
-    tasks: list[Task],
+    tasks: list[TaskGlance],
     risks: list[Risk],
     decisions: Sequence[Decision],
     checkpoints: Sequence[Checkpoint],
@@ -318,7 +326,9 @@ def build_since(
     new_decisions: list[Decision] = []
     new_log: list[ActivityEntry] = []
     decisions_by_key = {str(item.key): item for item in decisions}
-    people: dict[str, None] = {}
+    # Who changed what is listed, in the order of their first change: each entity's
+    # users, gathered once per distinct tuple (most entities share a handful).
+    user_lists: dict[tuple[str, ...], None] = {}
     count = 0
     for (kind, entity_id), net in nets.items():  # none empty: net_of_rows leaves them out
         if kind == "task":
@@ -327,17 +337,17 @@ def build_since(
             if moved_fields:
                 moves[move.id] = move
                 count += moved_fields
-                people.update(dict.fromkeys(net.users))
+                user_lists[net.users] = None
         elif kind == "risk":
             moved = risk_move(net, risks_by_id.get(entity_id))
             if moved is not None:
                 risk_moves.append(moved)
                 count += 1
-                people.update(dict.fromkeys(net.users))
+                user_lists[net.users] = None
         elif kind == "decision" and net.created and entity_id in decisions_by_key:
             new_decisions.append(decisions_by_key[entity_id])
             count += 1
-            people.update(dict.fromkeys(net.users))
+            user_lists[net.users] = None
         elif kind == "activity" and net.created and net.row_after is not None:
             # The entry as it was written (the log is long: it is not read for this).
             row = net.row_after
@@ -345,7 +355,8 @@ def build_since(
                 ActivityEntry(_int(entity_id), str(row.get("date", "")), str(row.get("text", "")))
             )
             count += 1
-            people.update(dict.fromkeys(net.users))
+            user_lists[net.users] = None
+    people = dict.fromkeys(user for users in user_lists for user in users)
     # Table order (a deleted task last), whatever order the history touched them in.
     gone = {task_id: move for task_id, move in moves.items() if task_id not in tasks_by_id}
     moves = {task_id: moves[task_id] for task_id in tasks_by_id if task_id in moves} | gone
@@ -372,6 +383,7 @@ def build_since(
         today=today,
         stale_days=stale_days,
         tasks=tasks,
+        tasks_by_id=tasks_by_id,
         risks=risks,
         moves=moves,
         risk_moves=risk_moves,

@@ -36,6 +36,7 @@ from tracker_tui.domain import (
     StatusCount,
     Summary,
     Task,
+    TaskGlance,
     TrackerError,
     TrackerInfo,
     is_open_risk_status,
@@ -54,6 +55,7 @@ from tracker_tui.store.rows import (
 
 ACTIVITY_COLUMNS = select_list(ActivityEntry)
 CHECKPOINT_COLUMNS = select_list(Checkpoint)
+GLANCE_COLUMNS = ", ".join(TaskGlance._fields)
 
 
 def _mean(total: int | None, count: int) -> float:
@@ -156,6 +158,17 @@ class Reader:
         sql = f"SELECT {TASK_COLUMNS} FROM task WHERE tracker_id = :t ORDER BY block, position, id"
         rows = self._all(sql + " LIMIT :limit", limit=limit) if limit else self._all(sql)
         return [task_from_row(row) for row in rows]
+
+    def task_glances(self) -> list[TaskGlance]:
+        # Hot (the Since view of a 10,000-task tracker): the columns as tuples, only the
+        # date decoded.
+        rows = self._all(
+            f"SELECT {GLANCE_COLUMNS} FROM task WHERE tracker_id = :t ORDER BY block, position, id"
+        )
+        return [
+            TaskGlance(task_id, title, milestone, owner, status, progress, parse_date(day), version)
+            for task_id, title, milestone, owner, status, progress, day, version in rows
+        ]
 
     def task(self, task_id: str) -> Task | None:
         rows = self._all(

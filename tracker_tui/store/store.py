@@ -36,6 +36,7 @@ from tracker_tui.domain import (
     Summary,
     SystemClock,
     Task,
+    TaskGlance,
     TrackerError,
     TrackerInfo,
 )
@@ -518,6 +519,10 @@ class Store:
     def tasks(self, *, limit: int | None = None) -> list[Task]:
         """Every task in document order, or the first ``limit`` (a first screenful)."""
         return self._reads(lambda reader: reader.tasks(limit=limit), [])
+
+    def task_glances(self) -> list[TaskGlance]:
+        """Every task in document order, as the stand-up reads them (``TaskGlance``)."""
+        return self._reads(lambda reader: reader.task_glances(), [])
 
     def task(self, task_id: str) -> Task | None:
         return self._reads(lambda reader: reader.task(task_id), None)
