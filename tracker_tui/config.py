@@ -17,7 +17,6 @@ app shows once, rather than refusing to start.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,10 +64,17 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or config_path()
     settings = Settings(path=path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return settings
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+    except (OSError, UnicodeDecodeError) as err:
+        settings.warnings.append(f"{path}: {err}; using the default settings")
+        return settings
+    import tomllib  # here: without a config file, the first frame does without it
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
         settings.warnings.append(f"{path}: {err}; using the default settings")
         return settings
 

@@ -236,3 +236,18 @@ class DocumentExported(Message):
     def __init__(self, path: str) -> None:
         self.path = path
         super().__init__()
+
+
+class QuickEditFailed(Message):
+    """A quick edit of ``task_id`` was refused; ``error`` says why, in one line.
+
+    Not a ``WriteFailed``: the Snapshot screen shows it on the row, and it must not reach
+    the app's handler for failures that have no better place to be shown.
+    """
+
+    def __init__(self, error: str, task_id: str, *, source: object = None) -> None:
+        self.error = error
+        self.task_id = task_id
+        #: The store the edit was for (the screen may show another tracker since).
+        self.source = source
+        super().__init__()

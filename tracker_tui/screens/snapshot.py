@@ -32,7 +32,7 @@ from tracker_tui.domain import (
     TrackerInfo,
 )
 from tracker_tui.fields import cell_text, labelled
-from tracker_tui.messages import StoreChanged, TaskSaved, TasksRead
+from tracker_tui.messages import QuickEditFailed, StoreChanged, TaskSaved, TasksRead
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._filter_sort import FilterSort, filter_input
@@ -40,7 +40,7 @@ from tracker_tui.screens._forecasts import HeaderForecasts
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
 from tracker_tui.screens._replay import UndoRedo
 from tracker_tui.screens._writes import run_write, warm_up_writer_soon
-from tracker_tui.screens.unsaved import QuickEditFailed, UnsavedEdit
+from tracker_tui.screens.unsaved import UnsavedEdit
 from tracker_tui.store.replayed import Replayed
 from tracker_tui.store.store import Store
 from tracker_tui.widgets.glyphs import glyphs

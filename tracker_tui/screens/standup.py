@@ -26,6 +26,7 @@ from textual.widgets import OptionList, Static
 
 from tracker_tui.config import Settings
 from tracker_tui.domain import Task, TaskGlance, TrackerError
+from tracker_tui.messages import QuickEditFailed
 from tracker_tui.sanitize import display_text
 from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
@@ -41,7 +42,6 @@ from tracker_tui.screens.standup_render import (
     top_lines,
     walk_header,
 )
-from tracker_tui.screens.unsaved import QuickEditFailed
 from tracker_tui.screens.view_screen import DataView
 from tracker_tui.standup.baseline import history_time, local_zone
 from tracker_tui.standup.owners import owner_page, walk_order

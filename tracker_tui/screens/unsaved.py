@@ -10,31 +10,21 @@ key press.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from textual.message import Message
 from textual.widget import Widget
 
 from tracker_tui.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    # The message lives with the others (``tracker_tui.messages``): the Stand-up screen
+    # posts it too, without this module's table.
+    from tracker_tui.messages import QuickEditFailed
 
 #: The gutter mark of a row whose quick edit was not saved (ASCII already).
 UNSAVED_MARK = "!"
 #: Long enough to mean "until a key is pressed": the next key removes it.
 UNTIL_A_KEY = 24 * 3600.0
-
-
-class QuickEditFailed(Message):
-    """A quick edit of ``task_id`` was refused; ``error`` says why, in one line.
-
-    Not a ``WriteFailed``: the Snapshot screen shows it on the row, and it must not reach
-    the app's handler for failures that have no better place to be shown.
-    """
-
-    def __init__(self, error: str, task_id: str, *, source: object = None) -> None:
-        self.error = error
-        self.task_id = task_id
-        #: The store the edit was for (the screen may show another tracker since).
-        self.source = source
-        super().__init__()
 
 
 class UnsavedEdit:
