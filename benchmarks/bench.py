@@ -128,6 +128,7 @@ FIGURES = (
     # The stand-up (issue 13; bench_standup.py).
     "Since view, 100k history",
     "Since view, 100k history, all rows",
+    "history query alone, all rows",
     "report vs export json",
     "floor: first frame (stand-up rounds)",
     "standup first frame, seed",
