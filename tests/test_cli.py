@@ -9,6 +9,7 @@ import os
 import sqlite3
 import sys
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -769,7 +770,13 @@ def dashboard(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     """A stand-in ``tracker_tui.app`` that records what the dashboard was given."""
     calls: list[dict] = []
 
-    def run_dashboard(store: Store, *, ascii: bool = False, owner: str | None = None) -> None:
+    def run_dashboard(
+        store: Store,
+        *,
+        ascii: bool = False,
+        owner: str | None = None,
+        resume_collection: Callable[[], None] | None = None,
+    ) -> None:
         calls.append(
             {
                 "tasks": len(store.tasks()),

@@ -33,7 +33,7 @@ from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
-from tracker_tui.collection_pauses import collection_paused
+from tracker_tui.collection_pauses import Resume, collection_paused
 from tracker_tui.config import Settings, load_settings, save_theme
 from tracker_tui.domain import Task, TrackerError
 from tracker_tui.export_files import export_markdown_into
@@ -150,6 +150,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         self.connection_note = ""
         #: Resumes the cycle collector paused by the last switch of tracker (at exit too).
         self._resume_collection: Callable[[], None] = lambda: None
+        #: Resumes the collector paused for the start-up (``resume_at_first_frame``).
+        self._resume_after_start: Resume | None = None
         self._add_tracker_modes()
         self.add_mode(PORTFOLIO_MODE, self._portfolio_screen)
         self.add_mode(OWNER_MODE, self._owner_screen)
@@ -605,9 +607,17 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
         # written (the screen's update can still be pending): wait for the repaint.
         self.call_after_refresh(self._after_first_frame)
 
+    def resume_at_first_frame(self, resume: Resume) -> None:
+        """Call ``resume`` (the end of the start-up's pause of the cycle collector,
+        ``commands.dashboard``) once the first frame is on the terminal, freezing what
+        the start-up made (it lasts as long as the app); at exit if there was none."""
+        self._resume_after_start = resume
+
     def _after_first_frame(self) -> None:
         """The first frame is on the terminal: start what could wait for it."""
         self.first_frame_shown = True
+        if self._resume_after_start is not None:
+            self._resume_after_start(freeze=True)
         snapshot = self._snapshot()
         if snapshot is not None:
             snapshot.after_first_frame()
@@ -622,6 +632,8 @@ class TrackerApp(StoreFailureReports, WritesInOrder, App[None]):
             await asyncio.wait_for(asyncio.wrap_future(self.write_queue.drained()), WRITES_AT_EXIT)
         self.write_queue.shutdown()
         self._resume_collection()  # quit before the new screen was drawn: not left off
+        if self._resume_after_start is not None:
+            self._resume_after_start()  # quit before the first frame: not left off
         AsciiScrollbars.release(self)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -772,9 +784,13 @@ def run_dashboard(
     owner: str | None = None,
     mode: str | None = None,
     since: str | None = None,
+    resume_collection: Resume | None = None,
 ) -> None:
-    """Run the dashboard in this terminal until the user quits (what the CLI calls)."""
+    """Run the dashboard in this terminal until the user quits (what the CLI calls);
+    ``resume_collection`` is called once its first frame is on the terminal."""
     app = make_app(store, ascii=ascii, owner=owner, mode=mode, since=since)
+    if resume_collection is not None:
+        app.resume_at_first_frame(resume_collection)
     # A dropped SSH connection (SIGHUP) or a SIGTERM quits as q does (tracker_tui.hangup).
     with ending_app(app.exit):
         app.run()
