@@ -346,6 +346,12 @@ async def test_opened_on_the_standup_reads_the_forecasts_after_its_first_frame(
             assert "Programme" in _top(app)
 
 
+def _highlight(app, line_id: str) -> None:
+    """Put the list's highlight on the line ``line_id`` (``task:UT-003``)."""
+    view = _view(app)
+    view.options.highlighted = list(view._lines).index(line_id)
+
+
 async def test_e_edits_the_whole_task_its_notes_too(scene, frozen_settings):
     """The view holds what the stand-up shows of each task; ``e`` reads the task whole,
     so the form's notes are the task's and saving keeps them."""
@@ -359,10 +365,7 @@ async def test_e_edits_the_whole_task_its_notes_too(scene, frozen_settings):
         app = make_app(store, frozen_settings, mode="standup")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            view = _view(app)
-            view.options.highlighted = next(
-                i for i, line_id in enumerate(view._lines) if line_id == f"task:{task_id}"
-            )
+            _highlight(app, f"task:{task_id}")
             await pilot.press("e")
             await settle(pilot)
             assert isinstance(app.screen, TaskFormScreen)
@@ -378,10 +381,7 @@ async def test_e_on_a_task_another_user_deleted_says_so(scene, frozen_settings):
         app = make_app(store, frozen_settings, mode="standup")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            view = _view(app)
-            view.options.highlighted = next(
-                i for i, line_id in enumerate(view._lines) if line_id == f"task:{task_id}"
-            )
+            _highlight(app, f"task:{task_id}")
             store.delete_task(task_id)  # another user, meanwhile
             await pilot.press("e")
             await settle(pilot)
