@@ -169,7 +169,10 @@ def test_standup_opens_the_dashboard_on_the_standup_screen(scene, monkeypatch):
     fake.run_dashboard = lambda store, **options: calls.append(options)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tracker_tui.app", fake)
     assert main(["standup", "--db", str(scene), "--since", "2d"]) == 0
-    assert calls == [{"ascii": False, "owner": None, "mode": "standup", "since": "2d"}]
+    assert len(calls) == 1
+    given = calls[0]
+    assert callable(given.pop("resume_collection"))  # the start-up's pause of the collector
+    assert given == {"ascii": False, "owner": None, "mode": "standup", "since": "2d"}
 
 
 def test_an_owner_respelt_in_case_or_spacing_is_no_change_of_owner(scene):

@@ -15,6 +15,7 @@ from tracker_tui.config import Settings
 from tracker_tui.screens import standup as standup_screen
 from tracker_tui.screens.standup import StandupView
 from tracker_tui.screens.task_detail import TaskDetailScreen
+from tracker_tui.store.store import Store
 
 
 @pytest.fixture
@@ -387,3 +388,47 @@ async def test_e_on_a_task_another_user_deleted_says_so(scene, frozen_settings):
             await settle(pilot)
             assert not isinstance(app.screen, TaskFormScreen)
             assert any(f"{task_id} is gone" in str(n.message) for n in app._notifications)
+
+
+async def test_a_big_section_shows_its_first_items_and_the_rest_on_enter(scene, frozen_settings):
+    """A big day moves thousands of tasks: a section lists ``SECTION_CAP`` of them, then
+    "… and N more", which ``enter`` opens; an owner's page is capped the same way."""
+    from standup_scene import EDITED
+
+    from tracker_tui.screens.standup_render import SECTION_CAP
+
+    extra = SECTION_CAP + 5
+    with Store.open(scene, user="dan", clock=EDITED) as dan:
+        for number in range(extra):
+            dan.create_task({"id": f"BIG-{number:03}", "title": f"Task {number}", "owner": "Dan"})
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            moved = len(_view(app).view.moved)
+            assert moved > SECTION_CAP
+            lines = _options(app)
+            assert f"and {moved - SECTION_CAP} more (enter shows them all)" in "\n".join(lines)
+            assert not any("BIG-054" in line for line in lines)
+            _highlight(app, "more:moved")
+            await pilot.press("enter")
+            await settle(pilot)
+            lines = _options(app)
+            assert any("BIG-054" in line for line in lines)
+            # The cursor is on the first item that was hidden.
+            options = _view(app).options
+            assert "BIG-" in str(options.get_option_at_index(options.highlighted).prompt)
+            assert not any("more (enter shows them all)" in line for line in lines[: moved + 2])
+            # Dan's page in the walk: his first SECTION_CAP tasks, then the rest on enter.
+            view = _view(app)
+            await pilot.press("w")
+            await settle(pilot)
+            while view.owners[view.owner_index] != "Dan":
+                await pilot.press("n")
+                await settle(pilot)
+            lines = _options(app)
+            assert any("and 5 more" in line for line in lines)
+            _highlight(app, "more:tasks:dan")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert sum(line.lstrip().startswith("BIG-") for line in _options(app)) == extra

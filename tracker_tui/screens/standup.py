@@ -32,6 +32,7 @@ from tracker_tui.screens._failures import reading, writing
 from tracker_tui.screens._read_only import ReadOnlyActions, read_only_message
 from tracker_tui.screens._writes import run_write
 from tracker_tui.screens.standup_render import (
+    MORE,
     Line,
     countdown_text,
     edit_line,
@@ -143,6 +144,8 @@ class StandupView(ReadOnlyActions, DataView):
         self.view: SinceView | None = None
         self.state = "overview"
         self.collapsed: set[str] = set()
+        #: Sections shown whole, past ``SECTION_CAP`` (enter on their "… and N more").
+        self.expanded: set[str] = set()
         self._lines: dict[str, Line] = {}
         #: The width the list's prompts were wrapped to (a resize wraps them again).
         self._filled_width = 0
@@ -251,7 +254,7 @@ class StandupView(ReadOnlyActions, DataView):
             top_lines(view, self.tz, ascii=ascii, read_only=self.store.read_only)
         )
         if self.state == "overview":
-            self._fill(overview_lines(view, self.collapsed, ascii=ascii))
+            self._show_overview()
         elif self.state == "walk":
             self._show_owner()
         else:
@@ -259,6 +262,14 @@ class StandupView(ReadOnlyActions, DataView):
         if self._walk_pending:
             self._walk_pending = False
             self.action_start_walk()
+
+    def _show_overview(self) -> None:
+        if self.view is not None:
+            self._fill(
+                overview_lines(
+                    self.view, self.collapsed, ascii=ascii_mode(self), expanded=self.expanded
+                )
+            )
 
     def _prompt_width(self) -> int:
         """The cells an option's text gets: the list's width less its scrollbar and the
@@ -335,8 +346,18 @@ class StandupView(ReadOnlyActions, DataView):
         if option_id.startswith("section:") and self.state == "overview":
             section = option_id.removeprefix("section:")
             self.collapsed ^= {section}
-            if self.view is not None:
-                self._fill(overview_lines(self.view, self.collapsed, ascii=ascii_mode(self)))
+            self._show_overview()
+            return
+        if option_id.startswith(MORE):
+            # "… and N more": the section (or the owner's tasks) whole, asked for, the
+            # cursor on the first item it hid (where the "more" line was).
+            at = self.options.highlighted
+            self.expanded.add(option_id.removeprefix(MORE))
+            if self.state == "overview":
+                self._show_overview()
+            elif self.state == "walk":
+                self._show_owner()
+            self.options.highlighted = at
             return
         line = self._lines.get(option_id)
         if line is not None and line.task is not None:
@@ -384,7 +405,9 @@ class StandupView(ReadOnlyActions, DataView):
         self.query_one("#standup-top", Static).update(
             walk_header(self.owner_index, len(self.owners), name, ascii=ascii)
         )
-        self._fill(owner_lines(self.view, owner_page(self.view, name), ascii=ascii))
+        self._fill(
+            owner_lines(self.view, owner_page(self.view, name), ascii=ascii, expanded=self.expanded)
+        )
         self._show_countdown()
 
     def _show_countdown(self) -> None:

@@ -7,9 +7,10 @@ turns the Since view's values into lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -20,10 +21,12 @@ from tracker_tui.sanitize import display_text
 from tracker_tui.standup.baseline import describe
 from tracker_tui.standup.owners import OwnerPage
 from tracker_tui.standup.report import changes_line, move_details, risk_details, short, signed
-from tracker_tui.standup.since import RiskMove, SinceView, TaskMove
+from tracker_tui.standup.since import RiskMove, SinceView, TaskMove, owner_key
 from tracker_tui.widgets.glyphs import fitting_prefix, glyphs
 from tracker_tui.widgets.progress import progress_cell, status_style
 from tracker_tui.widgets.urgency import Urgency, impact_style, urgency_style
+
+T = TypeVar("T")
 
 #: The sections of the overview, in order: (key, title).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -192,8 +195,33 @@ def risk_line(
     return text
 
 
-def overview_lines(view: SinceView, collapsed: set[str], *, ascii: bool) -> list[Line]:
-    """The sections, each a header (``▼ Moved (3)``) and, unless collapsed, its items."""
+#: Items a section (or an owner's task list) shows before "… and N more": a big day moves
+#: thousands of tasks, and a list of them all took ~8 s to open on 10,000 tasks (every
+#: option is measured and wrapped); ``enter`` on the "more" line shows the section whole.
+SECTION_CAP = 50
+#: The id prefix of a section's "… and N more" line.
+MORE = "more:"
+
+
+def more_line(section: str, hidden: int, *, ascii: bool) -> Line:
+    """The line that stands for a section's ``hidden`` items beyond the cap."""
+    ellipsis = glyphs(ascii).ellipsis
+    return Line(
+        f"{MORE}{section}",
+        Text(f"  {ellipsis} and {hidden} more (enter shows them all)", style="dim"),
+    )
+
+
+def capped(section: str, items: Sequence[T], expanded: Collection[str]) -> Sequence[T]:
+    """The items a section shows: the first ``SECTION_CAP`` unless it was expanded."""
+    return items if section in expanded else items[:SECTION_CAP]
+
+
+def overview_lines(
+    view: SinceView, collapsed: set[str], *, ascii: bool, expanded: Collection[str] = ()
+) -> list[Line]:
+    """The sections, each a header (``▼ Moved (3)``) and, unless collapsed, its items
+    (the first ``SECTION_CAP``, unless ``expanded`` names the section)."""
     g = glyphs(ascii)
     lines: list[Line] = []
     counter = iter(range(1_000_000))
@@ -209,8 +237,11 @@ def overview_lines(view: SinceView, collapsed: set[str], *, ascii: bool) -> list
             return
         if not items:
             lines.append(Line(f"line:{next(counter)}", Text("  nothing", style="dim")))
-        for item in items:
+        shown = capped(section, items, expanded)
+        for item in shown:
             lines.append(make(item))
+        if len(shown) < len(items):
+            lines.append(more_line(section, len(items) - len(shown), ascii=ascii))
 
     def moved(item: object) -> Line:
         assert isinstance(item, TaskMove)
@@ -268,16 +299,23 @@ def overview_lines(view: SinceView, collapsed: set[str], *, ascii: bool) -> list
     return lines
 
 
-def owner_lines(view: SinceView, page: OwnerPage, *, ascii: bool) -> list[Line]:
-    """One owner's page: their tasks (Blocked, At Risk, stale first; what moved for each)
-    and the open risks they own."""
+def owner_lines(
+    view: SinceView, page: OwnerPage, *, ascii: bool, expanded: Collection[str] = ()
+) -> list[Line]:
+    """One owner's page: their tasks (Blocked, At Risk, stale first; what moved for each;
+    the first ``SECTION_CAP`` unless ``expanded`` holds "tasks:<owner>") and the open
+    risks they own."""
     lines: list[Line] = [
         Line("section:tasks", Text.assemble(("Tasks ", "bold"), (f"({len(page.tasks)})", "dim")))
     ]
     if not page.tasks:
         lines.append(Line("line:no-tasks", Text("  no open tasks", style="dim")))
-    for task in page.tasks:
+    section = f"tasks:{owner_key(page.name)}"  # each owner's page expands on its own
+    shown = capped(section, page.tasks, expanded)
+    for task in shown:
         lines.append(Line(f"task:{task.id}", task_line(view, task, ascii=ascii), task))
+    if len(shown) < len(page.tasks):
+        lines.append(more_line(section, len(page.tasks) - len(shown), ascii=ascii))
     lines.append(
         Line("section:risks", Text.assemble(("Risks ", "bold"), (f"({len(page.risks)})", "dim")))
     )
