@@ -132,6 +132,7 @@ FIGURES = (
     "report vs export json",
     "floor: first frame (stand-up rounds)",
     "standup first frame, seed",
+    "standup first frame, 100k history",
 )
 
 
