@@ -432,3 +432,46 @@ async def test_a_big_section_shows_its_first_items_and_the_rest_on_enter(scene, 
             await pilot.press("enter")
             await settle(pilot)
             assert sum(line.lstrip().startswith("BIG-") for line in _options(app)) == extra
+
+
+async def test_keys_typed_behind_e_while_the_task_is_read_belong_to_the_form(
+    scene, frozen_settings, monkeypatch
+):
+    """``e`` reads the task whole before its form opens: keys typed meanwhile (a burst, a
+    slow server) go to the form, so ``e`` esc closes the form and the walk goes on."""
+    import threading
+
+    from textual.widgets import Input
+
+    from tracker_tui.screens.task_form import TaskFormScreen
+
+    with open_scene(scene) as store:
+        gate = threading.Event()
+        read = store.task
+
+        def slow_task(task_id: str):
+            gate.wait(5)
+            return read(task_id)
+
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            view = _view(app)
+            monkeypatch.setattr(store, "task", slow_task)
+            await pilot.press("e", "escape", "p")  # all typed before the task is read
+            await pilot.pause()
+            assert view.state == "walk" and not isinstance(app.screen, TaskFormScreen)
+            gate.set()
+            await settle(pilot)
+            assert view.state == "walk"  # esc closed the form; it did not end the walk
+            assert not isinstance(app.screen, TaskFormScreen)
+
+            gate.clear()
+            await pilot.press("e", "X")
+            await pilot.pause()
+            gate.set()
+            await settle(pilot)
+            assert isinstance(app.screen, TaskFormScreen)
+            assert app.screen.query_one(Input).value.endswith("X")

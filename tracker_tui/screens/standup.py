@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -89,12 +89,15 @@ class QuickEditSaved(Message):
 
 
 class TaskReadForForm(Message):
-    """The whole task ``e`` edits, read from the store (None: gone meanwhile)."""
+    """The read of the whole task ``e`` edits ended: ``task`` is None when it is gone
+    (deleted meanwhile) or, with ``failed``, when the read failed (``ReadFailed`` says
+    why)."""
 
-    def __init__(self, task_id: str, task: Task | None) -> None:
+    def __init__(self, task_id: str, task: Task | None, *, failed: bool = False) -> None:
         super().__init__()
         self.task_id = task_id
         self.task = task
+        self.failed = failed
 
 
 class StandupRecorded(Message):
@@ -162,6 +165,10 @@ class StandupView(ReadOnlyActions, DataView):
         #: ``w`` pressed while the history was still being read (``6 w`` typed together):
         #: the walk starts as soon as the read lands, rather than the key being lost.
         self._walk_pending = False
+        #: Keys typed behind ``e`` while its task is read (None: no read under way): they
+        #: belong to the form (``e`` esc must close it, not end the walk), typed again
+        #: once it opens.
+        self._keys_for_form: list[events.Key] | None = None
 
     # -- layout and reading ------------------------------------------------------------
 
@@ -549,17 +556,35 @@ class StandupView(ReadOnlyActions, DataView):
 
     def action_edit_task(self) -> None:
         glance = self._editable("editing")
-        if glance is not None:
+        if glance is not None and self._keys_for_form is None:
             # The view holds what the stand-up shows of each task; the form edits all of
             # it (the notes, the extra columns), so the task is read whole first.
+            self._keys_for_form = []
             self._read_for_form(self.store, glance.id)
+
+    def on_key(self, event: events.Key) -> None:
+        if self._keys_for_form is not None:
+            event.stop()
+            event.prevent_default()  # no binding of the stand-up acts on it either
+            self._keys_for_form.append(event)
+            return
+        super().on_key(event)
 
     @work(thread=True, exit_on_error=False, group="standup-form")
     def _read_for_form(self, store: Store, task_id: str) -> None:
-        with reading(self, f"task {task_id}"):
-            self.post_message(TaskReadForForm(task_id, store.task(task_id)))
+        task: Task | None = None
+        failed = True
+        try:
+            with reading(self, f"task {task_id}"):
+                task = store.task(task_id)
+                failed = False
+        finally:
+            self.post_message(TaskReadForForm(task_id, task, failed=failed))
 
     def on_task_read_for_form(self, message: TaskReadForForm) -> None:
+        held, self._keys_for_form = self._keys_for_form or [], None
+        if message.failed:
+            return  # ReadFailed says why; the keys meant for the form go with it
         if message.task is None:
             self.notify(
                 f"{display_text(message.task_id)} is gone: another user deleted it.",
@@ -579,6 +604,14 @@ class StandupView(ReadOnlyActions, DataView):
             self.store, message.task, log_completion=self.settings.complete_adds_activity
         )
         self.app.push_screen(form, saved)
+        if held:
+            # Typed again once the form is up and its first field has the focus: as if
+            # they came after it opened, so esc closes it and text fills it.
+            form.call_after_refresh(self._type_again, held)
+
+    def _type_again(self, keys: list[events.Key]) -> None:
+        for key in keys:
+            self.app.post_message(events.Key(key.key, key.character))
 
     def action_add_activity(self) -> None:
         if self.store.read_only:
