@@ -475,3 +475,24 @@ async def test_keys_typed_behind_e_while_the_task_is_read_belong_to_the_form(
             await settle(pilot)
             assert isinstance(app.screen, TaskFormScreen)
             assert app.screen.query_one(Input).value.endswith("X")
+
+
+async def test_keys_in_the_same_burst_as_e_reach_the_form(scene, frozen_settings):
+    """A terminal hands ``e X Y`` over in one read: the keys behind ``e`` reach the
+    view before a plain binding of ``e`` runs, so they were lost (found in tmux)."""
+    from textual import events
+    from textual.widgets import Input
+
+    from tracker_tui.screens.task_form import TaskFormScreen
+
+    with open_scene(scene) as store:
+        app = make_app(store, frozen_settings, mode="standup")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            for key in "eXY":  # posted together, as the driver does, not one by one
+                app.post_message(events.Key(key, key))
+            await settle(pilot)
+            assert isinstance(app.screen, TaskFormScreen)
+            assert app.screen.query_one(Input).value.endswith("XY")

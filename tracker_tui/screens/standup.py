@@ -129,7 +129,9 @@ class StandupView(ReadOnlyActions, DataView):
         Binding("plus", "nudge_progress('+10')", "+10%", id="standup.progress-up"),
         Binding("minus", "nudge_progress('-10')", "-10%", id="standup.progress-down"),
         Binding("percent_sign", "set_progress", "Progress…", show=False, id="standup.progress-set"),
-        Binding("e", "edit_task", "Edit", show=False, id="standup.edit"),
+        # Priority: run as the app reads the key, so the keys typed behind it in the
+        # same burst are held for the form (a plain binding ran after they had passed).
+        Binding("e", "edit_task", "Edit", show=False, priority=True, id="standup.edit"),
         Binding("a", "add_activity", "Log", show=False, id="standup.add-activity"),
         Binding("y", "copy_report", "Copy report", id="standup.copy-report"),
         Binding("j", "cursor('down')", "Down", show=False, id="standup.down"),
