@@ -262,15 +262,19 @@ class StandupView(ReadOnlyActions, DataView):
         self.query_one("#standup-top", Static).update(
             top_lines(view, self.tz, ascii=ascii, read_only=self.store.read_only)
         )
+        self._show_list()
+        if self._walk_pending:
+            self._walk_pending = False
+            self.action_start_walk()
+
+    def _show_list(self) -> None:
+        """The list as the state has it: the sections, an owner's page or the summary."""
         if self.state == "overview":
             self._show_overview()
         elif self.state == "walk":
             self._show_owner()
         else:
             self._show_summary(self._recorded_text())
-        if self._walk_pending:
-            self._walk_pending = False
-            self.action_start_walk()
 
     def _show_overview(self) -> None:
         if self.view is not None:
@@ -362,10 +366,7 @@ class StandupView(ReadOnlyActions, DataView):
             # cursor on the first item it hid (where the "more" line was).
             at = self.options.highlighted
             self.expanded.add(option_id.removeprefix(MORE))
-            if self.state == "overview":
-                self._show_overview()
-            elif self.state == "walk":
-                self._show_owner()
+            self._show_list()
             self.options.highlighted = at
             return
         line = self._lines.get(option_id)

@@ -236,15 +236,18 @@ def task_move(net: NetChange, task: TaskGlance | None) -> TaskMove:
     for name, (old, new) in net.fields.items():
         if name == "progress":
             progress = (_int(old), _int(new))
-        elif name == "status":
-            status_change = (old or "", new or "")
+            continue
+        pair = (old or "", new or "")
+        if name == "status":
+            status_change = pair
         elif name == "owner":
-            if owner_key(old or "") != owner_key(new or ""):
-                owner_change = (old or "", new or "")
+            # A respelling (case or spacing only) is no change: one owner everywhere.
+            if owner_key(pair[0]) != owner_key(pair[1]):
+                owner_change = pair
         elif name == "milestone":
-            milestone_change = (old or "", new or "")
+            milestone_change = pair
         elif name == "title":
-            title_change = (old or "", new or "")
+            title_change = pair
         elif name == "notes":
             notes_changed = True
     if progress is None and net.created:
